@@ -1,0 +1,66 @@
+/*
+ * The matcher: a pure function of (rule set, counters, call, PRNG) to a
+ * decision. No ptrace here; the tracer fills an fl_call and applies the
+ * fl_decision through the injector.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "faultline/prng.h"
+#include "faultline/rules.h"
+
+/* One syscall entry as the tracer saw it. */
+struct fl_call {
+	uint32_t arch;   /* AUDIT_ARCH_* of the calling thread */
+	int nr;          /* syscall number in that ABI */
+	uint64_t args[6];
+	pid_t pid;       /* thread group id */
+	pid_t tid;
+};
+
+/* Per-rule counters; index i belongs to set->rules[i]. */
+struct fl_rule_stats {
+	uint64_t matched;  /* calls this rule saw that matched it */
+	uint64_t injected; /* calls it acted on (in dry-run: would have) */
+	struct fl_prng prng;
+};
+
+struct fl_decision {
+	size_t rule;          /* index into the set */
+	int error;            /* errno to inject, 0 for none */
+	bool has_retval;
+	int64_t retval;
+	uint64_t delay_ns;
+	enum fl_phase phase;
+};
+
+struct fl_matcher {
+	const struct fl_rule_set *set; /* borrowed */
+	struct fl_rule_stats *stats;   /* owned, n_rules entries */
+	uint64_t seed;
+	/* bit per (abi, nr): does any rule name it? Quick rejection per stop. */
+	uint8_t *wanted[2];
+	size_t wanted_len;
+};
+
+/*
+ * Build a matcher over @set with @seed (each rule i's stream is seeded from
+ * splitmix64 of seed and i). Returns NULL on OOM. @set must outlive it.
+ */
+struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed);
+void fl_matcher_free(struct fl_matcher *m);
+
+/* Cheap: does any rule name syscall @nr of @arch? */
+bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);
+
+/*
+ * Offer a call to the rules in order. Each rule whose syscall (and, later,
+ * filters) match counts the call; the first one that acts wins and fills
+ * @ret; rules after it don't see the call. Returns true when a rule acts.
+ */
+bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
+		       struct fl_decision *ret);

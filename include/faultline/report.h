@@ -1,0 +1,91 @@
+/*
+ * What faultline tells the user: the log (header, one line per injection,
+ * summary) and the JSON report. The tracer hands over fl_injection records;
+ * nothing in here calls ptrace.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "faultline/match.h"
+#include "faultline/rules.h"
+
+/*
+ * Reads a NUL-terminated string of at most @size-1 bytes at @addr in the
+ * tracee into @buf. Returns its length, or -errno (unmapped, ...). Supplied
+ * by the tracer so formatting stays testable without a tracee.
+ */
+typedef ssize_t (*fl_read_string_fn)(void *ud, uint64_t addr, char *buf, size_t size);
+
+/* One injection, as it happened. Strings are borrowed for the call. */
+struct fl_injection {
+	uint64_t seq;          /* 1, 2, ... in order of injection */
+	double time_s;         /* seconds since the command started */
+	pid_t pid;
+	pid_t tid;
+	const struct fl_call *call;
+	const char *syscall;   /* name in the call's ABI */
+	const char *args_text; /* formatted args, as fl_format_args() gives */
+	const char *path;      /* first path argument, NULL when none */
+	const struct fl_rule *rule;
+	const struct fl_decision *decision;
+	bool dry_run;
+};
+
+/*
+ * Format the arguments of @call for a log line: path arguments as quoted C
+ * strings (read through @read_str; an unreadable pointer prints as its hex
+ * address), AT_FDCWD and open flags symbolically, other arguments as decimal
+ * numbers (pointers in hex). Writes at most @size bytes (NUL included) to @buf
+ * and returns the length it needed (like snprintf).
+ * If @ret_path is not NULL and the call has a path argument, the raw path
+ * (unescaped, NUL-terminated, truncated to @path_size-1) goes there and
+ * *ret_has_path is set.
+ */
+size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, void *ud,
+		      char *buf, size_t size, char *ret_path, size_t path_size,
+		      bool *ret_has_path);
+
+/* "ENOENT" / "-1 ENOENT", "= 0", "delay 250ms then = -1 EIO" etc. */
+
+/* Log header: "faultline 0.1.0: seed 42, 3 rules from rules/a.yaml, -e #1" */
+void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed);
+
+/*
+ * One line per injection, e.g.
+ * faultline: [pid 4242] openat(AT_FDCWD, "/etc/app.conf", O_RDONLY) = -1 ENOENT (rule "config-missing")
+ * With dry_run the line says "would inject".
+ */
+void fl_log_injection(FILE *out, const struct fl_injection *inj);
+
+/* Summary per rule: matched calls and injections. */
+void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats);
+
+/*
+ * JSON report, streamed so memory stays flat however many injections there
+ * are: fl_report_open() creates a temp file beside @path, fl_report_add()
+ * appends one injection, fl_report_close() writes the rest and renames the
+ * temp file over @path (atomic). fl_report_free() without close removes the
+ * temp file. Returns NULL/-errno on failure.
+ */
+struct fl_report;
+
+struct fl_report *fl_report_open(const char *path, int *ret_err);
+int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
+
+struct fl_run_result {
+	const struct fl_rule_set *set;
+	const struct fl_rule_stats *stats;
+	uint64_t seed;
+	char *const *command;  /* argv, NULL-terminated */
+	bool exited;           /* true: exit_code valid; false: killed by term_signal */
+	int exit_code;
+	int term_signal;
+	bool dry_run;
+};
+
+int fl_report_close(struct fl_report *r, const struct fl_run_result *res);
+void fl_report_free(struct fl_report *r);

@@ -1,0 +1,109 @@
+/*
+ * The rule set: what a rule file (or an inline -e rule) says, after
+ * validation. Produced by the loader (src/rules/), read by the matcher and
+ * the report. Everything in here is owned by the fl_rule_set.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define FL_TIMES_UNLIMITED UINT64_MAX
+#define FL_MAX_RULE_FILE_SIZE (1024 * 1024)
+#define FL_ERRNO_MAX 4095
+
+enum fl_phase {
+	FL_PHASE_ENTER = 0, /* skip the call, write the result */
+	FL_PHASE_EXIT = 1,  /* let the call run, overwrite its result */
+};
+
+/* One syscall a rule names, resolved for one ABI. */
+struct fl_sysno {
+	uint32_t arch; /* AUDIT_ARCH_* (== SCMP_ARCH_* for real ABIs) */
+	int nr;
+};
+
+struct fl_rule {
+	char *name;        /* unique; "rule N" (1-based over the set) if not given */
+	const char *file;  /* points into fl_rule_set.sources */
+	unsigned line;     /* 1-based position of the rule's mapping */
+	unsigned column;
+
+	char **syscalls;   /* canonical names, in the order written */
+	size_t n_syscalls;
+	struct fl_sysno *sysnos; /* each name resolved for every ABI in fl_arch_list() */
+	size_t n_sysnos;
+
+	int *errors;       /* errno values to pick from; n_errors == 0: no error */
+	size_t n_errors;
+	bool has_retval;
+	int64_t retval;
+	uint64_t delay_ns; /* 0: no delay */
+	enum fl_phase phase;
+
+	uint64_t after;    /* let this many matching calls through */
+	uint64_t every;    /* >= 1 */
+	uint64_t times;    /* FL_TIMES_UNLIMITED when not given */
+	double probability; /* [0, 1], 1.0 when not given */
+};
+
+struct fl_rule_set {
+	struct fl_rule *rules;
+	size_t n_rules;
+	bool has_seed;
+	uint64_t seed;
+	const char *seed_source; /* where the seed came from, for diagnostics */
+	char **sources;          /* every file/origin loaded, in order */
+	size_t n_sources;
+};
+
+/* One diagnostic: FILE:LINE:COLUMN: message. line/column 0 when unknown. */
+struct fl_diag {
+	char *file;
+	unsigned line;
+	unsigned column;
+	char *message; /* "key 'error': unknown errno 'ENOENTT'; did you mean 'ENOENT'?" */
+};
+
+struct fl_diags {
+	struct fl_diag *items;
+	size_t n;
+};
+
+/* Returns a new empty set, or NULL on OOM. Free with fl_rule_set_free(). */
+struct fl_rule_set *fl_rule_set_new(void);
+void fl_rule_set_free(struct fl_rule_set *set);
+
+/*
+ * Parse a rule file and append its rules to @set. Every problem found is
+ * appended to @diags (the caller owns them; free with fl_diags_done()).
+ * Returns 0 when the file was valid, -EINVAL when diagnostics were added,
+ * another -errno when the file could not be read (a diagnostic is added too).
+ * On failure @set is left unchanged.
+ */
+int fl_rules_load_file(struct fl_rule_set *set, const char *path, struct fl_diags *diags);
+
+/* Same, from memory; @origin names it in diagnostics (e.g. a file name). */
+int fl_rules_load_string(struct fl_rule_set *set, const char *origin,
+			 const char *text, size_t len, struct fl_diags *diags);
+
+/*
+ * One rule given inline as a YAML flow mapping ("{syscall: openat, error:
+ * EACCES}"), with the same keys as an entry of "rules:". @origin is e.g.
+ * "-e #1" and names it in diagnostics.
+ */
+int fl_rules_load_inline(struct fl_rule_set *set, const char *origin,
+			 const char *text, struct fl_diags *diags);
+
+/*
+ * Checks across everything loaded: at least one rule, names unique across
+ * sources, default names assigned. Call once after the last load.
+ * Returns 0 or -EINVAL with diagnostics added.
+ */
+int fl_rules_finish(struct fl_rule_set *set, struct fl_diags *diags);
+
+void fl_diags_done(struct fl_diags *diags);
+/* Print each as "FILE:LINE:COLUMN: error: MESSAGE\n". */
+void fl_diags_print(const struct fl_diags *diags, FILE *out);
