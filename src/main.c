@@ -1,1 +1,7 @@
-/* placeholder: being written */
+/* argv -> CLI -> exit status; nothing else. */
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	return fl_cli_main(argc, argv);
+}

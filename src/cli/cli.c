@@ -1,1 +1,436 @@
-/* placeholder: being written */
+/*
+ * The command line: subcommands, options, help. Turns argv into a
+ * configuration, runs the stages of libfaultline and maps the outcome to an
+ * exit status. The only layer besides the tracer loop that prints.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "config.h"
+#include "faultline/match.h"
+#include "faultline/names.h"
+#include "faultline/report.h"
+#include "faultline/rules.h"
+#include "faultline/tracer.h"
+#include "faultline/util.h"
+
+static const char main_usage[] =
+	"Usage: faultline COMMAND [ARGS]...\n"
+	"\n"
+	"Run a program under ptrace and inject syscall faults described in YAML rules.\n"
+	"\n"
+	"Commands:\n"
+	"  run [OPTIONS] -- PROGRAM [ARG]...   run PROGRAM and inject faults per the rules\n"
+	"  check FILE...                       validate rule files\n"
+	"  list syscalls|errnos                list the names rules can use\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help       show this help (faultline run --help for run's options)\n"
+	"  -V, --version    show the version\n"
+	"\n"
+	"Exit status of run: the program's own; 128+N when it was killed by signal N;\n"
+	"125 for faultline's own errors; 126 program not executable; 127 not found.\n";
+
+static const char run_usage[] =
+	"Usage: faultline run [OPTIONS] [--] PROGRAM [ARG]...\n"
+	"\n"
+	"Run PROGRAM under ptrace (with every process and thread it starts) and\n"
+	"inject the faults the rules describe. PROGRAM's exit status is passed through.\n"
+	"\n"
+	"Options:\n"
+	"  -r, --rules FILE   load rules from a YAML file (repeatable; applied in order)\n"
+	"  -e, --rule RULE    one rule as a YAML flow mapping (repeatable), e.g.\n"
+	"                     -e '{syscall: openat, error: EACCES, after: 2, times: 1}'\n"
+	"  -s, --seed N       seed for every random decision (overrides the file's seed)\n"
+	"  -o, --log FILE     write faultline's log to FILE instead of stderr\n"
+	"      --report FILE  write a JSON report of the run to FILE\n"
+	"  -q, --quiet        print only errors\n"
+	"      --dry-run      match, count and log, but inject nothing\n"
+	"  -h, --help         show this help\n"
+	"\n"
+	"Exit status: PROGRAM's own; 128+N when it was killed by signal N;\n"
+	"125 for faultline's own errors (nothing is started); 126 PROGRAM is not\n"
+	"executable; 127 PROGRAM was not found.\n";
+
+/* One -r or -e, in the order given: rules apply in that order. */
+struct rule_source {
+	bool is_inline;
+	const char *text; /* a path, or the inline rule */
+};
+
+struct run_options {
+	struct rule_source *sources;
+	size_t n_sources;
+	bool has_seed;
+	uint64_t seed;
+	const char *log_path;
+	const char *report_path;
+	bool quiet;
+	bool dry_run;
+	char **command;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "faultline%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'faultline%s%s --help' for more information.\n",
+		cmd ? " " : "", cmd ? cmd : "");
+	return FL_EXIT_OWN_ERROR;
+}
+
+/* Strict unsigned 64-bit decimal: no sign, no junk, no overflow. */
+static int parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_run_options(int argc, char **argv, struct run_options *o)
+{
+	enum { OPT_REPORT = 0x100, OPT_DRY_RUN };
+	static const struct option longopts[] = {
+		{ "rules", required_argument, NULL, 'r' },
+		{ "rule", required_argument, NULL, 'e' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "log", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	o->sources = calloc((size_t)argc, sizeof(*o->sources));
+	if (!o->sources)
+		return -ENOMEM;
+
+	optind = 1;
+	opterr = 0;
+	/* '+': stop at the first non-option, it starts the command. */
+	while ((c = getopt_long(argc, argv, "+:r:e:s:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+		case 'e':
+			o->sources[o->n_sources++] = (struct rule_source){
+				.is_inline = c == 'e', .text = optarg };
+			break;
+		case 's':
+			if (parse_u64(optarg, &o->seed) < 0)
+				return usage_error("run", "invalid seed '%s': expected an integer 0..18446744073709551615", optarg);
+			o->has_seed = true;
+			break;
+		case 'o':
+			o->log_path = optarg;
+			break;
+		case OPT_REPORT:
+			o->report_path = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = true;
+			break;
+		case 'h':
+			fputs(run_usage, stdout);
+			return 1;
+		case ':':
+			return usage_error("run", "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("run", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
+	if (o->n_sources == 0)
+		return usage_error("run", "no rules given: use -r FILE or -e RULE");
+	o->command = argv + optind;
+	return 0;
+}
+
+static int load_sources(struct fl_rule_set *set, const struct rule_source *src, size_t n,
+			struct fl_diags *diags)
+{
+	int ret = 0;
+
+	for (size_t i = 0, n_inline = 0; i < n; i++) {
+		int r;
+		if (src[i].is_inline) {
+			char origin[32];
+			snprintf(origin, sizeof(origin), "-e #%zu", ++n_inline);
+			r = fl_rules_load_inline(set, origin, src[i].text, diags);
+		} else {
+			r = fl_rules_load_file(set, src[i].text, diags);
+		}
+		if (r < 0)
+			ret = r;
+	}
+	if (ret == 0)
+		ret = fl_rules_finish(set, diags);
+	return ret;
+}
+
+static uint64_t random_seed(void)
+{
+	uint64_t seed = 0;
+
+	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
+		seed = (uint64_t)getpid() ^ ((uint64_t)time(NULL) << 20);
+	return seed;
+}
+
+static FILE *open_log(const char *path)
+{
+	/* O_CLOEXEC: the traced program must not inherit faultline's log. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return NULL;
+	}
+	setvbuf(f, NULL, _IOLBF, 0);
+	return f;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_options o = { 0 };
+	struct fl_diags diags = { 0 };
+	struct fl_rule_set *set = NULL;
+	struct fl_matcher *matcher = NULL;
+	struct fl_report *report = NULL;
+	_cleanup_free_ char *exe = NULL;
+	FILE *log = stderr;
+	int status = FL_EXIT_OWN_ERROR;
+	int r;
+
+	r = parse_run_options(argc, argv, &o);
+	if (r != 0) {
+		status = r == 1 ? 0 : FL_EXIT_OWN_ERROR;
+		goto out;
+	}
+
+	set = fl_rule_set_new();
+	if (!set) {
+		fprintf(stderr, "faultline: out of memory\n");
+		goto out;
+	}
+	r = load_sources(set, o.sources, o.n_sources, &diags);
+	fl_diags_print(&diags, stderr);
+	if (r < 0) {
+		fprintf(stderr, "faultline: invalid rules: nothing was run\n");
+		goto out;
+	}
+
+	r = fl_resolve_command(o.command[0], &exe);
+	if (r == -ENOENT) {
+		fprintf(stderr, "faultline: %s: command not found\n", o.command[0]);
+		status = FL_EXIT_NOT_FOUND;
+		goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "faultline: %s: %s\n", o.command[0], strerror(-r));
+		status = r == -EACCES ? FL_EXIT_NOT_EXECUTABLE : FL_EXIT_OWN_ERROR;
+		goto out;
+	}
+
+	uint64_t seed = o.has_seed ? o.seed : set->has_seed ? set->seed : random_seed();
+
+	if (o.log_path) {
+		log = open_log(o.log_path);
+		if (!log) {
+			fprintf(stderr, "faultline: cannot open log file %s: %s\n", o.log_path, strerror(errno));
+			log = stderr;
+			goto out;
+		}
+	}
+	if (o.report_path) {
+		int err = 0;
+		report = fl_report_open(o.report_path, &err);
+		if (!report) {
+			fprintf(stderr, "faultline: cannot create report %s: %s\n", o.report_path, strerror(-err));
+			goto out;
+		}
+	}
+	matcher = fl_matcher_new(set, seed);
+	if (!matcher) {
+		fprintf(stderr, "faultline: out of memory\n");
+		goto out;
+	}
+
+	if (!o.quiet)
+		fl_log_header(log, set, seed);
+
+	struct fl_tracer_config cfg = {
+		.argv = o.command,
+		.exe_path = exe,
+		.matcher = matcher,
+		.log = o.quiet ? NULL : log,
+		.err = stderr,
+		.report = report,
+		.dry_run = o.dry_run,
+	};
+	struct fl_tracer_result res;
+
+	r = fl_tracer_run(&cfg, &res);
+	if (r < 0) {
+		fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
+		goto out;
+	}
+	status = fl_tracer_exit_status(&res);
+
+	if (!o.quiet)
+		fl_log_summary(log, set, matcher->stats);
+
+	if (report) {
+		struct fl_run_result rr = {
+			.set = set,
+			.stats = matcher->stats,
+			.seed = seed,
+			.command = o.command,
+			.exited = res.exited,
+			.exit_code = res.exit_code,
+			.term_signal = res.term_signal,
+			.dry_run = o.dry_run,
+		};
+		r = fl_report_close(report, &rr);
+		report = NULL;
+		if (r < 0) {
+			fprintf(stderr, "faultline: cannot write report %s: %s\n", o.report_path, strerror(-r));
+			status = FL_EXIT_OWN_ERROR;
+		}
+	}
+
+out:
+	fl_report_free(report);
+	fl_matcher_free(matcher);
+	fl_rule_set_free(set);
+	fl_diags_done(&diags);
+	free(o.sources);
+	if (log && log != stderr)
+		fclose(log);
+	return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	int status = 0;
+
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage: faultline check FILE...\n\n"
+		       "Validate rule files. Prints 'FILE: ok' for each valid file and\n"
+		       "FILE:LINE:COLUMN: error: MESSAGE for each problem.\n"
+		       "Exit status: 0 when every file is valid, 1 otherwise, 125 on bad usage.\n");
+		return 0;
+	}
+	if (argc < 2)
+		return usage_error("check", "no rule file given");
+
+	for (int i = 1; i < argc; i++) {
+		struct fl_diags diags = { 0 };
+		struct fl_rule_set *set = fl_rule_set_new();
+		int r;
+
+		if (!set) {
+			fprintf(stderr, "faultline: out of memory\n");
+			return FL_EXIT_OWN_ERROR;
+		}
+		r = fl_rules_load_file(set, argv[i], &diags);
+		if (r == 0)
+			r = fl_rules_finish(set, &diags);
+		fl_diags_print(&diags, stderr);
+		if (r == 0)
+			printf("%s: ok\n", argv[i]);
+		else
+			status = 1;
+		fl_diags_done(&diags);
+		fl_rule_set_free(set);
+	}
+	return status;
+}
+
+static void print_syscall(const char *name, void *ud)
+{
+	(void)ud;
+	puts(name);
+}
+
+static void print_errno(int err, const char *name, void *ud)
+{
+	(void)ud;
+	const char *desc = strerrordesc_np(err);
+	printf("%s %d %s\n", name, err, desc ? desc : "");
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
+		fl_syscall_foreach(print_syscall, NULL);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "errnos")) {
+		fl_errno_foreach(print_errno, NULL);
+		return 0;
+	}
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		printf("Usage: faultline list syscalls|errnos\n");
+		return 0;
+	}
+	return usage_error("list", "expected 'syscalls' or 'errnos'");
+}
+
+int fl_cli_main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_usage, stderr);
+		return FL_EXIT_OWN_ERROR;
+	}
+	const char *cmd = argv[1];
+
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
+		fputs(main_usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		printf("faultline %s\n", FL_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "list"))
+		return cmd_list(argc - 1, argv + 1);
+	return usage_error(NULL, "unknown command '%s' (expected run, check or list)", cmd);
+}

@@ -1,1 +1,658 @@
-/* placeholder: being written */
+/*
+ * The tracer loop.
+ *
+ * One thread, one loop: every waitpid() result becomes one fl_event (see
+ * classify()), and each event is handled by one function. Delays are timers
+ * in this loop: a delayed thread simply stays in its ptrace-stop while every
+ * other tracee keeps running; the loop waits with a timeout (sigtimedwait on
+ * SIGCHLD) only while some thread is held.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "faultline/names.h"
+#include "faultline/tracer.h"
+#include "faultline/util.h"
+#include "inject/inject.h"
+#include "tracer/memory.h"
+#include "tracer/spawn.h"
+#include "tracer/tracee.h"
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+
+/* What one waitpid() status means for the tracer. */
+enum fl_event {
+	FL_EV_SYSCALL,       /* syscall-entry or -exit stop (TRACESYSGOOD) */
+	FL_EV_SECCOMP,       /* PTRACE_EVENT_SECCOMP: the prefilter asked for this call */
+	FL_EV_NEW_CHILD,     /* PTRACE_EVENT_FORK/VFORK/CLONE in the parent */
+	FL_EV_EXEC,          /* PTRACE_EVENT_EXEC */
+	FL_EV_GROUP_STOP,    /* PTRACE_EVENT_STOP with a stop signal: job control */
+	FL_EV_TRAP_STOP,     /* PTRACE_EVENT_STOP otherwise: a new child's first stop, or PTRACE_INTERRUPT */
+	FL_EV_SIGNAL,        /* signal-delivery-stop: pass the signal on */
+	FL_EV_EXITED,        /* the thread is gone: exit or death by signal */
+	FL_EV_OTHER_EVENT,   /* any other PTRACE_EVENT_*: resume */
+};
+
+struct tracer {
+	const struct fl_tracer_config *cfg;
+	struct fl_tracee_table tracees;
+	pid_t main_pid;
+	bool main_done;
+	int main_status;      /* wait status of the command's own process */
+	bool draining;        /* command ended: detach whatever remains */
+	unsigned n_held;      /* tracees held by a delay timer */
+	uint64_t start_ns;
+	uint64_t seq;
+	int fatal;            /* -errno that ends the run */
+};
+
+/* The command's pid, for the signal handlers that forward to it. */
+static volatile sig_atomic_t forward_pid;
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void forward_signal(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	/*
+	 * SIGINT/SIGQUIT typed at a terminal reach the whole foreground
+	 * process group, the command included: forwarding those would deliver
+	 * them twice. Only forward what someone sent to faultline alone.
+	 */
+	if ((sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL)
+		return;
+	if (forward_pid > 0)
+		kill((pid_t)forward_pid, sig);
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+struct saved_signals {
+	struct sigaction old[5];
+	sigset_t old_mask;
+};
+
+static const int forwarded_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+
+static void install_signals(struct saved_signals *saved)
+{
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward_signal;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
+		sigaction(forwarded_signals[i], &sa, &saved->old[i]);
+
+	/* SIGCHLD stays blocked so sigtimedwait() can wait for it with a timeout. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = noop_handler;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, &saved->old[4]);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &saved->old_mask);
+}
+
+static void restore_signals(const struct saved_signals *saved)
+{
+	forward_pid = 0;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
+		sigaction(forwarded_signals[i], &saved->old[i], NULL);
+	sigaction(SIGCHLD, &saved->old[4], NULL);
+	sigprocmask(SIG_SETMASK, &saved->old_mask, NULL);
+}
+
+static enum fl_event classify(int status)
+{
+	if (WIFEXITED(status) || WIFSIGNALED(status))
+		return FL_EV_EXITED;
+
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80))
+		return FL_EV_SYSCALL;
+	switch (event) {
+	case 0:
+		return FL_EV_SIGNAL;
+	case PTRACE_EVENT_SECCOMP:
+		return FL_EV_SECCOMP;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		return FL_EV_NEW_CHILD;
+	case PTRACE_EVENT_EXEC:
+		return FL_EV_EXEC;
+	case PTRACE_EVENT_STOP:
+		switch (sig) {
+		case SIGSTOP:
+		case SIGTSTP:
+		case SIGTTIN:
+		case SIGTTOU:
+			return FL_EV_GROUP_STOP;
+		default:
+			return FL_EV_TRAP_STOP;
+		}
+	default:
+		return FL_EV_OTHER_EVENT;
+	}
+}
+
+static void set_fatal(struct tracer *tr, int err, const char *what, pid_t tid)
+{
+	if (tr->fatal)
+		return;
+	tr->fatal = err;
+	fprintf(tr->cfg->err, "faultline: [pid %d] %s: %s\n", tid, what, strerror(-err));
+}
+
+/*
+ * Let a stopped tracee go on. While draining (the command has ended) a tracee
+ * with nothing left to finish is detached instead. In seccomp mode only the
+ * filter stops a thread, unless we need this call's exit stop.
+ */
+static void resume(struct tracer *tr, struct fl_tracee *t, int sig)
+{
+	long r;
+	pid_t tid = t->tid;
+
+	if (tr->draining && !t->want_exit) {
+		r = ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig);
+		fl_tracee_remove(&tr->tracees, tid);
+	} else if (tr->cfg->seccomp && !t->want_exit) {
+		r = ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
+	} else {
+		r = ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)sig);
+	}
+	/* ESRCH: it was killed meanwhile; waitpid() will tell us. */
+	if (r < 0 && errno != ESRCH)
+		set_fatal(tr, -errno, "cannot resume", tid);
+}
+
+static pid_t tgid_of(struct fl_tracee *t)
+{
+	char path[64], line[256];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	if (t->tgid)
+		return t->tgid;
+	snprintf(path, sizeof(path), "/proc/%d/status", t->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return t->tid;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Tgid: %d", &t->tgid) == 1)
+			return t->tgid;
+	return t->tid;
+}
+
+/* Log and report one decision, at the moment it is taken. */
+static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		   const struct fl_decision *dec)
+{
+	const struct fl_tracer_config *cfg = tr->cfg;
+	char args[1024];
+	char path[4096];
+	bool has_path = false;
+	pid_t tid = t->tid;
+
+	if (!cfg->log && !cfg->report)
+		return;
+
+	fl_format_args(call, fl_tracee_read_string_cb, &tid, args, sizeof(args),
+		       path, sizeof(path), &has_path);
+
+	struct fl_injection inj = {
+		.seq = ++tr->seq,
+		.time_s = (double)(now_ns() - tr->start_ns) / 1e9,
+		.pid = tgid_of(t),
+		.tid = tid,
+		.call = call,
+		.syscall = fl_syscall_name(call->arch, call->nr),
+		.args_text = args,
+		.path = has_path ? path : NULL,
+		.rule = &cfg->matcher->set->rules[dec->rule],
+		.decision = dec,
+		.dry_run = cfg->dry_run,
+	};
+	if (!inj.syscall)
+		inj.syscall = "?";
+	if (cfg->log)
+		fl_log_injection(cfg->log, &inj);
+	if (cfg->report) {
+		int r = fl_report_add(cfg->report, &inj);
+		if (r < 0)
+			set_fatal(tr, r, "cannot write the report", tid);
+	}
+}
+
+static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_stop_op op, bool seccomp)
+{
+	t->deadline = now_ns() + t->dec.delay_ns;
+	if (t->deadline == 0)
+		t->deadline = 1;
+	t->held_at = op;
+	t->held_seccomp = seccomp;
+	tr->n_held++;
+}
+
+/*
+ * Phase enter, at the entry (or seccomp) stop, after any delay: skip the call
+ * and arrange for its result. At a seccomp stop the result is written at once
+ * and no exit stop is needed: one stop per injected call.
+ */
+static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
+{
+	int r = 0;
+
+	if (fl_inject_changes_result(&t->dec)) {
+		r = fl_inject_skip(t->tid);
+		if (r >= 0 && seccomp)
+			r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
+		else if (r >= 0)
+			t->want_exit = true;
+	}
+	if (!t->want_exit)
+		t->acting = false;
+	if (r < 0 && r != -ESRCH)
+		set_fatal(tr, r, "cannot inject", t->tid);
+	resume(tr, t, 0);
+}
+
+/* Phase exit (or the result of a skipped call), at the exit stop. */
+static void apply_exit(struct tracer *tr, struct fl_tracee *t)
+{
+	int r = 0;
+
+	if (fl_inject_changes_result(&t->dec))
+		r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
+	if (r < 0 && r != -ESRCH)
+		set_fatal(tr, r, "cannot inject", t->tid);
+	t->acting = false;
+	t->want_exit = false;
+	resume(tr, t, 0);
+}
+
+static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
+			  const struct fl_syscall_info *info, bool seccomp)
+{
+	struct fl_matcher *m = tr->cfg->matcher;
+	struct fl_call call;
+	struct fl_decision dec;
+
+	t->acting = false;
+	t->want_exit = false;
+	if (t->before_exec || tr->draining || !fl_matcher_wants(m, info->arch, info->nr)) {
+		resume(tr, t, 0);
+		return;
+	}
+
+	call.arch = info->arch;
+	call.nr = info->nr;
+	memcpy(call.args, info->args, sizeof(call.args));
+	call.tid = t->tid;
+	call.pid = t->tgid ? t->tgid : t->tid;
+
+	if (!fl_matcher_decide(m, &call, &dec)) {
+		resume(tr, t, 0);
+		return;
+	}
+	record(tr, t, &call, &dec);
+	if (tr->cfg->dry_run) {
+		resume(tr, t, 0);
+		return;
+	}
+
+	t->acting = true;
+	t->dec = dec;
+	if (dec.phase == FL_PHASE_EXIT) {
+		t->want_exit = true;
+		resume(tr, t, 0);
+	} else if (dec.delay_ns) {
+		hold(tr, t, FL_STOP_ENTRY, seccomp);
+	} else {
+		apply_enter(tr, t, seccomp);
+	}
+}
+
+static void on_call_exit(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->acting || !t->want_exit) {
+		t->want_exit = false;
+		resume(tr, t, 0);
+		return;
+	}
+	if (t->dec.phase == FL_PHASE_EXIT && t->dec.delay_ns)
+		hold(tr, t, FL_STOP_EXIT, false);
+	else
+		apply_exit(tr, t);
+}
+
+static void on_syscall_stop(struct tracer *tr, struct fl_tracee *t, bool seccomp_event)
+{
+	struct fl_syscall_info info;
+	int r = fl_arch_get_syscall_info(t->tid, &info);
+
+	if (r == -ESRCH)
+		return;
+	if (r < 0) {
+		set_fatal(tr, r, "PTRACE_GET_SYSCALL_INFO failed (faultline needs Linux >= 5.3)", t->tid);
+		return;
+	}
+	switch (info.op) {
+	case FL_STOP_ENTRY:
+		on_call_entry(tr, t, &info, false);
+		break;
+	case FL_STOP_SECCOMP:
+		on_call_entry(tr, t, &info, true);
+		break;
+	case FL_STOP_EXIT:
+		on_call_exit(tr, t);
+		break;
+	default:
+		(void)seccomp_event;
+		resume(tr, t, 0);
+		break;
+	}
+}
+
+static void on_exec(struct tracer *tr, struct fl_tracee *t)
+{
+	unsigned long former = 0;
+
+	/*
+	 * A non-leader thread that execs takes over the leader's tid; the
+	 * leader vanishes without an exit report. Carry the execing thread's
+	 * state over and forget the old tid.
+	 */
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former) == 0 &&
+	    (pid_t)former != t->tid) {
+		struct fl_tracee *old = fl_tracee_find(&tr->tracees, (pid_t)former);
+		if (old) {
+			t->acting = old->acting;
+			t->want_exit = old->want_exit;
+			t->dec = old->dec;
+			fl_tracee_remove(&tr->tracees, (pid_t)former);
+		}
+	}
+	t->before_exec = false;
+	t->tgid = t->tid;
+	resume(tr, t, 0);
+}
+
+static void on_new_child(struct tracer *tr, struct fl_tracee *t)
+{
+	unsigned long child = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &child) == 0 && child > 0) {
+		/* Its first stop may already have been seen; add() keeps that one. */
+		if (!fl_tracee_add(&tr->tracees, (pid_t)child))
+			set_fatal(tr, -ENOMEM, "out of memory", t->tid);
+	}
+	resume(tr, t, 0);
+}
+
+static void on_exited(struct tracer *tr, pid_t tid, int status)
+{
+	struct fl_tracee *t = fl_tracee_find(&tr->tracees, tid);
+
+	if (t) {
+		if (t->deadline)
+			tr->n_held--;
+		fl_tracee_remove(&tr->tracees, tid);
+	}
+	if (tid == tr->main_pid && !tr->main_done) {
+		tr->main_done = true;
+		tr->main_status = status;
+	}
+}
+
+static void handle(struct tracer *tr, pid_t tid, int status)
+{
+	enum fl_event ev = classify(status);
+	struct fl_tracee *t;
+
+	if (ev == FL_EV_EXITED) {
+		on_exited(tr, tid, status);
+		return;
+	}
+
+	t = fl_tracee_find(&tr->tracees, tid);
+	if (!t) {
+		/* A new child whose first stop beat its parent's fork event. */
+		t = fl_tracee_add(&tr->tracees, tid);
+		if (!t) {
+			set_fatal(tr, -ENOMEM, "out of memory", tid);
+			return;
+		}
+	}
+	t->in_group_stop = false;
+
+	switch (ev) {
+	case FL_EV_SYSCALL:
+		on_syscall_stop(tr, t, false);
+		break;
+	case FL_EV_SECCOMP:
+		on_syscall_stop(tr, t, true);
+		break;
+	case FL_EV_NEW_CHILD:
+		on_new_child(tr, t);
+		break;
+	case FL_EV_EXEC:
+		on_exec(tr, t);
+		break;
+	case FL_EV_GROUP_STOP:
+		if (tr->draining) {
+			/* Detached in group-stop, it stays stopped: job control holds. */
+			resume(tr, t, 0);
+			break;
+		}
+		/* Stay stopped, but let SIGCONT and other signals wake it. */
+		t->in_group_stop = true;
+		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
+			set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
+		break;
+	case FL_EV_SIGNAL:
+		resume(tr, t, WSTOPSIG(status));
+		break;
+	case FL_EV_TRAP_STOP:
+	case FL_EV_OTHER_EVENT:
+	case FL_EV_EXITED:
+		resume(tr, t, 0);
+		break;
+	}
+}
+
+/* Release every held tracee whose delay is over; return the nearest deadline left. */
+static uint64_t run_timers(struct tracer *tr)
+{
+	uint64_t now = now_ns(), next = 0;
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	for (size_t i = 0; i < tab->cap && tr->n_held; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (!t || !t->deadline)
+			continue;
+		if (t->deadline > now) {
+			if (!next || t->deadline < next)
+				next = t->deadline;
+			continue;
+		}
+		t->deadline = 0;
+		tr->n_held--;
+		/* resume() may remove t from the table while draining: don't touch it after. */
+		if (t->held_at == FL_STOP_EXIT)
+			apply_exit(tr, t);
+		else
+			apply_enter(tr, t, t->held_seccomp);
+		/* Removal shifts slots: rescan this one. */
+		if (tab->slots[i] != t && tab->slots[i])
+			i--;
+	}
+	return next;
+}
+
+/*
+ * Wait for the next tracee event. Without held tracees this is a plain
+ * blocking waitpid(): one syscall per stop on the hot path.
+ */
+static pid_t wait_event(struct tracer *tr, int *status)
+{
+	for (;;) {
+		if (tr->n_held == 0)
+			return waitpid(-1, status, __WALL);
+
+		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+		if (pid != 0)
+			return pid;
+
+		uint64_t next = run_timers(tr);
+		if (next == 0)
+			continue;
+		uint64_t now = now_ns();
+		uint64_t wait = next > now ? next - now : 0;
+		struct timespec ts = { .tv_sec = (time_t)(wait / 1000000000ull),
+				       .tv_nsec = (long)(wait % 1000000000ull) };
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGCHLD);
+		sigtimedwait(&set, NULL, &ts);
+	}
+}
+
+/* The command has ended: let go of whatever it left behind, untouched. */
+static void start_draining(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	tr->draining = true;
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (t && !t->deadline)
+			ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+	}
+}
+
+static void kill_all(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	for (size_t i = 0; i < tab->cap; i++)
+		if (tab->slots[i])
+			kill(tab->slots[i]->tid, SIGKILL);
+	if (!tr->main_done)
+		kill(tr->main_pid, SIGKILL);
+}
+
+static int seize(pid_t pid, bool seccomp)
+{
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+
+	if (seccomp)
+		opts |= PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) < 0)
+		return -errno;
+	return 0;
+}
+
+int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
+{
+	struct tracer tr = { .cfg = cfg };
+	struct saved_signals saved;
+	pid_t pid;
+	int r;
+
+	fl_tracee_table_init(&tr.tracees);
+	tr.start_ns = now_ns();
+
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, NULL, &pid);
+	if (r < 0)
+		return r;
+	tr.main_pid = pid;
+
+	r = seize(pid, cfg->seccomp);
+	if (r < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		return r;
+	}
+	struct fl_tracee *t = fl_tracee_add(&tr.tracees, pid);
+	if (!t) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return -ENOMEM;
+	}
+	t->before_exec = true;
+	t->tgid = pid;
+
+	forward_pid = pid;
+	install_signals(&saved);
+	kill(pid, SIGCONT);
+
+	while (tr.tracees.n > 0) {
+		int status;
+		pid_t tid = wait_event(&tr, &status);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				break;
+			set_fatal(&tr, -errno, "waitpid failed", 0);
+			break;
+		}
+		handle(&tr, tid, status);
+		if (tr.fatal)
+			break;
+		if (tr.main_done && !tr.draining)
+			start_draining(&tr);
+	}
+
+	if (tr.fatal) {
+		/* Never leave anything stopped: in run mode the tree dies with us. */
+		kill_all(&tr);
+		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+			;
+	}
+	restore_signals(&saved);
+	fl_tracee_table_done(&tr.tracees);
+
+	if (tr.fatal)
+		return tr.fatal;
+
+	if (!tr.main_done) {
+		/* All tracees vanished without the command's own exit report. */
+		return -ECHILD;
+	}
+	memset(ret, 0, sizeof(*ret));
+	if (WIFEXITED(tr.main_status)) {
+		ret->exited = true;
+		ret->exit_code = WEXITSTATUS(tr.main_status);
+	} else {
+		ret->term_signal = WTERMSIG(tr.main_status);
+		ret->core_dumped = WCOREDUMP(tr.main_status);
+	}
+	return 0;
+}

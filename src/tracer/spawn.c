@@ -1,0 +1,119 @@
+/* Finding the command and starting it stopped, ready to be seized. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "faultline/tracer.h"
+#include "faultline/util.h"
+#include "tracer/spawn.h"
+
+/* 0 if @path is an executable regular file, else -ENOENT / -EACCES. */
+static int check_executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -EACCES;
+	if (S_ISDIR(st.st_mode))
+		return -EACCES;
+	if (access(path, X_OK) < 0)
+		return -EACCES;
+	return 0;
+}
+
+int fl_resolve_command(const char *name, char **ret_path)
+{
+	const char *path_env;
+	int best = -ENOENT;
+
+	if (!name || !*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		int r = check_executable(name);
+		if (r < 0)
+			return r;
+		*ret_path = strdup(name);
+		return *ret_path ? 0 : -ENOMEM;
+	}
+
+	path_env = getenv("PATH");
+	if (!path_env)
+		path_env = "/usr/local/bin:/usr/bin:/bin";
+
+	/* Same search as execvp(): an empty entry is the current directory. */
+	for (const char *p = path_env;; ) {
+		const char *colon = strchrnul(p, ':');
+		size_t dlen = (size_t)(colon - p);
+		_cleanup_free_ char *cand = NULL;
+
+		if (asprintf(&cand, "%.*s%s%s", (int)dlen, p, dlen ? "/" : "", name) < 0)
+			return -ENOMEM;
+		int r = check_executable(cand);
+		if (r == 0) {
+			*ret_path = steal_pointer(&cand);
+			return 0;
+		}
+		if (r == -EACCES)
+			best = -EACCES; /* found but not runnable: 126, as a shell says */
+		if (!*colon)
+			break;
+		p = colon + 1;
+	}
+	return best;
+}
+
+int fl_spawn_stopped(const char *exe_path, char *const *argv,
+		     const struct fl_spawn_filter *filter, pid_t *ret_pid)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		sigset_t none;
+
+		/* The command starts with the signal state faultline was given. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+
+		/* Wait here until the parent has seized us. */
+		raise(SIGSTOP);
+
+		if (filter && filter->install && filter->install(filter->ud) < 0) {
+			fprintf(stderr, "faultline: cannot install the seccomp filter: %s\n",
+				strerror(errno));
+			_exit(FL_EXIT_OWN_ERROR);
+		}
+		execv(exe_path, argv);
+		int err = errno;
+		fprintf(stderr, "faultline: %s: %s\n", argv[0], strerror(err));
+		_exit(err == ENOENT ? FL_EXIT_NOT_FOUND : FL_EXIT_NOT_EXECUTABLE);
+	}
+
+	int status;
+	while (waitpid(pid, &status, WSTOPPED) < 0) {
+		if (errno != EINTR) {
+			int err = errno;
+			kill(pid, SIGKILL);
+			return -err;
+		}
+	}
+	if (!WIFSTOPPED(status)) {
+		/* It died before stopping: nothing to trace. */
+		return -ECHILD;
+	}
+	*ret_pid = pid;
+	return 0;
+}
+
+int fl_tracer_exit_status(const struct fl_tracer_result *res)
+{
+	if (res->exited)
+		return res->exit_code;
+	return 128 + res->term_signal;
+}

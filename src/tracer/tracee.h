@@ -1,0 +1,47 @@
+/* Per-thread state of the tracer, in a table keyed by thread id. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arch/arch.h"
+#include "faultline/match.h"
+
+struct fl_tracee {
+	pid_t tid;
+	pid_t tgid;          /* 0 until looked up (only needed for log lines) */
+	bool before_exec;    /* the spawned child before its own execve: not matched */
+	bool in_group_stop;  /* parked with PTRACE_LISTEN */
+
+	/* The call in flight that a decision holds on to. */
+	bool acting;         /* dec is valid for the current call */
+	bool want_exit;      /* we must see this call's exit stop */
+	struct fl_decision dec;
+
+	/* Delay: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
+	uint64_t deadline;   /* 0: not delayed */
+	enum fl_stop_op held_at;
+	bool held_seccomp;   /* held at a seccomp stop, not a syscall-entry stop */
+};
+
+struct fl_tracee_table {
+	struct fl_tracee **slots; /* open addressing, linear probing, no tombstones */
+	size_t cap;               /* power of two */
+	size_t n;
+};
+
+void fl_tracee_table_init(struct fl_tracee_table *t);
+void fl_tracee_table_done(struct fl_tracee_table *t);
+
+/* The tracee with @tid, or NULL. */
+struct fl_tracee *fl_tracee_find(struct fl_tracee_table *t, pid_t tid);
+
+/* Add a zeroed tracee for @tid (or return the existing one); NULL on OOM. */
+struct fl_tracee *fl_tracee_add(struct fl_tracee_table *t, pid_t tid);
+
+/* Remove and free the tracee with @tid, if present. */
+void fl_tracee_remove(struct fl_tracee_table *t, pid_t tid);
+
+/* Iterate: for (size_t i = 0; i < t->cap; i++) if (t->slots[i]) ... */
