@@ -24,6 +24,7 @@
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
 #include "faultline/util.h"
+#include "seccomp/filter.h"
 
 static const char main_usage[] =
 	"Usage: faultline COMMAND [ARGS]...\n"
@@ -57,6 +58,8 @@ static const char run_usage[] =
 	"      --report FILE  write a JSON report of the run to FILE\n"
 	"  -q, --quiet        print only errors\n"
 	"      --dry-run      match, count and log, but inject nothing\n"
+	"      --no-seccomp   stop the program at every syscall instead of only at the\n"
+	"                     ones rules name (slower; same behaviour)\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N when it was killed by signal N;\n"
@@ -78,6 +81,7 @@ struct run_options {
 	const char *report_path;
 	bool quiet;
 	bool dry_run;
+	bool no_seccomp;
 	char **command;
 };
 
@@ -114,7 +118,7 @@ static int parse_u64(const char *s, uint64_t *ret)
 
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_REPORT = 0x100, OPT_DRY_RUN };
+	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -123,6 +127,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -158,6 +163,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			break;
 		case OPT_DRY_RUN:
 			o->dry_run = true;
+			break;
+		case OPT_NO_SECCOMP:
+			o->no_seccomp = true;
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
@@ -300,6 +308,7 @@ static int cmd_run(int argc, char **argv)
 		.err = stderr,
 		.report = report,
 		.dry_run = o.dry_run,
+		.seccomp = !o.no_seccomp && fl_filter_available(),
 	};
 	struct fl_tracer_result res;
 

@@ -1,6 +1,10 @@
 /*
  * The tracer loop.
  *
+ * The run lasts until every traced process has ended, like strace -f: a
+ * process the command leaves behind is still traced (detaching it would turn
+ * its prefiltered calls into ENOSYS failures).
+ *
  * One thread, one loop: every waitpid() result becomes one fl_event (see
  * classify()), and each event is handled by one function. Delays are timers
  * in this loop: a delayed thread simply stays in its ptrace-stop while every
@@ -21,6 +25,7 @@
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "inject/inject.h"
+#include "seccomp/filter.h"
 #include "tracer/memory.h"
 #include "tracer/spawn.h"
 #include "tracer/tracee.h"
@@ -48,7 +53,6 @@ struct tracer {
 	pid_t main_pid;
 	bool main_done;
 	int main_status;      /* wait status of the command's own process */
-	bool draining;        /* command ended: detach whatever remains */
 	unsigned n_held;      /* tracees held by a delay timer */
 	uint64_t start_ns;
 	uint64_t seq;
@@ -168,19 +172,15 @@ static void set_fatal(struct tracer *tr, int err, const char *what, pid_t tid)
 }
 
 /*
- * Let a stopped tracee go on. While draining (the command has ended) a tracee
- * with nothing left to finish is detached instead. In seccomp mode only the
- * filter stops a thread, unless we need this call's exit stop.
+ * Let a stopped tracee go on. In seccomp mode only the filter stops a thread,
+ * unless we need this call's exit stop.
  */
 static void resume(struct tracer *tr, struct fl_tracee *t, int sig)
 {
 	long r;
 	pid_t tid = t->tid;
 
-	if (tr->draining && !t->want_exit) {
-		r = ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig);
-		fl_tracee_remove(&tr->tracees, tid);
-	} else if (tr->cfg->seccomp && !t->want_exit) {
+	if (tr->cfg->seccomp && !t->want_exit) {
 		r = ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
 	} else {
 		r = ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)sig);
@@ -303,7 +303,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 
 	t->acting = false;
 	t->want_exit = false;
-	if (t->before_exec || tr->draining || !fl_matcher_wants(m, info->arch, info->nr)) {
+	if (t->before_exec || !fl_matcher_wants(m, info->arch, info->nr)) {
 		resume(tr, t, 0);
 		return;
 	}
@@ -463,11 +463,6 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		on_exec(tr, t);
 		break;
 	case FL_EV_GROUP_STOP:
-		if (tr->draining) {
-			/* Detached in group-stop, it stays stopped: job control holds. */
-			resume(tr, t, 0);
-			break;
-		}
 		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
@@ -501,14 +496,10 @@ static uint64_t run_timers(struct tracer *tr)
 		}
 		t->deadline = 0;
 		tr->n_held--;
-		/* resume() may remove t from the table while draining: don't touch it after. */
 		if (t->held_at == FL_STOP_EXIT)
 			apply_exit(tr, t);
 		else
 			apply_enter(tr, t, t->held_seccomp);
-		/* Removal shifts slots: rescan this one. */
-		if (tab->slots[i] != t && tab->slots[i])
-			i--;
 	}
 	return next;
 }
@@ -541,19 +532,6 @@ static pid_t wait_event(struct tracer *tr, int *status)
 	}
 }
 
-/* The command has ended: let go of whatever it left behind, untouched. */
-static void start_draining(struct tracer *tr)
-{
-	struct fl_tracee_table *tab = &tr->tracees;
-
-	tr->draining = true;
-	for (size_t i = 0; i < tab->cap; i++) {
-		struct fl_tracee *t = tab->slots[i];
-		if (t && !t->deadline)
-			ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
-	}
-}
-
 static void kill_all(struct tracer *tr)
 {
 	struct fl_tracee_table *tab = &tr->tracees;
@@ -581,13 +559,22 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 {
 	struct tracer tr = { .cfg = cfg };
 	struct saved_signals saved;
+	struct fl_filter *filter = NULL;
+	struct fl_spawn_filter spawn_filter = { .install = fl_filter_install };
 	pid_t pid;
 	int r;
 
 	fl_tracee_table_init(&tr.tracees);
 	tr.start_ns = now_ns();
 
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, NULL, &pid);
+	if (cfg->seccomp) {
+		r = fl_filter_new(cfg->matcher->set, &filter);
+		if (r < 0)
+			return r;
+		spawn_filter.ud = filter;
+	}
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->seccomp ? &spawn_filter : NULL, &pid);
+	fl_filter_free(filter);
 	if (r < 0)
 		return r;
 	tr.main_pid = pid;
@@ -626,8 +613,6 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		handle(&tr, tid, status);
 		if (tr.fatal)
 			break;
-		if (tr.main_done && !tr.draining)
-			start_draining(&tr);
 	}
 
 	if (tr.fatal) {

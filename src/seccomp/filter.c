@@ -1,0 +1,141 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "faultline/names.h"
+#include "faultline/util.h"
+#include "seccomp/filter.h"
+
+#if FL_HAVE_SECCOMP_FILTER
+#include <seccomp.h>
+
+struct fl_filter {
+	scmp_filter_ctx ctx;
+};
+
+/* CAP_SYS_ADMIN lets a process install a filter without no_new_privs. */
+static bool have_cap_sys_admin(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	unsigned long long eff;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			return (eff >> 21) & 1;
+	return false;
+}
+
+int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+{
+	struct fl_filter *f = calloc(1, sizeof(*f));
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	f->ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!f->ctx) {
+		free(f);
+		return -ENOMEM;
+	}
+
+	/*
+	 * Let calls of ABIs the filter doesn't list (x32) run: a prefilter
+	 * must never change what the program sees.
+	 */
+	r = seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (r == 0)
+		r = seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, have_cap_sys_admin() ? 0 : 1);
+
+	size_t n_arch;
+	const uint32_t *arches = fl_arch_list(&n_arch);
+	for (size_t i = 0; r == 0 && i < n_arch; i++) {
+		if (arches[i] == seccomp_arch_native())
+			continue;
+		r = seccomp_arch_add(f->ctx, arches[i]);
+		if (r == -EEXIST)
+			r = 0;
+	}
+
+	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
+		const struct fl_rule *rule = &set->rules[i];
+		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++) {
+			/*
+			 * By name: libseccomp translates it for each ABI of the
+			 * filter (a negative pseudo number for calls the native
+			 * ABI lacks, e.g. i386's socketcall).
+			 */
+			int nr = seccomp_syscall_resolve_name(rule->syscalls[j]);
+			if (nr == __NR_SCMP_ERROR) {
+				r = -ENOENT;
+				break;
+			}
+			r = seccomp_rule_add(f->ctx, SCMP_ACT_TRACE(0), nr, 0);
+			if (r == -EEXIST)
+				r = 0;
+		}
+	}
+	if (r < 0) {
+		fl_filter_free(f);
+		return r;
+	}
+	*ret = f;
+	return 0;
+}
+
+void fl_filter_free(struct fl_filter *f)
+{
+	if (!f)
+		return;
+	seccomp_release(f->ctx);
+	free(f);
+}
+
+int fl_filter_install(void *filter)
+{
+	struct fl_filter *f = filter;
+	int r = seccomp_load(f->ctx);
+
+	if (r < 0) {
+		errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
+bool fl_filter_available(void)
+{
+	return true;
+}
+
+#else /* !FL_HAVE_SECCOMP_FILTER */
+
+int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+{
+	(void)set;
+	*ret = NULL;
+	return -EOPNOTSUPP;
+}
+
+void fl_filter_free(struct fl_filter *f)
+{
+	(void)f;
+}
+
+int fl_filter_install(void *filter)
+{
+	(void)filter;
+	errno = EOPNOTSUPP;
+	return -1;
+}
+
+bool fl_filter_available(void)
+{
+	return false;
+}
+
+#endif
