@@ -42,14 +42,19 @@ struct fl_matcher {
 	const struct fl_rule_set *set; /* borrowed */
 	struct fl_rule_stats *stats;   /* owned, n_rules entries */
 	uint64_t seed;
-	/* bit per (abi, nr): does any rule name it? Quick rejection per stop. */
+	/*
+	 * Private. Bit per (abi, nr): does any rule name it? Quick rejection
+	 * per stop. Index 0: AUDIT_ARCH_X86_64, 1: AUDIT_ARCH_I386; lengths in
+	 * bytes.
+	 */
 	uint8_t *wanted[2];
-	size_t wanted_len;
+	size_t wanted_len[2];
 };
 
 /*
- * Build a matcher over @set with @seed (each rule i's stream is seeded from
- * splitmix64 of seed and i). Returns NULL on OOM. @set must outlive it.
+ * Build a matcher over @set with @seed. Rule i's stream is seeded with the
+ * (i+1)-th splitmix64 output from state @seed (see match.c), so it depends
+ * only on (seed, i). Returns NULL on OOM. @set must outlive it.
  */
 struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed);
 void fl_matcher_free(struct fl_matcher *m);
