@@ -43,33 +43,68 @@ struct fl_injection {
  * and returns the length it needed (like snprintf).
  * If @ret_path is not NULL and the call has a path argument, the raw path
  * (unescaped, NUL-terminated, truncated to @path_size-1) goes there and
- * *ret_has_path is set.
+ * *ret_has_path is set. Only the first path argument counts: when it can't be
+ * read (or is NULL), *ret_has_path is false even if a later one could be.
+ * @read_str may be NULL: paths then print as addresses.
+ * Paths longer than 4096 bytes print their first 4096 and then "...".
  */
 size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, void *ud,
 		      char *buf, size_t size, char *ret_path, size_t path_size,
 		      bool *ret_has_path);
 
-/* "ENOENT" / "-1 ENOENT", "= 0", "delay 250ms then = -1 EIO" etc. */
+/*
+ * @len bytes at @s as a quoted C string, the way paths are shown: \n \t \r
+ * \v \f \" \\ and \xNN for every other byte outside printable ASCII.
+ * snprintf-like: returns the length needed.
+ */
+size_t fl_format_cstring(char *buf, size_t size, const char *s, size_t len);
 
-/* Log header: "faultline 0.1.0: seed 42, 3 rules from rules/a.yaml, -e #1" */
+/* "250ms", "1s", "10us", "7ns": the largest unit that divides @ns exactly. */
+size_t fl_format_duration(char *buf, size_t size, uint64_t ns);
+
+/*
+ * The outcome part of a log line: "= -1 ENOENT", "= 5", "delayed 250ms",
+ * "= -1 EIO after 250ms delay"; with FL_PHASE_EXIT a " [exit]" suffix.
+ * snprintf-like.
+ */
+size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d);
+
+/*
+ * Log header: "faultline 0.1.0: seed 42, 3 rules from rules/a.yaml, -e #1"
+ * (control characters in source names shown as \xNN).
+ */
 void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed);
 
 /*
  * One line per injection, e.g.
  * faultline: [pid 4242] openat(AT_FDCWD, "/etc/app.conf", O_RDONLY) = -1 ENOENT (rule "config-missing")
- * With dry_run the line says "would inject".
+ * The pid shown is the thread's (tid), as strace does. With dry_run the line
+ * reads "faultline: [pid 4242] would inject: openat(...) = -1 ENOENT (...)".
+ * See fl_format_result() for the outcome part. Written with one fwrite().
  */
 void fl_log_injection(FILE *out, const struct fl_injection *inj);
 
-/* Summary per rule: matched calls and injections. */
+/*
+ * Summary per rule: matched calls and injections, columns sized to fit:
+ * faultline: summary
+ * faultline:   rule             syscalls     matched  injected
+ * faultline:   config-missing   open,openat        3         2
+ */
 void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats);
 
 /*
  * JSON report, streamed so memory stays flat however many injections there
  * are: fl_report_open() creates a temp file beside @path, fl_report_add()
  * appends one injection, fl_report_close() writes the rest and renames the
- * temp file over @path (atomic). fl_report_free() without close removes the
- * temp file. Returns NULL/-errno on failure.
+ * temp file over @path (atomic) and frees the report. fl_report_free()
+ * instead of close removes the temp file. Returns NULL/-errno on failure.
+ *
+ * {"injections":[{"seq","time_s","pid","tid","arch","syscall","args":[6 ints],
+ *   "path"?,"path_hex"?,"rule","phase":"enter"|"exit",
+ *   "action":{"delay_ms"?,"error"?|"retval"?}}, ...],
+ *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
+ *  "dry_run","rules":[{"name","syscalls","matched","injected"}]}
+ * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.
  */
 struct fl_report;
 
@@ -87,5 +122,11 @@ struct fl_run_result {
 	bool dry_run;
 };
 
+/*
+ * Finish the report, rename it over the destination and free @r, whatever
+ * the outcome (don't fl_report_free() it afterwards). On failure the temp
+ * file is removed and the destination left as it was. 0 or -errno.
+ */
 int fl_report_close(struct fl_report *r, const struct fl_run_result *res);
+/* Abandon a report that won't be closed: removes its temp file, frees @r. NULL ok. */
 void fl_report_free(struct fl_report *r);

@@ -1,1 +1,445 @@
-/* placeholder: being written */
+/*
+ * Arguments of a syscall as the log shows them, strace style. libseccomp
+ * knows names and numbers but not argument types, so a compact table keyed by
+ * syscall name says how many arguments each common call has and how to print
+ * each one. Calls not in the table print all six registers in hex.
+ */
+#include <inttypes.h>
+#include <linux/audit.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "faultline/names.h"
+#include "faultline/report.h"
+#include "faultline/util.h"
+
+/*
+ * Longest path printed in full; longer ones end in "...". Matches PATH_MAX,
+ * past which the kernel would fail the call with ENAMETOOLONG anyway.
+ */
+#define FL_PATH_SHOW 4096
+
+/*
+ * Argument kinds, one letter each so a signature fits in a short string:
+ *	P path (quoted string read from the tracee)
+ *	D dirfd (AT_FDCWD or int)
+ *	F fd, I int (signed decimal of the low 32 bits)
+ *	O open(2) flags, symbolic
+ *	M mode, octal
+ *	m mode, only when the preceding open flags have O_CREAT or O_TMPFILE
+ *	  (otherwise the register is garbage and not shown, as strace does)
+ *	A address (hex, NULL for 0)
+ *	U unsigned decimal (sizes, counts)
+ *	L signed decimal of the full register (offsets, lengths)
+ *	X hex (flags and masks without a decoder here)
+ */
+struct sys_sig {
+	const char *name;
+	const char *args;
+};
+
+/*
+ * Signatures follow the x86_64 kernel entry points; i386 shares most of them
+ * by name. Keep sorted by name: looked up with bsearch().
+ */
+static const struct sys_sig sys_sigs[] = {
+	{ "accept", "FAA" },
+	{ "accept4", "FAAX" },
+	{ "access", "PI" },
+	{ "bind", "FAU" },
+	{ "brk", "A" },
+	{ "chdir", "P" },
+	{ "chmod", "PM" },
+	{ "chown", "PII" },
+	{ "clock_nanosleep", "IXAA" },
+	{ "clone", "XAAAA" },
+	{ "clone3", "AU" },
+	{ "close", "F" },
+	{ "connect", "FAU" },
+	{ "copy_file_range", "FAFAUX" },
+	{ "creat", "PM" },
+	{ "dup", "F" },
+	{ "dup2", "FF" },
+	{ "dup3", "FFX" },
+	{ "epoll_pwait", "FAIIAU" },
+	{ "epoll_wait", "FAII" },
+	{ "execve", "PAA" },
+	{ "execveat", "DPAAX" },
+	{ "exit", "I" },
+	{ "exit_group", "I" },
+	{ "faccessat", "DPI" },
+	{ "faccessat2", "DPIX" },
+	{ "fallocate", "FILL" },
+	{ "fchdir", "F" },
+	{ "fchmod", "FM" },
+	{ "fchmodat", "DPM" },
+	{ "fchown", "FII" },
+	{ "fchownat", "DPIIX" },
+	{ "fcntl", "FIX" },
+	{ "fdatasync", "F" },
+	{ "flock", "FI" },
+	{ "fork", "" },
+	{ "fstat", "FA" },
+	{ "fstatfs", "FA" },
+	{ "fsync", "F" },
+	{ "ftruncate", "FL" },
+	{ "getdents64", "FAU" },
+	{ "getpid", "" },
+	{ "getppid", "" },
+	{ "getrandom", "AUX" },
+	{ "gettid", "" },
+	{ "ioctl", "FXA" },
+	{ "kill", "II" },
+	{ "lchown", "PII" },
+	{ "link", "PP" },
+	{ "linkat", "DPDPX" },
+	{ "listen", "FI" },
+	{ "lseek", "FLI" },
+	{ "lstat", "PA" },
+	{ "mkdir", "PM" },
+	{ "mkdirat", "DPM" },
+	{ "mknod", "PMU" },
+	{ "mknodat", "DPMU" },
+	{ "mmap", "AUXXFL" },
+	{ "mmap2", "AUXXFU" },
+	{ "mount", "PPPXA" },
+	{ "mprotect", "AUX" },
+	{ "munmap", "AU" },
+	{ "nanosleep", "AA" },
+	{ "newfstatat", "DPAX" },
+	{ "open", "POm" },
+	{ "openat", "DPOm" },
+	{ "openat2", "DPAU" },
+	{ "pipe", "A" },
+	{ "pipe2", "AX" },
+	{ "poll", "AUI" },
+	{ "ppoll", "AUAAU" },
+	{ "pread64", "FAUL" },
+	{ "pselect6", "IAAAAA" },
+	{ "pwrite64", "FAUL" },
+	{ "read", "FAU" },
+	{ "readlink", "PAU" },
+	{ "readlinkat", "DPAU" },
+	{ "readv", "FAI" },
+	{ "recvfrom", "FAUXAA" },
+	{ "recvmsg", "FAX" },
+	{ "rename", "PP" },
+	{ "renameat", "DPDP" },
+	{ "renameat2", "DPDPX" },
+	{ "rmdir", "P" },
+	{ "select", "IAAAA" },
+	{ "sendfile", "FFAU" },
+	{ "sendmsg", "FAX" },
+	{ "sendto", "FAUXAU" },
+	{ "socket", "III" },
+	{ "stat", "PA" },
+	{ "statfs", "PA" },
+	{ "statx", "DPXXA" },
+	{ "symlink", "PP" },
+	{ "symlinkat", "PDP" },
+	{ "tgkill", "III" },
+	{ "truncate", "PL" },
+	{ "umount2", "PX" },
+	{ "unlink", "P" },
+	{ "unlinkat", "DPX" },
+	{ "utimensat", "DPAX" },
+	{ "vfork", "" },
+	{ "wait4", "IAXA" },
+	{ "write", "FAU" },
+	{ "writev", "FAI" },
+};
+
+static int sig_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sys_sig *)elem)->name);
+}
+
+/* Argument kinds of @name, or NULL when the table doesn't know it. */
+static const char *sys_args(const char *name)
+{
+	const struct sys_sig *sig;
+
+	if (!name)
+		return NULL;
+	sig = bsearch(name, sys_sigs, FL_ARRAY_SIZE(sys_sigs), sizeof(sys_sigs[0]), sig_cmp);
+	return sig ? sig->args : NULL;
+}
+
+/* snprintf-style appender: writes what fits, counts everything. */
+struct out {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void out_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->len < o->size) {
+		size_t room = o->size - o->len - 1;
+		size_t k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, s, k);
+		o->buf[o->len + k] = '\0';
+	}
+	o->len += n;
+}
+
+static void out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+static void out_printf(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		out_mem(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void out_escaped(struct out *o, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[4] = { '\\', 0, 0, 0 };
+		size_t n = 2;
+
+		switch (c) {
+		case '\n': esc[1] = 'n'; break;
+		case '\t': esc[1] = 't'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\v': esc[1] = 'v'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		default:
+			if (c >= 0x20 && c < 0x7f) {
+				esc[0] = (char)c;
+				n = 1;
+			} else {
+				esc[1] = 'x';
+				esc[2] = hex[c >> 4];
+				esc[3] = hex[c & 0xf];
+				n = 4;
+			}
+		}
+		out_mem(o, esc, n);
+	}
+}
+
+size_t fl_format_cstring(char *buf, size_t size, const char *s, size_t len)
+{
+	struct out o = { buf, size, 0 };
+
+	if (size)
+		buf[0] = '\0';
+	out_mem(&o, "\"", 1);
+	out_escaped(&o, s, len);
+	out_mem(&o, "\"", 1);
+	return o.len;
+}
+
+static void out_int(struct out *o, uint64_t v)
+{
+	out_printf(o, "%" PRId32, (int32_t)(uint32_t)v);
+}
+
+static void out_hex(struct out *o, uint64_t v)
+{
+	if (v)
+		out_printf(o, "%#" PRIx64, v);
+	else
+		out_str(o, "0");
+}
+
+/*
+ * open(2) flags by their kernel values, which are the same on x86_64 and
+ * i386 (asm-generic/fcntl.h). Spelled as numbers on purpose: glibc defines
+ * O_LARGEFILE as 0 on 64-bit builds and hides __O_SYNC/__O_TMPFILE, but the
+ * tracee's register holds what the kernel sees. Multi-bit flags come first
+ * so O_SYNC wins over O_DSYNC and O_TMPFILE over O_DIRECTORY.
+ */
+static const struct {
+	uint32_t bits;
+	const char *name;
+} open_flags[] = {
+	{ 04010000, "O_SYNC" },
+	{ 020200000, "O_TMPFILE" },
+	{ 0100, "O_CREAT" },
+	{ 0200, "O_EXCL" },
+	{ 0400, "O_NOCTTY" },
+	{ 01000, "O_TRUNC" },
+	{ 02000, "O_APPEND" },
+	{ 04000, "O_NONBLOCK" },
+	{ 010000, "O_DSYNC" },
+	{ 020000, "O_ASYNC" },
+	{ 040000, "O_DIRECT" },
+	{ 0100000, "O_LARGEFILE" },
+	{ 0200000, "O_DIRECTORY" },
+	{ 0400000, "O_NOFOLLOW" },
+	{ 01000000, "O_NOATIME" },
+	{ 02000000, "O_CLOEXEC" },
+	{ 010000000, "O_PATH" },
+};
+
+#define FL_O_CREAT 0100u
+#define FL_O_TMPFILE_BIT 020000000u
+
+static void out_open_flags(struct out *o, uint32_t flags)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR" };
+	uint32_t rest = flags;
+	bool any = false;
+
+	/* 3 isn't an access mode; leave it to the hex remainder below. */
+	if ((flags & 3) != 3) {
+		out_str(o, acc[flags & 3]);
+		rest &= ~3u;
+		any = true;
+	}
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(open_flags); i++) {
+		if ((rest & open_flags[i].bits) != open_flags[i].bits)
+			continue;
+		if (any)
+			out_str(o, "|");
+		out_str(o, open_flags[i].name);
+		rest &= ~open_flags[i].bits;
+		any = true;
+	}
+	if (rest) {
+		if (any)
+			out_str(o, "|");
+		out_printf(o, "%#" PRIx32, rest);
+	}
+}
+
+/*
+ * Print the path at @addr, and hand the raw bytes to @ret_path when this is
+ * the first path of the call. Returns true when it was read.
+ */
+static bool out_path(struct out *o, uint64_t addr, fl_read_string_fn read_str, void *ud,
+		     char *ret_path, size_t path_size, bool first)
+{
+	/* Room for one byte more than we show, to tell "longer" from "exactly". */
+	char str[FL_PATH_SHOW + 2];
+	ssize_t n;
+	size_t len;
+
+	if (!addr) {
+		out_str(o, "NULL");
+		return false;
+	}
+	n = read_str ? read_str(ud, addr, str, sizeof(str)) : -ENOSYS;
+	if (n < 0 || (size_t)n >= sizeof(str)) {
+		out_printf(o, "%#" PRIx64, addr);
+		return false;
+	}
+	len = (size_t)n;
+
+	if (first && ret_path && path_size) {
+		size_t k = len < path_size - 1 ? len : path_size - 1;
+
+		memcpy(ret_path, str, k);
+		ret_path[k] = '\0';
+	}
+
+	out_str(o, "\"");
+	out_escaped(o, str, len > FL_PATH_SHOW ? FL_PATH_SHOW : len);
+	out_str(o, "\"");
+	if (len > FL_PATH_SHOW)
+		out_str(o, "...");
+	return true;
+}
+
+size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, void *ud,
+		      char *buf, size_t size, char *ret_path, size_t path_size,
+		      bool *ret_has_path)
+{
+	struct out o = { buf, size, 0 };
+	bool compat = call->arch == AUDIT_ARCH_I386;
+	bool has_path = false, seen_path = false;
+	uint32_t last_oflags = 0;
+	const char *kinds;
+	uint64_t args[6];
+
+	if (size)
+		buf[0] = '\0';
+	if (ret_path && path_size)
+		ret_path[0] = '\0';
+
+	/* An i386 tracee's arguments are 32 bits; ignore whatever is above. */
+	for (int i = 0; i < 6; i++)
+		args[i] = compat ? (uint32_t)call->args[i] : call->args[i];
+
+	kinds = sys_args(fl_syscall_name(call->arch, call->nr));
+	if (!kinds)
+		kinds = "XXXXXX";
+
+	for (int i = 0; kinds[i] && i < 6; i++) {
+		uint64_t v = args[i];
+
+		if (kinds[i] == 'm' && !(last_oflags & (FL_O_CREAT | FL_O_TMPFILE_BIT)))
+			break;
+		if (i)
+			out_str(&o, ", ");
+
+		switch (kinds[i]) {
+		case 'P':
+			/* Only the first path argument is "the" path, even unreadable. */
+			if (out_path(&o, v, read_str, ud, ret_path, path_size, !seen_path) &&
+			    !seen_path)
+				has_path = true;
+			seen_path = true;
+			break;
+		case 'D':
+			if ((int32_t)(uint32_t)v == -100)
+				out_str(&o, "AT_FDCWD");
+			else
+				out_int(&o, v);
+			break;
+		case 'F':
+		case 'I':
+			out_int(&o, v);
+			break;
+		case 'O':
+			last_oflags = (uint32_t)v;
+			out_open_flags(&o, last_oflags);
+			break;
+		case 'M':
+		case 'm':
+			out_printf(&o, "%#" PRIo32, (uint32_t)v);
+			break;
+		case 'A':
+			if (v)
+				out_printf(&o, "%#" PRIx64, v);
+			else
+				out_str(&o, "NULL");
+			break;
+		case 'U':
+			out_printf(&o, "%" PRIu64, v);
+			break;
+		case 'L':
+			if (compat)
+				out_printf(&o, "%" PRId32, (int32_t)(uint32_t)v);
+			else
+				out_printf(&o, "%" PRId64, (int64_t)v);
+			break;
+		default:
+			out_hex(&o, v);
+			break;
+		}
+	}
+
+	if (ret_has_path)
+		*ret_has_path = has_path;
+	return o.len;
+}

@@ -1,1 +1,528 @@
-/* placeholder: being written */
+/*
+ * The JSON report, streamed: the head and each injection are written as they
+ * come, so a run with a million injections needs no more memory than one with
+ * three. Every value is built and escaped by jansson; the only hand-written
+ * JSON is the punctuation joining the pieces.
+ *
+ * Layout (one injection per line):
+ *
+ *	{"injections":[
+ *	{"seq":1,"time_s":0.01,"pid":..,"tid":..,"arch":"x86_64","syscall":"openat",
+ *	 "args":[-100,..],"path":"/etc/app.conf","rule":"config-missing",
+ *	 "phase":"enter","action":{"error":"ENOENT"}},
+ *	...
+ *	],"faultline_version":"0.1.0","seed":42,"command":[..],"exit":{"code":1},
+ *	"dry_run":false,"rules":[{"name":..,"syscalls":[..],"matched":3,"injected":1}]}
+ *
+ * Encoding choices, part of the report's contract:
+ *  - "args": the six raw argument registers as signed 64-bit integers.
+ *  - "action": {"error": "ENOENT"} or {"retval": N}, with "delay_ms" first
+ *    when the rule delays: an integer for whole milliseconds (50), else a
+ *    fractional number (0.25); an errno with no name is given as its number.
+ *  - strings must be UTF-8 in JSON but paths and argv are arbitrary bytes:
+ *    each byte that isn't part of valid UTF-8 becomes U+FFFD. When that
+ *    happens to a path, "path_hex" also holds its exact bytes in lowercase
+ *    hex, so nothing is lost.
+ *  - "seed" is a JSON integer when it fits in int64 (< 2^63), otherwise a
+ *    decimal string, since many JSON readers can't hold larger integers.
+ *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ */
+#include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <libgen.h>
+#include <linux/audit.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "faultline/names.h"
+#include "faultline/report.h"
+#include "faultline/util.h"
+
+/* Enough digits that times and delays round-trip, without 0.1 -> 0.10000000000000001. */
+#define FL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
+
+struct fl_report {
+	char *path;     /* destination */
+	char *tmp_path; /* being written; NULL once renamed or removed */
+	FILE *f;
+	uint64_t n;     /* injections written */
+	int err;        /* first write error, sticky */
+};
+
+/* Length of the valid UTF-8 sequence at @s (of @len bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t len)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A JSON string for arbitrary bytes: invalid UTF-8 bytes become U+FFFD each.
+ * *ret_lossy (if given) says whether that happened. NULL on OOM.
+ */
+static json_t *jstr_lossy(const char *s, bool *ret_lossy)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t len = strlen((const char *)u);
+	_cleanup_free_ char *buf = NULL;
+	size_t o = 0;
+	bool lossy = false;
+
+	if (ret_lossy)
+		*ret_lossy = false;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(u + i, len - i);
+
+		if (!n) {
+			lossy = true;
+			break;
+		}
+		i += n;
+	}
+	if (!lossy)
+		return json_stringn((const char *)u, len);
+
+	/* Worst case every byte becomes the 3-byte U+FFFD. */
+	buf = malloc(3 * len + 1);
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(u + i, len - i);
+
+		if (n) {
+			memcpy(buf + o, u + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+		}
+	}
+	if (ret_lossy)
+		*ret_lossy = true;
+	return json_stringn(buf, o);
+}
+
+static json_t *jstr(const char *s)
+{
+	return jstr_lossy(s, NULL);
+}
+
+static json_t *jhex(const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t len = strlen(s);
+	_cleanup_free_ char *buf = malloc(2 * len + 1);
+
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < len; i++) {
+		buf[2 * i] = hex[(unsigned char)s[i] >> 4];
+		buf[2 * i + 1] = hex[(unsigned char)s[i] & 0xf];
+	}
+	return json_stringn(buf, 2 * len);
+}
+
+/* Counters are uint64_t; JSON readers want int64. Saturate (never reached in practice). */
+static json_t *jcount(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+/* Whole milliseconds as an integer (50), anything finer as a real (0.25). */
+static json_t *jdelay_ms(uint64_t ns)
+{
+	if (ns % 1000000 == 0 && ns / 1000000 <= INT64_MAX)
+		return json_integer((json_int_t)(ns / 1000000));
+	return json_real((double)ns / 1e6);
+}
+
+static json_t *jerrno(int err)
+{
+	const char *name = fl_errno_name(err);
+
+	return name ? json_string(name) : json_integer(err);
+}
+
+/*
+ * json_object_set_new() and json_array_append_new() take a NULL value as an
+ * error and steal the reference either way, so building can go on and fail
+ * once at the end.
+ */
+static int jset(json_t *obj, const char *key, json_t *v)
+{
+	return json_object_set_new(obj, key, v);
+}
+
+static int write_all(struct fl_report *r, const char *s, size_t len)
+{
+	if (r->err)
+		return r->err;
+	errno = 0;
+	if (fwrite(s, 1, len, r->f) != len)
+		r->err = errno ? -errno : -EIO;
+	return r->err;
+}
+
+struct fl_report *fl_report_open(const char *path, int *ret_err)
+{
+	_cleanup_free_ char *dcopy = NULL, *bcopy = NULL;
+	struct fl_report *r = NULL;
+	const char *dir, *base;
+	mode_t mask;
+	int fd = -1, err;
+
+	if (!path || !*path) {
+		err = -ENOENT;
+		goto fail;
+	}
+	dcopy = strdup(path);
+	bcopy = strdup(path);
+	r = calloc(1, sizeof(*r));
+	if (!dcopy || !bcopy || !r) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	r->path = strdup(path);
+	if (!r->path) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (path[strlen(path) - 1] == '/') {
+		err = -EISDIR;
+		goto fail;
+	}
+
+	/* Beside the destination, so the final rename() stays in one filesystem. */
+	dir = dirname(dcopy);
+	base = basename(bcopy);
+	if (asprintf(&r->tmp_path, "%s/.%s.XXXXXX", dir, base) < 0) {
+		r->tmp_path = NULL;
+		err = -ENOMEM;
+		goto fail;
+	}
+	fd = mkostemp(r->tmp_path, O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		free(r->tmp_path);
+		r->tmp_path = NULL;
+		goto fail;
+	}
+
+	/*
+	 * mkostemp() makes the file 0600; give the report the permissions any
+	 * file the user creates gets. faultline is single-threaded, so reading
+	 * the umask by setting it is safe here.
+	 */
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0) {
+		err = -errno;
+		goto fail;
+	}
+
+	r->f = fdopen(fd, "w");
+	if (!r->f) {
+		err = -errno;
+		goto fail;
+	}
+	fd = -1;
+
+	err = write_all(r, "{\"injections\":[", 15);
+	if (err < 0)
+		goto fail;
+	return r;
+
+fail:
+	if (fd >= 0)
+		close(fd);
+	fl_report_free(r);
+	if (ret_err)
+		*ret_err = err;
+	return NULL;
+}
+
+static const char *arch_name(uint32_t arch)
+{
+	const char *name = fl_arch_name(arch);
+
+	return name ? name : "unknown";
+}
+
+static json_t *build_injection(const struct fl_injection *inj)
+{
+	const struct fl_decision *d = inj->decision;
+	const struct fl_call *call = inj->call;
+	json_t *o = json_object(), *args = json_array(), *action = json_object();
+	const char *name = inj->syscall;
+	int rc = 0;
+
+	if (!o || !args || !action) {
+		json_decref(o);
+		json_decref(args);
+		json_decref(action);
+		return NULL;
+	}
+	if (!name && call)
+		name = fl_syscall_name(call->arch, call->nr);
+
+	rc |= jset(o, "seq", jcount(inj->seq));
+	rc |= jset(o, "time_s", json_real(inj->time_s));
+	rc |= jset(o, "pid", json_integer(inj->pid));
+	rc |= jset(o, "tid", json_integer(inj->tid));
+	if (call)
+		rc |= jset(o, "arch", json_string(arch_name(call->arch)));
+	if (name)
+		rc |= jset(o, "syscall", jstr(name));
+	else
+		rc |= jset(o, "syscall", json_null());
+	for (int i = 0; call && i < 6; i++)
+		rc |= json_array_append_new(args, json_integer((json_int_t)(int64_t)call->args[i]));
+	rc |= jset(o, "args", args);
+	if (inj->path) {
+		bool lossy;
+
+		rc |= jset(o, "path", jstr_lossy(inj->path, &lossy));
+		if (lossy)
+			rc |= jset(o, "path_hex", jhex(inj->path));
+	}
+	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
+	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
+
+	if (d->delay_ns)
+		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
+	if (d->error)
+		rc |= jset(action, "error", jerrno(d->error));
+	else if (d->has_retval)
+		rc |= jset(action, "retval", json_integer(d->retval));
+	rc |= jset(o, "action", action);
+
+	if (rc) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+int fl_report_add(struct fl_report *r, const struct fl_injection *inj)
+{
+	json_t *o;
+	char *text;
+	int err;
+
+	if (!r || !r->f)
+		return -EBADF;
+	if (r->err)
+		return r->err;
+
+	o = build_injection(inj);
+	text = o ? json_dumps(o, FL_JSON_FLAGS) : NULL;
+	json_decref(o);
+	if (!text)
+		return -ENOMEM;
+
+	err = write_all(r, r->n ? ",\n" : "\n", r->n ? 2 : 1);
+	if (err >= 0)
+		err = write_all(r, text, strlen(text));
+	free(text);
+	if (err < 0)
+		return err;
+	r->n++;
+	return 0;
+}
+
+static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_stats *stats)
+{
+	json_t *rules = json_array();
+	int rc = 0;
+
+	if (!rules)
+		return NULL;
+	for (size_t i = 0; set && i < set->n_rules; i++) {
+		const struct fl_rule *rule = &set->rules[i];
+		json_t *o = json_object(), *sys = json_array();
+
+		if (!o || !sys) {
+			json_decref(o);
+			json_decref(sys);
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < rule->n_syscalls; k++)
+			rc |= json_array_append_new(sys, jstr(rule->syscalls[k]));
+		rc |= jset(o, "name", jstr(rule->name));
+		rc |= jset(o, "syscalls", sys);
+		rc |= jset(o, "matched", jcount(stats ? stats[i].matched : 0));
+		rc |= jset(o, "injected", jcount(stats ? stats[i].injected : 0));
+		rc |= json_array_append_new(rules, o);
+	}
+	if (rc) {
+		json_decref(rules);
+		return NULL;
+	}
+	return rules;
+}
+
+static json_t *build_tail(const struct fl_run_result *res)
+{
+	json_t *o = json_object(), *cmd = json_array(), *ex = json_object();
+	int rc = 0;
+
+	if (!o || !cmd || !ex) {
+		json_decref(o);
+		json_decref(cmd);
+		json_decref(ex);
+		return NULL;
+	}
+	rc |= jset(o, "faultline_version", json_string(FL_VERSION));
+	if (res->seed <= INT64_MAX) {
+		rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
+	} else {
+		char seed[24];
+
+		snprintf(seed, sizeof(seed), "%" PRIu64, res->seed);
+		rc |= jset(o, "seed", json_string(seed));
+	}
+	for (size_t i = 0; res->command && res->command[i]; i++)
+		rc |= json_array_append_new(cmd, jstr(res->command[i]));
+	rc |= jset(o, "command", cmd);
+	if (res->exited) {
+		rc |= jset(ex, "code", json_integer(res->exit_code));
+	} else {
+		const char *sig = fl_signal_name(res->term_signal);
+
+		rc |= jset(ex, "signal", sig ? json_string(sig) : json_integer(res->term_signal));
+	}
+	rc |= jset(o, "exit", ex);
+	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
+	rc |= jset(o, "rules", build_rules(res->set, res->stats));
+	if (rc) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static void remove_tmp(struct fl_report *r)
+{
+	if (r->f) {
+		fclose(r->f);
+		r->f = NULL;
+	}
+	if (r->tmp_path) {
+		unlink(r->tmp_path);
+		free(r->tmp_path);
+		r->tmp_path = NULL;
+	}
+}
+
+/* Make the rename itself durable; best effort, the report is complete anyway. */
+static void sync_dir(const char *path)
+{
+	_cleanup_free_ char *copy = strdup(path);
+	_cleanup_close_ int dfd = -1;
+
+	if (!copy)
+		return;
+	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0)
+		(void)fsync(dfd);
+}
+
+int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
+{
+	json_t *tail;
+	char *text;
+	int err;
+
+	if (!r)
+		return -EBADF;
+	if (!r->f) {
+		err = -EBADF;
+		goto fail;
+	}
+	if (r->err) {
+		err = r->err;
+		goto fail;
+	}
+
+	tail = build_tail(res);
+	text = tail ? json_dumps(tail, FL_JSON_FLAGS) : NULL;
+	json_decref(tail);
+	if (!text) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	/*
+	 * The tail object dumps as {"faultline_version":...}; its members go
+	 * after the array, so drop its '{' and let its '}' close the report.
+	 */
+	err = write_all(r, r->n ? "\n]," : "],", r->n ? 3 : 2);
+	if (err >= 0)
+		err = write_all(r, text + 1, strlen(text + 1));
+	if (err >= 0)
+		err = write_all(r, "\n", 1);
+	free(text);
+	if (err < 0)
+		goto fail;
+
+	if (fflush(r->f) != 0 || fsync(fileno(r->f)) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	err = fclose(r->f);
+	r->f = NULL;
+	if (err != 0) {
+		err = -errno;
+		goto fail;
+	}
+	/* rename() replaces a symlink at @path rather than writing through it. */
+	if (rename(r->tmp_path, r->path) < 0) {
+		err = -errno;
+		goto fail;
+	}
+	free(r->tmp_path);
+	r->tmp_path = NULL;
+	sync_dir(r->path);
+	fl_report_free(r);
+	return 0;
+
+fail:
+	fl_report_free(r); /* removes the temp file */
+	return err;
+}
+
+void fl_report_free(struct fl_report *r)
+{
+	if (!r)
+		return;
+	remove_tmp(r);
+	free(r->path);
+	free(r);
+}

@@ -1,1 +1,269 @@
-/* placeholder: being written */
+/*
+ * The human-readable log: a header naming the seed and rule sources, one
+ * line per injection in strace's shape, and a summary table at the end.
+ * Every line starts with "faultline: " so it can be told apart from the
+ * traced program's own stderr.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "config.h"
+#include "faultline/names.h"
+#include "faultline/report.h"
+#include "faultline/util.h"
+
+#define FL_LOG_PREFIX "faultline: "
+
+size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = {
+		{ UINT64_C(1000000000), "s" },
+		{ UINT64_C(1000000), "ms" },
+		{ UINT64_C(1000), "us" },
+	};
+	int n;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(units); i++) {
+		if (ns && ns % units[i].div == 0) {
+			n = snprintf(buf, size, "%" PRIu64 "%s", ns / units[i].div, units[i].unit);
+			return n < 0 ? 0 : (size_t)n;
+		}
+	}
+	n = snprintf(buf, size, "%" PRIu64 "ns", ns);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * Outcome, strace style:
+ *	error		= -1 ENOENT
+ *	retval		= 5
+ *	delay only	delayed 250ms
+ *	delay + result	= -1 EIO after 250ms delay
+ * and " [exit]" appended when the rule acts at syscall exit (the call ran,
+ * its result was overwritten), so both phases read the same otherwise.
+ * An errno without a name shows as its number: "= -1 errno 4000".
+ */
+size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
+{
+	char result[64] = "";
+	char delay[32] = "";
+	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
+	int n;
+
+	if (d->error) {
+		const char *name = fl_errno_name(d->error);
+
+		if (name)
+			snprintf(result, sizeof(result), "= -1 %s", name);
+		else
+			snprintf(result, sizeof(result), "= -1 errno %d", d->error);
+	} else if (d->has_retval) {
+		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
+	}
+	if (d->delay_ns)
+		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+
+	if (result[0] && delay[0])
+		n = snprintf(buf, size, "%s after %s delay%s", result, delay, exit_tag);
+	else if (delay[0])
+		n = snprintf(buf, size, "delayed %s%s", delay, exit_tag);
+	else if (result[0])
+		n = snprintf(buf, size, "%s%s", result, exit_tag);
+	else
+		n = snprintf(buf, size, "(no change)%s", exit_tag);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * A rule name as a JSON string ("config-missing", control characters as
+ * \uXXXX). Names come from YAML and so are valid UTF-8; should one not be,
+ * fall back to the C-style quoting used for paths. Never fails to print.
+ */
+static void put_quoted_name(FILE *out, const char *name)
+{
+	json_t *js = json_string(name ? name : "");
+	char *text = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+
+	if (text) {
+		fputs(text, out);
+	} else {
+		size_t len = strlen(name);
+		size_t need = fl_format_cstring(NULL, 0, name, len) + 1;
+		_cleanup_free_ char *q = malloc(need);
+
+		if (q) {
+			fl_format_cstring(q, need, name, len);
+			fputs(q, out);
+		} else {
+			fputs("\"?\"", out);
+		}
+	}
+	free(text);
+	json_decref(js);
+}
+
+/*
+ * Free text (file names) without quotes, control characters as \xNN so a
+ * hostile name can't break the one-line-per-entry shape or the terminal.
+ */
+static void put_plain(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
+void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "faultline %s: seed %" PRIu64 ", %zu rule%s", FL_VERSION, seed,
+		set->n_rules, set->n_rules == 1 ? "" : "s");
+	for (size_t i = 0; i < set->n_sources; i++) {
+		fputs(i ? ", " : " from ", f);
+		put_plain(f, set->sources[i]);
+	}
+	fputc('\n', f);
+	if (fclose(f) == 0)
+		fwrite(line, 1, len, out);
+}
+
+void fl_log_injection(FILE *out, const struct fl_injection *inj)
+{
+	_cleanup_free_ char *line = NULL;
+	_cleanup_free_ char *args = NULL;
+	const char *args_text = inj->args_text;
+	const char *name = inj->syscall;
+	char result[128];
+	char nrname[32];
+	size_t len = 0;
+	FILE *f;
+
+	if (!name && inj->call)
+		name = fl_syscall_name(inj->call->arch, inj->call->nr);
+	if (!name) {
+		snprintf(nrname, sizeof(nrname), "syscall_%d", inj->call ? inj->call->nr : -1);
+		name = nrname;
+	}
+	if (!args_text && inj->call) {
+		size_t need = fl_format_args(inj->call, NULL, NULL, NULL, 0, NULL, 0, NULL) + 1;
+
+		args = malloc(need);
+		if (args)
+			fl_format_args(inj->call, NULL, NULL, args, need, NULL, 0, NULL);
+		args_text = args;
+	}
+	fl_format_result(result, sizeof(result), inj->decision);
+
+	/* Built in memory and written at once: one line stays one write. */
+	f = open_memstream(&line, &len);
+	if (!f)
+		return;
+	fprintf(f, FL_LOG_PREFIX "[pid %d] %s%s(%s) %s (rule ",
+		(int)(inj->tid ? inj->tid : inj->pid), inj->dry_run ? "would inject: " : "",
+		name, args_text ? args_text : "", result);
+	put_quoted_name(f, inj->rule ? inj->rule->name : NULL);
+	fputs(")\n", f);
+	if (fclose(f) == 0)
+		fwrite(line, 1, len, out);
+}
+
+/* @n strings joined by @sep, each through put_plain(); NULL on OOM. */
+static char *join_plain(char *const *strs, size_t n, char sep)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+
+	if (!f)
+		return NULL;
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			fputc(sep, f);
+		put_plain(f, strs[k] ? strs[k] : "");
+	}
+	if (fclose(f) != 0) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+/*
+ *	faultline: summary
+ *	faultline:   rule             syscalls       matched  injected
+ *	faultline:   config-missing   open,openat          3         1
+ * Columns are as wide as their widest cell; names are left-aligned, counts
+ * right-aligned, no trailing blanks.
+ */
+void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats)
+{
+	/* cells[2i]: rule i's name, cells[2i+1]: its syscalls, display-safe */
+	_cleanup_free_ char **cells = NULL;
+	_cleanup_free_ char *text = NULL;
+	int w_name = 4, w_sys = 8, w_matched = 7, w_injected = 8;
+	size_t len = 0;
+	FILE *f;
+
+	cells = calloc(2 * set->n_rules + 1, sizeof(*cells));
+	if (!cells)
+		return;
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *r = &set->rules[i];
+		int n;
+
+		cells[2 * i] = join_plain(&r->name, 1, ',');
+		cells[2 * i + 1] = join_plain(r->syscalls, r->n_syscalls, ',');
+		n = cells[2 * i] ? (int)strlen(cells[2 * i]) : 0;
+		if (n > w_name)
+			w_name = n;
+		n = cells[2 * i + 1] ? (int)strlen(cells[2 * i + 1]) : 0;
+		if (n > w_sys)
+			w_sys = n;
+		if (digits(stats[i].matched) > w_matched)
+			w_matched = digits(stats[i].matched);
+		if (digits(stats[i].injected) > w_injected)
+			w_injected = digits(stats[i].injected);
+	}
+
+	f = open_memstream(&text, &len);
+	if (f) {
+		fputs(FL_LOG_PREFIX "summary\n", f);
+		fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*s  %*s\n", w_name, "rule", w_sys,
+			"syscalls", w_matched, "matched", w_injected, "injected");
+		for (size_t i = 0; i < set->n_rules; i++) {
+			fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*" PRIu64 "  %*" PRIu64 "\n",
+				w_name, cells[2 * i] ? cells[2 * i] : "",
+				w_sys, cells[2 * i + 1] ? cells[2 * i + 1] : "",
+				w_matched, stats[i].matched, w_injected, stats[i].injected);
+		}
+		if (fclose(f) == 0)
+			fwrite(text, 1, len, out);
+	}
+	for (size_t i = 0; i < 2 * set->n_rules; i++)
+		free(cells[i]);
+}

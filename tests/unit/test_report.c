@@ -1,1 +1,668 @@
-/* placeholder */
+/*
+ * The log lines and the JSON report. Log output is captured with
+ * open_memstream(); reports are written to a fresh temp directory and parsed
+ * back with jansson.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/audit.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "faultline/report.h"
+#include "faultline/util.h"
+
+static char *syscalls0[] = { (char *)"open", (char *)"openat" };
+static char *syscalls1[] = { (char *)"read" };
+
+static struct fl_rule rules[] = {
+	{ .name = (char *)"config-missing", .syscalls = syscalls0, .n_syscalls = 2 },
+	{ .name = (char *)"slow", .syscalls = syscalls1, .n_syscalls = 1 },
+};
+
+static char *sources[] = { (char *)"rules/examples/missing-config.yaml", (char *)"-e #1" };
+
+static struct fl_rule_set set = {
+	.rules = rules,
+	.n_rules = 2,
+	.sources = sources,
+	.n_sources = 2,
+};
+
+static struct fl_rule_stats stats[2] = {
+	{ .matched = 3, .injected = 2 },
+	{ .matched = 12345, .injected = 1 },
+};
+
+/* Reads a file into memory (NUL-terminated); NULL when it can't. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+	int c;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	assert_non_null(m);
+	while ((c = fgetc(f)) != EOF)
+		fputc(c, m);
+	fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/* Entries of @dir other than . and .. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+struct tmpdir {
+	char path[64];
+	char report[128];
+};
+
+static int setup_dir(void **state)
+{
+	struct tmpdir *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -1;
+	snprintf(t->path, sizeof(t->path), "/tmp/fl-test-report.XXXXXX");
+	if (!mkdtemp(t->path))
+		return -1;
+	snprintf(t->report, sizeof(t->report), "%s/report.json", t->path);
+	*state = t;
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	struct tmpdir *t = *state;
+	DIR *d = opendir(t->path);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char p[512];
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", t->path, e->d_name);
+		if (unlink(p) < 0)
+			rmdir(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(t->path);
+	free(t);
+	return 0;
+}
+
+/* ---- log lines ---- */
+
+/* Runs fl_log_injection() on @inj and returns what it printed (caller frees). */
+static char *log_line(const struct fl_injection *inj)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	fl_log_injection(f, inj);
+	fclose(f);
+	return buf;
+}
+
+static void test_log_injection(void **state)
+{
+	static const struct {
+		struct fl_decision d;
+		bool dry_run;
+		const char *rule;
+		const char *want;
+	} rows[] = {
+		{ { .error = ENOENT }, false, "config-missing",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 ENOENT (rule \"config-missing\")\n" },
+		{ { .has_retval = true, .retval = 0 }, false, "zero",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = 0 (rule \"zero\")\n" },
+		{ { .has_retval = true, .retval = 5 }, false, "five",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = 5 (rule \"five\")\n" },
+		{ { .has_retval = true, .retval = -9 }, false, "neg",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -9 (rule \"neg\")\n" },
+		{ { .delay_ns = 250000000 }, false, "slow",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) delayed 250ms (rule \"slow\")\n" },
+		{ { .delay_ns = 250000000, .error = EIO }, false, "x",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EIO after 250ms delay (rule \"x\")\n" },
+		{ { .error = EIO, .phase = FL_PHASE_EXIT }, false, "x",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EIO [exit] (rule \"x\")\n" },
+		{ { .delay_ns = 2000000000, .phase = FL_PHASE_EXIT }, false, "x",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) delayed 2s [exit] (rule \"x\")\n" },
+		{ { .error = ENOENT }, true, "config-missing",
+		  "faultline: [pid 4243] would inject: openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 ENOENT (rule \"config-missing\")\n" },
+		{ { .error = 4000 }, false, "odd",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 errno 4000 (rule \"odd\")\n" },
+		/* The rule name is a JSON string: quotes, backslashes, controls escaped. */
+		{ { .error = EACCES }, false, "a\"b\\c\nd\x1b",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EACCES (rule \"a\\\"b\\\\c\\nd\\u001B\")\n" },
+		{ { .error = EACCES }, false, "r\xc3\xa9gle",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EACCES (rule \"r\xc3\xa9gle\")\n" },
+		/* Not UTF-8: C-style quoting instead. */
+		{ { .error = EACCES }, false, "bad\xff",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EACCES (rule \"bad\\xff\")\n" },
+	};
+	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_openat,
+				.args = { (uint64_t)-100, 0x1000, 0 }, .pid = 4242, .tid = 4243 };
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
+		struct fl_rule rule = { .name = (char *)rows[i].rule };
+		struct fl_injection inj = {
+			.seq = 1, .pid = 4242, .tid = 4243, .call = &call, .syscall = "openat",
+			.args_text = "AT_FDCWD, \"/etc/app.conf\", O_RDONLY",
+			.path = "/etc/app.conf", .rule = &rule, .decision = &rows[i].d,
+			.dry_run = rows[i].dry_run,
+		};
+		char *got = log_line(&inj);
+
+		if (strcmp(got, rows[i].want) != 0)
+			fail_msg("row %zu:\n got  %s want %s", i, got, rows[i].want);
+		free(got);
+	}
+}
+
+/* Without args_text or syscall the line is still complete (no path read). */
+static void test_log_injection_fallbacks(void **state)
+{
+	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_close, .args = { 7 },
+				.pid = 10, .tid = 10 };
+	struct fl_decision d = { .error = EBADF };
+	struct fl_injection inj = { .pid = 10, .tid = 0, .call = &call, .rule = &rules[0],
+				    .decision = &d };
+	char *got = log_line(&inj);
+
+	assert_string_equal(got,
+		"faultline: [pid 10] close(7) = -1 EBADF (rule \"config-missing\")\n");
+	free(got);
+
+	call.nr = 999;
+	call.args[0] = 1;
+	got = log_line(&inj);
+	assert_string_equal(got, "faultline: [pid 10] syscall_999(0x1, 0, 0, 0, 0, 0) = -1 EBADF "
+				 "(rule \"config-missing\")\n");
+	free(got);
+}
+
+static void test_format_result_and_duration(void **state)
+{
+	static const struct {
+		uint64_t ns;
+		const char *want;
+	} durs[] = {
+		{ 1000000000, "1s" }, { 1500000000, "1500ms" }, { 250000000, "250ms" },
+		{ 10000, "10us" }, { 7, "7ns" }, { 1001, "1001ns" }, { 0, "0ns" },
+		{ UINT64_MAX, "18446744073709551615ns" },
+	};
+	struct fl_decision d = { 0 };
+	char buf[64];
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(durs); i++) {
+		assert_int_equal(fl_format_duration(buf, sizeof(buf), durs[i].ns),
+				 strlen(durs[i].want));
+		assert_string_equal(buf, durs[i].want);
+	}
+	/* A decision that changes nothing still says so. */
+	fl_format_result(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "(no change)");
+	d.error = ENOSPC;
+	d.has_retval = true; /* an error wins over a retval */
+	d.retval = 3;
+	assert_int_equal(fl_format_result(buf, 4, &d), strlen("= -1 ENOSPC"));
+	assert_string_equal(buf, "= -");
+}
+
+static char *capture_header(const struct fl_rule_set *s, uint64_t seed)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	fl_log_header(f, s, seed);
+	fclose(f);
+	return buf;
+}
+
+static void test_log_header(void **state)
+{
+	struct fl_rule_set one = { .rules = rules, .n_rules = 1, .sources = sources + 1,
+				   .n_sources = 1 };
+	char *bad_sources[] = { (char *)"a\nb.yaml" };
+	struct fl_rule_set bad = { .rules = rules, .n_rules = 1, .sources = bad_sources,
+				   .n_sources = 1 };
+	char *got;
+
+	got = capture_header(&set, 42);
+	assert_string_equal(got, "faultline " FL_VERSION ": seed 42, 2 rules from "
+				 "rules/examples/missing-config.yaml, -e #1\n");
+	free(got);
+
+	got = capture_header(&one, UINT64_MAX);
+	assert_string_equal(got, "faultline " FL_VERSION ": seed 18446744073709551615, 1 rule "
+				 "from -e #1\n");
+	free(got);
+
+	/* A control character in a file name can't split the line. */
+	got = capture_header(&bad, 1);
+	assert_string_equal(got, "faultline " FL_VERSION ": seed 1, 1 rule from a\\x0ab.yaml\n");
+	free(got);
+}
+
+static void test_log_summary(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	fl_log_summary(f, &set, stats);
+	fclose(f);
+	assert_string_equal(buf,
+		"faultline: summary\n"
+		"faultline:   rule             syscalls     matched  injected\n"
+		"faultline:   config-missing   open,openat        3         2\n"
+		"faultline:   slow             read           12345         1\n");
+	free(buf);
+}
+
+/* ---- JSON report ---- */
+
+static const struct fl_call calls[3] = {
+	{ .arch = AUDIT_ARCH_X86_64, .nr = SYS_openat,
+	  .args = { (uint64_t)-100, 0x1000, 0, 0, 0, UINT64_MAX }, .pid = 4242, .tid = 4243 },
+	{ .arch = AUDIT_ARCH_X86_64, .nr = SYS_read, .args = { 3, 0x7ffd0000, 4096 },
+	  .pid = 4242, .tid = 4242 },
+	{ .arch = AUDIT_ARCH_I386, .nr = 295, .args = { 0xffffff9c, 0x2000, 0100 },
+	  .pid = 4242, .tid = 4250 },
+};
+
+static const struct fl_decision decisions[3] = {
+	{ .rule = 0, .error = ENOENT },
+	{ .rule = 1, .has_retval = true, .retval = 5, .phase = FL_PHASE_EXIT },
+	{ .rule = 0, .error = EIO, .delay_ns = 250500000 },
+};
+
+static void add_three(struct fl_report *r)
+{
+	static const char *const paths[3] = { "/etc/app.conf", NULL,
+					      "bad\xff\xfe/\xc3\xa9" };
+	static const char *const names[3] = { "openat", "read", "openat" };
+	static const double times[3] = { 0.25, 1.5, 2.0 };
+
+	for (int i = 0; i < 3; i++) {
+		struct fl_injection inj = {
+			.seq = (uint64_t)i + 1, .time_s = times[i], .pid = calls[i].pid,
+			.tid = calls[i].tid, .call = &calls[i], .syscall = names[i],
+			.args_text = "ignored", .path = paths[i],
+			.rule = &rules[decisions[i].rule], .decision = &decisions[i],
+		};
+
+		assert_int_equal(fl_report_add(r, &inj), 0);
+	}
+}
+
+static json_t *load(const char *path)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+
+	if (!root)
+		fail_msg("%s:%d: %s", path, err.line, err.text);
+	return root;
+}
+
+static void check_args(json_t *args, const int64_t *want)
+{
+	assert_true(json_is_array(args));
+	assert_int_equal(json_array_size(args), 6);
+	for (size_t i = 0; i < 6; i++) {
+		json_t *v = json_array_get(args, i);
+
+		assert_true(json_is_integer(v));
+		assert_true(json_integer_value(v) == want[i]);
+	}
+}
+
+static void test_report_roundtrip(void **state)
+{
+	struct tmpdir *t = *state;
+	char *command[] = { (char *)"./app", (char *)"--flag", (char *)"arg\xff", NULL };
+	struct fl_run_result res = {
+		.set = &set, .stats = stats, .seed = 42, .command = command,
+		.exited = true, .exit_code = 3, .dry_run = false,
+	};
+	const char *path, *path_hex, *name, *ver;
+	json_t *root, *inj, *o, *r0, *r1;
+	struct fl_report *r;
+	json_int_t seq, pid, tid, code, matched, injected;
+	double time_s, delay;
+	struct stat st;
+	char *text;
+	int err = 0;
+	int dry;
+
+	umask(022);
+	r = fl_report_open(t->report, &err);
+	assert_non_null(r);
+	add_three(r);
+	/* Streaming: the destination only appears at close. */
+	assert_int_equal(access(t->report, F_OK), -1);
+	assert_int_equal(count_entries(t->path), 1);
+	assert_int_equal(fl_report_close(r, &res), 0);
+	assert_int_equal(count_entries(t->path), 1); /* no temp file left over */
+	assert_int_equal(stat(t->report, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+
+	/* One injection per line, ends with a newline. */
+	text = slurp(t->report);
+	assert_non_null(text);
+	assert_true(strncmp(text, "{\"injections\":[\n{\"seq\":1,", 25) == 0);
+	assert_non_null(strstr(text, "},\n{\"seq\":2,"));
+	assert_non_null(strstr(text, "}\n],\"faultline_version\":"));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	free(text);
+
+	root = load(t->report);
+	assert_int_equal(json_object_size(root), 7);
+	assert_string_equal(json_object_iter_key(json_object_iter(root)), "injections");
+
+	assert_int_equal(json_unpack(root, "{s:s, s:I, s:b, s:{s:I}}", "faultline_version", &ver,
+				     "seed", &seq, "dry_run", &dry, "exit", "code", &code), 0);
+	assert_string_equal(ver, FL_VERSION);
+	assert_int_equal(seq, 42);
+	assert_false(dry);
+	assert_int_equal(code, 3);
+	assert_int_equal(json_object_size(json_object_get(root, "exit")), 1);
+
+	o = json_object_get(root, "command");
+	assert_int_equal(json_array_size(o), 3);
+	assert_string_equal(json_string_value(json_array_get(o, 0)), "./app");
+	assert_string_equal(json_string_value(json_array_get(o, 1)), "--flag");
+	assert_string_equal(json_string_value(json_array_get(o, 2)), "arg\xef\xbf\xbd");
+
+	o = json_object_get(root, "rules");
+	assert_int_equal(json_array_size(o), 2);
+	r0 = json_array_get(o, 0);
+	r1 = json_array_get(o, 1);
+	assert_int_equal(json_object_size(r0), 4);
+	assert_int_equal(json_unpack(r0, "{s:s, s:I, s:I}", "name", &name, "matched", &matched,
+				     "injected", &injected), 0);
+	assert_string_equal(name, "config-missing");
+	assert_int_equal(matched, 3);
+	assert_int_equal(injected, 2);
+	o = json_object_get(r0, "syscalls");
+	assert_int_equal(json_array_size(o), 2);
+	assert_string_equal(json_string_value(json_array_get(o, 0)), "open");
+	assert_string_equal(json_string_value(json_array_get(o, 1)), "openat");
+	assert_int_equal(json_unpack(r1, "{s:s, s:[s!], s:I, s:I}", "name", &name, "syscalls",
+				     &ver, "matched", &matched, "injected", &injected), 0);
+	assert_string_equal(name, "slow");
+	assert_string_equal(ver, "read");
+	assert_int_equal(matched, 12345);
+	assert_int_equal(injected, 1);
+
+	inj = json_object_get(root, "injections");
+	assert_int_equal(json_array_size(inj), 3);
+
+	/* 1: error at entry, with a path */
+	o = json_array_get(inj, 0);
+	assert_int_equal(json_object_size(o), 11);
+	assert_int_equal(json_unpack(o, "{s:I, s:f, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:{s:s!}}",
+				     "seq", &seq, "time_s", &time_s, "pid", &pid, "tid", &tid,
+				     "arch", &ver, "syscall", &name, "path", &path, "rule",
+				     &path_hex, "phase", &text, "action", "error", &ver), 0);
+	assert_int_equal(seq, 1);
+	assert_true(time_s == 0.25);
+	assert_int_equal(pid, 4242);
+	assert_int_equal(tid, 4243);
+	assert_string_equal(name, "openat");
+	assert_string_equal(path, "/etc/app.conf");
+	assert_string_equal(path_hex, "config-missing");
+	assert_string_equal(text, "enter");
+	assert_string_equal(ver, "ENOENT");
+	assert_string_equal(json_string_value(json_object_get(o, "arch")), "x86_64");
+	check_args(json_object_get(o, "args"), (const int64_t[]){ -100, 0x1000, 0, 0, 0, -1 });
+
+	/* 2: retval at exit, no path */
+	o = json_array_get(inj, 1);
+	assert_int_equal(json_object_size(o), 10);
+	assert_null(json_object_get(o, "path"));
+	assert_int_equal(json_unpack(o, "{s:I, s:f, s:I, s:s, s:s, s:s, s:{s:I!}}", "seq", &seq,
+				     "time_s", &time_s, "tid", &tid, "syscall", &name, "rule",
+				     &path, "phase", &text, "action", "retval", &code), 0);
+	assert_int_equal(seq, 2);
+	assert_true(time_s == 1.5);
+	assert_int_equal(tid, 4242);
+	assert_string_equal(name, "read");
+	assert_string_equal(path, "slow");
+	assert_string_equal(text, "exit");
+	assert_int_equal(code, 5);
+	check_args(json_object_get(o, "args"), (const int64_t[]){ 3, 0x7ffd0000, 4096, 0, 0, 0 });
+
+	/* 3: i386, delay + error, a path that isn't UTF-8 */
+	o = json_array_get(inj, 2);
+	assert_int_equal(json_object_size(o), 12);
+	assert_int_equal(json_unpack(o, "{s:I, s:s, s:s, s:s, s:{s:f, s:s!}}", "seq", &seq,
+				     "arch", &name, "path", &path, "path_hex", &path_hex,
+				     "action", "delay_ms", &delay, "error", &ver), 0);
+	assert_int_equal(seq, 3);
+	assert_string_equal(name, "i386");
+	assert_string_equal(path, "bad\xef\xbf\xbd\xef\xbf\xbd/\xc3\xa9");
+	assert_string_equal(path_hex, "626164fffe2fc3a9");
+	assert_true(delay == 250.5);
+	assert_string_equal(ver, "EIO");
+	/* The action's keys in the documented order: delay first. */
+	assert_string_equal(json_object_iter_key(json_object_iter(json_object_get(o, "action"))),
+			    "delay_ms");
+	check_args(json_object_get(o, "args"), (const int64_t[]){ 0xffffff9c, 0x2000, 0100, 0, 0, 0 });
+
+	json_decref(root);
+}
+
+/* No injections, killed by a signal, a seed past int64, dry run. */
+static void test_report_empty_signal_bigseed(void **state)
+{
+	struct tmpdir *t = *state;
+	char *command[] = { (char *)"true", NULL };
+	struct fl_run_result res = {
+		.set = &set, .stats = stats, .seed = UINT64_MAX, .command = command,
+		.exited = false, .term_signal = 11, .dry_run = true,
+	};
+	struct fl_report *r;
+	const char *sig, *seed;
+	json_t *root;
+	int dry = 0;
+
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	assert_int_equal(fl_report_close(r, &res), 0);
+
+	root = load(t->report);
+	assert_int_equal(json_array_size(json_object_get(root, "injections")), 0);
+	assert_int_equal(json_unpack(root, "{s:s, s:{s:s!}, s:b}", "seed", &seed, "exit",
+				     "signal", &sig, "dry_run", &dry), 0);
+	assert_string_equal(seed, "18446744073709551615");
+	assert_string_equal(sig, "SIGSEGV");
+	assert_true(dry);
+	json_decref(root);
+
+	/* 2^63 - 1 still fits as an integer. */
+	res.seed = INT64_MAX;
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	assert_int_equal(fl_report_close(r, &res), 0);
+	root = load(t->report);
+	assert_true(json_is_integer(json_object_get(root, "seed")));
+	assert_true(json_integer_value(json_object_get(root, "seed")) == INT64_MAX);
+	json_decref(root);
+}
+
+static void test_report_free_without_close(void **state)
+{
+	struct tmpdir *t = *state;
+	struct fl_report *r;
+
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	add_three(r);
+	assert_int_equal(count_entries(t->path), 1); /* the temp file */
+	fl_report_free(r);
+	assert_int_equal(count_entries(t->path), 0);
+	fl_report_free(NULL);
+}
+
+/* rename() replaces a symlink at the destination; its target is untouched. */
+static void test_report_replaces_symlink(void **state)
+{
+	struct tmpdir *t = *state;
+	struct fl_run_result res = { .set = &set, .stats = stats, .seed = 1, .exited = true };
+	char target[192];
+	struct fl_report *r;
+	struct stat st;
+	char *text;
+	FILE *f;
+
+	snprintf(target, sizeof(target), "%s/precious", t->path);
+	f = fopen(target, "we");
+	assert_non_null(f);
+	fputs("do not overwrite\n", f);
+	fclose(f);
+	assert_int_equal(symlink(target, t->report), 0);
+
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	add_three(r);
+	assert_int_equal(fl_report_close(r, &res), 0);
+
+	assert_int_equal(lstat(t->report, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	text = slurp(target);
+	assert_string_equal(text, "do not overwrite\n");
+	free(text);
+	json_decref(load(t->report));
+	assert_int_equal(count_entries(t->path), 2);
+}
+
+/* Whole milliseconds are a JSON integer, finer delays a real. */
+static void test_report_delay_encoding(void **state)
+{
+	struct tmpdir *t = *state;
+	struct fl_run_result res = { .set = &set, .stats = stats, .exited = true };
+	static const uint64_t delays[] = { 50000000, 250000, 1000000000 };
+	struct fl_report *r;
+	json_t *root, *injs, *v;
+
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(delays); i++) {
+		struct fl_decision d = { .delay_ns = delays[i] };
+		struct fl_injection inj = { .seq = i + 1, .call = &calls[1], .rule = &rules[1],
+					    .decision = &d };
+
+		assert_int_equal(fl_report_add(r, &inj), 0);
+	}
+	assert_int_equal(fl_report_close(r, &res), 0);
+
+	root = load(t->report);
+	injs = json_object_get(root, "injections");
+	v = json_object_get(json_object_get(json_array_get(injs, 0), "action"), "delay_ms");
+	assert_true(json_is_integer(v) && json_integer_value(v) == 50);
+	v = json_object_get(json_object_get(json_array_get(injs, 1), "action"), "delay_ms");
+	assert_true(json_is_real(v) && json_real_value(v) == 0.25);
+	v = json_object_get(json_object_get(json_array_get(injs, 2), "action"), "delay_ms");
+	assert_true(json_is_integer(v) && json_integer_value(v) == 1000);
+	/* A delay-only action has nothing else; the syscall name is looked up. */
+	assert_int_equal(json_object_size(json_object_get(json_array_get(injs, 0), "action")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(injs, 0), "syscall")),
+			    "read");
+	json_decref(root);
+}
+
+/* A close that can't rename (a directory is in the way) leaves no temp file. */
+static void test_report_close_fails(void **state)
+{
+	struct tmpdir *t = *state;
+	struct fl_run_result res = { .set = &set, .stats = stats, .exited = true };
+	struct fl_report *r;
+
+	assert_int_equal(mkdir(t->report, 0755), 0);
+	r = fl_report_open(t->report, NULL);
+	assert_non_null(r);
+	add_three(r);
+	assert_int_equal(count_entries(t->path), 2);
+	assert_int_equal(fl_report_close(r, &res), -EISDIR);
+	assert_int_equal(count_entries(t->path), 1);
+}
+
+static void test_report_open_errors(void **state)
+{
+	struct tmpdir *t = *state;
+	char path[192];
+	int err = 0;
+
+	snprintf(path, sizeof(path), "%s/missing/report.json", t->path);
+	assert_null(fl_report_open(path, &err));
+	assert_int_equal(err, -ENOENT);
+
+	snprintf(path, sizeof(path), "%s/", t->path);
+	assert_null(fl_report_open(path, &err));
+	assert_int_equal(err, -EISDIR);
+
+	assert_null(fl_report_open("", &err));
+	assert_int_equal(err, -ENOENT);
+	assert_int_equal(count_entries(t->path), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_log_injection),
+		cmocka_unit_test(test_log_injection_fallbacks),
+		cmocka_unit_test(test_format_result_and_duration),
+		cmocka_unit_test(test_log_header),
+		cmocka_unit_test(test_log_summary),
+		cmocka_unit_test_setup_teardown(test_report_roundtrip, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_empty_signal_bigseed, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_free_without_close, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_replaces_symlink, setup_dir,
+						teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_delay_encoding, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_close_fails, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_report_open_errors, setup_dir, teardown_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
