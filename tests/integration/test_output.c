@@ -1,0 +1,458 @@
+/*
+ * What faultline tells: the log (header, injection lines, summary), where it
+ * goes (-o, -q), the JSON report (--report) and --dry-run.
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *jget(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v) {
+		char *text = json_dumps(obj, JSON_INDENT(2));
+
+		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
+		free(text);
+		fail();
+	}
+	return v;
+}
+
+static const char *jstr(json_t *obj, const char *key)
+{
+	json_t *v = jget(obj, key);
+
+	if (!json_is_string(v)) {
+		print_error("report: \"%s\" is not a string\n", key);
+		fail();
+	}
+	return json_string_value(v);
+}
+
+static json_int_t jint(json_t *obj, const char *key)
+{
+	json_t *v = jget(obj, key);
+
+	if (!json_is_integer(v)) {
+		print_error("report: \"%s\" is not an integer\n", key);
+		fail();
+	}
+	return json_integer_value(v);
+}
+
+/* The rule object named @name in the report's "rules". */
+static json_t *report_rule(json_t *report, const char *name)
+{
+	json_t *rules = jget(report, "rules"), *rule;
+	size_t i;
+
+	json_array_foreach(rules, i, rule) {
+		json_t *n = json_object_get(rule, "name");
+
+		if (json_is_string(n) && !strcmp(json_string_value(n), name))
+			return rule;
+	}
+	print_error("report: no rule named %s\n", name);
+	fail();
+	return NULL;
+}
+
+/*
+ * Finds the log line "faultline: [pid P] CALL" whose part after "] " is
+ * exactly @call; returns P, or -1 when there is none.
+ */
+static long injection_line_pid(const char *log, const char *call)
+{
+	char *copy = fl_strf("%s", log), *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		long pid;
+
+		if (strncmp(l, "faultline: [pid ", 16))
+			continue;
+		pid = strtol(l + 16, &end, 10);
+		if (end == l + 16 || strncmp(end, "] ", 2))
+			continue;
+		if (!strcmp(end + 2, call))
+			return pid;
+	}
+	return -1;
+}
+
+static void expect_injection_line(const struct fl_result *r, const char *log, const char *call,
+				  long pid)
+{
+	long got = injection_line_pid(log, call);
+
+	if (got < 0) {
+		print_error("no log line \"faultline: [pid N] %s\"\n", call);
+		fl_dump(r);
+		if (log != r->err)
+			print_error("--- log:\n%s\n", log);
+		fail();
+	}
+	if (pid > 0 && got != pid) {
+		print_error("log line names pid %ld, the victim is %ld\n", got, pid);
+		fl_dump(r);
+		fail();
+	}
+}
+
+/* ---- the log ------------------------------------------------------------ */
+
+static void log_header_line_summary(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+	char *pid_text;
+	char *call = fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file);
+
+	(void)state;
+	FL_RUN(&r, "run", "-s", "5", "-e", "{name: missing, syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "getpid", "+", "open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ENOENT");
+	fl_assert_str(&r, "seed in header", fl_log_seed(r.err), "5");
+	/* The header comes first. */
+	if (strncmp(r.err, "faultline 0.1.0: seed 5", 23)) {
+		print_error("stderr should start with the header\n");
+		fl_dump(&r);
+		fail();
+	}
+	pid_text = fl_line_after(r.out, "getpid[1]: ok ");
+	assert_non_null(pid_text);
+	expect_injection_line(&r, r.err, call, atol(pid_text));
+	/* The summary at the end names the rule again. */
+	if (fl_count_lines(r.err, "missing") < 2) {
+		print_error("no per-rule summary naming rule \"missing\"\n");
+		fl_dump(&r);
+		fail();
+	}
+}
+
+/* The spec's own example: openat, from the static victim (no loader calls). */
+static void log_line_openat(void **state)
+{
+	const char *victim = fl_victim_static();
+	char *file = fl_mkfile("app.conf", "data\n");
+	struct fl_result r;
+
+	(void)state;
+	if (!victim)
+		skip();
+	FL_RUN(&r, "run", "-e", "{name: config-missing, syscall: openat, error: ENOENT}", "--", victim,
+	       "getpid", "+", "openat", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "openat", "ENOENT");
+	expect_injection_line(
+		&r, r.err,
+		fl_strf("openat(AT_FDCWD, \"%s\", O_RDONLY) = -1 ENOENT (rule \"config-missing\")",
+			file),
+		atol(fl_line_after(r.out, "getpid[1]: ok ")));
+}
+
+static void log_to_file(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *log = fl_path("faultline.log");
+	struct fl_result r;
+	char *text;
+
+	(void)state;
+	FL_RUN(&r, "run", "-o", log, "-s", "8", "-e", "{name: missing, syscall: open, error: ENOENT}",
+	       "--", fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ENOENT");
+	fl_assert_str(&r, "stderr with -o", r.err, "");
+	text = fl_read_file(log);
+	if (!text) {
+		print_error("-o %s: no log file\n", log);
+		fl_dump(&r);
+		fail();
+	}
+	fl_assert_str(&r, "seed in the log file", fl_log_seed(text), "8");
+	expect_injection_line(
+		&r, text, fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
+}
+
+static void quiet(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-q", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "open",
+	       file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ENOENT");
+	fl_assert_str(&r, "stderr with -q", r.err, "");
+
+	FL_RUN(&r, "run", "--quiet", "--", fl_victim(), "exit", "4");
+	fl_assert_exit(&r, 4);
+	fl_assert_str(&r, "stderr with --quiet", r.err, "");
+}
+
+/* The command's own stderr is not faultline's log: -o and -q leave it. */
+static void command_stderr_untouched(void **state)
+{
+	char *log = fl_path("faultline.log");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-q", "-o", log, "--", "/bin/sh", "-c", "echo to-stderr >&2");
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "stderr", r.err, "to-stderr\n");
+}
+
+/* ---- the report --------------------------------------------------------- */
+
+/* Files in the test directory other than the captured output and @keep. */
+static void assert_no_stray_files(const struct fl_result *r, const char *const *keep)
+{
+	DIR *d = opendir(fl_dir());
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d))) {
+		bool ok = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			  !strncmp(e->d_name, ".fl-stdout.", 11) ||
+			  !strncmp(e->d_name, ".fl-stderr.", 11);
+
+		for (const char *const *k = keep; *k && !ok; k++)
+			ok = !strcmp(e->d_name, *k);
+		if (!ok) {
+			print_error("stray file %s left in the working directory "
+				    "(report not written atomically?)\n",
+				    e->d_name);
+			closedir(d);
+			fl_dump(r);
+			fail();
+		}
+	}
+	closedir(d);
+}
+
+static void report_fields(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *rules = fl_mkfile("rules.yaml",
+				"rules:\n"
+				"  - name: cfg\n"
+				"    syscall: open\n"
+				"    error: ENOENT\n"
+				"    after: 1\n"
+				"    times: 1\n");
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *cmd, *rule, *injs, *inj, *args, *action, *arg;
+	size_t i;
+	const char *want_cmd[] = { fl_victim(), "open", file, "3" };
+
+	(void)state;
+	FL_RUN(&r, "run", "-s", "99", "-r", rules, "--report", report, "--", fl_victim(), "open", file,
+	       "3");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ok ENOENT ok");
+	assert_no_stray_files(&r, (const char *const[]){ "exists", "rules.yaml", "report.json", NULL });
+
+	j = fl_load_json(report);
+	fl_assert_str(&r, "faultline_version", jstr(j, "faultline_version"), "0.1.0");
+	assert_int_equal(jint(j, "seed"), 99);
+	assert_true(json_is_false(jget(j, "dry_run")));
+	assert_int_equal(jint(jget(j, "exit"), "code"), 0);
+	assert_null(json_object_get(jget(j, "exit"), "signal"));
+
+	cmd = jget(j, "command");
+	assert_true(json_is_array(cmd));
+	assert_int_equal(json_array_size(cmd), FL_ARRAY_SIZE(want_cmd));
+	for (i = 0; i < FL_ARRAY_SIZE(want_cmd); i++)
+		fl_assert_str(&r, "command[i]", json_string_value(json_array_get(cmd, i)),
+			      want_cmd[i]);
+
+	assert_int_equal(json_array_size(jget(j, "rules")), 1);
+	rule = report_rule(j, "cfg");
+	fl_assert_str(&r, "rule syscalls[0]",
+		      json_string_value(json_array_get(jget(rule, "syscalls"), 0)), "open");
+	assert_int_equal(jint(rule, "matched"), 3);
+	assert_int_equal(jint(rule, "injected"), 1);
+
+	injs = jget(j, "injections");
+	assert_true(json_is_array(injs));
+	assert_int_equal(json_array_size(injs), 1);
+	inj = json_array_get(injs, 0);
+	assert_true(jint(inj, "seq") >= 0);
+	assert_true(json_is_number(jget(inj, "time_s")));
+	assert_true(json_number_value(jget(inj, "time_s")) >= 0);
+	assert_true(jint(inj, "pid") > 0);
+	assert_int_equal(jint(inj, "tid"), jint(inj, "pid"));
+	fl_assert_str(&r, "injection syscall", jstr(inj, "syscall"), "open");
+	fl_assert_str(&r, "injection path", jstr(inj, "path"), file);
+	fl_assert_str(&r, "injection rule", jstr(inj, "rule"), "cfg");
+	fl_assert_str(&r, "injection phase", jstr(inj, "phase"), "enter");
+	args = jget(inj, "args");
+	assert_true(json_is_array(args));
+	assert_true(json_array_size(args) >= 2);
+	json_array_foreach(args, i, arg)
+		assert_true(json_is_integer(arg));
+	assert_int_equal(json_integer_value(json_array_get(args, 1)), 0); /* O_RDONLY */
+	action = jget(inj, "action");
+	fl_assert_str(&r, "action.error", jstr(action, "error"), "ENOENT");
+	json_decref(j);
+}
+
+/* Error, delay and retval actions, each with its rule, in call order. */
+static void report_actions(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *rules = fl_mkfile("rules.yaml",
+				"rules:\n"
+				"  - name: first-open\n"
+				"    syscall: open\n"
+				"    error: ENOENT\n"
+				"    times: 1\n"
+				"  - name: slow-open\n"
+				"    syscall: open\n"
+				"    delay: 50ms\n"
+				"  - name: fake-pid\n"
+				"    syscall: getpid\n"
+				"    retval: 4242\n"
+				"    phase: exit\n");
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *injs, *a, *b, *c;
+
+	(void)state;
+	FL_RUN(&r, "run", "-r", rules, "--report", report, "--", fl_victim(), "open", file, "2", "+",
+	       "getpid");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ENOENT ok");
+	fl_assert_str(&r, "getpid", fl_line_after(r.out, "getpid[1]: "), "ok 4242");
+
+	j = fl_load_json(report);
+	injs = jget(j, "injections");
+	assert_int_equal(json_array_size(injs), 3);
+	a = json_array_get(injs, 0);
+	b = json_array_get(injs, 1);
+	c = json_array_get(injs, 2);
+	assert_true(jint(a, "seq") < jint(b, "seq"));
+	assert_true(jint(b, "seq") < jint(c, "seq"));
+
+	fl_assert_str(&r, "inj 1 rule", jstr(a, "rule"), "first-open");
+	fl_assert_str(&r, "inj 1 action.error", jstr(jget(a, "action"), "error"), "ENOENT");
+	fl_assert_str(&r, "inj 2 rule", jstr(b, "rule"), "slow-open");
+	assert_int_equal(jint(jget(b, "action"), "delay_ms"), 50);
+	fl_assert_str(&r, "inj 3 rule", jstr(c, "rule"), "fake-pid");
+	fl_assert_str(&r, "inj 3 syscall", jstr(c, "syscall"), "getpid");
+	fl_assert_str(&r, "inj 3 phase", jstr(c, "phase"), "exit");
+	assert_int_equal(jint(jget(c, "action"), "retval"), 4242);
+	assert_null(json_object_get(c, "path"));
+
+	assert_int_equal(jint(report_rule(j, "first-open"), "injected"), 1);
+	assert_int_equal(jint(report_rule(j, "first-open"), "matched"), 2);
+	assert_int_equal(jint(report_rule(j, "slow-open"), "injected"), 1);
+	assert_int_equal(jint(report_rule(j, "fake-pid"), "matched"), 1);
+	assert_int_equal(jint(report_rule(j, "fake-pid"), "injected"), 1);
+	json_decref(j);
+}
+
+/* pid is the thread group, tid the thread. */
+static void report_pid_tid(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *injs, *a, *b;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "thread-open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "thread-open", "ENOENT");
+
+	j = fl_load_json(report);
+	injs = jget(j, "injections");
+	assert_int_equal(json_array_size(injs), 2);
+	a = json_array_get(injs, 0); /* main thread */
+	b = json_array_get(injs, 1); /* the new thread */
+	assert_int_equal(jint(a, "tid"), jint(a, "pid"));
+	assert_int_equal(jint(b, "pid"), jint(a, "pid"));
+	assert_int_not_equal(jint(b, "tid"), jint(b, "pid"));
+	json_decref(j);
+}
+
+static void report_exit_code(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", report, "--", fl_victim(), "exit", "42");
+	fl_assert_exit(&r, 42);
+	j = fl_load_json(report);
+	assert_int_equal(jint(jget(j, "exit"), "code"), 42);
+	assert_int_equal(json_array_size(jget(j, "injections")), 0);
+	/* A random seed was chosen and recorded. */
+	assert_true(json_is_integer(jget(j, "seed")));
+	json_decref(j);
+}
+
+/* ---- dry run ------------------------------------------------------------ */
+
+static void dry_run_injects_nothing(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *doomed = fl_mkfile("doomed", "data\n");
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *rule;
+
+	(void)state;
+	FL_RUN(&r, "run", "--dry-run", "--report", report, "-e",
+	       "{name: dry-open, syscall: open, error: ENOENT}", "-e",
+	       "{name: dry-unlink, syscall: unlink, error: EACCES}", "-e",
+	       "{name: dry-pid, syscall: getpid, retval: 4242}", "--", fl_victim(), "open", file, "3",
+	       "+", "unlink", doomed, "+", "getpid");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ok ok ok");
+	fl_assert_outcomes(&r, "unlink", "ok");
+	assert_false(fl_exists(doomed));
+	if (!strcmp(fl_line_after(r.out, "getpid[1]: "), "ok 4242")) {
+		print_error("--dry-run: getpid returned the injected value\n");
+		fl_dump(&r);
+		fail();
+	}
+	fl_assert_err_has(&r, "dry-open");
+
+	j = fl_load_json(report);
+	assert_true(json_is_true(jget(j, "dry_run")));
+	rule = report_rule(j, "dry-open");
+	assert_int_equal(jint(rule, "matched"), 3);
+	assert_int_equal(jint(rule, "injected"), 3);
+	assert_int_equal(jint(report_rule(j, "dry-unlink"), "matched"), 1);
+	assert_int_equal(jint(report_rule(j, "dry-pid"), "matched"), 1);
+	json_decref(j);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct CMUnitTest tests[] = {
+		FL_TEST(log_header_line_summary),
+		FL_TEST(log_line_openat),
+		FL_TEST(log_to_file),
+		FL_TEST(quiet),
+		FL_TEST(command_stderr_untouched),
+		FL_TEST(report_fields),
+		FL_TEST(report_actions),
+		FL_TEST(report_pid_tid),
+		FL_TEST(report_exit_code),
+		FL_TEST(dry_run_injects_nothing),
+	};
+
+	return fl_main(argc, argv, "output", tests, FL_ARRAY_SIZE(tests), true);
+}

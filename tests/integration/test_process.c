@@ -1,0 +1,255 @@
+/*
+ * faultline as a process wrapper: exit statuses pass through, signal deaths
+ * become 128+N, 126/127 for commands that cannot run, and SIGTERM/SIGHUP sent
+ * to faultline reach the command.
+ */
+#include "harness.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void exit_status_passes_through(void **state)
+{
+	static const char *const codes[] = { "0", "1", "42", "255" };
+	struct fl_result r;
+
+	(void)state;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(codes); i++) {
+		FL_RUN(&r, "run", "--", fl_victim(), "exit", codes[i]);
+		fl_assert_exit(&r, atoi(codes[i]));
+	}
+}
+
+/* Rules that never act change nothing about the status either. */
+static void exit_status_with_rules(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EPERM}", "--", fl_victim(), "exit", "42");
+	fl_assert_exit(&r, 42);
+}
+
+static void shell_exit_status(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "exit 7");
+	fl_assert_exit(&r, 7);
+	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "/bin/true && exit 0");
+	fl_assert_exit(&r, 0);
+}
+
+static void signal_death_segv(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", fl_victim(), "signal", "SEGV");
+	fl_assert_exit(&r, 128 + SIGSEGV);
+}
+
+static void real_crash_segv(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", fl_victim(), "crash");
+	fl_assert_exit(&r, 128 + SIGSEGV);
+}
+
+static void signal_death_term_and_kill(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", fl_victim(), "signal", "TERM");
+	fl_assert_exit(&r, 128 + SIGTERM);
+	FL_RUN(&r, "run", "--", fl_victim(), "signal", "KILL");
+	fl_assert_exit(&r, 128 + SIGKILL);
+	FL_RUN(&r, "run", "--", fl_victim(), "signal", "ABRT");
+	fl_assert_exit(&r, 128 + SIGABRT);
+}
+
+/* A shell killed by a signal gives 128+N; a grandchild killed by one does not. */
+static void shell_killed_by_signal(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "kill -SEGV $$");
+	fl_assert_exit(&r, 128 + SIGSEGV);
+	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "/bin/sh -c 'kill -SEGV $$'; exit 5");
+	fl_assert_exit(&r, 5);
+}
+
+static void not_executable_126(void **state)
+{
+	char *file = fl_mkfile("not-exec.sh", "#!/bin/sh\nexit 0\n");
+	struct fl_result r;
+
+	(void)state;
+	assert_int_equal(chmod(file, 0644), 0);
+	FL_RUN(&r, "run", "--", file);
+	fl_assert_exit(&r, 126);
+	fl_assert_err_has(&r, "not-exec.sh");
+}
+
+static void directory_126(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", fl_dir());
+	fl_assert_exit(&r, 126);
+}
+
+static void not_found_127(void **state)
+{
+	char *missing = fl_path("no-such-command");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", missing, "arg");
+	fl_assert_exit(&r, 127);
+	fl_assert_err_has(&r, "no-such-command");
+
+	/* Looked up in PATH. */
+	FL_RUN(&r, "run", "--", "fl-no-such-command-4242");
+	fl_assert_exit(&r, 127);
+	fl_assert_err_has(&r, "fl-no-such-command-4242");
+}
+
+/* A command found in PATH runs (and the rules reach it). */
+static void command_from_path(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--", "sh", "-c", "exit 9");
+	fl_assert_exit(&r, 9);
+}
+
+/* ---- signals sent to faultline ------------------------------------------ */
+
+static struct fl_proc *spawn_ready(const char *report, const char *victim_cmd)
+{
+	struct fl_proc *p = FL_SPAWN("run", "--report", report, "--", fl_victim(), victim_cmd);
+
+	if (!fl_wait_stdout(p, "ready", 20000)) {
+		struct fl_result r;
+
+		print_error("the victim never printed ready\n");
+		kill(p->pid, SIGKILL);
+		fl_finish(p, &r, 5000);
+		fl_dump(&r);
+		fail();
+	}
+	return p;
+}
+
+static json_t *jget(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v) {
+		char *text = json_dumps(obj, JSON_INDENT(2));
+
+		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
+		free(text);
+		fail();
+	}
+	return v;
+}
+
+static void sigterm_reaches_command(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_proc *p = spawn_ready(report, "trap-term");
+	struct fl_result r;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, FL_RUN_TIMEOUT_MS);
+	fl_assert_out_has(&r, "got SIGTERM");
+	fl_assert_exit(&r, 3);
+
+	j = fl_load_json(report);
+	assert_int_equal(json_integer_value(jget(jget(j, "exit"), "code")), 3);
+	json_decref(j);
+}
+
+static void sigterm_kills_command_143(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_proc *p = spawn_ready(report, "sleep-forever");
+	struct fl_result r;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, FL_RUN_TIMEOUT_MS);
+	fl_assert_exit(&r, 128 + SIGTERM);
+
+	j = fl_load_json(report);
+	fl_assert_str(&r, "report exit.signal",
+		      json_string_value(jget(jget(j, "exit"), "signal")), "SIGTERM");
+	json_decref(j);
+}
+
+static void sighup_reaches_command(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_proc *p = spawn_ready(report, "sleep-forever");
+	struct fl_result r;
+
+	(void)state;
+	assert_int_equal(kill(p->pid, SIGHUP), 0);
+	fl_finish(p, &r, FL_RUN_TIMEOUT_MS);
+	fl_assert_exit(&r, 128 + SIGHUP);
+}
+
+/* The report is written when the command crashes. */
+static void report_on_crash(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *exit_obj;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", report, "--", fl_victim(), "crash");
+	fl_assert_exit(&r, 128 + SIGSEGV);
+	j = fl_load_json(report);
+	exit_obj = jget(j, "exit");
+	fl_assert_str(&r, "report exit.signal", json_string_value(jget(exit_obj, "signal")),
+		      "SIGSEGV");
+	assert_null(json_object_get(exit_obj, "code"));
+	json_decref(j);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct CMUnitTest tests[] = {
+		FL_TEST(exit_status_passes_through),
+		FL_TEST(exit_status_with_rules),
+		FL_TEST(shell_exit_status),
+		FL_TEST(signal_death_segv),
+		FL_TEST(real_crash_segv),
+		FL_TEST(signal_death_term_and_kill),
+		FL_TEST(shell_killed_by_signal),
+		FL_TEST(not_executable_126),
+		FL_TEST(directory_126),
+		FL_TEST(not_found_127),
+		FL_TEST(command_from_path),
+		FL_TEST(sigterm_reaches_command),
+		FL_TEST(sigterm_kills_command_143),
+		FL_TEST(sighup_reaches_command),
+		FL_TEST(report_on_crash),
+	};
+
+	return fl_main(argc, argv, "process", tests, FL_ARRAY_SIZE(tests), true);
+}
