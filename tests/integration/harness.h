@@ -25,6 +25,12 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+/*
+ * A rule that never acts: acct(2) is called by nobody here. For runs that are
+ * about the process, not injection (faultline run requires at least one rule).
+ */
+#define FL_NOOP_RULE "{name: never, syscall: acct, error: EPERM}"
+
 /* Default wall-clock limit of one faultline run; past it the run is killed. */
 #define FL_RUN_TIMEOUT_MS 30000
 

@@ -208,19 +208,20 @@ static void check_unknown_key(void **state)
 	char *file = fl_mkfile("typo.yaml",
 			       "rules:\n"
 			       "  - syscall: openat\n"
-			       "    eror: ENOENT\n");
+			       "    error: ENOENT\n"
+			       "    tmes: 2\n");
 	struct fl_result r;
 	long col;
 
 	(void)state;
 	FL_RUN(&r, "check", file);
 	fl_assert_exit(&r, 1);
-	if (error_location(&r, file, &col) != 3) {
-		print_error("error should point at line 3 (the unknown key)\n");
+	if (error_location(&r, file, &col) != 4) {
+		print_error("error should point at line 4 (the unknown key)\n");
 		fl_dump(&r);
 		fail();
 	}
-	fl_assert_err_has(&r, "eror");
+	fl_assert_err_has(&r, "tmes");
 }
 
 static void check_several_files(void **state)

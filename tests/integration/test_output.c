@@ -192,8 +192,42 @@ static void quiet(void **state)
 	fl_assert_outcomes(&r, "open", "ENOENT");
 	fl_assert_str(&r, "stderr with -q", r.err, "");
 
-	FL_RUN(&r, "run", "--quiet", "--", fl_victim(), "exit", "4");
+	FL_RUN(&r, "run", "--quiet", "-e", FL_NOOP_RULE, "--", fl_victim(), "exit", "4");
 	fl_assert_exit(&r, 4);
+	fl_assert_str(&r, "stderr with --quiet", r.err, "");
+}
+
+/* The long spellings of the options do what the short ones do. */
+static void long_options(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *rules = fl_mkfile("rules.yaml",
+				"rules:\n"
+				"  - name: from-file\n"
+				"    syscall: open\n"
+				"    error: EACCES\n"
+				"    times: 1\n");
+	char *log = fl_path("faultline.log");
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j;
+
+	(void)state;
+	FL_RUN(&r, "run", "--rules", rules, "--rule", "{name: inline, syscall: open, error: ENOENT}",
+	       "--seed", "6", "--log", log, "--report", report, "--", fl_victim(), "open", file, "2");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "EACCES ENOENT");
+	fl_assert_str(&r, "stderr with --log", r.err, "");
+	fl_assert_str(&r, "seed in the --log file", fl_log_seed(fl_read_file(log)), "6");
+	j = fl_load_json(report);
+	assert_int_equal(jint(report_rule(j, "from-file"), "injected"), 1);
+	assert_int_equal(jint(report_rule(j, "inline"), "injected"), 1);
+	json_decref(j);
+
+	FL_RUN(&r, "run", "--quiet", "--dry-run", "--rule", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ok");
 	fl_assert_str(&r, "stderr with --quiet", r.err, "");
 }
 
@@ -204,7 +238,7 @@ static void command_stderr_untouched(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-q", "-o", log, "--", "/bin/sh", "-c", "echo to-stderr >&2");
+	FL_RUN(&r, "run", "-q", "-o", log, "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c", "echo to-stderr >&2");
 	fl_assert_exit(&r, 0);
 	fl_assert_str(&r, "stderr", r.err, "to-stderr\n");
 }
@@ -389,16 +423,31 @@ static void report_exit_code(void **state)
 {
 	char *report = fl_path("report.json");
 	struct fl_result r;
-	json_t *j;
+	json_t *j, *seed;
+	char *header_seed, *report_seed;
 
 	(void)state;
-	FL_RUN(&r, "run", "--report", report, "--", fl_victim(), "exit", "42");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), "exit", "42");
 	fl_assert_exit(&r, 42);
 	j = fl_load_json(report);
 	assert_int_equal(jint(jget(j, "exit"), "code"), 42);
 	assert_int_equal(json_array_size(jget(j, "injections")), 0);
-	/* A random seed was chosen and recorded. */
-	assert_true(json_is_integer(jget(j, "seed")));
+	/*
+	 * The random seed chosen is recorded, the same as in the log header, so
+	 * the run can be replayed. Seeds are 64-bit: JSON integers above 2^63
+	 * (and, for many readers, 2^53) do not survive, so a decimal string is
+	 * accepted too.
+	 */
+	header_seed = fl_log_seed(r.err);
+	assert_non_null(header_seed);
+	seed = jget(j, "seed");
+	if (json_is_integer(seed))
+		report_seed = fl_strf("%lld", (long long)json_integer_value(seed));
+	else if (json_is_string(seed))
+		report_seed = fl_strf("%s", json_string_value(seed));
+	else
+		report_seed = fl_strf("(neither integer nor string)");
+	fl_assert_str(&r, "report seed vs header seed", report_seed, header_seed);
 	json_decref(j);
 }
 
@@ -446,6 +495,7 @@ int main(int argc, char **argv)
 		FL_TEST(log_line_openat),
 		FL_TEST(log_to_file),
 		FL_TEST(quiet),
+		FL_TEST(long_options),
 		FL_TEST(command_stderr_untouched),
 		FL_TEST(report_fields),
 		FL_TEST(report_actions),

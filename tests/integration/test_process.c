@@ -17,7 +17,7 @@ static void exit_status_passes_through(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < FL_ARRAY_SIZE(codes); i++) {
-		FL_RUN(&r, "run", "--", fl_victim(), "exit", codes[i]);
+		FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "exit", codes[i]);
 		fl_assert_exit(&r, atoi(codes[i]));
 	}
 }
@@ -37,9 +37,9 @@ static void shell_exit_status(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "exit 7");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c", "exit 7");
 	fl_assert_exit(&r, 7);
-	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "/bin/true && exit 0");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c", "/bin/true && exit 0");
 	fl_assert_exit(&r, 0);
 }
 
@@ -48,7 +48,7 @@ static void signal_death_segv(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", fl_victim(), "signal", "SEGV");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "signal", "SEGV");
 	fl_assert_exit(&r, 128 + SIGSEGV);
 }
 
@@ -57,7 +57,7 @@ static void real_crash_segv(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", fl_victim(), "crash");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "crash");
 	fl_assert_exit(&r, 128 + SIGSEGV);
 }
 
@@ -66,11 +66,11 @@ static void signal_death_term_and_kill(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", fl_victim(), "signal", "TERM");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "signal", "TERM");
 	fl_assert_exit(&r, 128 + SIGTERM);
-	FL_RUN(&r, "run", "--", fl_victim(), "signal", "KILL");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "signal", "KILL");
 	fl_assert_exit(&r, 128 + SIGKILL);
-	FL_RUN(&r, "run", "--", fl_victim(), "signal", "ABRT");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "signal", "ABRT");
 	fl_assert_exit(&r, 128 + SIGABRT);
 }
 
@@ -80,9 +80,9 @@ static void shell_killed_by_signal(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "kill -SEGV $$");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c", "kill -SEGV $$");
 	fl_assert_exit(&r, 128 + SIGSEGV);
-	FL_RUN(&r, "run", "--", "/bin/sh", "-c", "/bin/sh -c 'kill -SEGV $$'; exit 5");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c", "/bin/sh -c 'kill -SEGV $$'; exit 5");
 	fl_assert_exit(&r, 5);
 }
 
@@ -93,7 +93,7 @@ static void not_executable_126(void **state)
 
 	(void)state;
 	assert_int_equal(chmod(file, 0644), 0);
-	FL_RUN(&r, "run", "--", file);
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", file);
 	fl_assert_exit(&r, 126);
 	fl_assert_err_has(&r, "not-exec.sh");
 }
@@ -103,7 +103,7 @@ static void directory_126(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", fl_dir());
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_dir());
 	fl_assert_exit(&r, 126);
 }
 
@@ -113,12 +113,12 @@ static void not_found_127(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", missing, "arg");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", missing, "arg");
 	fl_assert_exit(&r, 127);
 	fl_assert_err_has(&r, "no-such-command");
 
 	/* Looked up in PATH. */
-	FL_RUN(&r, "run", "--", "fl-no-such-command-4242");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "fl-no-such-command-4242");
 	fl_assert_exit(&r, 127);
 	fl_assert_err_has(&r, "fl-no-such-command-4242");
 }
@@ -129,7 +129,7 @@ static void command_from_path(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "--", "sh", "-c", "exit 9");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "sh", "-c", "exit 9");
 	fl_assert_exit(&r, 9);
 }
 
@@ -137,7 +137,7 @@ static void command_from_path(void **state)
 
 static struct fl_proc *spawn_ready(const char *report, const char *victim_cmd)
 {
-	struct fl_proc *p = FL_SPAWN("run", "--report", report, "--", fl_victim(), victim_cmd);
+	struct fl_proc *p = FL_SPAWN("run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), victim_cmd);
 
 	if (!fl_wait_stdout(p, "ready", 20000)) {
 		struct fl_result r;
@@ -221,7 +221,7 @@ static void report_on_crash(void **state)
 	json_t *j, *exit_obj;
 
 	(void)state;
-	FL_RUN(&r, "run", "--report", report, "--", fl_victim(), "crash");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), "crash");
 	fl_assert_exit(&r, 128 + SIGSEGV);
 	j = fl_load_json(report);
 	exit_obj = jget(j, "exit");
