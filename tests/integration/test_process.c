@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 static void exit_status_passes_through(void **state)
 {
@@ -213,6 +215,45 @@ static void sighup_reaches_command(void **state)
 	fl_assert_exit(&r, 128 + SIGHUP);
 }
 
+/*
+ * SIGTERM while the command sits in an injected delay: like a real blocking
+ * call, the delay must not hold off a fatal signal. The delay is 10s; the
+ * run must end well before (5s is slack for loaded machines, not a speed
+ * requirement).
+ */
+static void sigterm_during_delay(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_proc *p;
+	struct fl_result r;
+	struct timespec t0, t1;
+	double ms;
+
+	(void)state;
+	p = FL_SPAWN("run", "-e", "{syscall: open, delay: 10s}", "--", fl_victim(), "getpid", "+",
+		     "open", file);
+	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
+		kill(p->pid, SIGKILL);
+		fl_finish(p, &r, 5000);
+		print_error("the victim never printed getpid[1]\n");
+		fl_dump(&r);
+		fail();
+	}
+	usleep(300 * 1000); /* now it is in the delayed open */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, 8000);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	fl_assert_exit(&r, 128 + SIGTERM);
+	if (ms > 5000) {
+		print_error("faultline took %.0f ms to end after SIGTERM: it waited out the delay\n",
+			    ms);
+		fl_dump(&r);
+		fail();
+	}
+}
+
 /* The report is written when the command crashes. */
 static void report_on_crash(void **state)
 {
@@ -248,6 +289,7 @@ int main(int argc, char **argv)
 		FL_TEST(sigterm_reaches_command),
 		FL_TEST(sigterm_kills_command_143),
 		FL_TEST(sighup_reaches_command),
+		FL_TEST(sigterm_during_delay),
 		FL_TEST(report_on_crash),
 	};
 
