@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,6 +38,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+extern char **environ;
 
 static const char *tag = "";
 static const char *self_path = "/proc/self/exe";
@@ -53,11 +56,14 @@ static void usage(void)
 		"  fork-open PATH     open in the parent, then in a forked child\n"
 		"  thread-open PATH   open in the main thread, then in a new thread\n"
 		"  exec-open PATH     open, then re-exec self to open again\n"
+		"  spawn-open PATH    posix_spawn (vfork) self to open PATH\n"
 		"  write PATH TEXT    create/truncate PATH and write TEXT\n"
 		"  read PATH          print PATH's first line\n"
 		"  exit N             exit with status N\n"
 		"  signal SIG         raise SIG (name without SIG, or number)\n"
 		"  crash              write through a NULL pointer\n"
+		"  handle SIG         raise SIG with a handler installed; print handled\n"
+		"  stop-cont          SIGSTOP self; a child sends SIGCONT; print resumed\n"
 		"  delay-race PATH    open PATH while another thread calls getppid\n"
 		"  sleep-forever      print ready, then pause() forever\n"
 		"  trap-term          print ready; on SIGTERM print got SIGTERM, exit 3\n");
@@ -135,7 +141,8 @@ static int signal_from_text(const char *text)
 		{ "ILL", SIGILL }, { "ABRT", SIGABRT }, { "BUS", SIGBUS },
 		{ "FPE", SIGFPE }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
 		{ "SEGV", SIGSEGV }, { "USR2", SIGUSR2 }, { "PIPE", SIGPIPE },
-		{ "ALRM", SIGALRM }, { "TERM", SIGTERM },
+		{ "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CHLD", SIGCHLD },
+		{ "CONT", SIGCONT }, { "STOP", SIGSTOP }, { "WINCH", SIGWINCH },
 	};
 
 	if (!strncmp(text, "SIG", 3))
@@ -212,6 +219,13 @@ static int delay_race(const char *path)
 }
 
 /* ---- signals ------------------------------------------------------------ */
+
+static volatile sig_atomic_t handled_sig;
+
+static void on_signal(int sig)
+{
+	handled_sig = sig;
+}
 
 static void on_term(int sig)
 {
@@ -320,6 +334,60 @@ static int run_one(int argc, char **argv, int *status)
 		execv(self_path, args);
 		perror("fl-victim: execv");
 		exit(1);
+	} else if (!strcmp(cmd, "spawn-open")) {
+		char *args[] = { "fl-victim", "--tag", "spawned", "open", argv[1], NULL };
+		pid_t pid;
+		int st, err;
+
+		NEED(1);
+		fflush(stdout);
+		err = posix_spawn(&pid, self_path, NULL, NULL, args, environ);
+		if (err) {
+			fprintf(stderr, "fl-victim: posix_spawn: %s\n", strerror(err));
+			*status = 1;
+			return nargs;
+		}
+		if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st)) {
+			fprintf(stderr, "fl-victim: spawned child failed\n");
+			*status = 1;
+		} else {
+			printf("spawned-exit: %d\n", WEXITSTATUS(st));
+			*status = WEXITSTATUS(st);
+		}
+		fflush(stdout);
+	} else if (!strcmp(cmd, "handle")) {
+		struct sigaction sa = { .sa_handler = on_signal };
+		int sig;
+
+		NEED(1);
+		sig = signal_from_text(argv[1]);
+		sigemptyset(&sa.sa_mask);
+		sigaction(sig, &sa, NULL);
+		raise(sig);
+		printf("handle %d: %s\n", sig, handled_sig == sig ? "handled" : "not handled");
+		fflush(stdout);
+	} else if (!strcmp(cmd, "stop-cont")) {
+		pid_t parent = getpid(), pid;
+		int st;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			/* Keep sending SIGCONT until the parent is gone past its stop. */
+			for (int i = 0; i < 200; i++) {
+				struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+				nanosleep(&ts, NULL);
+				if (kill(parent, SIGCONT) < 0)
+					break;
+			}
+			_exit(0);
+		}
+		raise(SIGSTOP);
+		printf("resumed\n");
+		fflush(stdout);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
 	} else if (!strcmp(cmd, "write")) {
 		int fd;
 		ssize_t n;

@@ -422,6 +422,19 @@ static void counter_kept_across_exec(void **state)
 	fl_assert_outcomes(&r, "post-exec-open", "ENOENT");
 }
 
+/* posix_spawn is clone(CLONE_VM|CLONE_VFORK): the child is traced too. */
+static void rule_applies_in_spawned_child(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "spawn-open",
+	       file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "spawned-open", "ENOENT");
+}
+
 /* ---- several rules ------------------------------------------------------ */
 
 /* Two -r files: rules apply in file order, the first rule that acts wins. */
@@ -595,6 +608,7 @@ int main(int argc, char **argv)
 		FL_TEST(counter_shared_with_thread),
 		FL_TEST(rule_applies_after_exec),
 		FL_TEST(counter_kept_across_exec),
+		FL_TEST(rule_applies_in_spawned_child),
 		FL_TEST(rule_files_in_order),
 		FL_TEST(first_matching_rule_wins),
 		FL_TEST(several_inline_rules),

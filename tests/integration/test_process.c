@@ -135,6 +135,33 @@ static void command_from_path(void **state)
 	fl_assert_exit(&r, 9);
 }
 
+/* Signals the command sends itself reach its handlers. */
+static void signal_handler_runs(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "handle", "USR1", "+", "handle",
+	       "CHLD", "+", "handle", "TERM");
+	fl_assert_exit(&r, 0);
+	if (fl_count_lines(r.out, ": handled") != 3) {
+		print_error("a signal did not reach the command's handler\n");
+		fl_dump(&r);
+		fail();
+	}
+}
+
+/* SIGSTOP then SIGCONT from another process: the command stops and goes on. */
+static void stop_and_continue(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", fl_victim(), "stop-cont", "+", "exit", "6");
+	fl_assert_exit(&r, 6);
+	fl_assert_out_has(&r, "resumed");
+}
+
 /* ---- signals sent to faultline ------------------------------------------ */
 
 static struct fl_proc *spawn_ready(const char *report, const char *victim_cmd)
@@ -282,6 +309,8 @@ int main(int argc, char **argv)
 		FL_TEST(real_crash_segv),
 		FL_TEST(signal_death_term_and_kill),
 		FL_TEST(shell_killed_by_signal),
+		FL_TEST(signal_handler_runs),
+		FL_TEST(stop_and_continue),
 		FL_TEST(not_executable_126),
 		FL_TEST(directory_126),
 		FL_TEST(not_found_127),
