@@ -1,1 +1,840 @@
-/* placeholder */
+/* Unit tests for src/rules/loader.c: rule files to rule sets, and diagnostics. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <linux/audit.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "faultline/rules.h"
+#include "faultline/util.h"
+
+/* ---- helpers ---- */
+
+static int load_str(struct fl_rule_set *set, const char *origin, const char *yaml,
+		    struct fl_diags *d)
+{
+	return fl_rules_load_string(set, origin, yaml, strlen(yaml), d);
+}
+
+static void dump_diags(const struct fl_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		print_message("  diag %zu: %s:%u:%u: %s\n", i, d->items[i].file, d->items[i].line,
+			      d->items[i].column, d->items[i].message);
+}
+
+/* Index of the diagnostic at @line:@column whose message contains @substr, or -1. */
+static int find_diag(const struct fl_diags *d, unsigned line, unsigned column, const char *substr)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].line == line && d->items[i].column == column &&
+		    strstr(d->items[i].message, substr))
+			return (int)i;
+	return -1;
+}
+
+static void expect_diag(const struct fl_diags *d, unsigned line, unsigned column, const char *substr)
+{
+	if (find_diag(d, line, column, substr) < 0) {
+		dump_diags(d);
+		fail_msg("no diagnostic at %u:%u containing \"%s\"", line, column, substr);
+	}
+}
+
+static bool has_sysno(const struct fl_rule *r, uint32_t arch, int nr)
+{
+	for (size_t i = 0; i < r->n_sysnos; i++)
+		if (r->sysnos[i].arch == arch && r->sysnos[i].nr == nr)
+			return true;
+	return false;
+}
+
+/* ---- valid input ---- */
+
+static const char full_file[] =
+	"# every key once\n"
+	"version: 1\n"
+	"seed: 18446744073709551615\n"
+	"rules:\n"
+	"  - name: config-missing\n"
+	"    syscall: [open, openat]\n"
+	"    error: ENOENT\n"
+	"    phase: exit\n"
+	"    after: 2\n"
+	"    every: 3\n"
+	"    times: 1\n"
+	"    probability: 0.5\n"
+	"  - syscall: write\n"
+	"    retval: 0\n"
+	"    delay: 1.5s\n"
+	"  - syscall: read\n"
+	"    error: [EIO, 28, EINTR]\n"
+	"    after: 0x10\n"
+	"  - syscall: socketcall\n"
+	"    delay: 250ms\n"
+	"    retval: -4096\n";
+
+static void test_full_file(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_non_null(set);
+	assert_int_equal(load_str(set, "full.yaml", full_file, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(set->n_rules, 4);
+	assert_int_equal(set->n_sources, 1);
+	assert_string_equal(set->sources[0], "full.yaml");
+	assert_true(set->has_seed);
+	assert_true(set->seed == UINT64_MAX);
+	assert_string_equal(set->seed_source, "full.yaml:3");
+
+	r = &set->rules[0];
+	assert_string_equal(r->name, "config-missing");
+	assert_ptr_equal(r->file, set->sources[0]);
+	assert_int_equal(r->line, 5);
+	assert_int_equal(r->column, 5);
+	assert_int_equal(r->n_syscalls, 2);
+	assert_string_equal(r->syscalls[0], "open");
+	assert_string_equal(r->syscalls[1], "openat");
+	assert_int_equal(r->n_sysnos, 4);
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 2));
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 5));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 257));
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 295));
+	assert_int_equal(r->n_errors, 1);
+	assert_int_equal(r->errors[0], ENOENT);
+	assert_false(r->has_retval);
+	assert_int_equal(r->delay_ns, 0);
+	assert_int_equal(r->phase, FL_PHASE_EXIT);
+	assert_int_equal(r->after, 2);
+	assert_int_equal(r->every, 3);
+	assert_int_equal(r->times, 1);
+	assert_true(r->probability == 0.5);
+
+	/* Defaults. */
+	r = &set->rules[1];
+	assert_null(r->name); /* assigned by fl_rules_finish() */
+	assert_int_equal(r->line, 13);
+	assert_int_equal(r->n_errors, 0);
+	assert_true(r->has_retval);
+	assert_int_equal(r->retval, 0);
+	assert_int_equal(r->delay_ns, 1500000000);
+	assert_int_equal(r->phase, FL_PHASE_ENTER);
+	assert_int_equal(r->after, 0);
+	assert_int_equal(r->every, 1);
+	assert_true(r->times == FL_TIMES_UNLIMITED);
+	assert_true(r->probability == 1.0);
+
+	r = &set->rules[2];
+	assert_int_equal(r->n_errors, 3);
+	assert_int_equal(r->errors[0], EIO);
+	assert_int_equal(r->errors[1], 28);
+	assert_int_equal(r->errors[2], EINTR);
+	assert_int_equal(r->after, 16);
+
+	/* Exists on i386 only: one sysno. */
+	r = &set->rules[3];
+	assert_int_equal(r->n_sysnos, 1);
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 102));
+	assert_int_equal(r->delay_ns, 250000000);
+	assert_int_equal(r->retval, -4096);
+
+	assert_int_equal(fl_rules_finish(set, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(set->rules[0].name, "config-missing");
+	assert_string_equal(set->rules[1].name, "rule 2");
+	assert_string_equal(set->rules[2].name, "rule 3");
+	assert_string_equal(set->rules[3].name, "rule 4");
+
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+static void test_values(void **state)
+{
+	/* Accepted spellings, each checked through one field. */
+	static const struct {
+		const char *rule;
+		enum { F_AFTER, F_PROB, F_RETVAL, F_DELAY, F_ERROR, F_NAME } field;
+		double want;
+		const char *want_name;
+	} cases[] = {
+		{ "{syscall: read, error: EIO, after: 0}", F_AFTER, 0, NULL },
+		{ "{syscall: read, error: EIO, after: 18446744073709551615}", F_AFTER, 18446744073709551615.0, NULL },
+		{ "{syscall: read, error: EIO, after: 0xff}", F_AFTER, 255, NULL },
+		{ "{syscall: read, error: EIO, after: +7}", F_AFTER, 7, NULL },
+		{ "{syscall: read, error: EIO, probability: 0}", F_PROB, 0, NULL },
+		{ "{syscall: read, error: EIO, probability: 1}", F_PROB, 1, NULL },
+		{ "{syscall: read, error: EIO, probability: .25}", F_PROB, 0.25, NULL },
+		{ "{syscall: read, error: EIO, probability: 1e-3}", F_PROB, 0.001, NULL },
+		{ "{syscall: read, error: EIO, probability: +0.5}", F_PROB, 0.5, NULL },
+		{ "{syscall: read, retval: 9223372036854775807}", F_RETVAL, 9223372036854775807.0, NULL },
+		{ "{syscall: read, retval: -9223372036854775808}", F_RETVAL, -9223372036854775808.0, NULL },
+		{ "{syscall: read, retval: -4096}", F_RETVAL, -4096, NULL },
+		{ "{syscall: read, retval: 0x7f}", F_RETVAL, 127, NULL },
+		{ "{syscall: read, retval: +5}", F_RETVAL, 5, NULL },
+		{ "{syscall: read, retval: -0x10000}", F_RETVAL, -65536, NULL },
+		{ "{syscall: read, delay: '250ms'}", F_DELAY, 250e6, NULL },
+		{ "{syscall: read, delay: 100ns}", F_DELAY, 100, NULL },
+		{ "{syscall: read, delay: 0s, error: EIO}", F_DELAY, 0, NULL },
+		{ "{syscall: read, error: 4095}", F_ERROR, 4095, NULL },
+		{ "{syscall: read, error: 'EACCES'}", F_ERROR, 13, NULL },
+		{ "{syscall: read, error: EWOULDBLOCK}", F_ERROR, EAGAIN, NULL },
+		{ "{syscall: read, error: EIO, name: 42}", F_NAME, 0, "42" },
+		{ "{syscall: read, error: EIO, name: 'a b: c'}", F_NAME, 0, "a b: c" },
+	};
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(cases); i++) {
+		struct fl_rule_set *set = fl_rule_set_new();
+		struct fl_diags d = { 0 };
+		const struct fl_rule *r;
+		double got = 0;
+
+		if (fl_rules_load_inline(set, "-e #1", cases[i].rule, &d) != 0) {
+			dump_diags(&d);
+			fail_msg("%s: rejected", cases[i].rule);
+		}
+		r = &set->rules[0];
+		switch (cases[i].field) {
+		case F_AFTER:
+			got = (double)r->after;
+			break;
+		case F_PROB:
+			got = r->probability;
+			break;
+		case F_RETVAL:
+			assert_true(r->has_retval);
+			got = (double)r->retval;
+			break;
+		case F_DELAY:
+			got = (double)r->delay_ns;
+			break;
+		case F_ERROR:
+			assert_int_equal(r->n_errors, 1);
+			got = r->errors[0];
+			break;
+		case F_NAME:
+			assert_string_equal(r->name, cases[i].want_name);
+			break;
+		}
+		if (got != cases[i].want)
+			fail_msg("%s: got %g, want %g", cases[i].rule, got, cases[i].want);
+		fl_diags_done(&d);
+		fl_rule_set_free(set);
+	}
+}
+
+static void test_inline(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(fl_rules_load_inline(set, "-e #1",
+					      "{syscall: openat, error: EACCES, after: 2, times: 1}", &d), 0);
+	assert_int_equal(fl_rules_load_inline(set, "-e #2", "syscall: close\ndelay: 1ms", &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(set->n_rules, 2);
+	assert_int_equal(set->n_sources, 2);
+	r = &set->rules[0];
+	assert_string_equal(r->file, "-e #1");
+	assert_int_equal(r->line, 1);
+	assert_int_equal(r->column, 1);
+	assert_int_equal(r->n_syscalls, 1);
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 257));
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 295));
+	assert_int_equal(r->errors[0], EACCES);
+	assert_int_equal(r->after, 2);
+	assert_int_equal(r->times, 1);
+	assert_string_equal(set->rules[1].file, "-e #2");
+	assert_int_equal(set->rules[1].delay_ns, 1000000);
+
+	/* Diagnostics: line 1, column within the text. */
+	assert_int_equal(fl_rules_load_inline(set, "-e #3", "{syscall: opn, error: EACCES}", &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "-e #3");
+	expect_diag(&d, 1, 11, "key 'syscall': unknown syscall 'opn'; did you mean 'open'?");
+	fl_diags_done(&d);
+
+	/* Only rule keys: no seed, no rules list. */
+	assert_int_equal(fl_rules_load_inline(set, "-e #4", "{syscall: read, error: EIO, seed: 1}", &d), -EINVAL);
+	expect_diag(&d, 1, 29, "unknown key 'seed' in rule");
+	fl_diags_done(&d);
+	assert_int_equal(fl_rules_load_inline(set, "-e #5", "openat", &d), -EINVAL);
+	expect_diag(&d, 1, 1, "expected a mapping of rule keys such as {syscall: openat, error: EACCES}, got 'openat'");
+	fl_diags_done(&d);
+	assert_int_equal(fl_rules_load_inline(set, "-e #6", "", &d), -EINVAL);
+	expect_diag(&d, 0, 0, "no rule");
+	fl_diags_done(&d);
+	assert_int_equal(fl_rules_load_inline(set, "-e #7", "{syscall: read, error: EIO", &d), -EINVAL);
+	expect_diag(&d, 1, 27, "syntax error: did not find expected ',' or '}'");
+	fl_diags_done(&d);
+
+	assert_int_equal(set->n_rules, 2);
+	assert_int_equal(set->n_sources, 2);
+	fl_rule_set_free(set);
+}
+
+/* ---- diagnostics ---- */
+
+static const struct error_case {
+	const char *yaml;
+	size_t n_diags;
+	unsigned line, column;
+	const char *message; /* substring */
+} error_cases[] = {
+	/* Keys. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
+	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, error, "
+	  "retval, delay, phase, after, every, times, probability)" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
+	  "unknown key 'frobnicate' in rule (valid keys: name," },
+	{ "rule:\n  - syscall: open\n", 2, 1, 1,
+	  "unknown key 'rule' at the top level; did you mean 'rules'? (valid keys: version, seed, rules)" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    error: ENOENT\n", 1, 4, 5,
+	  "duplicate key 'error' (first given at line 3, column 5)" },
+	{ "seed: 1\nseed: 1\nrules: [{syscall: open, error: EIO}]\n", 1, 2, 1,
+	  "duplicate key 'seed' (first given at line 1, column 1)" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    ? \n    : 1\n", 1, 4, 6, "missing key name before ':' in rule" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    [a]: 1\n", 1, 4, 5,
+	  "a key in rule is a sequence; keys are plain words" },
+	/* Rule-level checks. */
+	{ "rules:\n  - error: EIO\n", 1, 2, 5, "rule has no key 'syscall'" },
+	{ "rules:\n  - syscall: open\n", 1, 2, 5,
+	  "rule has no action; add 'error' (make the call fail), 'retval'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
+	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
+	  "makes it succeed" },
+	{ "rules:\n  - syscall: open\n    retval: 0\n    error: EIO\n", 1, 4, 5,
+	  "key 'error' and key 'retval' cannot be used together" },
+	{ "rules:\n  - syscall: open\n    delay: 0ms\n", 1, 3, 5, "key 'delay': a delay of 0 does nothing" },
+	{ "rules:\n  - {syscall: open, error: EIO, name: a}\n  - {syscall: open, error: EIO, name: a}\n",
+	  1, 3, 39, "key 'name': duplicate rule name 'a' (first used at test.yaml:2)" },
+	/* syscall. */
+	{ "rules:\n  - syscall: opn\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': unknown syscall 'opn'; did you mean 'open'?" },
+	{ "rules:\n  - syscall: [open, xyzzy]\n    error: EIO\n", 1, 2, 21,
+	  "key 'syscall': unknown syscall 'xyzzy'" },
+	{ "rules:\n  - syscall: [open, open]\n    error: EIO\n", 1, 2, 21,
+	  "key 'syscall': syscall 'open' is listed twice in this rule" },
+	{ "rules:\n  - syscall: 257\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': '257' is a number; give the syscall's name" },
+	{ "rules:\n  - syscall: []\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': the list is empty; expected a syscall name or a list of them" },
+	{ "rules:\n  - syscall: {open: 1}\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': expected a syscall name or a list of them, got a mapping" },
+	{ "rules:\n  - syscall: [open, [read]]\n    error: EIO\n", 1, 2, 21,
+	  "key 'syscall': list entry 2 is a sequence; expected a syscall name" },
+	{ "rules:\n  - syscall:\n    error: EIO\n", 1, 2, 5,
+	  "key 'syscall': expected a syscall name or a list of them, got nothing" },
+	/* error. */
+	{ "rules:\n  - syscall: open\n    error: ENOENTT\n", 1, 3, 12,
+	  "key 'error': unknown errno 'ENOENTT'; did you mean 'ENOENT'? (an errno name such as "
+	  "ENOENT, or a number 1..4095)" },
+	{ "rules:\n  - syscall: open\n    error: NOPE_NOT_AN_ERRNO\n", 1, 3, 12,
+	  "key 'error': unknown errno 'NOPE_NOT_AN_ERRNO' (an errno name such as ENOENT" },
+	{ "rules:\n  - syscall: open\n    error: 0\n", 1, 3, 12, "key 'error': 0 is outside 1..4095" },
+	{ "rules:\n  - syscall: open\n    error: 4096\n", 1, 3, 12, "key 'error': 4096 is outside 1..4095" },
+	{ "rules:\n  - syscall: open\n    error: -2\n", 1, 3, 12, "key 'error': -2 is outside 1..4095" },
+	{ "rules:\n  - syscall: open\n    error: \"2\"\n", 1, 3, 12,
+	  "key 'error': expected an errno name such as ENOENT, a number 1..4095, or a list of them, "
+	  "got the string \"2\"; write numbers without quotes" },
+	{ "rules:\n  - syscall: open\n    error: [EIO, EBADF, ENOSPCE]\n", 1, 3, 25,
+	  "unknown errno 'ENOSPCE'; did you mean 'ENOSPC'?" },
+	/* retval. */
+	{ "rules:\n  - syscall: open\n    retval: -2\n", 1, 3, 13,
+	  "key 'retval': -2 would make the call fail with errno 2 (ENOENT); use 'error: ENOENT'" },
+	{ "rules:\n  - syscall: open\n    retval: 9223372036854775808\n", 1, 3, 13,
+	  "key 'retval': 9223372036854775808 is outside the 64-bit range" },
+	{ "rules:\n  - syscall: open\n    retval: 1.5\n", 1, 3, 13,
+	  "key 'retval': expected an integer, got '1.5'" },
+	/* delay. */
+	{ "rules:\n  - syscall: open\n    delay: 10 parsecs\n", 1, 3, 12,
+	  "key 'delay': bad duration '10 parsecs'; expected a number with a unit ns, us, ms or s "
+	  "(e.g. 250ms)" },
+	{ "rules:\n  - syscall: open\n    delay: 250\n", 1, 3, 12, "key 'delay': bad duration '250'" },
+	{ "rules:\n  - syscall: open\n    delay: 99999999999s\n", 1, 3, 12,
+	  "key 'delay': duration '99999999999s' is too large (at most 18446744073s)" },
+	/* phase. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    phase: entr\n", 1, 4, 12,
+	  "key 'phase': expected 'enter' or 'exit', got 'entr'; did you mean 'enter'?" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    phase: [enter]\n", 1, 4, 12,
+	  "key 'phase': expected 'enter' or 'exit', got a sequence" },
+	/* Counters. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: -1\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got '-1'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: \"2\"\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got the string \"2\"; write numbers without quotes" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: 010\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got '010'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: 1.0\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got '1.0'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: [1]\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got a sequence" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after:\n", 1, 4, 5,
+	  "key 'after': expected a non-negative integer, got nothing" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    every: 0\n", 1, 4, 12,
+	  "key 'every': must be at least 1, got 0" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    times: 99999999999999999999999\n", 1, 4, 12,
+	  "key 'times': 99999999999999999999999 is too large (at most 18446744073709551615)" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    times: 0x10000000000000000\n", 1, 4, 12,
+	  "key 'times': 0x10000000000000000 is too large" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    probability: 1.5\n", 1, 4, 18,
+	  "key 'probability': 1.5 is outside [0, 1]" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    probability: -0.1\n", 1, 4, 18,
+	  "key 'probability': -0.1 is outside [0, 1]" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    probability: .nan\n", 1, 4, 18,
+	  "key 'probability': expected a number between 0 and 1, got '.nan'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    probability: 50%\n", 1, 4, 18,
+	  "key 'probability': expected a number between 0 and 1, got '50%'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    after: +-1\n", 1, 4, 12,
+	  "key 'after': expected a non-negative integer, got '+-1'" },
+	/* Long values are cut short, at a character boundary. */
+	{ "rules:\n  - syscall: \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\\nx\"\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': unknown syscall \"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	  "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9...\"" },
+	{ "rules:\n  - syscall: \"a\\tb\\x01\"\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': unknown syscall \"a\\tb\\x01\"" },
+	/* name. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    name: \"\"\n", 1, 4, 11, "key 'name': the name is empty" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    name: \"a\\nb\"\n", 1, 4, 11,
+	  "key 'name': name \"a\\nb\" contains control characters" },
+	/* Top level. */
+	{ "version: 2\nrules: [{syscall: open, error: EIO}]\n", 1, 1, 10,
+	  "key 'version': unsupported version 2; this faultline reads version 1" },
+	{ "version: \"1\"\nrules: [{syscall: open, error: EIO}]\n", 1, 1, 10, "write numbers without quotes" },
+	{ "seed: -1\nrules: [{syscall: open, error: EIO}]\n", 1, 1, 7,
+	  "key 'seed': expected a non-negative integer, got '-1'" },
+	{ "seed: 18446744073709551616\nrules: [{syscall: open, error: EIO}]\n", 1, 1, 7,
+	  "key 'seed': 18446744073709551616 is too large" },
+	{ "", 1, 0, 0, "no rules" },
+	{ "# only a comment\n\n", 1, 0, 0, "no rules" },
+	{ "---\n", 1, 0, 0, "no rules" },
+	{ "seed: 1\n", 1, 1, 1, "no rules: missing top-level key 'rules'" },
+	{ "rules: []\n", 1, 1, 8, "key 'rules': the list is empty; add at least one rule" },
+	{ "rules:\n", 1, 1, 1, "key 'rules': expected a list of rules (each entry starts with '- '), got nothing" },
+	{ "rules:\n  syscall: open\n", 1, 2, 3,
+	  "key 'rules': expected a list of rules (each entry starts with '- '), got a mapping" },
+	{ "rules:\n  - open\n", 1, 2, 5,
+	  "key 'rules': entry 1 is 'open'; expected a mapping of rule keys such as 'syscall: openat'" },
+	{ "- syscall: open\n", 1, 1, 1,
+	  "expected a mapping with a 'rules:' list at the top level, got a sequence (put the rules "
+	  "under 'rules:')" },
+	{ "just text\n", 1, 1, 1, "expected a mapping with a 'rules:' list at the top level, got 'just text'" },
+	/* YAML itself. */
+	{ "rules:\n  - syscall: open\n   error: EIO\n", 1, 3, 4,
+	  "syntax error: did not find expected '-' indicator (while parsing a block collection at "
+	  "line 2, column 3)" },
+	{ "rules: [{syscall: open, error: 'EIO}]\n", 1, 2, 1,
+	  "syntax error: found unexpected end of stream (while scanning a quoted scalar at line 1, column 32)" },
+	{ "rules:\n  - &r {syscall: open, error: EIO}\n  - *r\n", 2, 2, 5,
+	  "anchor '&r': aliases and anchors are not supported in rule files" },
+	{ "rules:\n  - &r {syscall: open, error: EIO}\n  - *r\n", 2, 3, 5,
+	  "alias '*r': aliases and anchors are not supported in rule files" },
+	{ "rules:\n  - syscall: !!str open\n    error: EIO\n", 1, 2, 14,
+	  "tag 'tag:yaml.org,2002:str': tags are not supported in rule files" },
+	{ "rules: [{syscall: open, error: EIO}]\n---\nrules: [{syscall: read, error: EIO}]\n", 1, 2, 1,
+	  "a second YAML document ('---'); a rule file is one document" },
+	{ "rules:\n  - syscall: \"op\\0en\"\n    error: EIO\n", 1, 2, 14,
+	  "string contains a NUL character" },
+	{ "rules:\n  - syscall: op\xff" "en\n", 1, 2, 16,
+	  "invalid UTF-8 (byte 0xff); rule files must be UTF-8 text" },
+	{ "rules:\n  - syscall: op\xc0\xaf" "en\n", 1, 2, 16, "invalid UTF-8 (byte 0xc0)" },      /* overlong */
+	{ "rules:\n  - syscall: \xed\xa0\x80\n", 1, 2, 14, "invalid UTF-8 (byte 0xed)" },         /* surrogate */
+	{ "rules:\n  - name: \xc3\xa9t\xc3\xa9\x01\n", 1, 2, 14, "control character U+0001 is not allowed" },
+	{ "rules:\r\n  - syscall: open\r\n    error: ENOENTT\r\n", 1, 3, 12, "unknown errno 'ENOENTT'" },
+};
+
+static void test_errors(void **state)
+{
+	for (size_t i = 0; i < FL_ARRAY_SIZE(error_cases); i++) {
+		const struct error_case *c = &error_cases[i];
+		struct fl_rule_set *set = fl_rule_set_new();
+		struct fl_diags d = { 0 };
+		int r;
+
+		r = load_str(set, "test.yaml", c->yaml, &d);
+		if (r != -EINVAL || d.n != c->n_diags || find_diag(&d, c->line, c->column, c->message) < 0) {
+			print_message("case %zu:\n%s\n", i, c->yaml);
+			dump_diags(&d);
+			fail_msg("case %zu: returned %d with %zu diagnostics, want -EINVAL with %zu, one "
+				 "at %u:%u containing \"%s\"", i, r, d.n, c->n_diags, c->line, c->column,
+				 c->message);
+		}
+		for (size_t j = 0; j < d.n; j++)
+			assert_string_equal(d.items[j].file, "test.yaml");
+		/* Nothing of a bad file reaches the set. */
+		assert_int_equal(set->n_rules, 0);
+		assert_int_equal(set->n_sources, 0);
+		assert_false(set->has_seed);
+		fl_diags_done(&d);
+		fl_rule_set_free(set);
+	}
+}
+
+static void test_many_errors(void **state)
+{
+	static const char yaml[] =
+		"version: 1\n"
+		"rules:\n"
+		"  - syscall: opn\n"          /* 3 */
+		"    error: EIO\n"
+		"  - syscall: read\n"         /* 5: no action */
+		"    afer: 1\n"               /* 6 */
+		"  - syscall: write\n"
+		"    error: ENOSPC\n"
+		"    probability: 2\n"        /* 9 */
+		"    every: 0\n"              /* 10 */
+		"bogus: 1\n";                 /* 11 */
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_int_equal(load_str(set, "many.yaml", yaml, &d), -EINVAL);
+	if (d.n != 6) {
+		dump_diags(&d);
+		fail_msg("want 6 diagnostics, got %zu", d.n);
+	}
+	/* In file order. */
+	expect_diag(&d, 3, 14, "unknown syscall 'opn'");
+	assert_int_equal(find_diag(&d, 3, 14, "opn"), 0);
+	assert_int_equal(find_diag(&d, 5, 5, "rule has no action"), 1);
+	assert_int_equal(find_diag(&d, 6, 5, "unknown key 'afer' in rule; did you mean 'after'?"), 2);
+	assert_int_equal(find_diag(&d, 9, 18, "key 'probability': 2 is outside [0, 1]"), 3);
+	assert_int_equal(find_diag(&d, 10, 12, "key 'every': must be at least 1"), 4);
+	assert_int_equal(find_diag(&d, 11, 1, "unknown key 'bogus' at the top level"), 5);
+	assert_int_equal(set->n_rules, 0);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+static void test_error_flood(void **state)
+{
+	/* Thousands of bad entries: capped, and fast (no suggestion per entry). */
+	size_t n = 5000, len = 0;
+	char *yaml = malloc(n * 40 + 64);
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_non_null(yaml);
+	len += (size_t)sprintf(yaml + len, "rules:\n  - error: EIO\n    syscall:\n");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(yaml + len, "      - nosuchcall%zu\n", i);
+	assert_int_equal(fl_rules_load_string(set, "flood.yaml", yaml, len, &d), -EINVAL);
+	assert_in_range(d.n, 2, 110);
+	assert_non_null(strstr(d.items[d.n - 1].message, "too many errors"));
+	assert_int_equal(set->n_rules, 0);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+	free(yaml);
+}
+
+static void test_deep_nesting(void **state)
+{
+	enum { DEPTH = 100000 };
+	static char yaml[2 * DEPTH + 16];
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	size_t len = 0;
+
+	len += (size_t)sprintf(yaml, "rules: ");
+	memset(yaml + len, '[', DEPTH);
+	len += DEPTH;
+	memset(yaml + len, ']', DEPTH);
+	len += DEPTH;
+	assert_int_equal(fl_rules_load_string(set, "deep.yaml", yaml, len, &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 1, 8 + 63, "nesting deeper than 64 levels");
+	fl_diags_done(&d);
+
+	/* Shallow but wrong: a plain type error. */
+	assert_int_equal(load_str(set, "deep.yaml", "rules: [[[[1]]]]\n", &d), -EINVAL);
+	expect_diag(&d, 1, 9, "key 'rules': entry 1 is a sequence; expected a mapping");
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+static void test_nul_byte(void **state)
+{
+	static const char yaml[] = "rules:\n  - syscall: op\0en\n    error: EIO\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_int_equal(fl_rules_load_string(set, "nul.yaml", yaml, sizeof(yaml) - 1, &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 2, 16, "NUL byte");
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+static void test_unchanged_on_failure(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_int_equal(load_str(set, "a.yaml", "rules: [{syscall: open, error: EIO, name: a}]\n", &d), 0);
+	/* Valid rules, a seed, then one mistake: none of it is kept. */
+	assert_int_equal(load_str(set, "b.yaml",
+				  "seed: 5\n"
+				  "rules:\n"
+				  "  - {syscall: read, error: EIO, name: b}\n"
+				  "  - {syscall: write, error: EIO, times: x}\n", &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 4, 41, "key 'times': expected a non-negative integer, got 'x'");
+	assert_int_equal(set->n_rules, 1);
+	assert_int_equal(set->n_sources, 1);
+	assert_string_equal(set->sources[0], "a.yaml");
+	assert_false(set->has_seed);
+	assert_null(set->seed_source);
+	fl_diags_done(&d);
+
+	/* The name "b" was not taken by the failed load. */
+	assert_int_equal(load_str(set, "c.yaml", "rules: [{syscall: read, error: EIO, name: b}]\n", &d), 0);
+	assert_int_equal(set->n_rules, 2);
+	assert_string_equal(set->rules[1].file, "c.yaml");
+	assert_ptr_equal(set->rules[1].file, set->sources[1]);
+	fl_rule_set_free(set);
+}
+
+static void test_seed_conflict(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_int_equal(load_str(set, "a.yaml", "seed: 42\nrules: [{syscall: open, error: EIO}]\n", &d), 0);
+	assert_true(set->has_seed);
+	assert_int_equal(set->seed, 42);
+	assert_string_equal(set->seed_source, "a.yaml:1");
+	/* The same seed again is fine. */
+	assert_int_equal(load_str(set, "b.yaml", "rules: [{syscall: open, error: EIO}]\nseed: 42\n", &d), 0);
+	assert_string_equal(set->seed_source, "a.yaml:1");
+	/* A different one names both places. */
+	assert_int_equal(load_str(set, "c.yaml", "# x\nseed: 7\nrules: [{syscall: read, error: EIO}]\n", &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "c.yaml");
+	expect_diag(&d, 2, 7, "key 'seed': 7 conflicts with seed 42 set at a.yaml:1");
+	assert_int_equal(set->seed, 42);
+	assert_int_equal(set->n_rules, 2);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+static void test_duplicate_names_across_loads(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	assert_int_equal(load_str(set, "a.yaml", "rules:\n  - name: x\n    syscall: open\n    error: EIO\n", &d), 0);
+	assert_int_equal(load_str(set, "b.yaml", "rules:\n  - syscall: read\n    error: EIO\n    name: x\n", &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 4, 11, "key 'name': duplicate rule name 'x' (first used at a.yaml:2)");
+	fl_diags_done(&d);
+	assert_int_equal(fl_rules_load_inline(set, "-e #1", "{syscall: read, error: EIO, name: x}", &d), -EINVAL);
+	expect_diag(&d, 1, 35, "duplicate rule name 'x' (first used at a.yaml:2)");
+	fl_diags_done(&d);
+	assert_int_equal(set->n_rules, 1);
+	fl_rule_set_free(set);
+}
+
+static void test_finish(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	/* Nothing loaded. */
+	assert_int_equal(fl_rules_finish(set, &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "<rules>");
+	assert_int_equal(d.items[0].line, 0);
+	assert_non_null(strstr(d.items[0].message, "no rules"));
+	fl_diags_done(&d);
+
+	/* Rule 1 took the name rule 3 would get by default. */
+	assert_int_equal(load_str(set, "a.yaml",
+				  "rules:\n"
+				  "  - {syscall: open, error: EIO, name: rule 3}\n"
+				  "  - {syscall: open, error: EIO, name: rule 2}\n"
+				  "  - {syscall: open, error: EIO}\n", &d), 0);
+	assert_int_equal(fl_rules_finish(set, &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 2, 5, "key 'name': 'rule 3' is also the default name of the unnamed rule at a.yaml:4");
+	assert_null(set->rules[2].name);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+
+	/* Names across sources; a rule may carry its own default name. */
+	set = fl_rule_set_new();
+	assert_int_equal(load_str(set, "a.yaml", "rules: [{syscall: open, error: EIO, name: rule 1}, {syscall: read, error: EIO}]\n", &d), 0);
+	assert_int_equal(fl_rules_load_inline(set, "-e #1", "{syscall: read, delay: 1s}", &d), 0);
+	assert_int_equal(fl_rules_finish(set, &d), 0);
+	assert_int_equal(d.n, 0);
+	assert_string_equal(set->rules[0].name, "rule 1");
+	assert_string_equal(set->rules[1].name, "rule 2");
+	assert_string_equal(set->rules[2].name, "rule 3");
+	assert_string_equal(set->rules[2].file, "-e #1");
+	fl_rule_set_free(set);
+}
+
+static void test_print(void **state)
+{
+	struct fl_diags d = { 0 };
+	struct fl_rule_set *set = fl_rule_set_new();
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f;
+
+	assert_int_equal(load_str(set, "p.yaml", "rules:\n  - syscall: opn\n    error: EIO\n", &d), -EINVAL);
+	assert_int_equal(fl_rules_finish(set, &d), -EINVAL);
+	f = open_memstream(&buf, &size);
+	assert_non_null(f);
+	fl_diags_print(&d, f);
+	fclose(f);
+	assert_string_equal(buf,
+			    "p.yaml:2:14: error: key 'syscall': unknown syscall 'opn'; did you mean 'open'?\n"
+			    "<rules>: error: no rules: load a rule file or give an inline rule\n");
+	free(buf);
+	fl_diags_done(&d);
+	fl_diags_done(&d); /* harmless twice */
+	fl_rule_set_free(set);
+	fl_rule_set_free(NULL);
+}
+
+/* ---- files ---- */
+
+static char *write_temp(const char *data, size_t len)
+{
+	char *path = strdup("/tmp/fl-test-loader-XXXXXX");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		assert_true(n > 0);
+		data += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+	return path;
+}
+
+static void test_files(void **state)
+{
+	static const char good[] = "rules:\n  - syscall: openat\n    error: ENOENT\n";
+	static const char nul[] = "rules:\n  - syscall: openat\n    error: ENO\0ENT\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	char *path, *big;
+	size_t big_len = FL_MAX_RULE_FILE_SIZE + 1;
+
+	path = write_temp(good, sizeof(good) - 1);
+	assert_int_equal(fl_rules_load_file(set, path, &d), 0);
+	assert_int_equal(set->n_rules, 1);
+	assert_string_equal(set->rules[0].file, path);
+	unlink(path);
+	free(path);
+
+	/* Over the limit by one byte, even if it were valid YAML (comments). */
+	big = malloc(big_len);
+	assert_non_null(big);
+	memset(big, '#', big_len);
+	big[big_len - 1] = '\n';
+	path = write_temp(big, big_len);
+	assert_int_equal(fl_rules_load_file(set, path, &d), -EFBIG);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, path);
+	expect_diag(&d, 0, 0, "rule file is too large (the limit is 1048576 bytes)");
+	fl_diags_done(&d);
+	assert_int_equal(fl_rules_load_string(set, "big", big, big_len, &d), -EFBIG);
+	expect_diag(&d, 0, 0, "too large");
+	fl_diags_done(&d);
+	unlink(path);
+	free(path);
+	free(big);
+
+	path = write_temp(nul, sizeof(nul) - 1);
+	assert_int_equal(fl_rules_load_file(set, path, &d), -EINVAL);
+	assert_int_equal(d.n, 1);
+	expect_diag(&d, 3, 15, "NUL byte");
+	fl_diags_done(&d);
+	unlink(path);
+	free(path);
+
+	assert_int_equal(fl_rules_load_file(set, "/tmp", &d), -EISDIR);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.items[0].file, "/tmp");
+	expect_diag(&d, 0, 0, "cannot read rule file: Is a directory");
+	fl_diags_done(&d);
+
+	assert_int_equal(fl_rules_load_file(set, "/nonexistent/rules.yaml", &d), -ENOENT);
+	expect_diag(&d, 0, 0, "cannot read rule file: No such file or directory");
+	fl_diags_done(&d);
+
+	assert_int_equal(set->n_rules, 1);
+	assert_int_equal(set->n_sources, 1);
+	fl_rule_set_free(set);
+}
+
+static void test_examples(void **state)
+{
+	glob_t g;
+
+	/* Every shipped example must load on its own. */
+	assert_int_equal(glob(FL_SOURCE_ROOT "/rules/examples/*.yaml", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 2);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct fl_rule_set *set = fl_rule_set_new();
+		struct fl_diags d = { 0 };
+
+		if (fl_rules_load_file(set, g.gl_pathv[i], &d) != 0 || fl_rules_finish(set, &d) != 0) {
+			dump_diags(&d);
+			fail_msg("%s does not load", g.gl_pathv[i]);
+		}
+		assert_true(set->n_rules > 0);
+		fl_rule_set_free(set);
+	}
+	globfree(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_inline),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_many_errors),
+		cmocka_unit_test(test_error_flood),
+		cmocka_unit_test(test_deep_nesting),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_unchanged_on_failure),
+		cmocka_unit_test(test_seed_conflict),
+		cmocka_unit_test(test_duplicate_names_across_loads),
+		cmocka_unit_test(test_finish),
+		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_examples),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
