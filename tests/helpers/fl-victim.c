@@ -57,6 +57,8 @@ static void usage(void)
 		"  thread-open PATH   open in the main thread, then in a new thread\n"
 		"  exec-open PATH     open, then re-exec self to open again\n"
 		"  spawn-open PATH    posix_spawn (vfork) self to open PATH\n"
+		"  thread-exec PATH   a non-main thread re-execs self to open PATH\n"
+		"  threads-open PATH T N  T threads open PATH N times each, at once\n"
 		"  write PATH TEXT    create/truncate PATH and write TEXT\n"
 		"  read PATH          print PATH's first line\n"
 		"  exit N             exit with status N\n"
@@ -104,12 +106,15 @@ static void head(const char *op, long i, const char *target)
 
 static void result(const char *op, long i, const char *target, long ret, int err)
 {
+	/* One line at a time, even from several threads. */
+	flockfile(stdout);
 	head(op, i, target);
 	if (ret == -1)
 		printf("err %s\n", ename(err));
 	else
 		printf("ok\n");
 	fflush(stdout);
+	funlockfile(stdout);
 }
 
 static void do_open(const char *op, const char *path, long n, bool at)
@@ -132,6 +137,34 @@ static void *thread_open(void *path)
 {
 	do_open("thread-open", path, 1, false);
 	return NULL;
+}
+
+struct storm {
+	const char *path;
+	long n;
+	int id;
+	pthread_barrier_t *go;
+};
+
+static void *storm_thread(void *arg)
+{
+	struct storm *st = arg;
+	char op[32];
+
+	snprintf(op, sizeof(op), "t%d-open", st->id);
+	pthread_barrier_wait(st->go);
+	do_open(op, st->path, st->n, false);
+	return NULL;
+}
+
+static void *thread_exec(void *path)
+{
+	char *args[] = { "fl-victim", "--tag", "thread-exec", "open", path, NULL };
+
+	fflush(stdout);
+	execv(self_path, args);
+	perror("fl-victim: execv");
+	exit(1);
 }
 
 static int signal_from_text(const char *text)
@@ -276,12 +309,14 @@ static int run_one(int argc, char **argv, int *status)
 			n = OPT_N(1, 1);
 		for (long i = 1; i <= n; i++) {
 			long r;
+			int err;
 
 			errno = 0;
 			r = syscall(SYS_getpid);
+			err = errno;
 			head("getpid", i, NULL);
 			if (r == -1)
-				printf("err %s\n", ename(errno));
+				printf("err %s\n", ename(err));
 			else
 				printf("ok %ld\n", r);
 			fflush(stdout);
@@ -334,6 +369,39 @@ static int run_one(int argc, char **argv, int *status)
 		execv(self_path, args);
 		perror("fl-victim: execv");
 		exit(1);
+	} else if (!strcmp(cmd, "threads-open")) {
+		pthread_barrier_t go;
+		pthread_t t[64];
+		struct storm st[64];
+		long nt;
+
+		NEED(3);
+		nt = parse_long(argv[2]);
+		if (nt < 1 || nt > 64)
+			usage();
+		pthread_barrier_init(&go, NULL, (unsigned)nt);
+		for (long i = 0; i < nt; i++) {
+			st[i] = (struct storm){ argv[1], parse_long(argv[3]), (int)i + 1, &go };
+			if (pthread_create(&t[i], NULL, storm_thread, &st[i])) {
+				fprintf(stderr, "fl-victim: pthread_create failed\n");
+				exit(1);
+			}
+		}
+		for (long i = 0; i < nt; i++)
+			pthread_join(t[i], NULL);
+		pthread_barrier_destroy(&go);
+	} else if (!strcmp(cmd, "thread-exec")) {
+		pthread_t t;
+
+		NEED(1);
+		if (pthread_create(&t, NULL, thread_exec, argv[1])) {
+			fprintf(stderr, "fl-victim: pthread_create failed\n");
+			*status = 1;
+			return nargs;
+		}
+		/* The exec replaces the whole process, this thread included. */
+		for (;;)
+			pause();
 	} else if (!strcmp(cmd, "spawn-open")) {
 		char *args[] = { "fl-victim", "--tag", "spawned", "open", argv[1], NULL };
 		pid_t pid;

@@ -422,6 +422,45 @@ static void counter_kept_across_exec(void **state)
 	fl_assert_outcomes(&r, "post-exec-open", "ENOENT");
 }
 
+/*
+ * Four threads open at the same time, 50 calls each: the counters are shared,
+ * so exactly every second call of the 200 fails, and times caps the total.
+ */
+static void counters_exact_under_thread_race(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, every: 2}", "--", fl_victim(),
+	       "threads-open", file, "4", "50");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), 100);
+	assert_int_equal(fl_count_lines(r.out, ": err ENOENT"), 100);
+
+	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 7, times: 10}", "--",
+	       fl_victim(), "threads-open", file, "4", "50");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), 190);
+	assert_int_equal(fl_count_lines(r.out, ": err ENOENT"), 10);
+}
+
+/*
+ * exec from a thread that is not the leader: the kernel gives the exec'ing
+ * thread the leader's tid, a classic trap for ptrace tracers.
+ */
+static void rule_applies_after_exec_from_thread(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "thread-exec",
+	       file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "thread-exec-open", "ENOENT");
+}
+
 /* posix_spawn is clone(CLONE_VM|CLONE_VFORK): the child is traced too. */
 static void rule_applies_in_spawned_child(void **state)
 {
@@ -608,6 +647,8 @@ int main(int argc, char **argv)
 		FL_TEST(counter_shared_with_thread),
 		FL_TEST(rule_applies_after_exec),
 		FL_TEST(counter_kept_across_exec),
+		FL_TEST(counters_exact_under_thread_race),
+		FL_TEST(rule_applies_after_exec_from_thread),
 		FL_TEST(rule_applies_in_spawned_child),
 		FL_TEST(rule_files_in_order),
 		FL_TEST(first_matching_rule_wins),
