@@ -61,6 +61,12 @@ struct tracer {
 
 /* The command's pid, for the signal handlers that forward to it. */
 static volatile sig_atomic_t forward_pid;
+/*
+ * Set when a signal was forwarded: a thread held in a delay could not act on
+ * it (a ptrace-stopped thread runs no handler and cannot die of SIGTERM), so
+ * the loop releases every delay at once rather than making the user wait.
+ */
+static volatile sig_atomic_t cut_delays;
 
 static uint64_t now_ns(void)
 {
@@ -80,8 +86,10 @@ static void forward_signal(int sig, siginfo_t *si, void *uc)
 	 */
 	if ((sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL)
 		return;
-	if (forward_pid > 0)
+	if (forward_pid > 0) {
 		kill((pid_t)forward_pid, sig);
+		cut_delays = 1;
+	}
 }
 
 static void noop_handler(int sig)
@@ -482,7 +490,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 /* Release every held tracee whose delay is over; return the nearest deadline left. */
 static uint64_t run_timers(struct tracer *tr)
 {
-	uint64_t now = now_ns(), next = 0;
+	uint64_t now = cut_delays ? UINT64_MAX : now_ns(), next = 0;
 	struct fl_tracee_table *tab = &tr->tracees;
 
 	for (size_t i = 0; i < tab->cap && tr->n_held; i++) {
@@ -595,6 +603,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	t->tgid = pid;
 
 	forward_pid = pid;
+	cut_delays = 0;
 	install_signals(&saved);
 	kill(pid, SIGCONT);
 
