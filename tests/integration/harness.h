@@ -133,6 +133,13 @@ void fl_assert_str_(const struct fl_result *r, const char *what, const char *got
 #define fl_assert_outcomes(r, op, want) \
 	fl_assert_str_((r), "outcomes of " op, fl_outcomes((r)->out, (op)), (want), __FILE__, __LINE__)
 
+/*
+ * Skips the current test, saying why. A program run for one test that skips
+ * exits 77, so meson shows SKIP rather than OK.
+ */
+#define fl_skip(why) do { fl_note_skip(why); skip(); } while (0)
+void fl_note_skip(const char *why);
+
 /* ---- main --------------------------------------------------------------- */
 /*
  * Common main of the test programs.

@@ -272,7 +272,7 @@ static void check_examples(void **state)
 	dir = fl_strf("%s/rules/examples", root);
 	d = opendir(dir);
 	if (!d)
-		skip();
+		fl_skip("no rules/examples directory");
 	while ((e = readdir(d)) && n < FL_ARRAY_SIZE(args) - 1) {
 		size_t len = strlen(e->d_name);
 
@@ -282,7 +282,7 @@ static void check_examples(void **state)
 	}
 	closedir(d);
 	if (n == 1)
-		skip();
+		fl_skip("no *.yaml in rules/examples");
 	args[n] = NULL;
 	fl_run_argv(&r, args);
 	fl_assert_exit(&r, 0);

@@ -60,7 +60,7 @@ static void openat_static(void **state)
 
 	(void)state;
 	if (!victim)
-		skip();
+		fl_skip("no static fl-victim (no static libc at build time)");
 	FL_RUN(&r, "run", "-e", "{syscall: openat, error: ENOENT, after: 1, times: 1}", "--", victim,
 	       "openat", file, "3");
 	fl_assert_exit(&r, 0);

@@ -144,7 +144,7 @@ static void log_line_openat(void **state)
 
 	(void)state;
 	if (!victim)
-		skip();
+		fl_skip("no static fl-victim (no static libc at build time)");
 	FL_RUN(&r, "run", "-e", "{name: config-missing, syscall: openat, error: ENOENT}", "--", victim,
 	       "getpid", "+", "openat", file);
 	fl_assert_exit(&r, 0);
