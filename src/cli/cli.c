@@ -148,8 +148,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 				.is_inline = c == 'e', .text = optarg };
 			break;
 		case 's':
-			if (parse_u64(optarg, &o->seed) < 0)
-				return usage_error("run", "invalid seed '%s': expected an integer 0..18446744073709551615", optarg);
+			if (parse_u64(optarg, &o->seed) < 0 || o->seed > FL_SEED_MAX)
+				return usage_error("run", "invalid seed '%s': expected an integer 0..%lld",
+						   optarg, (long long)FL_SEED_MAX);
 			o->has_seed = true;
 			break;
 		case 'o':
@@ -212,7 +213,7 @@ static uint64_t random_seed(void)
 
 	if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed))
 		seed = (uint64_t)getpid() ^ ((uint64_t)time(NULL) << 20);
-	return seed;
+	return seed & (uint64_t)FL_SEED_MAX;
 }
 
 static FILE *open_log(const char *path)

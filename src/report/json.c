@@ -23,8 +23,8 @@
  *    each byte that isn't part of valid UTF-8 becomes U+FFFD. When that
  *    happens to a path, "path_hex" also holds its exact bytes in lowercase
  *    hex, so nothing is lost.
- *  - "seed" is a JSON integer when it fits in int64 (< 2^63), otherwise a
- *    decimal string, since many JSON readers can't hold larger integers.
+ *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
+ *    so that every JSON reader holds them exactly.
  *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
  */
 #include <fcntl.h>
@@ -401,14 +401,7 @@ static json_t *build_tail(const struct fl_run_result *res)
 		return NULL;
 	}
 	rc |= jset(o, "faultline_version", json_string(FL_VERSION));
-	if (res->seed <= INT64_MAX) {
-		rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
-	} else {
-		char seed[24];
-
-		snprintf(seed, sizeof(seed), "%" PRIu64, res->seed);
-		rc |= jset(o, "seed", json_string(seed));
-	}
+	rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
 	for (size_t i = 0; res->command && res->command[i]; i++)
 		rc |= json_array_append_new(cmd, jstr(res->command[i]));
 	rc |= jset(o, "command", cmd);

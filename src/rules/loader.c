@@ -1196,6 +1196,12 @@ static int parse_seed(struct load *ld, void *obj, const struct key_def *def,
 
 	if (get_u64(ld, def, v, &seed) < 0)
 		return -EINVAL;
+	if (seed > FL_SEED_MAX) {
+		report_at(ld, v, "key '%s': %" PRIu64 " is too large (at most %" PRIu64
+			  ", so that the report can give it as a JSON integer)",
+			  def->name, seed, (uint64_t)FL_SEED_MAX);
+		return -EINVAL;
+	}
 	if (ld->set->has_seed && ld->set->seed != seed) {
 		report_at(ld, v, "key '%s': %" PRIu64 " conflicts with seed %" PRIu64 " set at %s; "
 			  "a run has one seed", def->name, seed, ld->set->seed,

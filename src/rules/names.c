@@ -279,7 +279,7 @@ static const struct {
 };
 
 /* "SIG" + glibc's abbreviation, or "SIGRTMIN+n"; index is the signal. */
-static char signal_names[_NSIG][16];
+static char signal_names[_NSIG][24];
 
 static const char *rt_name(int sig)
 {

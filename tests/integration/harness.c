@@ -207,9 +207,18 @@ struct fl_proc *fl_spawn_argv(const char *const *args)
 	}
 	while (args[n])
 		n++;
-	argv = own(calloc(n + 2, sizeof(*argv)));
+	argv = own(calloc(n + 3, sizeof(*argv)));
 	argv[0] = prog;
 	memcpy(argv + 1, args, n * sizeof(*argv));
+	/*
+	 * FL_MODE=no-seccomp runs the same case with every syscall stopping
+	 * (PTRACE_SYSCALL): both engine paths must behave the same.
+	 */
+	if (n > 0 && !strcmp(args[0], "run") && getenv("FL_MODE") &&
+	    !strcmp(getenv("FL_MODE"), "no-seccomp")) {
+		memmove(argv + 3, argv + 2, (n - 1) * sizeof(*argv));
+		argv[2] = "--no-seccomp";
+	}
 
 	run_counter++;
 	p->out_path = fl_strf("%s/.fl-stdout.%u", fl_dir(), run_counter);

@@ -65,7 +65,7 @@ static bool has_sysno(const struct fl_rule *r, uint32_t arch, int nr)
 static const char full_file[] =
 	"# every key once\n"
 	"version: 1\n"
-	"seed: 18446744073709551615\n"
+	"seed: 9223372036854775807\n"
 	"rules:\n"
 	"  - name: config-missing\n"
 	"    syscall: [open, openat]\n"
@@ -98,7 +98,7 @@ static void test_full_file(void **state)
 	assert_int_equal(set->n_sources, 1);
 	assert_string_equal(set->sources[0], "full.yaml");
 	assert_true(set->has_seed);
-	assert_true(set->seed == UINT64_MAX);
+	assert_true(set->seed == INT64_MAX);
 	assert_string_equal(set->seed_source, "full.yaml:3");
 
 	r = &set->rules[0];
@@ -308,6 +308,8 @@ static const struct error_case {
 	  "duplicate key 'error' (first given at line 3, column 5)" },
 	{ "seed: 1\nseed: 1\nrules: [{syscall: open, error: EIO}]\n", 1, 2, 1,
 	  "duplicate key 'seed' (first given at line 1, column 1)" },
+	{ "seed: 9223372036854775808\nrules: [{syscall: open, error: EIO}]\n", 1, 1, 7,
+	  "key 'seed': 9223372036854775808 is too large (at most 9223372036854775807" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    ? \n    : 1\n", 1, 4, 6, "missing key name before ':' in rule" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    [a]: 1\n", 1, 4, 5,
 	  "a key in rule is a sequence; keys are plain words" },
