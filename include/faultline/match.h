@@ -13,6 +13,29 @@
 #include "faultline/prng.h"
 #include "faultline/rules.h"
 
+/* Links under /proc/PID/ that a filter may need. */
+enum fl_proc_link {
+	FL_LINK_CWD, /* /proc/PID/cwd */
+	FL_LINK_FD,  /* /proc/PID/fd/N */
+	FL_LINK_EXE, /* /proc/PID/exe */
+};
+
+/*
+ * How the matcher reads what lies beyond a call's registers: tracee memory
+ * and /proc links. The tracer supplies these (reading lazily, only when a
+ * filter asks); unit tests supply fakes. All return a length or -errno;
+ * tracee memory is untrusted (NULL, unmapped, unterminated).
+ */
+struct fl_call_source {
+	void *ud;
+	/* Up to @len bytes at @addr; returns the count read. */
+	ssize_t (*read_mem)(void *ud, uint64_t addr, void *buf, size_t len);
+	/* A NUL-terminated string (see fl_tracee_read_string()). */
+	ssize_t (*read_string)(void *ud, uint64_t addr, char *buf, size_t size);
+	/* readlink() of /proc/PID/cwd, /proc/PID/fd/@fd or /proc/PID/exe. */
+	ssize_t (*proc_link)(void *ud, enum fl_proc_link what, int fd, char *buf, size_t size);
+};
+
 /* One syscall entry as the tracer saw it. */
 struct fl_call {
 	uint32_t arch;   /* AUDIT_ARCH_* of the calling thread */
@@ -20,6 +43,7 @@ struct fl_call {
 	uint64_t args[6];
 	pid_t pid;       /* thread group id */
 	pid_t tid;
+	const struct fl_call_source *src; /* NULL: no filter can look further */
 };
 
 /* Per-rule counters; index i belongs to set->rules[i]. */
