@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <stdio.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -42,6 +43,26 @@ static ssize_t read_chunk(pid_t tid, uint64_t addr, char *buf, size_t len)
 	return (ssize_t)done;
 }
 
+ssize_t fl_tracee_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t got = 0;
+
+	if (addr == 0)
+		return -EFAULT;
+	while (got < len) {
+		uint64_t cur = addr + got;
+		size_t to_page_end = (size_t)page - (cur & ((uint64_t)page - 1));
+		size_t want = len - got < to_page_end ? len - got : to_page_end;
+		ssize_t n = read_chunk(tid, cur, (char *)buf + got, want);
+
+		if (n <= 0)
+			return got ? (ssize_t)got : (n < 0 ? n : -EFAULT);
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
 ssize_t fl_tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t size)
 {
 	size_t got = 0;
@@ -77,4 +98,56 @@ ssize_t fl_tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t size)
 ssize_t fl_tracee_read_string_cb(void *ud, uint64_t addr, char *buf, size_t size)
 {
 	return fl_tracee_read_string(*(pid_t *)ud, addr, buf, size);
+}
+
+static ssize_t source_read_mem(void *ud, uint64_t addr, void *buf, size_t len)
+{
+	return fl_tracee_read_mem(*(const pid_t *)ud, addr, buf, len);
+}
+
+static ssize_t source_read_string(void *ud, uint64_t addr, char *buf, size_t size)
+{
+	return fl_tracee_read_string(*(const pid_t *)ud, addr, buf, size);
+}
+
+/*
+ * /proc/TID/... rather than /proc/PID/...: a thread may have its own cwd
+ * (unshare(CLONE_FS)) and fd table (clone without CLONE_FILES).
+ */
+static ssize_t source_proc_link(void *ud, enum fl_proc_link what, int fd, char *buf, size_t size)
+{
+	pid_t tid = *(const pid_t *)ud;
+	char path[64];
+	ssize_t n;
+
+	if (size == 0)
+		return -EINVAL;
+	switch (what) {
+	case FL_LINK_CWD:
+		snprintf(path, sizeof(path), "/proc/%d/cwd", tid);
+		break;
+	case FL_LINK_FD:
+		if (fd < 0)
+			return -EBADF;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+		break;
+	case FL_LINK_EXE:
+		snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+		break;
+	default:
+		return -EINVAL;
+	}
+	n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+void fl_tracee_call_source(const pid_t *tid, struct fl_call_source *ret)
+{
+	ret->ud = (void *)tid;
+	ret->read_mem = source_read_mem;
+	ret->read_string = source_read_string;
+	ret->proc_link = source_proc_link;
 }

@@ -306,6 +306,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 			  const struct fl_syscall_info *info, bool seccomp)
 {
 	struct fl_matcher *m = tr->cfg->matcher;
+	struct fl_call_source src;
 	struct fl_call call;
 	struct fl_decision dec;
 
@@ -321,6 +322,8 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	memcpy(call.args, info->args, sizeof(call.args));
 	call.tid = t->tid;
 	call.pid = t->tgid ? t->tgid : t->tid;
+	fl_tracee_call_source(&t->tid, &src);
+	call.src = &src;
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
 		resume(tr, t, 0);
