@@ -6,6 +6,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
 #include <stdio.h>
 
 #include "faultline/match.h"
@@ -20,9 +22,20 @@ struct fl_tracer_config {
 	struct fl_report *report; /* NULL: no JSON report */
 	bool dry_run;            /* match, count and log; change nothing */
 	bool seccomp;            /* install the BPF prefilter (one stop per matched call) */
+
+	/*
+	 * Attach mode (n_attach > 0): trace these running processes (every
+	 * thread, and the children they make from then on) instead of starting
+	 * argv; detach when duration_ns (0: no limit) is over, on SIGINT,
+	 * SIGTERM, SIGHUP or SIGQUIT, or when they have all exited. Never kills.
+	 */
+	const pid_t *attach;
+	size_t n_attach;
+	uint64_t duration_ns;
 };
 
 struct fl_tracer_result {
+	bool detached;   /* attach mode: let go while the first process still ran */
 	bool exited;     /* true: exit_code is valid; false: term_signal is */
 	int exit_code;
 	int term_signal;
@@ -43,5 +56,5 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
  */
 int fl_resolve_command(const char *name, char **ret_path);
 
-/* Exit status a shell would give for @res: the code, or 128+signal. */
+/* Exit status a shell would give for @res: the code, or 128+signal; 0 after a detach. */
 int fl_tracer_exit_status(const struct fl_tracer_result *res);

@@ -45,9 +45,12 @@ static const char main_usage[] =
 
 static const char run_usage[] =
 	"Usage: faultline run [OPTIONS] [--] PROGRAM [ARG]...\n"
+	"       faultline run [OPTIONS] -p PID [-p PID]... [--duration TIME]\n"
 	"\n"
 	"Run PROGRAM under ptrace (with every process and thread it starts) and\n"
 	"inject the faults the rules describe. PROGRAM's exit status is passed through.\n"
+	"With -p, attach to running processes instead, and detach cleanly when TIME\n"
+	"is over, on SIGINT/SIGTERM, or when they exit.\n"
 	"\n"
 	"Options:\n"
 	"  -r, --rules FILE   load rules from a YAML file (repeatable; applied in order)\n"
@@ -60,6 +63,8 @@ static const char run_usage[] =
 	"      --dry-run      match, count and log, but inject nothing\n"
 	"      --no-seccomp   stop the program at every syscall instead of only at the\n"
 	"                     ones rules name (slower; same behaviour)\n"
+	"  -p, --pid PID      attach to a running process (repeatable)\n"
+	"      --duration T   with -p: detach after T (e.g. 30s, 500ms)\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N when it was killed by signal N;\n"
@@ -82,6 +87,9 @@ struct run_options {
 	bool quiet;
 	bool dry_run;
 	bool no_seccomp;
+	pid_t *attach;
+	size_t n_attach;
+	uint64_t duration_ns;
 	char **command;
 };
 
@@ -118,7 +126,7 @@ static int parse_u64(const char *s, uint64_t *ret)
 
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP };
+	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -128,19 +136,22 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	int c;
 
 	o->sources = calloc((size_t)argc, sizeof(*o->sources));
-	if (!o->sources)
+	o->attach = calloc((size_t)argc, sizeof(*o->attach));
+	if (!o->sources || !o->attach)
 		return -ENOMEM;
 
 	optind = 1;
 	opterr = 0;
 	/* '+': stop at the first non-option, it starts the command. */
-	while ((c = getopt_long(argc, argv, "+:r:e:s:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:r:e:s:o:p:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 		case 'e':
@@ -168,6 +179,18 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		case OPT_NO_SECCOMP:
 			o->no_seccomp = true;
 			break;
+		case 'p': {
+			uint64_t pid;
+			if (parse_u64(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
+				return usage_error("run", "invalid pid '%s': expected a process id", optarg);
+			o->attach[o->n_attach++] = (pid_t)pid;
+			break;
+		}
+		case OPT_DURATION:
+			if (fl_duration_parse(optarg, &o->duration_ns) < 0 || o->duration_ns == 0)
+				return usage_error("run", "invalid duration '%s': expected a number with a unit "
+						   "ns, us, ms or s (e.g. 30s)", optarg);
+			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return 1;
@@ -177,7 +200,11 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			return usage_error("run", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
+	if (o->n_attach && optind < argc)
+		return usage_error("run", "give either -p PID or a program to run, not both");
+	if (o->duration_ns && !o->n_attach)
+		return usage_error("run", "--duration goes with -p PID (attach mode)");
+	if (!o->n_attach && optind >= argc)
 		return usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
 	if (o->n_sources == 0)
 		return usage_error("run", "no rules given: use -r FILE or -e RULE");
@@ -262,7 +289,7 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	r = fl_resolve_command(o.command[0], &exe);
+	r = o.n_attach ? 0 : fl_resolve_command(o.command[0], &exe);
 	if (r == -ENOENT) {
 		fprintf(stderr, "faultline: %s: command not found\n", o.command[0]);
 		status = FL_EXIT_NOT_FOUND;
@@ -309,13 +336,19 @@ static int cmd_run(int argc, char **argv)
 		.err = stderr,
 		.report = report,
 		.dry_run = o.dry_run,
-		.seccomp = !o.no_seccomp && fl_filter_available(),
+		/* A running process cannot be given a filter: attach stops at every call. */
+		.seccomp = !o.no_seccomp && !o.n_attach && fl_filter_available(),
+		.attach = o.attach,
+		.n_attach = o.n_attach,
+		.duration_ns = o.duration_ns,
 	};
 	struct fl_tracer_result res;
 
 	r = fl_tracer_run(&cfg, &res);
 	if (r < 0) {
-		fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
+		/* Attach errors were explained where they happened. */
+		if (!o.n_attach)
+			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
 		goto out;
 	}
 	status = fl_tracer_exit_status(&res);
@@ -348,6 +381,7 @@ out:
 	fl_rule_set_free(set);
 	fl_diags_done(&diags);
 	free(o.sources);
+	free(o.attach);
 	if (log && log != stderr)
 		fclose(log);
 	return status;

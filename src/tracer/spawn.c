@@ -113,6 +113,8 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 
 int fl_tracer_exit_status(const struct fl_tracer_result *res)
 {
+	if (res->detached)
+		return 0;
 	if (res->exited)
 		return res->exit_code;
 	return 128 + res->term_signal;

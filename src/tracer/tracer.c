@@ -11,6 +11,7 @@
  * other tracee keeps running; the loop waits with a timeout (sigtimedwait on
  * SIGCHLD) only while some thread is held.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,6 +55,10 @@ struct tracer {
 	bool main_done;
 	int main_status;      /* wait status of the command's own process */
 	unsigned n_held;      /* tracees held by a delay timer */
+	bool attach;          /* attach mode: detach (never kill) when done */
+	bool detaching;       /* let every tracee go at its next stop */
+	uint64_t detach_at;   /* attach mode: --duration deadline, 0 = none */
+	size_t n_attached_alive; /* attach mode: -p processes still running */
 	uint64_t start_ns;
 	uint64_t seq;
 	int fatal;            /* -errno that ends the run */
@@ -104,7 +109,12 @@ struct saved_signals {
 
 static const int forwarded_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 
-static void install_signals(struct saved_signals *saved)
+/*
+ * Run mode: SIGTERM, SIGHUP (and SIGINT/SIGQUIT sent to faultline alone) go
+ * on to the command. Attach mode: they are blocked and picked up by
+ * sigtimedwait() in the loop, and mean "detach now".
+ */
+static void install_signals(struct saved_signals *saved, bool attach)
 {
 	struct sigaction sa;
 	sigset_t block;
@@ -115,13 +125,16 @@ static void install_signals(struct saved_signals *saved)
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
 		sigaction(forwarded_signals[i], &sa, &saved->old[i]);
+	sigemptyset(&block);
+	if (attach)
+		for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
+			sigaddset(&block, forwarded_signals[i]);
 
 	/* SIGCHLD stays blocked so sigtimedwait() can wait for it with a timeout. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = noop_handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, &saved->old[4]);
-	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &saved->old_mask);
 }
@@ -188,7 +201,15 @@ static void resume(struct tracer *tr, struct fl_tracee *t, int sig)
 	long r;
 	pid_t tid = t->tid;
 
-	if (tr->cfg->seccomp && !t->want_exit) {
+	if (tr->detaching && !t->want_exit && !t->deadline) {
+		/*
+		 * Nothing of ours is pending on this thread: let it go, with
+		 * the signal it was about to get. A thread in group-stop stays
+		 * stopped, as job control wants.
+		 */
+		r = ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig);
+		fl_tracee_remove(&tr->tracees, tid);
+	} else if (tr->cfg->seccomp && !t->want_exit) {
 		r = ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
 	} else {
 		r = ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)sig);
@@ -312,7 +333,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 
 	t->acting = false;
 	t->want_exit = false;
-	if (t->before_exec || !fl_matcher_wants(m, info->arch, info->nr)) {
+	if (t->before_exec || tr->detaching || !fl_matcher_wants(m, info->arch, info->nr)) {
 		resume(tr, t, 0);
 		return;
 	}
@@ -437,6 +458,11 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 		tr->main_done = true;
 		tr->main_status = status;
 	}
+	if (tr->attach) {
+		for (size_t i = 0; i < tr->cfg->n_attach; i++)
+			if (tr->cfg->attach[i] == tid && tr->n_attached_alive > 0)
+				tr->n_attached_alive--;
+	}
 }
 
 static void handle(struct tracer *tr, pid_t tid, int status)
@@ -474,6 +500,10 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		on_exec(tr, t);
 		break;
 	case FL_EV_GROUP_STOP:
+		if (tr->detaching) {
+			resume(tr, t, 0);
+			break;
+		}
 		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
@@ -516,30 +546,76 @@ static uint64_t run_timers(struct tracer *tr)
 }
 
 /*
- * Wait for the next tracee event. Without held tracees this is a plain
- * blocking waitpid(): one syscall per stop on the hot path.
+ * Let every tracee go: threads held in a delay are released at once (their
+ * call finishes as decided, result included), the others are interrupted
+ * and detached at their next stop (see resume()). A thread between a
+ * tampered entry and its exit is detached only after its exit stop.
+ */
+static void start_detach(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	if (tr->detaching)
+		return;
+	tr->detaching = true;
+	cut_delays = 1;
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (t && !t->deadline)
+			ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+	}
+}
+
+/* The nearest moment the loop must wake up without a tracee event; 0: none. */
+static uint64_t next_wakeup(struct tracer *tr)
+{
+	uint64_t next = tr->n_held ? run_timers(tr) : 0;
+
+	if (tr->detach_at && !tr->detaching && (!next || tr->detach_at < next))
+		next = tr->detach_at;
+	return next;
+}
+
+/*
+ * Wait for the next tracee event. In run mode without held tracees this is a
+ * plain blocking waitpid(): one syscall per stop on the hot path. Otherwise
+ * poll waitpid() and sleep in sigtimedwait() until SIGCHLD, a timer, or (in
+ * attach mode, where they are blocked) a signal asking faultline to detach.
  */
 static pid_t wait_event(struct tracer *tr, int *status)
 {
 	for (;;) {
-		if (tr->n_held == 0)
+		if (!tr->attach && tr->n_held == 0)
 			return waitpid(-1, status, __WALL);
 
 		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 		if (pid != 0)
 			return pid;
 
-		uint64_t next = run_timers(tr);
-		if (next == 0)
-			continue;
+		uint64_t next = next_wakeup(tr);
+		if (!tr->attach && tr->n_held == 0)
+			continue; /* all released: back to the blocking wait */
 		uint64_t now = now_ns();
-		uint64_t wait = next > now ? next - now : 0;
+		if (tr->detach_at && now >= tr->detach_at)
+			start_detach(tr);
+		if (tr->n_held && next && next <= now)
+			continue;
+
+		/* At most 200 ms: a lost wake-up can only cost that much. */
+		uint64_t wait = 200000000ull;
+		if (next && next > now && next - now < wait)
+			wait = next - now;
 		struct timespec ts = { .tv_sec = (time_t)(wait / 1000000000ull),
 				       .tv_nsec = (long)(wait % 1000000000ull) };
 		sigset_t set;
 		sigemptyset(&set);
 		sigaddset(&set, SIGCHLD);
-		sigtimedwait(&set, NULL, &ts);
+		if (tr->attach)
+			for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
+				sigaddset(&set, forwarded_signals[i]);
+		int sig = sigtimedwait(&set, NULL, &ts);
+		if (sig > 0 && sig != SIGCHLD)
+			start_detach(tr);
 	}
 }
 
@@ -554,11 +630,14 @@ static void kill_all(struct tracer *tr)
 		kill(tr->main_pid, SIGKILL);
 }
 
-static int seize(pid_t pid, bool seccomp)
+static int seize(pid_t pid, bool seccomp, bool attach)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
-		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
+	/* Run mode: the command never outlives faultline, even on SIGKILL. */
+	if (!attach)
+		opts |= PTRACE_O_EXITKILL;
 	if (seccomp)
 		opts |= PTRACE_O_TRACESECCOMP;
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) < 0)
@@ -566,17 +645,13 @@ static int seize(pid_t pid, bool seccomp)
 	return 0;
 }
 
-int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
+static int start_command(struct tracer *tr)
 {
-	struct tracer tr = { .cfg = cfg };
-	struct saved_signals saved;
+	const struct fl_tracer_config *cfg = tr->cfg;
 	struct fl_filter *filter = NULL;
 	struct fl_spawn_filter spawn_filter = { .install = fl_filter_install };
 	pid_t pid;
 	int r;
-
-	fl_tracee_table_init(&tr.tracees);
-	tr.start_ns = now_ns();
 
 	if (cfg->seccomp) {
 		r = fl_filter_new(cfg->matcher->set, &filter);
@@ -588,27 +663,209 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	fl_filter_free(filter);
 	if (r < 0)
 		return r;
-	tr.main_pid = pid;
+	tr->main_pid = pid;
 
-	r = seize(pid, cfg->seccomp);
-	if (r < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		return r;
-	}
-	struct fl_tracee *t = fl_tracee_add(&tr.tracees, pid);
+	r = seize(pid, cfg->seccomp, false);
+	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
 	if (!t) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
-		return -ENOMEM;
+		return r < 0 ? r : -ENOMEM;
 	}
 	t->before_exec = true;
 	t->tgid = pid;
-
 	forward_pid = pid;
+	return 0;
+}
+
+/* Field @key of /proc/PID/status as an integer, or -1. */
+static long proc_status_field(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	size_t klen = strlen(key);
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':')
+			return strtol(line + klen + 1, NULL, 10);
+	return -1;
+}
+
+static void proc_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	_cleanup_fclose_ FILE *f = NULL;
+
+	snprintf(buf, size, "?");
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (f && fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Explain why PTRACE_SEIZE of @pid failed, the way a user can act on. */
+static void explain_attach_error(const struct tracer *tr, pid_t pid, int err)
+{
+	FILE *out = tr->cfg->err;
+	char comm[64];
+
+	if (err == -ESRCH) {
+		fprintf(out, "faultline: no process with pid %d\n", pid);
+		return;
+	}
+	proc_comm(pid, comm, sizeof(comm));
+	if (err == -EPERM) {
+		long tracer = proc_status_field(pid, "TracerPid");
+		if (tracer > 0) {
+			char tcomm[64];
+			proc_comm((pid_t)tracer, tcomm, sizeof(tcomm));
+			fprintf(out, "faultline: pid %d (%s) is already traced by pid %ld (%s): "
+				"a process has one tracer; detach the debugger or other faultline first\n",
+				pid, comm, tracer, tcomm);
+			return;
+		}
+		_cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+		int scope = -1;
+		if (f && fscanf(f, "%d", &scope) != 1)
+			scope = -1;
+		fprintf(out, "faultline: cannot attach to pid %d (%s): permission denied: "
+			"tracing needs the same user or CAP_SYS_PTRACE", pid, comm);
+		if (scope >= 1)
+			fprintf(out, ", and kernel.yama.ptrace_scope=%d %s", scope,
+				scope == 1 ? "allows only descendants without CAP_SYS_PTRACE "
+					     "(sysctl kernel.yama.ptrace_scope=0, or run as root)"
+					   : "forbids it without CAP_SYS_PTRACE");
+		fputc('\n', out);
+		return;
+	}
+	fprintf(out, "faultline: cannot attach to pid %d (%s): %s\n", pid, comm, strerror(-err));
+}
+
+/*
+ * Seize every thread of @pid. Threads may be created while we go: list
+ * /proc/PID/task again until a pass finds none new (those created by a
+ * seized thread are attached by the kernel through PTRACE_O_TRACECLONE).
+ */
+static int attach_process(struct tracer *tr, pid_t pid)
+{
+	char path[64];
+	bool found_new = true;
+	size_t n_seized = 0;
+
+	/* PTRACE_SEIZE says only EPERM for "already traced": look first. */
+	if (proc_status_field(pid, "TracerPid") > 0) {
+		explain_attach_error(tr, pid, -EPERM);
+		return -EBUSY;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	while (found_new) {
+		DIR *dir = opendir(path);
+		struct dirent *de;
+
+		if (!dir) {
+			if (n_seized)
+				return 0; /* it exited meanwhile: the loop will see it */
+			explain_attach_error(tr, pid, -ESRCH);
+			return -ESRCH;
+		}
+		found_new = false;
+		while ((de = readdir(dir))) {
+			pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
+			if (tid <= 0 || fl_tracee_find(&tr->tracees, tid))
+				continue;
+			int r = seize(tid, false, true);
+			if (r == -ESRCH)
+				continue; /* the thread just exited */
+			if (r < 0) {
+				closedir(dir);
+				explain_attach_error(tr, pid, r);
+				return r;
+			}
+			struct fl_tracee *t = fl_tracee_add(&tr->tracees, tid);
+			if (!t) {
+				closedir(dir);
+				return -ENOMEM;
+			}
+			t->tgid = pid;
+			/* A seized thread runs on untraced until its first stop. */
+			ptrace(PTRACE_INTERRUPT, tid, NULL, NULL);
+			found_new = true;
+			n_seized++;
+		}
+		closedir(dir);
+	}
+	return 0;
+}
+
+static int attach_all(struct tracer *tr)
+{
+	const struct fl_tracer_config *cfg = tr->cfg;
+
+	tr->main_pid = cfg->attach[0];
+	for (size_t i = 0; i < cfg->n_attach; i++) {
+		int r = attach_process(tr, cfg->attach[i]);
+		if (r < 0)
+			return r;
+		tr->n_attached_alive++;
+	}
+	if (cfg->duration_ns)
+		tr->detach_at = now_ns() + cfg->duration_ns;
+	return 0;
+}
+
+/* Attach mode: undo whatever attach_all() did, after a failure. */
+static void detach_now(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	for (size_t i = 0; i < tab->cap; i++)
+		if (tab->slots[i])
+			ptrace(PTRACE_DETACH, tab->slots[i]->tid, NULL, NULL);
+}
+
+int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
+{
+	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0 };
+	struct saved_signals saved;
+	int r;
+
+	fl_tracee_table_init(&tr.tracees);
+	tr.start_ns = now_ns();
+	forward_pid = 0;
 	cut_delays = 0;
-	install_signals(&saved);
-	kill(pid, SIGCONT);
+
+	/* Signals first: a SIGTERM during attach must find them in place. */
+	install_signals(&saved, tr.attach);
+	r = tr.attach ? attach_all(&tr) : start_command(&tr);
+	if (r < 0) {
+		/*
+		 * PTRACE_DETACH needs a stopped thread; the ones we interrupted
+		 * stop soon, so wait for each briefly and let it go.
+		 */
+		if (tr.attach) {
+			tr.detaching = true;
+			detach_now(&tr);
+			while (tr.tracees.n > 0) {
+				int status;
+				pid_t tid = waitpid(-1, &status, __WALL);
+				if (tid < 0 && errno != EINTR)
+					break;
+				if (tid > 0) {
+					ptrace(PTRACE_DETACH, tid, NULL, NULL);
+					fl_tracee_remove(&tr.tracees, tid);
+				}
+			}
+		}
+		restore_signals(&saved);
+		fl_tracee_table_done(&tr.tracees);
+		return r;
+	}
+	if (!tr.attach)
+		kill(tr.main_pid, SIGCONT);
 
 	while (tr.tracees.n > 0) {
 		int status;
@@ -623,11 +880,18 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 			break;
 		}
 		handle(&tr, tid, status);
-		if (tr.fatal)
+		if (tr.fatal && tr.attach && !tr.detaching) {
+			/* Attach mode never kills: let everything go, then report. */
+			start_detach(&tr);
+		} else if (tr.fatal && !tr.attach) {
 			break;
+		}
+		/* The -p processes are gone: let go of children they left traced. */
+		if (tr.attach && tr.n_attached_alive == 0)
+			start_detach(&tr);
 	}
 
-	if (tr.fatal) {
+	if (tr.fatal && !tr.attach) {
 		/* Never leave anything stopped: in run mode the tree dies with us. */
 		kill_all(&tr);
 		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
@@ -639,11 +903,15 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	if (tr.fatal)
 		return tr.fatal;
 
+	memset(ret, 0, sizeof(*ret));
+	if (tr.attach && !tr.main_done) {
+		ret->detached = true;
+		return 0;
+	}
 	if (!tr.main_done) {
 		/* All tracees vanished without the command's own exit report. */
 		return -ECHILD;
 	}
-	memset(ret, 0, sizeof(*ret));
 	if (WIFEXITED(tr.main_status)) {
 		ret->exited = true;
 		ret->exit_code = WEXITSTATUS(tr.main_status);
