@@ -1,8 +1,7 @@
 /*
- * Arguments of a syscall as the log shows them, strace style. libseccomp
- * knows names and numbers but not argument types, so a compact table keyed by
- * syscall name says how many arguments each common call has and how to print
- * each one. Calls not in the table print all six registers in hex.
+ * Arguments of a syscall as the log shows them, strace style. The argument
+ * kinds come from the table in src/match/sysinfo.c (shared with the matcher);
+ * calls not in the table print all six registers in hex.
  */
 #include <inttypes.h>
 #include <linux/audit.h>
@@ -11,6 +10,7 @@
 
 #include "faultline/names.h"
 #include "faultline/report.h"
+#include "faultline/sysinfo.h"
 #include "faultline/util.h"
 
 /*
@@ -19,150 +19,12 @@
  */
 #define FL_PATH_SHOW 4096
 
-/*
- * Argument kinds, one letter each so a signature fits in a short string:
- *	P path (quoted string read from the tracee)
- *	D dirfd (AT_FDCWD or int)
- *	F fd, I int (signed decimal of the low 32 bits)
- *	O open(2) flags, symbolic
- *	M mode, octal
- *	m mode, only when the preceding open flags have O_CREAT or O_TMPFILE
- *	  (otherwise the register is garbage and not shown, as strace does)
- *	A address (hex, NULL for 0)
- *	U unsigned decimal (sizes, counts)
- *	L signed decimal of the full register (offsets, lengths)
- *	X hex (flags and masks without a decoder here)
- */
-struct sys_sig {
-	const char *name;
-	const char *args;
-};
-
-/*
- * Signatures follow the x86_64 kernel entry points; i386 shares most of them
- * by name. Keep sorted by name: looked up with bsearch().
- */
-static const struct sys_sig sys_sigs[] = {
-	{ "accept", "FAA" },
-	{ "accept4", "FAAX" },
-	{ "access", "PI" },
-	{ "bind", "FAU" },
-	{ "brk", "A" },
-	{ "chdir", "P" },
-	{ "chmod", "PM" },
-	{ "chown", "PII" },
-	{ "clock_nanosleep", "IXAA" },
-	{ "clone", "XAAAA" },
-	{ "clone3", "AU" },
-	{ "close", "F" },
-	{ "connect", "FAU" },
-	{ "copy_file_range", "FAFAUX" },
-	{ "creat", "PM" },
-	{ "dup", "F" },
-	{ "dup2", "FF" },
-	{ "dup3", "FFX" },
-	{ "epoll_pwait", "FAIIAU" },
-	{ "epoll_wait", "FAII" },
-	{ "execve", "PAA" },
-	{ "execveat", "DPAAX" },
-	{ "exit", "I" },
-	{ "exit_group", "I" },
-	{ "faccessat", "DPI" },
-	{ "faccessat2", "DPIX" },
-	{ "fallocate", "FILL" },
-	{ "fchdir", "F" },
-	{ "fchmod", "FM" },
-	{ "fchmodat", "DPM" },
-	{ "fchown", "FII" },
-	{ "fchownat", "DPIIX" },
-	{ "fcntl", "FIX" },
-	{ "fdatasync", "F" },
-	{ "flock", "FI" },
-	{ "fork", "" },
-	{ "fstat", "FA" },
-	{ "fstatfs", "FA" },
-	{ "fsync", "F" },
-	{ "ftruncate", "FL" },
-	{ "getdents64", "FAU" },
-	{ "getpid", "" },
-	{ "getppid", "" },
-	{ "getrandom", "AUX" },
-	{ "gettid", "" },
-	{ "ioctl", "FXA" },
-	{ "kill", "II" },
-	{ "lchown", "PII" },
-	{ "link", "PP" },
-	{ "linkat", "DPDPX" },
-	{ "listen", "FI" },
-	{ "lseek", "FLI" },
-	{ "lstat", "PA" },
-	{ "mkdir", "PM" },
-	{ "mkdirat", "DPM" },
-	{ "mknod", "PMU" },
-	{ "mknodat", "DPMU" },
-	{ "mmap", "AUXXFL" },
-	{ "mmap2", "AUXXFU" },
-	{ "mount", "PPPXA" },
-	{ "mprotect", "AUX" },
-	{ "munmap", "AU" },
-	{ "nanosleep", "AA" },
-	{ "newfstatat", "DPAX" },
-	{ "open", "POm" },
-	{ "openat", "DPOm" },
-	{ "openat2", "DPAU" },
-	{ "pipe", "A" },
-	{ "pipe2", "AX" },
-	{ "poll", "AUI" },
-	{ "ppoll", "AUAAU" },
-	{ "pread64", "FAUL" },
-	{ "pselect6", "IAAAAA" },
-	{ "pwrite64", "FAUL" },
-	{ "read", "FAU" },
-	{ "readlink", "PAU" },
-	{ "readlinkat", "DPAU" },
-	{ "readv", "FAI" },
-	{ "recvfrom", "FAUXAA" },
-	{ "recvmsg", "FAX" },
-	{ "rename", "PP" },
-	{ "renameat", "DPDP" },
-	{ "renameat2", "DPDPX" },
-	{ "rmdir", "P" },
-	{ "select", "IAAAA" },
-	{ "sendfile", "FFAU" },
-	{ "sendmsg", "FAX" },
-	{ "sendto", "FAUXAU" },
-	{ "socket", "III" },
-	{ "stat", "PA" },
-	{ "statfs", "PA" },
-	{ "statx", "DPXXA" },
-	{ "symlink", "PP" },
-	{ "symlinkat", "PDP" },
-	{ "tgkill", "III" },
-	{ "truncate", "PL" },
-	{ "umount2", "PX" },
-	{ "unlink", "P" },
-	{ "unlinkat", "DPX" },
-	{ "utimensat", "DPAX" },
-	{ "vfork", "" },
-	{ "wait4", "IAXA" },
-	{ "write", "FAU" },
-	{ "writev", "FAI" },
-};
-
-static int sig_cmp(const void *key, const void *elem)
+/* Argument kinds per syscall: the shared table in src/match/sysinfo.c. */
+static const char *sys_args(const struct fl_call *call)
 {
-	return strcmp(key, ((const struct sys_sig *)elem)->name);
-}
+	const struct fl_sysinfo *si = fl_sysinfo_of(call->arch, call->nr);
 
-/* Argument kinds of @name, or NULL when the table doesn't know it. */
-static const char *sys_args(const char *name)
-{
-	const struct sys_sig *sig;
-
-	if (!name)
-		return NULL;
-	sig = bsearch(name, sys_sigs, FL_ARRAY_SIZE(sys_sigs), sizeof(sys_sigs[0]), sig_cmp);
-	return sig ? sig->args : NULL;
+	return si ? si->args : NULL;
 }
 
 /* snprintf-style appender: writes what fits, counts everything. */
@@ -380,60 +242,70 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	for (int i = 0; i < 6; i++)
 		args[i] = compat ? (uint32_t)call->args[i] : call->args[i];
 
-	kinds = sys_args(fl_syscall_name(call->arch, call->nr));
+	kinds = sys_args(call);
 	if (!kinds)
 		kinds = "XXXXXX";
 
 	for (int i = 0; kinds[i] && i < 6; i++) {
 		uint64_t v = args[i];
 
-		if (kinds[i] == 'm' && !(last_oflags & (FL_O_CREAT | FL_O_TMPFILE_BIT)))
+		if (kinds[i] == FL_ARG_CREAT_MODE && !(last_oflags & (FL_O_CREAT | FL_O_TMPFILE_BIT)))
 			break;
 		if (i)
 			out_str(&o, ", ");
 
 		switch (kinds[i]) {
-		case 'P':
+		case FL_ARG_PATH:
 			/* Only the first path argument is "the" path, even unreadable. */
 			if (out_path(&o, v, read_str, ud, ret_path, path_size, !seen_path) &&
 			    !seen_path)
 				has_path = true;
 			seen_path = true;
 			break;
-		case 'D':
+		case FL_ARG_STRING:
+			/* Printed like a path, but the call's path is elsewhere. */
+			out_path(&o, v, read_str, ud, NULL, 0, false);
+			break;
+		case FL_ARG_DIRFD:
 			if ((int32_t)(uint32_t)v == -100)
 				out_str(&o, "AT_FDCWD");
 			else
 				out_int(&o, v);
 			break;
-		case 'F':
-		case 'I':
+		case FL_ARG_FD:
+		case FL_ARG_INT:
+		case FL_ARG_IOVCNT:
 			out_int(&o, v);
 			break;
-		case 'O':
+		case FL_ARG_OPEN_FLAGS:
 			last_oflags = (uint32_t)v;
 			out_open_flags(&o, last_oflags);
 			break;
-		case 'M':
-		case 'm':
+		case FL_ARG_MODE:
+		case FL_ARG_CREAT_MODE:
 			out_printf(&o, "%#" PRIo32, (uint32_t)v);
 			break;
-		case 'A':
+		case FL_ARG_ADDR:
+		case FL_ARG_IOVEC:
+		case FL_ARG_SOCKADDR:
+		case FL_ARG_MSGHDR:
 			if (v)
 				out_printf(&o, "%#" PRIx64, v);
 			else
 				out_str(&o, "NULL");
 			break;
-		case 'U':
+		case FL_ARG_UNSIGNED:
+		case FL_ARG_COUNT:
+		case FL_ARG_SOCKLEN:
 			out_printf(&o, "%" PRIu64, v);
 			break;
-		case 'L':
+		case FL_ARG_LONG:
 			if (compat)
 				out_printf(&o, "%" PRId32, (int32_t)(uint32_t)v);
 			else
 				out_printf(&o, "%" PRId64, (int64_t)v);
 			break;
-		default:
+		default: /* FL_ARG_HEX, FL_ARG_AT_FLAGS and the fallback */
 			out_hex(&o, v);
 			break;
 		}

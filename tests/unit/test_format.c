@@ -111,6 +111,9 @@ static const struct format_row rows[] = {
 	  "AT_FDCWD, \"x\", 5, \"b\", 0x1", "x" },
 	{ X64, SYS_rename, { ADDR_BAD, ADDR_B }, "0xdead000, \"b\"", NULL },
 	{ X64, SYS_unlinkat, { AT_FDCWD64, ADDR_X, 0x200 }, "AT_FDCWD, \"x\", 0x200", "x" },
+	/* symlink's target is printed but is not the call's path: the link is. */
+	{ X64, SYS_symlink, { ADDR_X, ADDR_B }, "\"x\", \"b\"", "b" },
+	{ X64, SYS_symlinkat, { ADDR_X, AT_FDCWD64, ADDR_BAD }, "\"x\", AT_FDCWD, 0xdead000", NULL },
 	{ X64, SYS_execve, { ADDR_CONF, 0x7ffc1000, 0 },
 	  "\"/etc/app.conf\", 0x7ffc1000, NULL", "/etc/app.conf" },
 	/* fds, sizes, pointers, offsets */
