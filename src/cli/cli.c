@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "config.h"
+#include "faultline/atomic.h"
 #include "faultline/match.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
@@ -243,22 +244,6 @@ static uint64_t random_seed(void)
 	return seed & (uint64_t)FL_SEED_MAX;
 }
 
-static FILE *open_log(const char *path)
-{
-	/* O_CLOEXEC: the traced program must not inherit faultline's log. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return NULL;
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return NULL;
-	}
-	setvbuf(f, NULL, _IOLBF, 0);
-	return f;
-}
-
 static int cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -267,6 +252,7 @@ static int cmd_run(int argc, char **argv)
 	struct fl_matcher *matcher = NULL;
 	struct fl_report *report = NULL;
 	_cleanup_free_ char *exe = NULL;
+	struct fl_atomic_file log_file = { 0 };
 	FILE *log = stderr;
 	int status = FL_EXIT_OWN_ERROR;
 	int r;
@@ -304,12 +290,14 @@ static int cmd_run(int argc, char **argv)
 	uint64_t seed = o.has_seed ? o.seed : set->has_seed ? set->seed : random_seed();
 
 	if (o.log_path) {
-		log = open_log(o.log_path);
-		if (!log) {
-			fprintf(stderr, "faultline: cannot open log file %s: %s\n", o.log_path, strerror(errno));
-			log = stderr;
+		/* Atomic like the report, and never through a planted symlink. */
+		r = fl_atomic_open(o.log_path, &log_file);
+		if (r < 0) {
+			fprintf(stderr, "faultline: cannot create log file %s: %s\n", o.log_path, strerror(-r));
 			goto out;
 		}
+		log = log_file.f;
+		setvbuf(log, NULL, _IOLBF, 0);
 	}
 	if (o.report_path) {
 		int err = 0;
@@ -382,8 +370,13 @@ out:
 	fl_diags_done(&diags);
 	free(o.sources);
 	free(o.attach);
-	if (log && log != stderr)
-		fclose(log);
+	if (log_file.f) {
+		r = fl_atomic_commit(&log_file);
+		if (r < 0) {
+			fprintf(stderr, "faultline: cannot write log file %s: %s\n", o.log_path, strerror(-r));
+			status = FL_EXIT_OWN_ERROR;
+		}
+	}
 	return status;
 }
 

@@ -2,6 +2,9 @@
  * What faultline tells: the log (header, injection lines, summary), where it
  * goes (-o, -q), the JSON report (--report) and --dry-run.
  */
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "harness.h"
 
 #include <dirent.h>
@@ -178,6 +181,34 @@ static void log_to_file(void **state)
 	fl_assert_str(&r, "seed in the log file", fl_log_seed(text), "8");
 	expect_injection_line(
 		&r, text, fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
+}
+
+/*
+ * A symlink planted at the log or report path (as someone could in a shared
+ * /tmp) is replaced, never written through: its target stays untouched.
+ */
+static void outputs_replace_planted_symlinks(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *log = fl_path("planted.log"), *report = fl_path("planted.json");
+	char *victim_log = fl_path("victim-of-log"), *victim_report = fl_path("victim-of-report");
+	struct fl_result r;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(symlink(victim_log, log), 0);
+	assert_int_equal(symlink(victim_report, report), 0);
+	FL_RUN(&r, "run", "-o", log, "--report", report, "-e", "{syscall: open, error: ENOENT}",
+	       "--", fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	assert_false(fl_exists(victim_log));
+	assert_false(fl_exists(victim_report));
+	assert_int_equal(lstat(log, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(lstat(report, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	fl_assert_contains_(&r, "log file", fl_read_file(log), "= -1 ENOENT", true, __FILE__, __LINE__);
+	json_decref(fl_load_json(report));
 }
 
 static void quiet(void **state)
@@ -492,6 +523,7 @@ int main(int argc, char **argv)
 		FL_TEST(log_header_line_summary),
 		FL_TEST(log_line_openat),
 		FL_TEST(log_to_file),
+		FL_TEST(outputs_replace_planted_symlinks),
 		FL_TEST(quiet),
 		FL_TEST(long_options),
 		FL_TEST(command_stderr_untouched),
