@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "faultline/sockaddr.h"
+
 #define FL_TIMES_UNLIMITED UINT64_MAX
 #define FL_MAX_RULE_FILE_SIZE (1024 * 1024)
 #define FL_ERRNO_MAX 4095
@@ -19,6 +21,20 @@
 enum fl_phase {
 	FL_PHASE_ENTER = 0, /* skip the call, write the result */
 	FL_PHASE_EXIT = 1,  /* let the call run, overwrite its result */
+};
+
+/* args: one raw argument register compared with a value. */
+struct fl_arg_filter {
+	bool used;
+	bool mask;      /* true: all bits of value set in the argument; false: equal */
+	uint64_t value; /* i386 calls compare the low 32 bits only */
+};
+
+/* short: how much of a read/write-like call's byte count to let through. */
+enum fl_short_kind {
+	FL_SHORT_NONE = 0,
+	FL_SHORT_BYTES,   /* short_value bytes (>= 1) */
+	FL_SHORT_PERCENT, /* short_value percent (1..99), rounded down, at least 1 byte */
 };
 
 /* One syscall a rule names, resolved for one ABI. */
@@ -49,7 +65,35 @@ struct fl_rule {
 	uint64_t every;    /* >= 1 */
 	uint64_t times;    /* FL_TIMES_UNLIMITED when not given */
 	double probability; /* [0, 1], 1.0 when not given */
+
+	/*
+	 * Filters (see the top of src/rules/loader.c for their semantics): each
+	 * is optional, all given ones must hold (AND); a list holds when any of
+	 * its entries does (OR). A call must pass them to count as matched.
+	 */
+	char **paths;      /* path: patterns (faultline/paths.h) */
+	size_t n_paths;
+	int *fds;          /* fd: */
+	size_t n_fds;
+	struct fl_addr_pattern *addresses; /* address: */
+	size_t n_addresses;
+	uint16_t *ports;   /* port: */
+	size_t n_ports;
+	char **processes;  /* process: name patterns, or path patterns if they have a '/' */
+	size_t n_processes;
+	struct fl_arg_filter args[6]; /* args: */
+
+	/* Effects besides error/retval/delay. */
+	enum fl_short_kind short_kind;
+	uint64_t short_value;
+	int signal;        /* sent to the calling thread when the rule acts; 0: none */
 };
+
+/* Does @r have any filter beyond its syscall names? */
+bool fl_rule_has_filters(const struct fl_rule *r);
+
+/* Does @r do anything to a call it acts on (error, retval, delay, short, signal)? */
+bool fl_rule_has_action(const struct fl_rule *r);
 
 struct fl_rule_set {
 	struct fl_rule *rules;

@@ -25,6 +25,68 @@
  *             and '-' only where negative values make sense (retval).
  *   floats:   YAML 1.2 core syntax, [-+]?(.D+|D+(.D*)?)([eE][-+]?D+)?, no
  *             .inf/.nan.
+ *
+ * Filters (all optional; a call must pass every one given, and a list
+ * passes when any entry does). Which arguments of which syscall they read
+ * comes from the table in src/match/sysinfo.c; a filter that can never hold
+ * for one of the rule's syscalls (path: on getpid, port: on read) is an
+ * error naming both.
+ *   path: PATTERN | [PATTERN, ...]
+ *	Glob over absolute paths (syntax in faultline/paths.h: '*', '?',
+ *	[...] within a component, a whole "**" component for any depth).
+ *	Relative patterns are refused. The call's path is read from the
+ *	tracee, made absolute against its cwd or dirfd (AT_FDCWD: the cwd; an
+ *	empty path with AT_EMPTY_PATH: the dirfd itself) and normalized
+ *	lexically ('.', '..', '//'); symlinks are NOT resolved, so path:
+ *	matches the path as the program named it, and a file that does not
+ *	exist yet (O_CREAT, mkdir) matches too. Paths looked at:
+ *	  - every path argument (open*, stat*, access*, unlink*, mkdir*, rename*
+ *	    (either path), link* (either), symlink* (the new link, not its
+ *	    target), chdir, chmod*, chown*, truncate, readlink*, utimensat,
+ *	    mknod*, execve*, statfs, xattr calls, ...);
+ *	  - the file behind every fd argument (read, write, close, fstat, ...;
+ *	    sendfile, copy_file_range, splice: either fd), from /proc/PID/fd.
+ *	    A file unlinked while open ("/tmp/x (deleted)" in /proc) matches
+ *	    as "/tmp/x": the program still works on what it opened under that
+ *	    name. Pipes, anonymous inodes and sockets have no path and never
+ *	    match, except unix sockets with a name (bound, or connected to a
+ *	    bound peer), which match as that name;
+ *	  - the AF_UNIX address of connect, bind, sendto and sendmsg (relative
+ *	    names made absolute against the cwd; abstract names as "@name", so
+ *	    they match '@' patterns only).
+ *	A call whose path can't be read (bad pointer, unreadable /proc) never
+ *	matches a rule with path:.
+ *   fd: N | [N, ...]
+ *	The call's first fd argument (read's fd, sendfile's out_fd, mmap's fd;
+ *	a dirfd is not one).
+ *   address: ADDR[/PREFIX] | [...]   and   port: N | [N, ...]
+ *	The IPv4/IPv6 address and port passed to connect, bind, sendto or
+ *	sendmsg (msg_name). IPv4 patterns also match v4-mapped IPv6 addresses.
+ *	A call without an address (sendto on a connected socket) or with a
+ *	unix address never matches. "port: 5432" alone is "the database is
+ *	down".
+ *   process: PATTERN | [...]
+ *	The calling process's executable (/proc/PID/exe): a pattern without
+ *	'/' is matched against its basename ("curl", "python3*"), one with '/'
+ *	against the full path ("/usr/bin/py*").
+ *   args: {N: VALUE, N: {mask: BITS}, ...}
+ *	Raw argument N (0..5): equal to VALUE, or with all of BITS set.
+ *	Values may be negative (-100 for AT_FDCWD) or hex. On i386 only the
+ *	low 32 bits count.
+ *
+ * Effects besides error, retval and delay:
+ *   short: N | P%
+ *	Let a read/write-like call (read, write, pread64, pwrite64, readv,
+ *	writev, preadv(2), pwritev(2), recvfrom, sendto, sendfile,
+ *	copy_file_range, splice, tee, getrandom) run for real with at most N
+ *	bytes, or P percent (1..99) of what it asked for, rounded down but at
+ *	least 1 byte (0 would read as end of file). For the iovec calls the
+ *	limit is on the total of all buffers. A call that asks for no more than
+ *	that can't be shortened and doesn't match the rule. Not with error or
+ *	retval, not with phase: exit.
+ *   signal: NAME
+ *	Send NAME (SIGUSR1, USR1, SIGRTMIN+2 or a number) to the calling
+ *	thread when the rule acts, alone or together with any other effect.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -42,7 +104,10 @@
 #include <yaml.h>
 
 #include "faultline/names.h"
+#include "faultline/paths.h"
 #include "faultline/rules.h"
+#include "faultline/sockaddr.h"
+#include "faultline/sysinfo.h"
 #include "faultline/util.h"
 
 /* Rule files are a few levels deep; anything deeper is not a rule file. */
@@ -153,7 +218,32 @@ static void rule_done(struct fl_rule *r)
 	free(r->syscalls);
 	free(r->sysnos);
 	free(r->errors);
+	for (size_t i = 0; i < r->n_paths; i++)
+		free(r->paths[i]);
+	free(r->paths);
+	free(r->fds);
+	free(r->addresses);
+	free(r->ports);
+	for (size_t i = 0; i < r->n_processes; i++)
+		free(r->processes[i]);
+	free(r->processes);
 	*r = (struct fl_rule){ 0 };
+}
+
+bool fl_rule_has_filters(const struct fl_rule *r)
+{
+	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes)
+		return true;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(r->args); i++)
+		if (r->args[i].used)
+			return true;
+	return false;
+}
+
+bool fl_rule_has_action(const struct fl_rule *r)
+{
+	return r->n_errors || r->has_retval || r->delay_ns || r->short_kind != FL_SHORT_NONE ||
+	       r->signal;
 }
 
 struct fl_rule_set *fl_rule_set_new(void)
@@ -721,8 +811,8 @@ struct key_def {
 
 /* Keys found in one mapping, by index in its table. */
 struct key_seen {
-	const struct node *key[16];
-	bool ok[16];
+	const struct node *key[32];
+	bool ok[32];
 };
 
 static int bad_value(struct load *ld, const struct key_def *def, const struct node *v)
@@ -886,8 +976,16 @@ static bool has_control_chars(const char *s)
 enum {
 	RK_NAME,
 	RK_SYSCALL,
+	RK_PATH,
+	RK_FD,
+	RK_ADDRESS,
+	RK_PORT,
+	RK_PROCESS,
+	RK_ARGS,
 	RK_ERROR,
 	RK_RETVAL,
+	RK_SHORT,
+	RK_SIGNAL,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
@@ -897,7 +995,7 @@ enum {
 	N_RULE_KEYS,
 };
 
-_Static_assert(N_RULE_KEYS <= 16, "struct key_seen holds 16 keys");
+_Static_assert(N_RULE_KEYS <= 32, "struct key_seen holds 32 keys");
 
 struct rule_state {
 	struct pending_rule *p;
@@ -1146,12 +1244,380 @@ static int parse_probability(struct load *ld, void *obj, const struct key_def *d
 	return 0;
 }
 
+/* ---- filters ---- */
+
+/* Append a copy of @s to *@arr; false on OOM (ld->oom set). */
+static bool push_string(struct load *ld, char ***arr, size_t *n, const char *s)
+{
+	char *copy = strdup(s);
+	char **a = copy ? realloc(*arr, (*n + 1) * sizeof(**arr)) : NULL;
+
+	if (!a) {
+		free(copy);
+		ld->oom = true;
+		return false;
+	}
+	*arr = a;
+	a[(*n)++] = copy;
+	return true;
+}
+
+static bool listed(char *const *arr, size_t n, const char *s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(arr[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int listed_twice(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	report_at(ld, v, "key '%s': %s is listed twice in this rule", def->name, show(v).s);
+	return -EINVAL;
+}
+
+/*
+ * A relative pattern could only be a mistake: paths are matched absolute.
+ * Say what to write instead.
+ */
+static void report_relative(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	const char *t = v->text;
+
+	if (t[0] == '~')
+		report_at(ld, v, "key '%s': %s is relative; patterns are absolute and '~' is not "
+			  "expanded: write the home directory out (e.g. /home/NAME/...)",
+			  def->name, show(v).s);
+	else if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0 || strncmp(t, "./", 2) == 0 ||
+		 strncmp(t, "../", 3) == 0)
+		report_at(ld, v, "key '%s': %s is relative; patterns are matched against absolute "
+			  "paths: write the directory out (e.g. /srv/app/...)", def->name, show(v).s);
+	else
+		report_at(ld, v, "key '%s': %s is relative; patterns are matched against absolute "
+			  "paths: write '/**/%s' to match it in any directory", def->name, show(v).s,
+			  t);
+}
+
+static int parse_path(struct load *ld, void *obj, const struct key_def *def,
+		      const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	const char *msg;
+
+	if (fl_glob_check(v->text, &msg) < 0) {
+		if (v->text[0] && v->text[0] != '/' && v->text[0] != '@')
+			report_relative(ld, def, v);
+		else
+			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
+		return -EINVAL;
+	}
+	if (listed(r->paths, r->n_paths, v->text))
+		return listed_twice(ld, def, v);
+	return push_string(ld, &r->paths, &r->n_paths, v->text) ? 0 : -ENOMEM;
+}
+
+static int parse_process(struct load *ld, void *obj, const struct key_def *def,
+			 const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	const char *msg;
+
+	if (strchr(v->text, '/')) {
+		if (v->text[0] != '/') {
+			report_relative(ld, def, v);
+			return -EINVAL;
+		}
+		if (fl_glob_check(v->text, &msg) < 0) {
+			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
+			return -EINVAL;
+		}
+	} else if (fl_glob_check_name(v->text, &msg) < 0) {
+		report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
+		return -EINVAL;
+	}
+	if (listed(r->processes, r->n_processes, v->text))
+		return listed_twice(ld, def, v);
+	return push_string(ld, &r->processes, &r->n_processes, v->text) ? 0 : -ENOMEM;
+}
+
+static int parse_fd(struct load *ld, void *obj, const struct key_def *def,
+		    const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	uint64_t n;
+	int *fds;
+
+	if (get_u64(ld, def, v, &n) < 0)
+		return -EINVAL;
+	if (n > INT32_MAX) {
+		report_at(ld, v, "key '%s': %s is not a file descriptor (at most %d)", def->name,
+			  v->text, INT32_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < r->n_fds; i++)
+		if (r->fds[i] == (int)n)
+			return listed_twice(ld, def, v);
+	fds = realloc(r->fds, (r->n_fds + 1) * sizeof(*fds));
+	if (!fds) {
+		ld->oom = true;
+		return -ENOMEM;
+	}
+	r->fds = fds;
+	fds[r->n_fds++] = (int)n;
+	return 0;
+}
+
+static int parse_port(struct load *ld, void *obj, const struct key_def *def,
+		      const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	uint16_t *ports;
+	uint64_t n;
+
+	if (get_u64(ld, def, v, &n) < 0)
+		return -EINVAL;
+	if (n > 65535) {
+		report_at(ld, v, "key '%s': %s is outside 0..65535", def->name, v->text);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < r->n_ports; i++)
+		if (r->ports[i] == n)
+			return listed_twice(ld, def, v);
+	ports = realloc(r->ports, (r->n_ports + 1) * sizeof(*ports));
+	if (!ports) {
+		ld->oom = true;
+		return -ENOMEM;
+	}
+	r->ports = ports;
+	ports[r->n_ports++] = (uint16_t)n;
+	return 0;
+}
+
+static int parse_address(struct load *ld, void *obj, const struct key_def *def,
+			 const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	struct fl_addr_pattern p, *a;
+	const char *msg;
+	char net[64];
+	int ret;
+
+	if (v->quoted && looks_numeric(v->text) && !strchr(v->text, ':'))
+		return quoted_number(ld, def, v);
+	ret = fl_addr_pattern_parse(v->text, &p, &msg);
+	if (ret == -EDOM) {
+		fl_addr_pattern_format(&p, net, sizeof(net));
+		report_at(ld, v, "key '%s': %s has bits set past the prefix length; did you mean "
+			  "'%s'?", def->name, show(v).s, net);
+		return -EINVAL;
+	}
+	if (ret < 0) {
+		report_at(ld, v, "key '%s': bad address %s: %s", def->name, show(v).s, msg);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < r->n_addresses; i++)
+		if (memcmp(&r->addresses[i], &p, sizeof(p)) == 0)
+			return listed_twice(ld, def, v);
+	a = realloc(r->addresses, (r->n_addresses + 1) * sizeof(*a));
+	if (!a) {
+		ld->oom = true;
+		return -ENOMEM;
+	}
+	r->addresses = a;
+	a[r->n_addresses++] = p;
+	return 0;
+}
+
+/* An argument value: any 64-bit pattern, written signed or unsigned. */
+static int get_reg(struct load *ld, const struct key_def *def, const struct node *v, uint64_t *ret)
+{
+	int64_t i;
+
+	if (v->kind != NODE_SCALAR || node_is_null(v))
+		return bad_value(ld, def, v);
+	if (v->text[0] != '-')
+		return get_u64(ld, def, v, ret);
+	if (get_i64(ld, def, v, &i) < 0)
+		return -EINVAL;
+	*ret = (uint64_t)i;
+	return 0;
+}
+
+/* {mask: BITS} */
+static int parse_arg_mask(struct load *ld, const struct key_def *def, const struct node *map,
+			  struct fl_arg_filter *f)
+{
+	const struct node *mask = NULL;
+
+	for (size_t i = 0; i + 1 < map->n_kids; i += 2) {
+		const struct node *k = map->kids[i];
+
+		if (k->kind != NODE_SCALAR || strcmp(k->text, "mask") != 0) {
+			report_at(ld, k, "key '%s': unknown key %s in an argument's mapping (the "
+				  "only one is 'mask', e.g. {mask: 0x40})", def->name, describe(k).s);
+			return -EINVAL;
+		}
+		if (mask) {
+			report_at(ld, k, "key '%s': duplicate key 'mask'", def->name);
+			return -EINVAL;
+		}
+		mask = map->kids[i + 1];
+	}
+	if (!mask) {
+		report_at(ld, map, "key '%s': expected {mask: BITS}, got an empty mapping", def->name);
+		return -EINVAL;
+	}
+	if (get_reg(ld, def, mask, &f->value) < 0)
+		return -EINVAL;
+	if (f->value == 0) {
+		report_at(ld, mask, "key '%s': mask 0 holds for every value; leave the argument out",
+			  def->name);
+		return -EINVAL;
+	}
+	f->mask = true;
+	return 0;
+}
+
+static int parse_args(struct load *ld, void *obj, const struct key_def *def,
+		      const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	struct fl_arg_filter args[6] = { 0 };
+	const struct node *first[6] = { 0 };
+	int ret = 0;
+
+	if (v->kind != NODE_MAPPING)
+		return bad_value(ld, def, v);
+	if (v->n_kids == 0) {
+		report_at(ld, v, "key '%s': the mapping is empty; expected %s", def->name, def->expect);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i + 1 < v->n_kids && !too_many_errors(ld); i += 2) {
+		const struct node *k = v->kids[i], *val = v->kids[i + 1];
+		uint64_t idx;
+
+		if (k->kind != NODE_SCALAR || k->quoted || parse_magnitude(k->text, &idx) < 0) {
+			report_at(ld, k, "key '%s': argument index %s is not a number 0..5",
+				  def->name, describe(k).s);
+			ret = -EINVAL;
+			continue;
+		}
+		if (idx > 5) {
+			report_at(ld, k, "key '%s': argument index %s is outside 0..5 (a syscall has "
+				  "at most 6 arguments, counted from 0)", def->name, k->text);
+			ret = -EINVAL;
+			continue;
+		}
+		if (first[idx]) {
+			report_at(ld, k, "key '%s': argument %" PRIu64 " is given twice (first at "
+				  "line %u, column %u)", def->name, idx, first[idx]->line,
+				  first[idx]->column);
+			ret = -EINVAL;
+			continue;
+		}
+		first[idx] = k;
+		args[idx].used = true;
+		if (val->kind == NODE_MAPPING) {
+			if (parse_arg_mask(ld, def, val, &args[idx]) < 0)
+				ret = -EINVAL;
+		} else if (get_reg(ld, def, val, &args[idx].value) < 0) {
+			ret = -EINVAL;
+		}
+	}
+	if (ret == 0)
+		memcpy(r->args, args, sizeof(args));
+	return ret;
+}
+
+/* ---- more effects ---- */
+
+static int parse_short(struct load *ld, void *obj, const struct key_def *def,
+		       const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	size_t len = v->len;
+	bool percent = len > 1 && v->text[len - 1] == '%';
+	_cleanup_free_ char *num = NULL;
+	uint64_t n;
+
+	if (v->quoted)
+		return looks_numeric(v->text) ? quoted_number(ld, def, v) : bad_value(ld, def, v);
+	num = strndup(v->text, percent ? len - 1 : len);
+	if (!num) {
+		ld->oom = true;
+		return -ENOMEM;
+	}
+	if (parse_magnitude(num, &n) == -ERANGE) {
+		report_at(ld, v, "key '%s': %s is too large", def->name, v->text);
+		return -EINVAL;
+	}
+	if (parse_magnitude(num, &n) < 0)
+		return bad_value(ld, def, v);
+	if (n == 0) {
+		report_at(ld, v, "key '%s': %s would move no bytes, which a reader takes for end of "
+			  "file; use 'retval: 0' for that", def->name, v->text);
+		return -EINVAL;
+	}
+	if (percent && n >= 100) {
+		report_at(ld, v, "key '%s': %s does not shorten anything; use 1%%..99%%", def->name,
+			  v->text);
+		return -EINVAL;
+	}
+	r->short_kind = percent ? FL_SHORT_PERCENT : FL_SHORT_BYTES;
+	r->short_value = n;
+	return 0;
+}
+
+static int parse_signal(struct load *ld, void *obj, const struct key_def *def,
+			const struct node *key, const struct node *v)
+{
+	const char *names[40];
+	const char *hint;
+	size_t n = 0;
+	int sig;
+
+	if (v->quoted && looks_numeric(v->text))
+		return quoted_number(ld, def, v);
+	sig = fl_signal_from_name(v->text);
+	if (sig > 0) {
+		RULE(obj)->signal = sig;
+		return 0;
+	}
+	for (int i = 1; i < 32 && n < FL_ARRAY_SIZE(names); i++)
+		if (fl_signal_name(i))
+			names[n++] = fl_signal_name(i);
+	hint = fl_did_you_mean(v->text, names, n);
+	if (hint)
+		report_at(ld, v, "key '%s': unknown signal %s; did you mean '%s'?", def->name,
+			  show(v).s, hint);
+	else
+		report_at(ld, v, "key '%s': unknown signal %s (a name such as SIGUSR1 or USR1, "
+			  "SIGRTMIN+N, or a number)", def->name, show(v).s);
+	return -EINVAL;
+}
+
 static const struct key_def rule_keys[N_RULE_KEYS] = {
 	[RK_NAME] = { "name", SHAPE_SCALAR, "a rule name", parse_name },
 	[RK_SYSCALL] = { "syscall", SHAPE_LIST, "a syscall name or a list of them", parse_syscall },
+	[RK_PATH] = { "path", SHAPE_LIST,
+		      "an absolute path pattern such as /srv/data/** or a list of them", parse_path },
+	[RK_FD] = { "fd", SHAPE_LIST, "a file descriptor number or a list of them", parse_fd },
+	[RK_ADDRESS] = { "address", SHAPE_LIST,
+			 "an IP address such as 10.0.0.1 or ::1, a network such as 10.0.0.0/8, "
+			 "or a list of them", parse_address },
+	[RK_PORT] = { "port", SHAPE_LIST, "a port number 0..65535 or a list of them", parse_port },
+	[RK_PROCESS] = { "process", SHAPE_LIST,
+			 "an executable name pattern such as curl, an absolute path pattern such "
+			 "as /usr/bin/*, or a list of them", parse_process },
+	[RK_ARGS] = { "args", SHAPE_ANY,
+		      "a mapping of argument index 0..5 to a value or to {mask: BITS}, such as "
+		      "{1: 0x80000}", parse_args },
 	[RK_ERROR] = { "error", SHAPE_LIST,
 		       "an errno name such as ENOENT, a number 1..4095, or a list of them", parse_error },
 	[RK_RETVAL] = { "retval", SHAPE_SCALAR, "an integer", parse_retval },
+	[RK_SHORT] = { "short", SHAPE_SCALAR,
+		       "a byte count such as 100 or a percentage such as 50%", parse_short },
+	[RK_SIGNAL] = { "signal", SHAPE_SCALAR, "a signal name such as SIGUSR1", parse_signal },
 	[RK_DELAY] = { "delay", SHAPE_SCALAR, "a duration such as 250ms", parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },
 	[RK_AFTER] = { "after", SHAPE_SCALAR, "a non-negative integer", parse_after },
@@ -1170,7 +1636,7 @@ enum {
 	N_TOP_KEYS,
 };
 
-_Static_assert(N_TOP_KEYS <= 16, "struct key_seen holds 16 keys");
+_Static_assert(N_TOP_KEYS <= 32, "struct key_seen holds 32 keys");
 
 static void parse_rule(struct load *ld, const struct node *map);
 
@@ -1355,30 +1821,110 @@ static void parse_mapping(struct load *ld, const struct node *map, const struct 
 	}
 }
 
+/* The key written later of two (for "cannot be used together" messages). */
+static const struct node *later(const struct node *a, const struct node *b)
+{
+	if (a->line != b->line)
+		return a->line > b->line ? a : b;
+	return a->column > b->column ? a : b;
+}
+
+/*
+ * What a filter or effect needs from a call's arguments (FL_SYS_* of
+ * sysinfo.h, any one of them), and how to say so when a call lacks it.
+ */
+static const struct {
+	int key;
+	unsigned needs;
+	const char *lacks; /* completes "NAME takes no ..." */
+} key_needs[] = {
+	{ RK_PATH, FL_SYS_PATH | FL_SYS_FD | FL_SYS_SOCKADDR,
+	  "path, file descriptor or socket address" },
+	{ RK_FD, FL_SYS_FD, "file descriptor" },
+	{ RK_ADDRESS, FL_SYS_SOCKADDR, "socket address (address: applies to connect, bind, "
+	  "sendto and sendmsg)" },
+	{ RK_PORT, FL_SYS_SOCKADDR, "socket address (port: applies to connect, bind, sendto "
+	  "and sendmsg)" },
+	{ RK_SHORT, FL_SYS_COUNT, "byte count (short: applies to read, write, pread64, pwrite64, "
+	  "readv, writev, preadv, pwritev, recvfrom, sendto and the like)" },
+};
+
+/*
+ * A filter that can never hold for one of the rule's syscalls is a mistake
+ * (path: on getpid): say so, naming both, rather than never matching.
+ */
+static void check_applicable(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *const *seen = rs->seen.key;
+	const struct fl_rule *r = &rs->p->r;
+
+	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
+		const char *name = r->syscalls[i];
+		const struct fl_sysinfo *si = fl_sysinfo_find(name);
+		unsigned caps = fl_sysinfo_caps(si), nargs = fl_sysinfo_nargs(si);
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
+			const struct node *key = seen[key_needs[k].key];
+
+			if (!key || !rs->seen.ok[key_needs[k].key] || (caps & key_needs[k].needs))
+				continue;
+			if (!si)
+				report_at(ld, key, "key '%s' can never match %s: faultline does not know "
+					  "that syscall's arguments (filter on raw values with "
+					  "'args' instead)", rule_keys[key_needs[k].key].name, name);
+			else
+				report_at(ld, key, "key '%s' can never match %s: %s takes no %s",
+					  rule_keys[key_needs[k].key].name, name, name,
+					  key_needs[k].lacks);
+		}
+		/* Raw registers exist for any call; only a known arity can rule one out. */
+		if (si && seen[RK_ARGS] && rs->seen.ok[RK_ARGS]) {
+			for (unsigned a = nargs; a < 6; a++) {
+				if (!r->args[a].used)
+					continue;
+				report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
+					  "%s: it takes %u argument%s (counted from 0)", a, name, nargs,
+					  nargs == 1 ? "" : "s");
+				break;
+			}
+		}
+	}
+}
+
 /* Checks that span keys of one rule. */
 static void check_rule(struct load *ld, const struct node *map, struct rule_state *rs)
 {
 	const struct node *const *seen = rs->seen.key;
 	const struct fl_rule *r = &rs->p->r;
+	bool result = seen[RK_ERROR] || seen[RK_RETVAL];
 
 	if (!seen[RK_SYSCALL])
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
-	if (!seen[RK_ERROR] && !seen[RK_RETVAL] && !seen[RK_DELAY])
+	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL])
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
-			  "(make it succeed with a value) or 'delay' (slow it down)");
-	if (seen[RK_ERROR] && seen[RK_RETVAL]) {
-		const struct node *later = seen[RK_ERROR]->line > seen[RK_RETVAL]->line ||
-						   (seen[RK_ERROR]->line == seen[RK_RETVAL]->line &&
-						    seen[RK_ERROR]->column > seen[RK_RETVAL]->column) ?
-					   seen[RK_ERROR] : seen[RK_RETVAL];
-
-		report_at(ld, later, "key 'error' and key 'retval' cannot be used together: "
+			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
+			  "move fewer bytes) or 'signal' (send the caller a signal)");
+	if (seen[RK_ERROR] && seen[RK_RETVAL])
+		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
+			  "key 'error' and key 'retval' cannot be used together: "
 			  "error makes the call fail, retval makes it succeed");
+	if (seen[RK_SHORT] && result) {
+		const struct node *other = seen[RK_ERROR] ? seen[RK_ERROR] : seen[RK_RETVAL];
+
+		report_at(ld, later(seen[RK_SHORT], other), "key 'short' and key '%s' cannot be "
+			  "used together: short lets the call run with a smaller byte count, %s "
+			  "replaces its result", seen[RK_ERROR] ? "error" : "retval",
+			  seen[RK_ERROR] ? "error" : "retval");
 	}
-	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !seen[RK_ERROR] && !seen[RK_RETVAL])
+	if (seen[RK_SHORT] && seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
+		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
+			  "with 'phase: exit': the byte count is shortened before the call runs");
+	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !result && !seen[RK_SHORT] &&
+	    !seen[RK_SIGNAL])
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
+	check_applicable(ld, rs);
 }
 
 static void parse_rule(struct load *ld, const struct node *map)

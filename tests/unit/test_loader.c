@@ -4,6 +4,7 @@
 #include <glob.h>
 #include <linux/audit.h>
 #include <math.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "faultline/rules.h"
+#include "faultline/sockaddr.h"
 #include "faultline/util.h"
 
 /* ---- helpers ---- */
@@ -237,6 +239,106 @@ static void test_values(void **state)
 	}
 }
 
+/* Every filter and the new effects, as they land in the rule. */
+static const char filter_file[] =
+	"rules:\n"
+	"  - name: db-down\n"
+	"    syscall: [connect, sendto]\n"
+	"    address: [10.0.0.0/8, '::1']\n"
+	"    port: [5432, 0x1f90]\n"
+	"    error: ECONNREFUSED\n"
+	"  - name: data\n"
+	"    syscall: [openat, read, rename]\n"
+	"    path: [/srv/data/**, '@dbus-*', /]\n"
+	"    process: [curl, /usr/bin/python3*]\n"
+	"    signal: USR1\n"
+	"  - name: short\n"
+	"    syscall: [read, readv, pread64]\n"
+	"    fd: [0, 3]\n"
+	"    short: 50%\n"
+	"    delay: 1ms\n"
+	"  - name: bytes\n"
+	"    syscall: write\n"
+	"    short: 0x10\n"
+	"    args: {0: 1, 2: {mask: 0x8000000000000000}}\n"
+	"  - name: args\n"
+	"    syscall: openat\n"
+	"    args: {0: -100, 3: 0xffffffffffffffff}\n"
+	"    signal: 9\n";
+
+static void test_filters(void **state)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+	char buf[64];
+
+	if (load_str(set, "f.yaml", filter_file, &d) != 0) {
+		dump_diags(&d);
+		fail_msg("filter_file rejected");
+	}
+	assert_int_equal(set->n_rules, 5);
+
+	r = &set->rules[0];
+	assert_true(fl_rule_has_filters(r));
+	assert_int_equal(r->n_addresses, 2);
+	fl_addr_pattern_format(&r->addresses[0], buf, sizeof(buf));
+	assert_string_equal(buf, "10.0.0.0/8");
+	fl_addr_pattern_format(&r->addresses[1], buf, sizeof(buf));
+	assert_string_equal(buf, "::1");
+	assert_int_equal(r->n_ports, 2);
+	assert_int_equal(r->ports[0], 5432);
+	assert_int_equal(r->ports[1], 8080);
+	assert_int_equal(r->short_kind, FL_SHORT_NONE);
+	assert_int_equal(r->signal, 0);
+
+	r = &set->rules[1];
+	assert_int_equal(r->n_paths, 3);
+	assert_string_equal(r->paths[0], "/srv/data/**");
+	assert_string_equal(r->paths[1], "@dbus-*");
+	assert_string_equal(r->paths[2], "/");
+	assert_int_equal(r->n_processes, 2);
+	assert_string_equal(r->processes[0], "curl");
+	assert_string_equal(r->processes[1], "/usr/bin/python3*");
+	assert_int_equal(r->signal, SIGUSR1);
+	assert_true(fl_rule_has_action(r));
+	assert_int_equal(r->n_errors, 0);
+
+	r = &set->rules[2];
+	assert_int_equal(r->n_fds, 2);
+	assert_int_equal(r->fds[0], 0);
+	assert_int_equal(r->fds[1], 3);
+	assert_int_equal(r->short_kind, FL_SHORT_PERCENT);
+	assert_int_equal(r->short_value, 50);
+	assert_int_equal(r->delay_ns, 1000000);
+
+	r = &set->rules[3];
+	assert_int_equal(r->short_kind, FL_SHORT_BYTES);
+	assert_int_equal(r->short_value, 16);
+	assert_true(r->args[0].used);
+	assert_false(r->args[0].mask);
+	assert_int_equal(r->args[0].value, 1);
+	assert_false(r->args[1].used);
+	assert_true(r->args[2].used);
+	assert_true(r->args[2].mask);
+	assert_int_equal(r->args[2].value, UINT64_C(0x8000000000000000));
+
+	r = &set->rules[4];
+	assert_int_equal(r->args[0].value, (uint64_t)-100);
+	assert_int_equal(r->args[3].value, UINT64_MAX);
+	assert_int_equal(r->signal, SIGKILL);
+	assert_true(fl_rule_has_filters(r));
+
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+
+	/* No filters: the matcher's fast path. */
+	set = fl_rule_set_new();
+	assert_int_equal(fl_rules_load_inline(set, "-e #1", "{syscall: read, error: EIO}", &d), 0);
+	assert_false(fl_rule_has_filters(&set->rules[0]));
+	fl_rule_set_free(set);
+}
+
 static void test_inline(void **state)
 {
 	struct fl_rule_set *set = fl_rule_set_new();
@@ -298,8 +400,9 @@ static const struct error_case {
 } error_cases[] = {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
-	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, error, "
-	  "retval, delay, phase, after, every, times, probability)" },
+	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
+	  "address, port, process, args, error, retval, short, signal, delay, phase, after, every, "
+	  "times, probability)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 2, 1, 1,
@@ -316,7 +419,10 @@ static const struct error_case {
 	/* Rule-level checks. */
 	{ "rules:\n  - error: EIO\n", 1, 2, 5, "rule has no key 'syscall'" },
 	{ "rules:\n  - syscall: open\n", 1, 2, 5,
-	  "rule has no action; add 'error' (make the call fail), 'retval'" },
+	  "rule has no action; add 'error' (make the call fail), 'retval' (make it succeed with a "
+	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes) or 'signal' (send the "
+	  "caller a signal)" },
+	{ "rules:\n  - syscall: open\n    path: /x\n", 1, 2, 5, "rule has no action" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
 	  "makes it succeed" },
@@ -442,6 +548,120 @@ static const struct error_case {
 	  "expected a mapping with a 'rules:' list at the top level, got a sequence (put the rules "
 	  "under 'rules:')" },
 	{ "just text\n", 1, 1, 1, "expected a mapping with a 'rules:' list at the top level, got 'just text'" },
+	/* path. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: data/*.db\n", 1, 4, 11,
+	  "key 'path': 'data/*.db' is relative; patterns are matched against absolute paths: write "
+	  "'/**/data/*.db' to match it in any directory" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: ./x\n", 1, 4, 11,
+	  "key 'path': './x' is relative; patterns are matched against absolute paths: write the "
+	  "directory out" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: ~/x\n", 1, 4, 11,
+	  "'~' is not expanded" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: [/a, '/b/[x']\n", 1, 4, 16,
+	  "key 'path': bad pattern \"/b/[x\": '[' without a matching ']'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: /srv/**.log\n", 1, 4, 11,
+	  "key 'path': bad pattern '/srv/**.log': '**' must be a whole path component" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: /srv/\n", 1, 4, 11,
+	  "key 'path': bad pattern '/srv/': trailing '/'" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: [/a, /a]\n", 1, 4, 16,
+	  "key 'path': '/a' is listed twice in this rule" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    path: []\n", 1, 4, 11,
+	  "key 'path': the list is empty" },
+	{ "rules:\n  - syscall: getpid\n    error: EIO\n    path: /x\n", 1, 4, 5,
+	  "key 'path' can never match getpid: getpid takes no path, file descriptor or socket address" },
+	{ "rules:\n  - syscall: [openat, getppid]\n    error: EIO\n    path: /x\n", 1, 4, 5,
+	  "key 'path' can never match getppid" },
+	{ "rules:\n  - syscall: fanotify_mark\n    error: EIO\n    path: /x\n", 1, 4, 5,
+	  "key 'path' can never match fanotify_mark: faultline does not know that syscall's arguments "
+	  "(filter on raw values with 'args' instead)" },
+	/* fd. */
+	{ "rules:\n  - syscall: read\n    error: EIO\n    fd: -1\n", 1, 4, 9,
+	  "key 'fd': expected a file descriptor number or a list of them, got '-1'" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    fd: 2147483648\n", 1, 4, 9,
+	  "key 'fd': 2147483648 is not a file descriptor (at most 2147483647)" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    fd: [3, 3]\n", 1, 4, 13,
+	  "key 'fd': '3' is listed twice" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    fd: 3\n", 1, 4, 5,
+	  "key 'fd' can never match openat: openat takes no file descriptor" },
+	/* address and port. */
+	{ "rules:\n  - syscall: connect\n    error: EIO\n    address: localhost\n", 1, 4, 14,
+	  "key 'address': bad address 'localhost': expected an IPv4 or IPv6 address such as "
+	  "10.0.0.1, 10.0.0.0/8 or ::1 (host names are not resolved)" },
+	{ "rules:\n  - syscall: connect\n    error: EIO\n    address: 10.0.0.1/8\n", 1, 4, 14,
+	  "key 'address': '10.0.0.1/8' has bits set past the prefix length; did you mean '10.0.0.0/8'?" },
+	{ "rules:\n  - syscall: connect\n    error: EIO\n    address: 10.0.0.0/33\n", 1, 4, 14,
+	  "key 'address': bad address '10.0.0.0/33': the prefix length after '/' must be 0..32" },
+	{ "rules:\n  - syscall: connect\n    error: EIO\n    address: 300.1.1.1\n", 1, 4, 14,
+	  "key 'address': bad address '300.1.1.1'" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    address: ::1\n", 1, 4, 5,
+	  "key 'address' can never match read: read takes no socket address (address: applies to "
+	  "connect, bind, sendto and sendmsg)" },
+	{ "rules:\n  - syscall: connect\n    error: ECONNREFUSED\n    port: 65536\n", 1, 4, 11,
+	  "key 'port': 65536 is outside 0..65535" },
+	{ "rules:\n  - syscall: connect\n    error: ECONNREFUSED\n    port: [80, http]\n", 1, 4, 16,
+	  "key 'port': expected a port number 0..65535 or a list of them, got 'http'" },
+	{ "rules:\n  - syscall: connect\n    error: ECONNREFUSED\n    port: \"5432\"\n", 1, 4, 11,
+	  "write numbers without quotes" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    port: 5432\n", 1, 4, 5,
+	  "key 'port' can never match read: read takes no socket address" },
+	/* process. */
+	{ "rules:\n  - syscall: read\n    error: EIO\n    process: bin/curl\n", 1, 4, 14,
+	  "key 'process': 'bin/curl' is relative; patterns are matched against absolute paths: "
+	  "write '/**/bin/curl'" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    process: 'cu[rl'\n", 1, 4, 14,
+	  "key 'process': bad pattern \"cu[rl\": '[' without a matching ']'" },
+	{ "rules:\n  - syscall: read\n    error: EIO\n    process: '**'\n", 1, 4, 14,
+	  "key 'process': bad pattern \"**\": '**' spans directories" },
+	/* args. */
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {6: 1}\n", 1, 4, 12,
+	  "key 'args': argument index 6 is outside 0..5 (a syscall has at most 6 arguments, counted "
+	  "from 0)" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {x: 1}\n", 1, 4, 12,
+	  "key 'args': argument index 'x' is not a number 0..5" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {1: 2, 1: 3}\n", 1, 4, 18,
+	  "key 'args': argument 1 is given twice (first at line 4, column 12)" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {2: {mask: 0}}\n", 1, 4, 22,
+	  "key 'args': mask 0 holds for every value; leave the argument out" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {2: {bits: 1}}\n", 1, 4, 16,
+	  "key 'args': unknown key 'bits' in an argument's mapping (the only one is 'mask'" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {2: [1]}\n", 1, 4, 15,
+	  "key 'args': expected a mapping of argument index 0..5 to a value or to {mask: BITS}" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: [1]\n", 1, 4, 11,
+	  "key 'args': expected a mapping of argument index 0..5" },
+	{ "rules:\n  - syscall: openat\n    error: EIO\n    args: {}\n", 1, 4, 11,
+	  "key 'args': the mapping is empty" },
+	{ "rules:\n  - syscall: getpid\n    error: EIO\n    args: {0: 1}\n", 1, 4, 5,
+	  "key 'args': argument 0 can never match getpid: it takes 0 arguments" },
+	{ "rules:\n  - syscall: close\n    error: EIO\n    args: {1: 1}\n", 1, 4, 5,
+	  "key 'args': argument 1 can never match close: it takes 1 argument (counted from 0)" },
+	/* short. */
+	{ "rules:\n  - syscall: read\n    short: 0\n", 1, 3, 12,
+	  "key 'short': 0 would move no bytes, which a reader takes for end of file; use 'retval: 0'" },
+	{ "rules:\n  - syscall: read\n    short: 100%\n", 1, 3, 12,
+	  "key 'short': 100% does not shorten anything; use 1%..99%" },
+	{ "rules:\n  - syscall: read\n    short: 12.5%\n", 1, 3, 12,
+	  "key 'short': expected a byte count such as 100 or a percentage such as 50%, got '12.5%'" },
+	{ "rules:\n  - syscall: read\n    short: -1\n", 1, 3, 12, "key 'short': expected a byte count" },
+	{ "rules:\n  - syscall: read\n    short: '50%'\n", 1, 3, 12, "write numbers without quotes" },
+	{ "rules:\n  - syscall: getpid\n    short: 1\n", 1, 3, 5,
+	  "key 'short' can never match getpid: getpid takes no byte count" },
+	{ "rules:\n  - syscall: [read, openat]\n    short: 1\n", 1, 3, 5,
+	  "key 'short' can never match openat" },
+	{ "rules:\n  - syscall: read\n    short: 10\n    error: EIO\n", 1, 4, 5,
+	  "key 'short' and key 'error' cannot be used together: short lets the call run with a "
+	  "smaller byte count, error replaces its result" },
+	{ "rules:\n  - syscall: read\n    retval: 1\n    short: 10\n", 1, 4, 5,
+	  "key 'short' and key 'retval' cannot be used together" },
+	{ "rules:\n  - syscall: read\n    short: 10\n    phase: exit\n", 1, 4, 5,
+	  "key 'short' cannot be used with 'phase: exit'" },
+	/* signal. */
+	{ "rules:\n  - syscall: read\n    signal: SIGUSR3\n", 1, 3, 13,
+	  "key 'signal': unknown signal 'SIGUSR3'; did you mean 'SIGUSR1'?" },
+	{ "rules:\n  - syscall: read\n    signal: NOPE_NOPE_NOPE\n", 1, 3, 13,
+	  "key 'signal': unknown signal 'NOPE_NOPE_NOPE' (a name such as SIGUSR1" },
+	{ "rules:\n  - syscall: read\n    signal: 0\n", 1, 3, 13, "key 'signal': unknown signal '0'" },
+	{ "rules:\n  - syscall: read\n    signal: [SIGUSR1]\n", 1, 3, 13,
+	  "key 'signal': expected a signal name such as SIGUSR1, got a sequence" },
 	/* YAML itself. */
 	{ "rules:\n  - syscall: open\n   error: EIO\n", 1, 3, 4,
 	  "syntax error: did not find expected '-' indicator (while parsing a block collection at "
@@ -823,6 +1043,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
