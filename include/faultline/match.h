@@ -12,12 +12,24 @@
 
 #include "faultline/prng.h"
 #include "faultline/rules.h"
+#include "faultline/sockaddr.h"
 
 /* Links under /proc/PID/ that a filter may need. */
 enum fl_proc_link {
 	FL_LINK_CWD, /* /proc/PID/cwd */
 	FL_LINK_FD,  /* /proc/PID/fd/N */
 	FL_LINK_EXE, /* /proc/PID/exe */
+	/*
+	 * Not a link, but asked the same way: the name of the unix socket open
+	 * as fd N (whose FL_LINK_FD reads "socket:[INODE]"): the path it is
+	 * bound to, or if it has none, the one its connected peer is bound to
+	 * (a client connected to /run/db.sock gives "/run/db.sock"; so does
+	 * the server's accepted socket). Abstract names as "@name". -ENOENT
+	 * when neither has a name, -ENOTSOCK / -EAFNOSUPPORT for other fds,
+	 * -EINVAL when the source can't tell (then unix socket fds match no
+	 * path: pattern).
+	 */
+	FL_LINK_UNIX_NAME,
 };
 
 /*
@@ -60,7 +72,54 @@ struct fl_decision {
 	int64_t retval;
 	uint64_t delay_ns;
 	enum fl_phase phase;
+
+	/*
+	 * short: the call runs for real (at entry, after any delay) but may
+	 * move at most short_count of the short_of bytes it asked for. Never
+	 * together with error/retval; always FL_PHASE_ENTER.
+	 *  - short_iov false: args[short_arg] is the byte count register (read,
+	 *    write, pread64, pwrite64, recvfrom, sendto, sendfile,
+	 *    copy_file_range, splice, tee, getrandom): set it to short_count.
+	 *  - short_iov true: args[short_arg] is a struct iovec array and
+	 *    args[short_arg + 1] its count (readv, writev, preadv, pwritev,
+	 *    preadv2, pwritev2): make the buffers total short_count bytes (keep
+	 *    the leading entries, cut the one that crosses the limit, drop the
+	 *    rest, e.g. by lowering the count and one iov_len).
+	 * Whatever is changed in registers or tracee memory should be restored
+	 * at the call's exit, since the program may reuse it.
+	 */
+	bool has_short;
+	bool short_iov;
+	int short_arg;
+	uint64_t short_count; /* 1 <= short_count < short_of */
+	uint64_t short_of;    /* asked for, capped at FL_MAX_RW_COUNT */
+
+	int signal;           /* send to the calling thread (call->tid) when acting; 0: none */
 };
+
+/* The most a read or write moves in one call (the kernel's MAX_RW_COUNT on 4k pages). */
+#define FL_MAX_RW_COUNT UINT64_C(0x7ffff000)
+
+/*
+ * What a rule's filters saw in the call it acted on, for the log and the
+ * report. Only what the acting rule's filters looked at is filled in.
+ */
+struct fl_match_info {
+	/*
+	 * The absolute, normalized path that passed path: (of rename's two
+	 * paths the one that matched; for an fd, the file behind it; for a
+	 * unix socket its name, "@name" for abstract ones). NULL when the rule
+	 * has no path: filter.
+	 */
+	const char *path;
+	/* The socket address that passed address: or port:. */
+	bool has_sockaddr;
+	struct fl_sockaddr sockaddr;
+	/* The executable that passed process:, NULL when the rule has none. */
+	const char *exe;
+};
+
+struct fl_call_cache;
 
 struct fl_matcher {
 	const struct fl_rule_set *set; /* borrowed */
@@ -73,6 +132,9 @@ struct fl_matcher {
 	 */
 	uint8_t *wanted[2];
 	size_t wanted_len[2];
+	/* Private: what filters read of the call being decided, read once. */
+	struct fl_call_cache *cache;
+	struct fl_match_info last;
 };
 
 /*
@@ -87,9 +149,24 @@ void fl_matcher_free(struct fl_matcher *m);
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);
 
 /*
- * Offer a call to the rules in order. Each rule whose syscall (and, later,
- * filters) match counts the call; the first one that acts wins and fills
- * @ret; rules after it don't see the call. Returns true when a rule acts.
+ * Offer a call to the rules in order. Each rule whose syscall and filters
+ * match counts the call; the first one that acts wins and fills @ret; rules
+ * after it don't see the call. Returns true when a rule acts.
+ *
+ * Filters read beyond the registers through call->src, lazily and at most
+ * once per call each (a path several rules filter on is resolved once), and
+ * only for rules whose syscall matched: a rule set without filters costs no
+ * tracee read at all. With call->src NULL, filters that need more than the
+ * registers (path, address, port, process, short on the iovec calls) don't
+ * match.
  */
 bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		       struct fl_decision *ret);
+
+/*
+ * What the acting rule's filters saw (see struct fl_match_info), after
+ * fl_matcher_decide() returned true. Its strings live in the matcher: valid
+ * until the next fl_matcher_decide() or fl_matcher_free(), so copy them
+ * before holding on to a decision across calls.
+ */
+const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m);

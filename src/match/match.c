@@ -1,14 +1,63 @@
 /*
  * The matcher: rules in file order, counters per rule, one PRNG stream per
- * rule. Pure: no ptrace, no I/O, so every decision can be replayed in a unit
- * test from (rule set, seed, call sequence).
+ * rule. Pure: no ptrace, no I/O of its own; what filters need beyond the
+ * registers (paths, socket addresses, /proc links) comes through the call's
+ * fl_call_source, so every decision can be replayed in a unit test from
+ * (rule set, seed, call sequence, fake source).
+ *
+ * Filters read lazily and remember per call what they read (struct
+ * fl_call_cache): several rules filtering on one call's path resolve it
+ * once, and a call whose syscall no filtered rule names reads nothing.
  */
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "faultline/match.h"
+#include "faultline/paths.h"
+#include "faultline/sockaddr.h"
+#include "faultline/sysinfo.h"
 #include "faultline/util.h"
+
+/*
+ * Room for a cwd or dirfd (at most PATH_MAX - 1 bytes as /proc shows it)
+ * plus '/' plus a relative path (at most PATH_MAX - 1, or the kernel would
+ * refuse the call), plus a NUL.
+ */
+#define PATH_BUF (2 * 4096 + 8)
+/* Longest path string the kernel accepts: PATH_MAX including the NUL. */
+#define RAW_PATH_MAX 4096
+/* UIO_MAXIOV: more iovec entries and the kernel refuses the call. */
+#define IOV_MAX_ENTRIES 1024
+#define FL_AT_FDCWD (-100)
+#define FL_AT_EMPTY_PATH 0x1000
+
+/* Items of a call, one bit each in tried/ok. */
+enum {
+	ITEM_ARG0 = 0,  /* ..ITEM_ARG0 + 5: the path argument i names, or its fd's file */
+	ITEM_CWD = 6,
+	ITEM_EXE = 7,
+	ITEM_SOCKADDR = 8,
+	ITEM_SUN = 9,   /* the sockaddr's unix name made absolute */
+	ITEM_IOV = 10,  /* total of the iovec buffers */
+};
+
+struct fl_call_cache {
+	const struct fl_call *call;
+	const struct fl_sysinfo *si;
+	bool si_done;
+	unsigned tried, ok;
+	uint64_t iov_total;
+	struct fl_sockaddr sa;
+	char cwd[PATH_BUF];
+	char exe[PATH_BUF];
+	char sun[PATH_BUF];
+	char arg[6][PATH_BUF];
+	char raw[PATH_BUF];    /* a path string as read */
+	char dir[PATH_BUF];    /* the dirfd it is relative to */
+};
 
 /* Index of @arch in fl_matcher.wanted[], or -1 for an ABI we don't trace. */
 static int abi_index(uint32_t arch)
@@ -107,6 +156,17 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 
 	if (build_wanted(m) < 0)
 		goto fail;
+	/* Only filters read past the registers; without them no buffers. */
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *r = &set->rules[i];
+
+		if (fl_rule_has_filters(r) || r->short_kind != FL_SHORT_NONE) {
+			m->cache = calloc(1, sizeof(*m->cache));
+			if (!m->cache)
+				goto fail;
+			break;
+		}
+	}
 	return m;
 
 fail:
@@ -120,6 +180,7 @@ void fl_matcher_free(struct fl_matcher *m)
 		return;
 	free(m->wanted[0]);
 	free(m->wanted[1]);
+	free(m->cache);
 	free(m->stats);
 	free(m);
 }
@@ -141,13 +202,484 @@ static bool sysno_matches(const struct fl_rule *r, const struct fl_call *call)
 	return false;
 }
 
-/*
- * Does @call count for @r at all? Targeting filters (paths, pids, ...) go
- * here as further checks; whatever passes them bumps the rule's counter.
- */
-static bool rule_matches(const struct fl_rule *r, const struct fl_call *call)
+/* ---- what filters read, once per call ---- */
+
+static bool compat(const struct fl_call *call)
 {
-	return sysno_matches(r, call);
+	return call->arch == AUDIT_ARCH_I386;
+}
+
+/* Argument @i as the kernel reads it: i386 registers are 32 bits. */
+static uint64_t reg(const struct fl_call *call, int i)
+{
+	return compat(call) ? (uint32_t)call->args[i] : call->args[i];
+}
+
+static int reg_int(const struct fl_call *call, int i)
+{
+	return (int)(int32_t)(uint32_t)call->args[i];
+}
+
+static const struct fl_sysinfo *cache_si(struct fl_call_cache *c)
+{
+	if (!c->si_done) {
+		c->si = fl_sysinfo_of(c->call->arch, c->call->nr);
+		c->si_done = true;
+	}
+	return c->si;
+}
+
+/* Did a previous filter already try @item? Then *@ret_ok says how it went. */
+static bool cached(struct fl_call_cache *c, unsigned item, bool *ret_ok)
+{
+	if (!(c->tried & (1u << item)))
+		return false;
+	*ret_ok = c->ok & (1u << item);
+	return true;
+}
+
+static bool remember(struct fl_call_cache *c, unsigned item, bool ok)
+{
+	c->tried |= 1u << item;
+	if (ok)
+		c->ok |= 1u << item;
+	return ok;
+}
+
+/*
+ * A /proc link into @buf: absolute, normalized, " (deleted)" dropped (see
+ * loader.c: an unlinked file still matches by the name it was opened as).
+ * Anything else ("pipe:[4]", "anon_inode:[eventpoll]") fails.
+ */
+static bool read_link(const struct fl_call *call, enum fl_proc_link what, int fd, char *buf)
+{
+	const struct fl_call_source *src = call->src;
+	ssize_t n;
+
+	if (!src || !src->proc_link)
+		return false;
+	/* The lead's reader fills size - 1 bytes at most: a full buffer may be cut. */
+	n = src->proc_link(src->ud, what, fd, buf, RAW_PATH_MAX + 1);
+	if (n <= 0 || n >= RAW_PATH_MAX)
+		return false;
+	buf[n] = '\0';
+	if (buf[0] != '/')
+		return false;
+	fl_path_strip_deleted(buf);
+	return fl_path_normalize(buf) > 0;
+}
+
+static const char *call_cwd(struct fl_call_cache *c)
+{
+	bool ok;
+
+	if (!cached(c, ITEM_CWD, &ok))
+		ok = remember(c, ITEM_CWD, read_link(c->call, FL_LINK_CWD, 0, c->cwd));
+	return ok ? c->cwd : NULL;
+}
+
+/* Path argument @i (FL_ARG_PATH): read, made absolute, normalized. */
+static bool resolve_path_arg(struct fl_call_cache *c, const struct fl_sysinfo *si, int i)
+{
+	const struct fl_call *call = c->call;
+	const struct fl_call_source *src = call->src;
+	uint64_t addr = reg(call, i);
+	int dirfd = FL_AT_FDCWD;
+	const char *base;
+	ssize_t n;
+
+	if (!src || !src->read_string || !addr)
+		return false;
+	n = src->read_string(src->ud, addr, c->raw, RAW_PATH_MAX);
+	if (n < 0 || n >= RAW_PATH_MAX)
+		return false;
+	c->raw[n] = '\0';
+	if (i > 0 && si->args[i - 1] == FL_ARG_DIRFD)
+		dirfd = reg_int(call, i - 1);
+
+	if (c->raw[0] == '/')
+		return fl_path_join(NULL, c->raw, c->arg[i], PATH_BUF) > 0;
+	if (c->raw[0] == '\0') {
+		/* "" names the dirfd itself with AT_EMPTY_PATH; else the kernel says ENOENT. */
+		int e = fl_sysinfo_arg(si, FL_ARG_AT_FLAGS, i + 1);
+
+		if (e < 0 || !(reg(call, e) & FL_AT_EMPTY_PATH))
+			return false;
+	}
+	if (dirfd == FL_AT_FDCWD)
+		base = call_cwd(c);
+	else
+		base = read_link(call, FL_LINK_FD, dirfd, c->dir) ? c->dir : NULL;
+	return base && fl_path_join(base, c->raw, c->arg[i], PATH_BUF) > 0;
+}
+
+/* The file behind fd argument @i (FL_ARG_FD), or a unix socket's name. */
+static bool resolve_fd_arg(struct fl_call_cache *c, int i)
+{
+	const struct fl_call *call = c->call;
+	const struct fl_call_source *src = call->src;
+	int fd = reg_int(call, i);
+	char *out = c->arg[i];
+	ssize_t n;
+
+	if (fd < 0 || !src || !src->proc_link)
+		return false;
+	n = src->proc_link(src->ud, FL_LINK_FD, fd, out, RAW_PATH_MAX + 1);
+	if (n <= 0 || n >= RAW_PATH_MAX)
+		return false;
+	out[n] = '\0';
+	if (out[0] == '/') {
+		fl_path_strip_deleted(out);
+		return fl_path_normalize(out) > 0;
+	}
+	if (strncmp(out, "socket:[", 8) != 0)
+		return false; /* pipes, anonymous inodes: no path */
+	n = src->proc_link(src->ud, FL_LINK_UNIX_NAME, fd, out, RAW_PATH_MAX + 1);
+	if (n <= 0 || n >= RAW_PATH_MAX)
+		return false;
+	out[n] = '\0';
+	if (out[0] == '@')
+		return true;
+	return out[0] == '/' && fl_path_normalize(out) > 0;
+}
+
+/* What argument @i names as a path (path: candidates), or NULL. */
+static const char *arg_path(struct fl_call_cache *c, const struct fl_sysinfo *si, int i)
+{
+	bool ok;
+
+	if (!cached(c, ITEM_ARG0 + (unsigned)i, &ok)) {
+		if (si->args[i] == FL_ARG_PATH)
+			ok = resolve_path_arg(c, si, i);
+		else
+			ok = resolve_fd_arg(c, i);
+		remember(c, ITEM_ARG0 + (unsigned)i, ok);
+	}
+	return ok ? c->arg[i] : NULL;
+}
+
+/* The socket address of connect/bind/sendto (FL_ARG_SOCKADDR) or sendmsg's msg_name. */
+static bool read_sockaddr(struct fl_call_cache *c, const struct fl_sysinfo *si)
+{
+	const struct fl_call *call = c->call;
+	const struct fl_call_source *src = call->src;
+	struct sockaddr_storage buf;
+	uint64_t addr, len;
+	int i;
+
+	if (!src || !src->read_mem)
+		return false;
+	i = fl_sysinfo_arg(si, FL_ARG_SOCKADDR, 0);
+	if (i >= 0) {
+		addr = reg(call, i);
+		len = (uint32_t)call->args[i + 1];
+	} else {
+		/* struct msghdr starts with msg_name and msg_namelen, also on i386. */
+		uint8_t hdr[16];
+		size_t hlen = compat(call) ? 8 : 16;
+		uint32_t namelen;
+
+		i = fl_sysinfo_arg(si, FL_ARG_MSGHDR, 0);
+		if (i < 0 || !reg(call, i) ||
+		    src->read_mem(src->ud, reg(call, i), hdr, hlen) != (ssize_t)hlen)
+			return false;
+		if (compat(call)) {
+			uint32_t a32;
+
+			memcpy(&a32, hdr, 4);
+			addr = a32;
+			memcpy(&namelen, hdr + 4, 4);
+		} else {
+			memcpy(&addr, hdr, 8);
+			memcpy(&namelen, hdr + 8, 4);
+		}
+		len = namelen;
+	}
+	/* The kernel refuses more than a sockaddr_storage; no address at all isn't one. */
+	if (!addr || len == 0 || len > sizeof(buf))
+		return false;
+	if (src->read_mem(src->ud, addr, &buf, len) != (ssize_t)len)
+		return false;
+	return fl_sockaddr_decode(&buf, len, &c->sa) == 0;
+}
+
+static const struct fl_sockaddr *call_sockaddr(struct fl_call_cache *c, const struct fl_sysinfo *si)
+{
+	bool ok;
+
+	if (!cached(c, ITEM_SOCKADDR, &ok))
+		ok = remember(c, ITEM_SOCKADDR, read_sockaddr(c, si));
+	return ok ? &c->sa : NULL;
+}
+
+/* The unix name in the call's socket address, absolute ("@name" as is). */
+static const char *call_sun(struct fl_call_cache *c, const struct fl_sysinfo *si)
+{
+	const struct fl_sockaddr *sa;
+	bool ok;
+
+	if (cached(c, ITEM_SUN, &ok))
+		return ok ? c->sun : NULL;
+	sa = call_sockaddr(c, si);
+	ok = false;
+	if (sa && sa->family == AF_UNIX && sa->path[0]) {
+		if (sa->path[0] == '@') {
+			memcpy(c->sun, sa->path, strlen(sa->path) + 1);
+			ok = true;
+		} else if (sa->path[0] == '/') {
+			ok = fl_path_join(NULL, sa->path, c->sun, PATH_BUF) > 0;
+		} else {
+			/* Like bind(2) and connect(2): relative to the caller's cwd. */
+			const char *cwd = call_cwd(c);
+
+			ok = cwd && fl_path_join(cwd, sa->path, c->sun, PATH_BUF) > 0;
+		}
+	}
+	remember(c, ITEM_SUN, ok);
+	return ok ? c->sun : NULL;
+}
+
+static const char *call_exe(struct fl_call_cache *c)
+{
+	bool ok;
+
+	if (!cached(c, ITEM_EXE, &ok))
+		ok = remember(c, ITEM_EXE, read_link(c->call, FL_LINK_EXE, 0, c->exe));
+	return ok ? c->exe : NULL;
+}
+
+/* Total bytes of the iovec array at argument @i, capped like the kernel caps it. */
+static bool read_iov_total(struct fl_call_cache *c, int i)
+{
+	const struct fl_call *call = c->call;
+	const struct fl_call_source *src = call->src;
+	size_t esize = compat(call) ? 8 : 16;
+	int count = reg_int(call, i + 1);
+	uint8_t buf[256];
+	uint64_t addr = reg(call, i), total = 0;
+
+	if (count < 0 || count > IOV_MAX_ENTRIES || !src || !src->read_mem)
+		return false;
+	for (int done = 0; done < count;) {
+		int batch = count - done < (int)(sizeof(buf) / esize) ? count - done :
+									(int)(sizeof(buf) / esize);
+		size_t want = (size_t)batch * esize;
+
+		if (src->read_mem(src->ud, addr + (uint64_t)done * esize, buf, want) != (ssize_t)want)
+			return false;
+		for (int k = 0; k < batch; k++) {
+			uint64_t len;
+
+			if (compat(call)) {
+				uint32_t l32;
+
+				memcpy(&l32, buf + (size_t)k * esize + 4, 4);
+				len = l32;
+			} else {
+				memcpy(&len, buf + (size_t)k * esize + 8, 8);
+			}
+			/* The kernel refuses a negative ssize_t length. */
+			if (len > (uint64_t)INT64_MAX)
+				return false;
+			total = total + len > FL_MAX_RW_COUNT ? FL_MAX_RW_COUNT : total + len;
+		}
+		done += batch;
+	}
+	c->iov_total = total;
+	return true;
+}
+
+/* ---- filters ---- */
+
+static bool fd_matches(const struct fl_rule *r, const struct fl_call *call,
+		       const struct fl_sysinfo *si)
+{
+	int i = fl_sysinfo_arg(si, FL_ARG_FD, 0), fd;
+
+	if (i < 0)
+		return false;
+	fd = reg_int(call, i);
+	for (size_t k = 0; k < r->n_fds; k++)
+		if (r->fds[k] == fd)
+			return true;
+	return false;
+}
+
+static bool args_match(const struct fl_rule *r, const struct fl_call *call)
+{
+	for (int i = 0; i < 6; i++) {
+		const struct fl_arg_filter *f = &r->args[i];
+		uint64_t v = reg(call, i), want = f->value;
+
+		if (!f->used)
+			continue;
+		if (compat(call))
+			want = (uint32_t)want;
+		if (f->mask ? (v & want) != want : v != want)
+			return false;
+	}
+	return true;
+}
+
+static bool sockaddr_matches(const struct fl_rule *r, struct fl_call_cache *c,
+			     const struct fl_sysinfo *si, struct fl_match_info *info)
+{
+	const struct fl_sockaddr *sa = call_sockaddr(c, si);
+	bool ok = false;
+
+	if (!sa || (sa->family != AF_INET && sa->family != AF_INET6))
+		return false;
+	for (size_t k = 0; k < r->n_ports && !ok; k++)
+		ok = r->ports[k] == sa->port;
+	if (r->n_ports && !ok)
+		return false;
+	ok = false;
+	for (size_t k = 0; k < r->n_addresses && !ok; k++)
+		ok = fl_addr_pattern_match(&r->addresses[k], sa);
+	if (r->n_addresses && !ok)
+		return false;
+	info->has_sockaddr = true;
+	info->sockaddr = *sa;
+	return true;
+}
+
+static bool path_in(const struct fl_rule *r, const char *path)
+{
+	for (size_t k = 0; k < r->n_paths; k++)
+		if (fl_glob_match(r->paths[k], path))
+			return true;
+	return false;
+}
+
+/* Any of the call's paths (path args, fds' files, unix address) in any pattern. */
+static bool path_matches(const struct fl_rule *r, struct fl_call_cache *c,
+			 const struct fl_sysinfo *si, struct fl_match_info *info)
+{
+	for (int i = 0; i < 6 && si->args[i]; i++) {
+		const char *p;
+
+		if (si->args[i] != FL_ARG_PATH && si->args[i] != FL_ARG_FD)
+			continue;
+		p = arg_path(c, si, i);
+		if (p && path_in(r, p)) {
+			info->path = p;
+			return true;
+		}
+	}
+	if (fl_sysinfo_caps(si) & FL_SYS_SOCKADDR) {
+		const char *p = call_sun(c, si);
+
+		if (p && path_in(r, p)) {
+			info->path = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool process_matches(const struct fl_rule *r, struct fl_call_cache *c,
+			    struct fl_match_info *info)
+{
+	const char *exe = call_exe(c), *base;
+
+	if (!exe)
+		return false;
+	base = strrchr(exe, '/');
+	base = base ? base + 1 : exe;
+	for (size_t k = 0; k < r->n_processes; k++) {
+		const char *p = r->processes[k];
+
+		if (strchr(p, '/') ? fl_glob_match(p, exe) : fl_glob_match_name(p, base)) {
+			info->exe = exe;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * short: the count to let through, into @d. False when the call can't be
+ * shortened (it asks for no more than that, or its count can't be read):
+ * then the rule doesn't match it (see loader.c).
+ */
+static bool short_applies(const struct fl_rule *r, struct fl_call_cache *c,
+			  const struct fl_sysinfo *si, struct fl_decision *d)
+{
+	const struct fl_call *call = c->call;
+	int i = fl_sysinfo_arg(si, FL_ARG_COUNT, 0);
+	bool iov = false, ok;
+	uint64_t asked, keep;
+
+	if (i >= 0) {
+		asked = reg(call, i);
+		if (asked > FL_MAX_RW_COUNT)
+			asked = FL_MAX_RW_COUNT;
+	} else {
+		i = fl_sysinfo_arg(si, FL_ARG_IOVEC, 0);
+		if (i < 0)
+			return false;
+		iov = true;
+		if (!cached(c, ITEM_IOV, &ok))
+			ok = remember(c, ITEM_IOV, read_iov_total(c, i));
+		if (!ok)
+			return false;
+		asked = c->iov_total;
+	}
+
+	if (r->short_kind == FL_SHORT_PERCENT) {
+		/* floor(asked * p / 100) without overflow, but at least 1 byte. */
+		keep = asked / 100 * r->short_value + asked % 100 * r->short_value / 100;
+		if (keep == 0)
+			keep = 1;
+	} else {
+		keep = r->short_value;
+	}
+	if (keep >= asked)
+		return false;
+	d->has_short = true;
+	d->short_iov = iov;
+	d->short_arg = i;
+	d->short_count = keep;
+	d->short_of = asked;
+	return true;
+}
+
+/*
+ * Does @call count for @r at all? Cheapest checks first: registers, then
+ * tracee memory, then /proc. Fills @info with what the filters saw and @d
+ * with the short count.
+ */
+static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
+			 const struct fl_call *call, struct fl_match_info *info,
+			 struct fl_decision *d)
+{
+	struct fl_call_cache *c = m->cache;
+	const struct fl_sysinfo *si;
+
+	if (!sysno_matches(r, call))
+		return false;
+	if (!c)
+		return true; /* no rule in the set has filters */
+	if (!fl_rule_has_filters(r) && r->short_kind == FL_SHORT_NONE)
+		return true;
+
+	si = cache_si(c);
+	if (r->n_fds && !fd_matches(r, call, si))
+		return false;
+	if (!args_match(r, call))
+		return false;
+	/* The loader refuses these on calls the table doesn't know; be safe anyway. */
+	if (!si && (r->n_paths || r->n_addresses || r->n_ports || r->short_kind))
+		return false;
+	if ((r->n_addresses || r->n_ports) && !sockaddr_matches(r, c, si, info))
+		return false;
+	if (r->n_paths && !path_matches(r, c, si, info))
+		return false;
+	if (r->n_processes && !process_matches(r, c, info))
+		return false;
+	if (r->short_kind != FL_SHORT_NONE && !short_applies(r, c, si, d))
+		return false;
+	return true;
 }
 
 /*
@@ -194,26 +726,43 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 {
 	const struct fl_rule_set *set = m->set;
 
+	m->last = (struct fl_match_info){ 0 };
+	if (m->cache) {
+		/* A new call: forget what was read for the last one. */
+		m->cache->call = call;
+		m->cache->si_done = false;
+		m->cache->tried = 0;
+		m->cache->ok = 0;
+	}
+
 	for (size_t i = 0; i < set->n_rules; i++) {
 		const struct fl_rule *r = &set->rules[i];
 		struct fl_rule_stats *st = &m->stats[i];
+		struct fl_match_info info = { 0 };
+		struct fl_decision d = { 0 };
 
-		if (!rule_matches(r, call))
+		if (!rule_matches(m, r, call, &info, &d))
 			continue;
 		st->matched++;
 		if (!rule_eligible(r, st) || !rule_draw(r, st))
 			continue;
 
 		st->injected++;
-		*ret = (struct fl_decision){
-			.rule = i,
-			.error = pick_error(r, st),
-			.has_retval = r->has_retval,
-			.retval = r->retval,
-			.delay_ns = r->delay_ns,
-			.phase = r->phase,
-		};
+		d.rule = i;
+		d.error = pick_error(r, st);
+		d.has_retval = r->has_retval;
+		d.retval = r->retval;
+		d.delay_ns = r->delay_ns;
+		d.phase = r->phase;
+		d.signal = r->signal;
+		*ret = d;
+		m->last = info;
 		return true;
 	}
 	return false;
+}
+
+const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m)
+{
+	return &m->last;
 }
