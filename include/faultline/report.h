@@ -29,10 +29,16 @@ struct fl_injection {
 	const struct fl_call *call;
 	const char *syscall;   /* name in the call's ABI */
 	const char *args_text; /* formatted args, as fl_format_args() gives */
-	const char *path;      /* first path argument, NULL when none */
+	const char *path;      /* first path argument as the program wrote it, NULL when none */
 	const struct fl_rule *rule;
 	const struct fl_decision *decision;
 	bool dry_run;
+	/*
+	 * What the rule's filters saw (fl_matcher_last_match()), NULL when not
+	 * given. Its path, when set, is the absolute path the rule matched and
+	 * replaces @path in the report.
+	 */
+	const struct fl_match_info *match;
 };
 
 /*
@@ -66,8 +72,9 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns);
 
 /*
  * The outcome part of a log line: "= -1 ENOENT", "= 5", "delayed 250ms",
- * "= -1 EIO after 250ms delay"; with FL_PHASE_EXIT a " [exit]" suffix.
- * snprintf-like.
+ * "= -1 EIO after 250ms delay", "shortened to 100 of 4096 bytes";
+ * ", signal SIGUSR1" when the rule sends one ("signal SIGUSR1" alone);
+ * with FL_PHASE_EXIT a " [exit]" suffix. snprintf-like.
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d);
 
@@ -82,7 +89,14 @@ void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed);
  * faultline: [pid 4242] openat(AT_FDCWD, "/etc/app.conf", O_RDONLY) = -1 ENOENT (rule "config-missing")
  * The pid shown is the thread's (tid), as strace does. With dry_run the line
  * reads "faultline: [pid 4242] would inject: openat(...) = -1 ENOENT (...)".
- * See fl_format_result() for the outcome part. Written with one fwrite().
+ * See fl_format_result() for the outcome part. What the rule's filters
+ * matched follows in brackets, each only when the rule filtered on it:
+ *   [path "/srv/data/a.db"]      the absolute path (quoted like arguments)
+ *   [address 10.0.0.5:5432]      or [address [::1]:5432] for IPv6
+ *   [process "/usr/bin/curl"]
+ * e.g. faultline: [pid 42] read(3, 0x7ffd0000, 4096) shortened to 100 of
+ * 4096 bytes (rule "short-reads") [path "/srv/data/a.db"]
+ * Written with one fwrite().
  */
 void fl_log_injection(FILE *out, const struct fl_injection *inj);
 
@@ -102,8 +116,8 @@ void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_ru
  * instead of close removes the temp file. Returns NULL/-errno on failure.
  *
  * {"injections":[{"seq","time_s","pid","tid","arch","syscall","args":[6 ints],
- *   "path"?,"path_hex"?,"rule","phase":"enter"|"exit",
- *   "action":{"delay_ms"?,"error"?|"retval"?}}, ...],
+ *   "path"?,"path_hex"?,"address"?,"port"?,"process"?,"process_hex"?,"rule","phase":"enter"|"exit",
+ *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?}}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
  *  "dry_run","rules":[{"name","syscalls","matched","injected"}]}
  * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.

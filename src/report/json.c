@@ -16,9 +16,17 @@
  *
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
- *  - "action": {"error": "ENOENT"} or {"retval": N}, with "delay_ms" first
- *    when the rule delays: an integer for whole milliseconds (50), else a
- *    fractional number (0.25); an errno with no name is given as its number.
+ *  - "action": {"error": "ENOENT"}, {"retval": N} or {"short": 100,
+ *    "short_of": 4096} (bytes let through of those asked for), with
+ *    "delay_ms" first when the rule delays: an integer for whole
+ *    milliseconds (50), else a fractional number (0.25); "signal":
+ *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
+ *    is given as its number.
+ *  - "path": the absolute path a path: filter matched (see struct
+ *    fl_match_info), else the first path argument as the program wrote it.
+ *    "address" ("10.0.0.5", "::1") and "port" (an integer) when an address:
+ *    or port: filter matched; "process" (the executable's path, with
+ *    "process_hex" as for paths) when a process: filter did.
  *  - strings must be UTF-8 in JSON but paths and argv are arbitrary bytes:
  *    each byte that isn't part of valid UTF-8 becomes U+FFFD. When that
  *    happens to a path, "path_hex" also holds its exact bytes in lowercase
@@ -279,6 +287,9 @@ static json_t *build_injection(const struct fl_injection *inj)
 {
 	const struct fl_decision *d = inj->decision;
 	const struct fl_call *call = inj->call;
+	const struct fl_match_info *m = inj->match;
+	/* The path a filter matched, absolute, says more than the raw argument. */
+	const char *path = m && m->path ? m->path : inj->path;
 	json_t *o = json_object(), *args = json_array(), *action = json_object();
 	const char *name = inj->syscall;
 	int rc = 0;
@@ -305,22 +316,45 @@ static json_t *build_injection(const struct fl_injection *inj)
 	for (int i = 0; call && i < 6; i++)
 		rc |= json_array_append_new(args, json_integer((json_int_t)(int64_t)call->args[i]));
 	rc |= jset(o, "args", args);
-	if (inj->path) {
+	if (path) {
 		bool lossy;
 
-		rc |= jset(o, "path", jstr_lossy(inj->path, &lossy));
+		rc |= jset(o, "path", jstr_lossy(path, &lossy));
 		if (lossy)
-			rc |= jset(o, "path_hex", jhex(inj->path));
+			rc |= jset(o, "path_hex", jhex(path));
+	}
+	if (m && m->has_sockaddr) {
+		char addr[64];
+
+		fl_sockaddr_format(&m->sockaddr, addr, sizeof(addr));
+		rc |= jset(o, "address", json_string(addr));
+		rc |= jset(o, "port", json_integer(m->sockaddr.port));
+	}
+	if (m && m->exe) {
+		bool lossy;
+
+		rc |= jset(o, "process", jstr_lossy(m->exe, &lossy));
+		if (lossy)
+			rc |= jset(o, "process_hex", jhex(m->exe));
 	}
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 
 	if (d->delay_ns)
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
-	if (d->error)
+	if (d->error) {
 		rc |= jset(action, "error", jerrno(d->error));
-	else if (d->has_retval)
+	} else if (d->has_retval) {
 		rc |= jset(action, "retval", json_integer(d->retval));
+	} else if (d->has_short) {
+		rc |= jset(action, "short", jcount(d->short_count));
+		rc |= jset(action, "short_of", jcount(d->short_of));
+	}
+	if (d->signal) {
+		const char *sig = fl_signal_name(d->signal);
+
+		rc |= jset(action, "signal", sig ? json_string(sig) : json_integer(d->signal));
+	}
 	rc |= jset(o, "action", action);
 
 	if (rc) {

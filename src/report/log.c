@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config.h"
 #include "faultline/names.h"
@@ -41,16 +42,22 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  * Outcome, strace style:
  *	error		= -1 ENOENT
  *	retval		= 5
+ *	short		shortened to 100 of 4096 bytes
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
+ *	signal		", signal SIGUSR1" after any of the above, or
+ *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
  * its result was overwritten), so both phases read the same otherwise.
- * An errno without a name shows as its number: "= -1 errno 4000".
+ * "shortened" rather than "= 100": the call runs and its result is the
+ * kernel's, at most the shortened count. An errno without a name shows as
+ * its number: "= -1 errno 4000"; so does a signal: "signal 99".
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
-	char result[64] = "";
+	char result[96] = "";
 	char delay[32] = "";
+	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
 	int n;
 
@@ -63,19 +70,70 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 			snprintf(result, sizeof(result), "= -1 errno %d", d->error);
 	} else if (d->has_retval) {
 		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
+	} else if (d->has_short) {
+		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
+			 d->short_count, d->short_of);
 	}
 	if (d->delay_ns)
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	if (d->signal) {
+		const char *name = fl_signal_name(d->signal);
+		bool alone = !result[0] && !delay[0];
+
+		if (name)
+			snprintf(sig, sizeof(sig), "%ssignal %s", alone ? "" : ", ", name);
+		else
+			snprintf(sig, sizeof(sig), "%ssignal %d", alone ? "" : ", ", d->signal);
+	}
 
 	if (result[0] && delay[0])
-		n = snprintf(buf, size, "%s after %s delay%s", result, delay, exit_tag);
+		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
 	else if (delay[0])
-		n = snprintf(buf, size, "delayed %s%s", delay, exit_tag);
-	else if (result[0])
-		n = snprintf(buf, size, "%s%s", result, exit_tag);
+		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
+	else if (result[0] || sig[0])
+		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
 	else
 		n = snprintf(buf, size, "(no change)%s", exit_tag);
 	return n < 0 ? 0 : (size_t)n;
+}
+
+/* @s as a quoted C string (fl_format_cstring()), onto @f. */
+static void put_cstring(FILE *f, const char *s)
+{
+	size_t len = strlen(s);
+	size_t need = fl_format_cstring(NULL, 0, s, len) + 1;
+	_cleanup_free_ char *q = malloc(need);
+
+	if (!q)
+		return;
+	fl_format_cstring(q, need, s, len);
+	fputs(q, f);
+}
+
+/* " [path \"/x\"] [address 10.0.0.1:80]": what the rule's filters saw. */
+static void put_match(FILE *f, const struct fl_match_info *m)
+{
+	if (!m)
+		return;
+	if (m->path) {
+		fputs(" [path ", f);
+		put_cstring(f, m->path);
+		fputc(']', f);
+	}
+	if (m->has_sockaddr) {
+		char addr[64];
+
+		fl_sockaddr_format(&m->sockaddr, addr, sizeof(addr));
+		if (m->sockaddr.family == AF_INET6)
+			fprintf(f, " [address [%s]:%u]", addr, (unsigned)m->sockaddr.port);
+		else
+			fprintf(f, " [address %s:%u]", addr, (unsigned)m->sockaddr.port);
+	}
+	if (m->exe) {
+		fputs(" [process ", f);
+		put_cstring(f, m->exe);
+		fputc(']', f);
+	}
 }
 
 /*
@@ -147,7 +205,7 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 	_cleanup_free_ char *args = NULL;
 	const char *args_text = inj->args_text;
 	const char *name = inj->syscall;
-	char result[128];
+	char result[192];
 	char nrname[32];
 	size_t len = 0;
 	FILE *f;
@@ -176,7 +234,9 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 		(int)(inj->tid ? inj->tid : inj->pid), inj->dry_run ? "would inject: " : "",
 		name, args_text ? args_text : "", result);
 	put_quoted_name(f, inj->rule ? inj->rule->name : NULL);
-	fputs(")\n", f);
+	fputc(')', f);
+	put_match(f, inj->match);
+	fputc('\n', f);
 	if (fclose(f) == 0)
 		fwrite(line, 1, len, out);
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -214,6 +216,68 @@ static void test_log_injection_fallbacks(void **state)
 	free(got);
 }
 
+/* short, signal and what the filters matched. */
+static void test_log_targeting(void **state)
+{
+	struct fl_match_info path_info = { .path = "/srv/data/a.db" };
+	struct fl_match_info odd_info = { .path = "/tmp/a\nb\"c" };
+	struct fl_match_info v4 = { .has_sockaddr = true,
+				    .sockaddr = { .family = AF_INET, .addr = { 10, 0, 0, 5 },
+						  .port = 5432 } };
+	struct fl_match_info v6 = { .has_sockaddr = true,
+				    .sockaddr = { .family = AF_INET6,
+						  .addr = { [15] = 1 }, .port = 443 } };
+	struct fl_match_info all = { .path = "@dbus", .exe = "/usr/bin/curl" };
+	const struct {
+		struct fl_decision d;
+		const struct fl_match_info *m;
+		const char *want;
+	} rows[] = {
+		{ { .has_short = true, .short_count = 100, .short_of = 4096, .short_arg = 2 }, &path_info,
+		  "read(3, 0x7ffd0000, 4096) shortened to 100 of 4096 bytes (rule \"x\") "
+		  "[path \"/srv/data/a.db\"]\n" },
+		{ { .has_short = true, .short_count = 1, .short_of = 2, .delay_ns = 5000000 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) shortened to 1 of 2 bytes after 5ms delay (rule \"x\")\n" },
+		{ { .signal = SIGUSR1 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) signal SIGUSR1 (rule \"x\")\n" },
+		{ { .signal = SIGTERM, .error = EIO, .phase = FL_PHASE_EXIT }, NULL,
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO, signal SIGTERM [exit] (rule \"x\")\n" },
+		{ { .signal = SIGKILL, .delay_ns = 1000000000 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) delayed 1s, signal SIGKILL (rule \"x\")\n" },
+		{ { .signal = SIGPIPE, .has_short = true, .short_count = 7, .short_of = 9 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) shortened to 7 of 9 bytes, signal SIGPIPE (rule \"x\")\n" },
+		{ { .error = ECONNREFUSED }, &v4,
+		  "read(3, 0x7ffd0000, 4096) = -1 ECONNREFUSED (rule \"x\") [address 10.0.0.5:5432]\n" },
+		{ { .error = ECONNREFUSED }, &v6,
+		  "read(3, 0x7ffd0000, 4096) = -1 ECONNREFUSED (rule \"x\") [address [::1]:443]\n" },
+		{ { .error = EIO }, &all,
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO (rule \"x\") [path \"@dbus\"] "
+		  "[process \"/usr/bin/curl\"]\n" },
+		/* Paths are quoted like arguments: a newline can't break the line. */
+		{ { .error = EIO }, &odd_info,
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO (rule \"x\") [path \"/tmp/a\\nb\\\"c\"]\n" },
+		/* An empty match info adds nothing. */
+		{ { .error = EIO }, &(struct fl_match_info){ 0 },
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO (rule \"x\")\n" },
+	};
+	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_read,
+				.args = { 3, 0x7ffd0000, 4096 }, .pid = 42, .tid = 42 };
+	struct fl_rule rule = { .name = (char *)"x" };
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
+		struct fl_injection inj = { .pid = 42, .tid = 42, .call = &call, .syscall = "read",
+					    .rule = &rule, .decision = &rows[i].d,
+					    .match = rows[i].m };
+		char *got = log_line(&inj);
+		char want[512];
+
+		snprintf(want, sizeof(want), "faultline: [pid 42] %s", rows[i].want);
+		if (strcmp(got, want) != 0)
+			fail_msg("row %zu:\n got  %s want %s", i, got, want);
+		free(got);
+	}
+}
+
 static void test_format_result_and_duration(void **state)
 {
 	static const struct {
@@ -240,6 +304,10 @@ static void test_format_result_and_duration(void **state)
 	d.retval = 3;
 	assert_int_equal(fl_format_result(buf, 4, &d), strlen("= -1 ENOSPC"));
 	assert_string_equal(buf, "= -");
+	/* A signal without a name shows its number. */
+	d = (struct fl_decision){ .signal = 32 };
+	fl_format_result(buf, sizeof(buf), &d);
+	assert_string_equal(buf, "signal 32");
 }
 
 static char *capture_header(const struct fl_rule_set *s, uint64_t seed)
@@ -490,6 +558,75 @@ static void test_report_roundtrip(void **state)
 	json_decref(root);
 }
 
+/* The targeting fields: resolved path over the raw one, address, port, process, short, signal. */
+static void test_report_targeting(void **state)
+{
+	struct tmpdir *t = *state;
+	char *command[] = { (char *)"app", NULL };
+	struct fl_run_result res = { .set = &set, .stats = stats, .command = command, .exited = true };
+	struct fl_match_info path_info = { .path = "/home/u/data/a.db", .exe = "/usr/bin/\xff" };
+	struct fl_match_info sock_info = { .has_sockaddr = true,
+					   .sockaddr = { .family = AF_INET6, .addr = { [15] = 1 },
+							 .port = 5432 } };
+	struct fl_decision shorten = { .has_short = true, .short_count = 100, .short_of = 4096,
+				       .signal = SIGUSR1 };
+	struct fl_decision refuse = { .error = ECONNREFUSED, .signal = 32 };
+	struct fl_injection a = { .seq = 1, .pid = 1, .tid = 1, .call = &calls[1], .syscall = "read",
+				  .path = "data/a.db", .rule = &rules[0], .decision = &shorten,
+				  .match = &path_info };
+	struct fl_injection b = { .seq = 2, .pid = 1, .tid = 1, .call = &calls[1], .syscall = "connect",
+				  .rule = &rules[0], .decision = &refuse, .match = &sock_info };
+	struct fl_injection c = { .seq = 3, .pid = 1, .tid = 1, .call = &calls[0], .syscall = "openat",
+				  .path = "rel/x", .rule = &rules[0], .decision = &refuse,
+				  .match = &(struct fl_match_info){ 0 } };
+	const char *path, *addr, *sig, *proc, *hex;
+	json_int_t port, sh, of;
+	json_t *root, *inj, *o;
+	struct fl_report *r;
+	int err = 0;
+
+	r = fl_report_open(t->report, &err);
+	assert_non_null(r);
+	assert_int_equal(fl_report_add(r, &a), 0);
+	assert_int_equal(fl_report_add(r, &b), 0);
+	assert_int_equal(fl_report_add(r, &c), 0);
+	assert_int_equal(fl_report_close(r, &res), 0);
+
+	root = load(t->report);
+	inj = json_object_get(root, "injections");
+	assert_int_equal(json_array_size(inj), 3);
+
+	o = json_array_get(inj, 0);
+	assert_int_equal(json_unpack(o, "{s:s, s:s, s:s, s:{s:I, s:I, s:s!}}", "path", &path,
+				     "process", &proc, "process_hex", &hex, "action", "short", &sh,
+				     "short_of", &of, "signal", &sig), 0);
+	assert_string_equal(path, "/home/u/data/a.db");
+	assert_string_equal(proc, "/usr/bin/\xef\xbf\xbd");
+	assert_string_equal(hex, "2f7573722f62696e2fff");
+	assert_int_equal(sh, 100);
+	assert_int_equal(of, 4096);
+	assert_string_equal(sig, "SIGUSR1");
+	assert_null(json_object_get(o, "address"));
+	assert_null(json_object_get(o, "port"));
+
+	o = json_array_get(inj, 1);
+	assert_int_equal(json_unpack(o, "{s:s, s:I, s:{s:s, s:I!}}", "address", &addr, "port", &port,
+				     "action", "error", &sig, "signal", &of), 0);
+	assert_string_equal(addr, "::1");
+	assert_int_equal(port, 5432);
+	assert_string_equal(sig, "ECONNREFUSED");
+	assert_int_equal(of, 32);
+	assert_null(json_object_get(o, "path"));
+	assert_null(json_object_get(o, "process"));
+
+	/* Nothing resolved: the raw path stays. */
+	o = json_array_get(inj, 2);
+	assert_string_equal(json_string_value(json_object_get(o, "path")), "rel/x");
+	assert_null(json_object_get(o, "address"));
+
+	json_decref(root);
+}
+
 /* No injections, killed by a signal, the largest seed, dry run. */
 static void test_report_empty_signal_bigseed(void **state)
 {
@@ -641,9 +778,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_injection),
 		cmocka_unit_test(test_log_injection_fallbacks),
+		cmocka_unit_test(test_log_targeting),
 		cmocka_unit_test(test_format_result_and_duration),
 		cmocka_unit_test(test_log_header),
 		cmocka_unit_test(test_log_summary),
+		cmocka_unit_test_setup_teardown(test_report_targeting, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_report_roundtrip, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_report_empty_signal_bigseed, setup_dir,
 						teardown_dir),
