@@ -1,6 +1,7 @@
 /*
- * Applying a decision to a stopped thread: skip the call, write its result.
- * The tracer decides when (which stop); this decides how.
+ * Applying a decision to a stopped thread: skip the call, write its result,
+ * shorten its byte count, send a signal. The tracer decides when (which
+ * stop); this decides how.
  */
 #pragma once
 
@@ -25,3 +26,31 @@ int fl_inject_skip(pid_t tid);
 
 /* Write the call's result register. */
 int fl_inject_set_result(pid_t tid, int64_t value);
+
+/*
+ * What a short count changed, to put back at the call's exit: the program
+ * may reuse its registers (the syscall ABI preserves them) and its iovecs.
+ */
+struct fl_inject_undo {
+	bool arg;            /* restore args[arg_idx] */
+	unsigned arg_idx;
+	uint64_t arg_value;
+	bool iov_len;        /* restore one iov_len in tracee memory */
+	uint64_t iov_len_addr;
+	uint64_t iov_len_value;
+	unsigned iov_len_size; /* 8 (x86_64) or 4 (i386) */
+};
+
+/*
+ * At an entry or seccomp stop: clamp the call's byte count as @dec says
+ * (dec->has_short). @args are the call's arguments in ABI @arch. Fills
+ * @undo; returns 0 or -errno (the call then runs unchanged).
+ */
+int fl_inject_short(pid_t tid, uint32_t arch, const uint64_t args[6],
+		    const struct fl_decision *dec, struct fl_inject_undo *undo);
+
+/* Put back what fl_inject_short() changed; clears @undo. */
+int fl_inject_undo(pid_t tid, uint32_t arch, struct fl_inject_undo *undo);
+
+/* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
+int fl_inject_signal(pid_t tgid, pid_t tid, int sig);

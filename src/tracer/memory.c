@@ -151,3 +151,37 @@ void fl_tracee_call_source(const pid_t *tid, struct fl_call_source *ret)
 	ret->read_string = source_read_string;
 	ret->proc_link = source_proc_link;
 }
+
+int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		return -EFAULT;
+	if (errno != ENOSYS && errno != EPERM)
+		return -errno;
+
+	/* Fallback: word by word, keeping the bytes around the range. */
+	for (size_t done = 0; done < len;) {
+		uint64_t word_addr = (addr + done) & ~(uint64_t)7;
+		size_t skip = (addr + done) - word_addr;
+		size_t take = sizeof(long) - skip;
+		long word;
+
+		if (take > len - done)
+			take = len - done;
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, tid, (void *)(uintptr_t)word_addr, NULL);
+		if (errno)
+			return -errno;
+		memcpy((char *)&word + skip, (const char *)buf + done, take);
+		if (ptrace(PTRACE_POKEDATA, tid, (void *)(uintptr_t)word_addr, (void *)word) < 0)
+			return -errno;
+		done += take;
+	}
+	return 0;
+}

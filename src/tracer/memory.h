@@ -26,3 +26,6 @@ ssize_t fl_tracee_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
  * @tid must outlive the source (point at the tracee's own field).
  */
 void fl_tracee_call_source(const pid_t *tid, struct fl_call_source *ret);
+
+/* Write @len bytes at @addr of @tid. Returns 0 or -errno. */
+int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len);

@@ -8,6 +8,7 @@
 
 #include "arch/arch.h"
 #include "faultline/match.h"
+#include "inject/inject.h"
 
 struct fl_tracee {
 	pid_t tid;
@@ -19,6 +20,9 @@ struct fl_tracee {
 	bool acting;         /* dec is valid for the current call */
 	bool want_exit;      /* we must see this call's exit stop */
 	struct fl_decision dec;
+	uint32_t arch;       /* the call's ABI and arguments, for short counts */
+	uint64_t args[6];
+	struct fl_inject_undo undo; /* what to put back at the exit stop */
 
 	/* Delay: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;   /* 0: not delayed */

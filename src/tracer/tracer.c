@@ -264,6 +264,7 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		.rule = &cfg->matcher->set->rules[dec->rule],
 		.decision = dec,
 		.dry_run = cfg->dry_run,
+		.match = fl_matcher_last_match(cfg->matcher),
 	};
 	if (!inj.syscall)
 		inj.syscall = "?";
@@ -286,38 +287,55 @@ static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_stop_op op, boo
 	tr->n_held++;
 }
 
+/* Report a failed injection; a thread that died meanwhile (ESRCH) is no error. */
+static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
+{
+	if (r < 0 && r != -ESRCH)
+		set_fatal(tr, r, "cannot inject", t->tid);
+}
+
 /*
- * Phase enter, at the entry (or seccomp) stop, after any delay: skip the call
- * and arrange for its result. At a seccomp stop the result is written at once
- * and no exit stop is needed: one stop per injected call.
+ * Phase enter, at the entry (or seccomp) stop, after any delay: send the
+ * signal, then skip the call and arrange for its result, or shorten its byte
+ * count and let it run. At a seccomp stop a result is written at once and no
+ * exit stop is needed: one stop per injected call. A short count must be
+ * undone at the exit stop, so it asks for that stop.
  */
 static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 {
 	int r = 0;
 
-	if (fl_inject_changes_result(&t->dec)) {
+	if (t->dec.signal)
+		r = fl_inject_signal(t->tgid ? t->tgid : t->tid, t->tid, t->dec.signal);
+	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
 			r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
 		else if (r >= 0)
 			t->want_exit = true;
+	} else if (r >= 0 && t->dec.has_short) {
+		r = fl_inject_short(t->tid, t->arch, t->args, &t->dec, &t->undo);
+		if (r >= 0 && (t->undo.arg || t->undo.iov_len))
+			t->want_exit = true;
 	}
 	if (!t->want_exit)
 		t->acting = false;
-	if (r < 0 && r != -ESRCH)
-		set_fatal(tr, r, "cannot inject", t->tid);
+	check_inject(tr, t, r);
 	resume(tr, t, 0);
 }
 
-/* Phase exit (or the result of a skipped call), at the exit stop. */
+/* At the exit stop: phase exit's result and signal, or undo a short count. */
 static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 {
 	int r = 0;
 
 	if (fl_inject_changes_result(&t->dec))
 		r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
-	if (r < 0 && r != -ESRCH)
-		set_fatal(tr, r, "cannot inject", t->tid);
+	if (r >= 0 && (t->undo.arg || t->undo.iov_len))
+		r = fl_inject_undo(t->tid, t->arch, &t->undo);
+	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
+		r = fl_inject_signal(t->tgid ? t->tgid : t->tid, t->tid, t->dec.signal);
+	check_inject(tr, t, r);
 	t->acting = false;
 	t->want_exit = false;
 	resume(tr, t, 0);
@@ -358,6 +376,8 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 
 	t->acting = true;
 	t->dec = dec;
+	t->arch = call.arch;
+	memcpy(t->args, call.args, sizeof(t->args));
 	if (dec.phase == FL_PHASE_EXIT) {
 		t->want_exit = true;
 		resume(tr, t, 0);
@@ -425,6 +445,9 @@ static void on_exec(struct tracer *tr, struct fl_tracee *t)
 			t->acting = old->acting;
 			t->want_exit = old->want_exit;
 			t->dec = old->dec;
+			t->arch = old->arch;
+			memcpy(t->args, old->args, sizeof(t->args));
+			t->undo = old->undo;
 			fl_tracee_remove(&tr->tracees, (pid_t)former);
 		}
 	}
