@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "faultline/names.h"
+#include "faultline/sysinfo.h"
 #include "faultline/util.h"
 #include "seccomp/filter.h"
 
@@ -28,6 +29,67 @@ static bool have_cap_sys_admin(void)
 		if (sscanf(line, "CapEff: %llx", &eff) == 1)
 			return (eff >> 21) & 1;
 	return false;
+}
+
+/*
+ * The integer filters of @rule that BPF can check for syscall @name (fd:,
+ * args:), as libseccomp comparisons; the call must pass all of them. Returns
+ * how many were written to @cmp, for one value @fd of the fd: list (ignored
+ * when the rule has none).
+ */
+static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd,
+			    struct scmp_arg_cmp cmp[7])
+{
+	unsigned n = 0;
+
+	for (unsigned a = 0; a < 6; a++) {
+		const struct fl_arg_filter *af = &rule->args[a];
+		if (!af->used)
+			continue;
+		cmp[n++] = af->mask ? SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->value, af->value)
+				    : SCMP_CMP(a, SCMP_CMP_EQ, af->value);
+	}
+	if (rule->n_fds) {
+		int idx = fl_sysinfo_arg(fl_sysinfo_find(name), FL_ARG_FD, 0);
+		/* An fd is an int: the upper half of the register is not part of it. */
+		if (idx >= 0)
+			cmp[n++] = SCMP_CMP((unsigned)idx, SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)fd);
+	}
+	return n;
+}
+
+/*
+ * SCMP_ACT_TRACE for syscall @name as @rule names it: narrowed by the rule's
+ * fd:/args: filters where BPF can check them (one BPF rule per fd: value,
+ * OR-ed by libseccomp), so the calls they exclude never stop. Filters that
+ * need tracee memory or /proc (path:, address:, process:) are left to the
+ * matcher. When libseccomp cannot express a comparison (e.g. on a
+ * multiplexed i386 call), the syscall is traced unconditionally: slower,
+ * never wrong.
+ */
+static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name)
+{
+	/*
+	 * By name: libseccomp translates it for each ABI of the filter (a
+	 * negative pseudo number for calls the native ABI lacks, e.g. i386's
+	 * socketcall).
+	 */
+	int nr = seccomp_syscall_resolve_name(name);
+	struct scmp_arg_cmp cmp[7];
+	size_t n_fd = rule->n_fds ? rule->n_fds : 1;
+	int r = 0;
+
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOENT;
+	for (size_t k = 0; r == 0 && k < n_fd; k++) {
+		unsigned n = int_filters(rule, name, rule->n_fds ? rule->fds[k] : 0, cmp);
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
+		if (r == -EEXIST)
+			r = 0;
+	}
+	if (r < 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+	return r == -EEXIST ? 0 : r;
 }
 
 int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
@@ -63,21 +125,8 @@ int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 
 	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
-		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++) {
-			/*
-			 * By name: libseccomp translates it for each ABI of the
-			 * filter (a negative pseudo number for calls the native
-			 * ABI lacks, e.g. i386's socketcall).
-			 */
-			int nr = seccomp_syscall_resolve_name(rule->syscalls[j]);
-			if (nr == __NR_SCMP_ERROR) {
-				r = -ENOENT;
-				break;
-			}
-			r = seccomp_rule_add(f->ctx, SCMP_ACT_TRACE(0), nr, 0);
-			if (r == -EEXIST)
-				r = 0;
-		}
+		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++)
+			r = add_syscall(f->ctx, rule, rule->syscalls[j]);
 	}
 	if (r < 0) {
 		fl_filter_free(f);
@@ -113,6 +162,67 @@ bool fl_filter_available(void)
 }
 
 #else /* !FL_HAVE_SECCOMP_FILTER */
+
+/*
+ * The integer filters of @rule that BPF can check for syscall @name (fd:,
+ * args:), as libseccomp comparisons; the call must pass all of them. Returns
+ * how many were written to @cmp, for one value @fd of the fd: list (ignored
+ * when the rule has none).
+ */
+static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd,
+			    struct scmp_arg_cmp cmp[7])
+{
+	unsigned n = 0;
+
+	for (unsigned a = 0; a < 6; a++) {
+		const struct fl_arg_filter *af = &rule->args[a];
+		if (!af->used)
+			continue;
+		cmp[n++] = af->mask ? SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->value, af->value)
+				    : SCMP_CMP(a, SCMP_CMP_EQ, af->value);
+	}
+	if (rule->n_fds) {
+		int idx = fl_sysinfo_arg(fl_sysinfo_find(name), FL_ARG_FD, 0);
+		/* An fd is an int: the upper half of the register is not part of it. */
+		if (idx >= 0)
+			cmp[n++] = SCMP_CMP((unsigned)idx, SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)fd);
+	}
+	return n;
+}
+
+/*
+ * SCMP_ACT_TRACE for syscall @name as @rule names it: narrowed by the rule's
+ * fd:/args: filters where BPF can check them (one BPF rule per fd: value,
+ * OR-ed by libseccomp), so the calls they exclude never stop. Filters that
+ * need tracee memory or /proc (path:, address:, process:) are left to the
+ * matcher. When libseccomp cannot express a comparison (e.g. on a
+ * multiplexed i386 call), the syscall is traced unconditionally: slower,
+ * never wrong.
+ */
+static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name)
+{
+	/*
+	 * By name: libseccomp translates it for each ABI of the filter (a
+	 * negative pseudo number for calls the native ABI lacks, e.g. i386's
+	 * socketcall).
+	 */
+	int nr = seccomp_syscall_resolve_name(name);
+	struct scmp_arg_cmp cmp[7];
+	size_t n_fd = rule->n_fds ? rule->n_fds : 1;
+	int r = 0;
+
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOENT;
+	for (size_t k = 0; r == 0 && k < n_fd; k++) {
+		unsigned n = int_filters(rule, name, rule->n_fds ? rule->fds[k] : 0, cmp);
+		r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
+		if (r == -EEXIST)
+			r = 0;
+	}
+	if (r < 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+	return r == -EEXIST ? 0 : r;
+}
 
 int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 {
