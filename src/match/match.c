@@ -671,13 +671,14 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 	/* The loader refuses these on calls the table doesn't know; be safe anyway. */
 	if (!si && (r->n_paths || r->n_addresses || r->n_ports || r->short_kind))
 		return false;
+	/* A count register (or an iovec array) is cheaper than any /proc link. */
+	if (r->short_kind != FL_SHORT_NONE && !short_applies(r, c, si, d))
+		return false;
 	if ((r->n_addresses || r->n_ports) && !sockaddr_matches(r, c, si, info))
 		return false;
 	if (r->n_paths && !path_matches(r, c, si, info))
 		return false;
 	if (r->n_processes && !process_matches(r, c, info))
-		return false;
-	if (r->short_kind != FL_SHORT_NONE && !short_applies(r, c, si, d))
 		return false;
 	return true;
 }

@@ -725,6 +725,21 @@ static void test_read_once(void **state)
 	fl_rule_set_free(set);
 }
 
+/* A read too small to shorten costs no /proc read, even with path: on the rule. */
+static void test_short_before_proc(void **state)
+{
+	const char *yaml[] = { "{syscall: read, path: '/srv/**', short: 100}", NULL };
+	struct fl_call call = { .arch = X64, .nr = SYS_read, .args = { 3, 0x9000, 50 },
+				.src = &source };
+
+	memset(&counts, 0, sizeof(counts));
+	assert_false(run_call(yaml, &call).acted);
+	assert_int_equal(counts.fd + counts.cwd + counts.read_string + counts.read_mem, 0);
+	call.args[2] = 500;
+	assert_true(run_call(yaml, &call).acted);
+	assert_int_equal(counts.fd, 1);
+}
+
 static void test_no_filters_no_reads(void **state)
 {
 	const char *yaml[] = { "{syscall: openat, error: EIO}", NULL };
@@ -859,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_short_i386),
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_read_once),
+		cmocka_unit_test(test_short_before_proc),
 		cmocka_unit_test(test_no_filters_no_reads),
 		cmocka_unit_test(test_no_source),
 		cmocka_unit_test(test_i386_paths),
