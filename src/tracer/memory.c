@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "tracer/memory.h"
+#include "tracer/unixsock.h"
 
 /*
  * process_vm_readv() fails as a whole when any byte of a range is unmapped,
@@ -134,6 +135,19 @@ static ssize_t source_proc_link(void *ud, enum fl_proc_link what, int fd, char *
 	case FL_LINK_EXE:
 		snprintf(path, sizeof(path), "/proc/%d/exe", tid);
 		break;
+	case FL_LINK_UNIX_NAME: {
+		char link[64];
+		unsigned long long ino;
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+		n = readlink(path, link, sizeof(link) - 1);
+		if (n < 0)
+			return -errno;
+		link[n] = '\0';
+		if (sscanf(link, "socket:[%llu]", &ino) != 1)
+			return -ENOTSOCK;
+		return fl_unix_socket_name(ino, buf, size);
+	}
 	default:
 		return -EINVAL;
 	}
