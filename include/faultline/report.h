@@ -136,6 +136,13 @@ struct fl_run_result {
 	int exit_code;
 	int term_signal;
 	bool dry_run;
+	/*
+	 * How the tracer worked: "seccomp" (prefilter, one stop per matched
+	 * call), "ptrace" (--no-seccomp: every call stops) or "attach"; and how
+	 * many ptrace stops it handled. NULL mode: not reported.
+	 */
+	const char *tracer_mode;
+	uint64_t stops;
 };
 
 /*

@@ -40,6 +40,7 @@ struct fl_tracer_result {
 	int exit_code;
 	int term_signal;
 	bool core_dumped;
+	uint64_t stops;  /* ptrace stops handled: what the prefilter saves shows here */
 };
 
 /*

@@ -354,6 +354,8 @@ static int cmd_run(int argc, char **argv)
 			.exit_code = res.exit_code,
 			.term_signal = res.term_signal,
 			.dry_run = o.dry_run,
+			.tracer_mode = cfg.n_attach ? "attach" : cfg.seccomp ? "seccomp" : "ptrace",
+			.stops = res.stops,
 		};
 		r = fl_report_close(report, &rr);
 		report = NULL;

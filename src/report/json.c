@@ -448,6 +448,9 @@ static json_t *build_tail(const struct fl_run_result *res)
 	}
 	rc |= jset(o, "exit", ex);
 	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
+	if (res->tracer_mode)
+		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
+						  "stops", (json_int_t)res->stops));
 	rc |= jset(o, "rules", build_rules(res->set, res->stats));
 	if (rc) {
 		json_decref(o);

@@ -61,6 +61,7 @@ struct tracer {
 	size_t n_attached_alive; /* attach mode: -p processes still running */
 	uint64_t start_ns;
 	uint64_t seq;
+	uint64_t stops;       /* every waitpid() report handled */
 	int fatal;            /* -errno that ends the run */
 };
 
@@ -902,6 +903,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 			set_fatal(&tr, -errno, "waitpid failed", 0);
 			break;
 		}
+		tr.stops++;
 		handle(&tr, tid, status);
 		if (tr.fatal && tr.attach && !tr.detaching) {
 			/* Attach mode never kills: let everything go, then report. */
@@ -927,6 +929,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		return tr.fatal;
 
 	memset(ret, 0, sizeof(*ret));
+	ret->stops = tr.stops;
 	if (tr.attach && !tr.main_done) {
 		ret->detached = true;
 		return 0;
