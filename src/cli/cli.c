@@ -36,6 +36,7 @@ static const char main_usage[] =
 	"  run [OPTIONS] -- PROGRAM [ARG]...   run PROGRAM and inject faults per the rules\n"
 	"  check FILE...                       validate rule files\n"
 	"  list syscalls|errnos                list the names rules can use\n"
+	"  sweep [OPTIONS] -- PROGRAM [ARG]... find the error paths that crash or hang\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help       show this help (faultline run --help for run's options)\n"
@@ -471,5 +472,7 @@ int fl_cli_main(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "list"))
 		return cmd_list(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sweep"))
+		return fl_cmd_sweep(argc - 1, argv + 1);
 	return usage_error(NULL, "unknown command '%s' (expected run, check or list)", cmd);
 }
