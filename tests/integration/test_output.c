@@ -211,6 +211,51 @@ static void outputs_replace_planted_symlinks(void **state)
 	json_decref(fl_load_json(report));
 }
 
+/*
+ * The prefilter: 200 opens that a rule's args: filter excludes never stop
+ * the victim with the seccomp prefilter (BPF checks the argument), and all
+ * stop without it. The report's tracer.stops tells.
+ */
+static void prefilter_skips_excluded_calls(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *report = fl_path("r.json");
+	struct fl_result r;
+	const char *mode;
+	json_int_t stops;
+	json_t *j;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: open, args: {1: 0x12345}, error: EIO}",
+	       "--", fl_victim(), "open", file, "200");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), 200);
+	j = fl_load_json(report);
+	assert_int_equal(json_unpack(j, "{s:{s:s, s:I}}", "tracer", "mode", &mode, "stops", &stops), 0);
+	if (!strcmp(mode, "seccomp")) {
+		if (stops >= 50)
+			fail_msg("%lld stops with the prefilter: excluded calls stopped", (long long)stops);
+	} else {
+		assert_string_equal(mode, "ptrace");
+		if (stops < 400)
+			fail_msg("only %lld stops without the prefilter", (long long)stops);
+	}
+	json_decref(j);
+}
+
+/* --same-cpu: the program runs (and knows it runs) on a single CPU. */
+static void same_cpu_pins_the_program(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--same-cpu", "-e", FL_NOOP_RULE, "--", "nproc");
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "nproc under --same-cpu", r.out, "1\n");
+	FL_RUN(&r, "run", "--same-cpu", "-p", "1", "-e", FL_NOOP_RULE);
+	fl_assert_exit(&r, 125);
+}
+
 static void quiet(void **state)
 {
 	char *file = fl_mkfile("exists", "data\n");
@@ -524,6 +569,8 @@ int main(int argc, char **argv)
 		FL_TEST(log_line_openat),
 		FL_TEST(log_to_file),
 		FL_TEST(outputs_replace_planted_symlinks),
+		FL_TEST(prefilter_skips_excluded_calls),
+		FL_TEST(same_cpu_pins_the_program),
 		FL_TEST(quiet),
 		FL_TEST(long_options),
 		FL_TEST(command_stderr_untouched),
