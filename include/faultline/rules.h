@@ -87,6 +87,19 @@ struct fl_rule {
 	enum fl_short_kind short_kind;
 	uint64_t short_value;
 	int signal;        /* sent to the calling thread when the rule acts; 0: none */
+
+	/*
+	 * expect: how many times the rule must act (its "injected" count,
+	 * dry-run included) for the run to pass; see fl_rule_expect_met().
+	 * expect_min 0 and expect_max FL_TIMES_UNLIMITED when not given.
+	 * has_expect: the file or --require-all set a bound.
+	 * expect_min_given: the file set min (then --require-all leaves the
+	 * rule alone, so 'expect: {min: 0}' opts a rule out of it).
+	 */
+	bool has_expect;
+	bool expect_min_given;
+	uint64_t expect_min;
+	uint64_t expect_max;
 };
 
 /* Does @r have any filter beyond its syscall names? */
@@ -94,6 +107,9 @@ bool fl_rule_has_filters(const struct fl_rule *r);
 
 /* Does @r do anything to a call it acts on (error, retval, delay, short, signal)? */
 bool fl_rule_has_action(const struct fl_rule *r);
+
+/* Did @r act a number of times its 'expect' allows? True when it has none. */
+bool fl_rule_expect_met(const struct fl_rule *r, uint64_t injected);
 
 struct fl_rule_set {
 	struct fl_rule *rules;
@@ -105,17 +121,34 @@ struct fl_rule_set {
 	size_t n_sources;
 };
 
+enum fl_severity {
+	/* The zero value, so that every diagnostic made without one is an error. */
+	FL_SEVERITY_ERROR = 0,
+	/*
+	 * Advisory (a rule that can never act, an errno the call is not
+	 * documented to return, ...): the rules still load and run.
+	 */
+	FL_SEVERITY_WARNING,
+};
+
 /* One diagnostic: FILE:LINE:COLUMN: message. line/column 0 when unknown. */
 struct fl_diag {
 	char *file;
 	unsigned line;
 	unsigned column;
 	char *message; /* "key 'error': unknown errno 'ENOENTT'; did you mean 'ENOENT'?" */
+	enum fl_severity severity;
 };
 
 struct fl_diags {
 	struct fl_diag *items;
 	size_t n;
+	/*
+	 * Set by the caller before loading: also collect warnings (faultline
+	 * check, and run without -q). Off by default, so callers that only
+	 * care whether rules load see errors only.
+	 */
+	bool warnings;
 };
 
 /* Returns a new empty set, or NULL on OOM. Free with fl_rule_set_free(). */
@@ -150,6 +183,22 @@ int fl_rules_load_inline(struct fl_rule_set *set, const char *origin,
  */
 int fl_rules_finish(struct fl_rule_set *set, struct fl_diags *diags);
 
+/*
+ * --require-all: every rule whose file did not set 'expect: {min: ...}'
+ * must act at least once.
+ */
+void fl_rules_require_all(struct fl_rule_set *set);
+
+/*
+ * Calls @fn for every key the loader accepts, as a path: "version",
+ * "rules[].syscall", "rules[].expect.min", "rules[].args.N.mask"; @expect
+ * says what its value must be. For `faultline list keys`, which keeps
+ * rules/schema.json in step with the loader.
+ */
+void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void *ud), void *ud);
+
 void fl_diags_done(struct fl_diags *diags);
-/* Print each as "FILE:LINE:COLUMN: error: MESSAGE\n". */
+/* Number of diagnostics of @severity. */
+size_t fl_diags_count(const struct fl_diags *diags, enum fl_severity severity);
+/* Print each as "FILE:LINE:COLUMN: error: MESSAGE\n" (or "warning:"). */
 void fl_diags_print(const struct fl_diags *diags, FILE *out);

@@ -46,4 +46,11 @@ enum {
 	FL_EXIT_OWN_ERROR = 125,  /* bad rules, bad flags, tracer failure */
 	FL_EXIT_NOT_EXECUTABLE = 126,
 	FL_EXIT_NOT_FOUND = 127,
+	/*
+	 * The program exited 0, but a rule's 'expect' (or --require-all) was
+	 * not met. Not one a shell or common tool gives: below xargs' 123,
+	 * timeout(1)'s 124 and the 125..127 above, above the sysexits.h range
+	 * (64..78).
+	 */
+	FL_EXIT_EXPECTATION = 122,
 };

@@ -87,6 +87,20 @@
  *   signal: NAME
  *	Send NAME (SIGUSR1, USR1, SIGRTMIN+2 or a number) to the calling
  *	thread when the rule acts, alone or together with any other effect.
+ *
+ * Expectations:
+ *   expect: {min: N, max: M}   (either or both)
+ *	The run fails (exit status 122, FL_EXIT_EXPECTATION) when the rule
+ *	acted fewer than N or more than M times, so that a chaos test that
+ *	injected nothing cannot pass silently. `run --require-all` gives min 1
+ *	to every rule that does not set min itself. min > max, or a min that
+ *	'times' or 'probability: 0' rule out, is an error.
+ *
+ * Warnings (collected only when fl_diags.warnings is set; the rules load
+ * and run all the same): a syscall the x86_64 vDSO serves, 'times: 0' and
+ * 'probability: 0', an errno none of the rule's syscalls is documented to
+ * return (tables in lint.c), and a rule shadowed by an earlier one that
+ * acts on every call to all of its syscalls.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -109,6 +123,7 @@
 #include "faultline/sockaddr.h"
 #include "faultline/sysinfo.h"
 #include "faultline/util.h"
+#include "rules/lint.h"
 
 /* Rule files are a few levels deep; anything deeper is not a rule file. */
 #define MAX_DEPTH 64
@@ -143,7 +158,7 @@ static void *grow_array(void *ptr, size_t *cap, size_t need, size_t size)
 /* ---- diagnostics ---- */
 
 static int diags_push(struct fl_diags *diags, const char *file, unsigned line,
-		      unsigned column, char *message)
+		      unsigned column, char *message, enum fl_severity severity)
 {
 	struct fl_diag *items;
 	char *f;
@@ -163,6 +178,7 @@ static int diags_push(struct fl_diags *diags, const char *file, unsigned line,
 		.line = line,
 		.column = column,
 		.message = message,
+		.severity = severity,
 	};
 	return 0;
 }
@@ -180,7 +196,7 @@ static int diags_addf(struct fl_diags *diags, const char *file, unsigned line,
 	va_end(ap);
 	if (r < 0)
 		return -ENOMEM;
-	return diags_push(diags, file, line, column, msg);
+	return diags_push(diags, file, line, column, msg, FL_SEVERITY_ERROR);
 }
 
 void fl_diags_done(struct fl_diags *diags)
@@ -196,15 +212,26 @@ void fl_diags_done(struct fl_diags *diags)
 	diags->n = 0;
 }
 
+size_t fl_diags_count(const struct fl_diags *diags, enum fl_severity severity)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < diags->n; i++)
+		n += diags->items[i].severity == severity;
+	return n;
+}
+
 void fl_diags_print(const struct fl_diags *diags, FILE *out)
 {
 	for (size_t i = 0; i < diags->n; i++) {
 		const struct fl_diag *d = &diags->items[i];
+		const char *label = d->severity == FL_SEVERITY_WARNING ? "warning" : "error";
 
 		if (d->line)
-			fprintf(out, "%s:%u:%u: error: %s\n", d->file, d->line, d->column, d->message);
+			fprintf(out, "%s:%u:%u: %s: %s\n", d->file, d->line, d->column, label,
+				d->message);
 		else
-			fprintf(out, "%s: error: %s\n", d->file, d->message);
+			fprintf(out, "%s: %s: %s\n", d->file, label, d->message);
 	}
 }
 
@@ -244,6 +271,26 @@ bool fl_rule_has_action(const struct fl_rule *r)
 {
 	return r->n_errors || r->has_retval || r->delay_ns || r->short_kind != FL_SHORT_NONE ||
 	       r->signal;
+}
+
+bool fl_rule_expect_met(const struct fl_rule *r, uint64_t injected)
+{
+	if (!r->has_expect)
+		return true;
+	return injected >= r->expect_min && injected <= r->expect_max;
+}
+
+void fl_rules_require_all(struct fl_rule_set *set)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		struct fl_rule *r = &set->rules[i];
+
+		/* The file's own min wins: 'expect: {min: 0}' opts a rule out. */
+		if (r->expect_min_given)
+			continue;
+		r->expect_min = 1;
+		r->has_expect = true;
+	}
 }
 
 struct fl_rule_set *fl_rule_set_new(void)
@@ -323,6 +370,7 @@ struct load {
 	struct fl_diags *diags;
 	size_t first_diag;       /* this load's diagnostics start here */
 	unsigned n_errors;
+	unsigned n_warnings;
 	bool oom;
 
 	struct pending_rule *rules;
@@ -360,11 +408,36 @@ static void report(struct load *ld, unsigned line, unsigned column, const char *
 	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (r < 0 || diags_push(ld->diags, ld->origin, line, column, msg) < 0)
+	if (r < 0 || diags_push(ld->diags, ld->origin, line, column, msg, FL_SEVERITY_ERROR) < 0)
 		ld->oom = true;
 }
 
 #define report_at(ld, node, ...) report((ld), (node)->line, (node)->column, __VA_ARGS__)
+
+/*
+ * An advisory diagnostic: the rules still load. Only collected when the
+ * caller asked for warnings (fl_diags.warnings), and never counted as an
+ * error.
+ */
+__attribute__((format(printf, 4, 5)))
+static void warn(struct load *ld, unsigned line, unsigned column, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int r;
+
+	if (!ld->diags->warnings || ld->oom)
+		return;
+	if (++ld->n_warnings > MAX_ERRORS)
+		return;
+	va_start(ap, fmt);
+	r = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (r < 0 || diags_push(ld->diags, ld->origin, line, column, msg, FL_SEVERITY_WARNING) < 0)
+		ld->oom = true;
+}
+
+#define warn_at(ld, node, ...) warn((ld), (node)->line, (node)->column, __VA_ARGS__)
 
 struct diag_sort {
 	struct fl_diag d;
@@ -812,6 +885,7 @@ struct key_def {
 /* Keys found in one mapping, by index in its table. */
 struct key_seen {
 	const struct node *key[32];
+	const struct node *value[32];
 	bool ok[32];
 };
 
@@ -992,6 +1066,7 @@ enum {
 	RK_EVERY,
 	RK_TIMES,
 	RK_PROBABILITY,
+	RK_EXPECT,
 	N_RULE_KEYS,
 };
 
@@ -1062,6 +1137,10 @@ static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 				  def->name, show(v).s);
 			return -EINVAL;
 		}
+	if (fl_lint_vdso(v->text))
+		warn_at(ld, v, "key '%s': %s is served by the vDSO on x86_64: the C library "
+			"answers it without entering the kernel, so this rule only sees raw "
+			"syscall(2) uses and i386 programs", def->name, v->text);
 
 	arches = fl_arch_list(&n_arches);
 	name = strdup(v->text);
@@ -1226,7 +1305,12 @@ static int parse_every(struct load *ld, void *obj, const struct key_def *def,
 static int parse_times(struct load *ld, void *obj, const struct key_def *def,
 		       const struct node *key, const struct node *v)
 {
-	return get_u64(ld, def, v, &RULE(obj)->times);
+	if (get_u64(ld, def, v, &RULE(obj)->times) < 0)
+		return -EINVAL;
+	if (RULE(obj)->times == 0)
+		warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
+			"with --dry-run to only count calls", def->name);
+	return 0;
 }
 
 static int parse_probability(struct load *ld, void *obj, const struct key_def *def,
@@ -1241,6 +1325,9 @@ static int parse_probability(struct load *ld, void *obj, const struct key_def *d
 		return -EINVAL;
 	}
 	RULE(obj)->probability = p;
+	if (p == 0.0)
+		warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
+			"with --dry-run to only count calls", def->name);
 	return 0;
 }
 
@@ -1596,6 +1683,69 @@ static int parse_signal(struct load *ld, void *obj, const struct key_def *def,
 	return -EINVAL;
 }
 
+/* ---- expect ---- */
+
+enum {
+	EK_MIN,
+	EK_MAX,
+	N_EXPECT_KEYS,
+};
+
+static void parse_mapping(struct load *ld, const struct node *map, const struct key_def *defs,
+			  size_t n_defs, const char *where, void *obj, struct key_seen *seen);
+
+static int parse_expect_min(struct load *ld, void *obj, const struct key_def *def,
+			    const struct node *key, const struct node *v)
+{
+	if (get_u64(ld, def, v, &RULE(obj)->expect_min) < 0)
+		return -EINVAL;
+	RULE(obj)->expect_min_given = true;
+	return 0;
+}
+
+static int parse_expect_max(struct load *ld, void *obj, const struct key_def *def,
+			    const struct node *key, const struct node *v)
+{
+	return get_u64(ld, def, v, &RULE(obj)->expect_max);
+}
+
+static const struct key_def expect_keys[N_EXPECT_KEYS] = {
+	[EK_MIN] = { "min", SHAPE_SCALAR, "a non-negative integer (the fewest times the rule "
+		     "must act)", parse_expect_min },
+	[EK_MAX] = { "max", SHAPE_SCALAR, "a non-negative integer (the most times the rule "
+		     "may act)", parse_expect_max },
+};
+
+/*
+ * expect: {min: N, max: M}: a run in which the rule acted fewer than N or
+ * more than M times fails (exit status 122), so that a chaos test that
+ * injected nothing cannot pass silently.
+ */
+static int parse_expect(struct load *ld, void *obj, const struct key_def *def,
+			const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	struct key_seen seen = { 0 };
+	unsigned errors = ld->n_errors;
+
+	if (v->kind != NODE_MAPPING)
+		return bad_value(ld, def, v);
+	if (v->n_kids == 0) {
+		report_at(ld, v, "key '%s': the mapping is empty; expected %s", def->name, def->expect);
+		return -EINVAL;
+	}
+	parse_mapping(ld, v, expect_keys, N_EXPECT_KEYS, "in 'expect'", obj, &seen);
+	if (ld->n_errors != errors)
+		return -EINVAL;
+	if (r->expect_min > r->expect_max) {
+		report_at(ld, seen.value[EK_MIN], "key 'expect': min %" PRIu64 " is more than max %"
+			  PRIu64 "; no run can meet it", r->expect_min, r->expect_max);
+		return -EINVAL;
+	}
+	r->has_expect = true;
+	return 0;
+}
+
 static const struct key_def rule_keys[N_RULE_KEYS] = {
 	[RK_NAME] = { "name", SHAPE_SCALAR, "a rule name", parse_name },
 	[RK_SYSCALL] = { "syscall", SHAPE_LIST, "a syscall name or a list of them", parse_syscall },
@@ -1625,6 +1775,8 @@ static const struct key_def rule_keys[N_RULE_KEYS] = {
 	[RK_TIMES] = { "times", SHAPE_SCALAR, "a non-negative integer", parse_times },
 	[RK_PROBABILITY] = { "probability", SHAPE_SCALAR, "a number between 0 and 1",
 			     parse_probability },
+	[RK_EXPECT] = { "expect", SHAPE_ANY,
+			"a mapping with 'min' and/or 'max', such as {min: 1}", parse_expect },
 };
 
 /* ---- top-level keys ---- */
@@ -1817,6 +1969,7 @@ static void parse_mapping(struct load *ld, const struct node *map, const struct 
 			continue;
 		}
 		seen->key[idx] = k;
+		seen->value[idx] = v;
 		seen->ok[idx] = parse_value(ld, obj, def, k, v) == 0;
 	}
 }
@@ -1891,6 +2044,81 @@ static void check_applicable(struct load *ld, const struct rule_state *rs)
 	}
 }
 
+/*
+ * Advice: an errno that none of the man pages of the rule's syscalls lists
+ * (read with ENOENT) tests an error path the program may not have. One
+ * warning per errno, at its first place in the 'error' value, naming the
+ * syscalls whose pages lack it; syscalls lint.c knows nothing about are
+ * left out.
+ */
+static void check_errnos_documented(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *value = rs->seen.value[RK_ERROR];
+	const struct fl_rule *r = &rs->p->r;
+
+	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
+		return;
+	for (size_t e = 0; e < r->n_errors; e++) {
+		_cleanup_free_ char *list = NULL;
+		const struct node *where;
+		const char *name = fl_errno_name(r->errors[e]);
+		size_t len = 0, n_bad = 0;
+		bool repeat = false;
+		FILE *f;
+
+		for (size_t k = 0; k < e; k++)
+			repeat |= r->errors[k] == r->errors[e];
+		if (repeat)
+			continue;
+		/* Entry e of the list is errors[e]: a valid list parses one to one. */
+		where = value->kind == NODE_SEQUENCE && e < value->n_kids ? value->kids[e] : value;
+		f = open_memstream(&list, &len);
+		if (!f) {
+			ld->oom = true;
+			return;
+		}
+		for (size_t i = 0; i < r->n_syscalls; i++) {
+			const char *page = NULL;
+
+			if (fl_lint_errno_documented(r->syscalls[i], r->errors[e], &page) != 0)
+				continue;
+			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->syscalls[i], page);
+			n_bad++;
+		}
+		if (fclose(f) != 0) {
+			ld->oom = true;
+			return;
+		}
+		if (!n_bad)
+			continue;
+		if (name)
+			warn_at(ld, where, "key 'error': %s is not among the errors documented for "
+				"%s; a program is rarely written to handle it (see ERRORS in the man "
+				"page)", name, list);
+		else
+			warn_at(ld, where, "key 'error': errno %d is not among the errors documented "
+				"for %s; a program is rarely written to handle it (see ERRORS in the "
+				"man page)", r->errors[e], list);
+	}
+}
+
+/* An 'expect' that no run can meet is a mistake, not a test. */
+static void check_expect(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *at = rs->seen.key[RK_EXPECT];
+	const struct fl_rule *r = &rs->p->r;
+
+	if (!at || !rs->seen.ok[RK_EXPECT] || r->expect_min == 0)
+		return;
+	if (rs->seen.ok[RK_TIMES] && r->times < r->expect_min)
+		report_at(ld, at, "key 'expect': min %" PRIu64 " can never be met: 'times: %" PRIu64
+			  "' lets the rule act at most %" PRIu64 " time%s", r->expect_min, r->times,
+			  r->times, r->times == 1 ? "" : "s");
+	else if (rs->seen.ok[RK_PROBABILITY] && r->probability == 0.0)
+		report_at(ld, at, "key 'expect': min %" PRIu64 " can never be met: 'probability: 0' "
+			  "never lets the rule act", r->expect_min);
+}
+
 /* Checks that span keys of one rule. */
 static void check_rule(struct load *ld, const struct node *map, struct rule_state *rs)
 {
@@ -1925,6 +2153,8 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
 	check_applicable(ld, rs);
+	check_expect(ld, rs);
+	check_errnos_documented(ld, rs);
 }
 
 static void parse_rule(struct load *ld, const struct node *map)
@@ -1949,6 +2179,7 @@ static void parse_rule(struct load *ld, const struct node *map)
 			.every = 1,
 			.times = FL_TIMES_UNLIMITED,
 			.probability = 1.0,
+			.expect_max = FL_TIMES_UNLIMITED,
 		},
 	};
 	parse_mapping(ld, map, rule_keys, N_RULE_KEYS, "in rule", &rs, &rs.seen);
@@ -2021,6 +2252,66 @@ static void check_names(struct load *ld)
 		       "key 'name': duplicate rule name %s (first used at %s:%u); rule names "
 		       "must be unique", show_text(dup->r.name, strlen(dup->r.name), '\'').s,
 		       file, line);
+	}
+}
+
+/* ---- shadowed rules ---- */
+
+/*
+ * A rule that acts on every call it matches: no filters, no counters, no
+ * probability, and not 'short' (which passes calls that ask for too few
+ * bytes). Rules after it never see those calls.
+ */
+static bool always_acts(const struct fl_rule *r)
+{
+	return !fl_rule_has_filters(r) && r->after == 0 && r->every == 1 &&
+	       r->times == FL_TIMES_UNLIMITED && r->probability >= 1.0 &&
+	       r->short_kind == FL_SHORT_NONE && fl_rule_has_action(r);
+}
+
+static bool covers(const struct fl_rule *early, const struct fl_rule *late)
+{
+	for (size_t i = 0; i < late->n_syscalls; i++)
+		if (!listed(early->syscalls, early->n_syscalls, late->syscalls[i]))
+			return false;
+	return late->n_syscalls > 0;
+}
+
+/*
+ * Warn about each rule of this source that can never act because an
+ * earlier one (of this source or of one loaded before) always acts on all
+ * of its syscalls first: rules are tried in order and the first that acts
+ * wins.
+ */
+static void check_shadowed(struct load *ld)
+{
+	const struct fl_rule_set *set = ld->set;
+
+	if (!ld->diags->warnings)
+		return;
+	for (size_t i = 0; i < ld->n_rules; i++) {
+		const struct fl_rule *late = &ld->rules[i].r;
+		const struct fl_rule *early = NULL;
+		const char *file = ld->origin;
+
+		for (size_t j = 0; j < set->n_rules && !early; j++)
+			if (always_acts(&set->rules[j]) && covers(&set->rules[j], late)) {
+				early = &set->rules[j];
+				file = early->file;
+			}
+		for (size_t j = 0; j < i && !early; j++)
+			if (always_acts(&ld->rules[j].r) && covers(&ld->rules[j].r, late))
+				early = &ld->rules[j].r;
+		if (!early)
+			continue;
+		if (early->name)
+			warn(ld, late->line, late->column, "this rule never sees a call: rule '%s' "
+			     "(%s:%u) comes first and acts on every call to its syscalls; put this "
+			     "rule first or give that one a filter", early->name, file, early->line);
+		else
+			warn(ld, late->line, late->column, "this rule never sees a call: the rule at "
+			     "%s:%u comes first and acts on every call to its syscalls; put this "
+			     "rule first or give that one a filter", file, early->line);
 	}
 }
 
@@ -2133,6 +2424,9 @@ static int load_text(struct fl_rule_set *set, const char *origin, const char *te
 			load_inline_rule(&ld, root);
 		if (!too_many_errors(&ld))
 			check_names(&ld);
+		/* Only over rules that loaded: half-parsed ones would mislead. */
+		if (ld.n_errors == 0)
+			check_shadowed(&ld);
 	}
 	if (ld.n_errors == 0 && !ld.oom) {
 		r = commit(&ld);
@@ -2226,6 +2520,26 @@ int fl_rules_load_file(struct fl_rule_set *set, const char *path, struct fl_diag
 		return q < 0 ? q : r;
 	}
 	return load_text(set, path, text, len, diags, LOAD_FILE);
+}
+
+/* ---- the keys, for `faultline list keys` ---- */
+
+void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void *ud), void *ud)
+{
+	char path[64];
+
+	for (size_t i = 0; i < N_TOP_KEYS; i++)
+		fn(top_keys[i].name, top_keys[i].expect, ud);
+	for (size_t i = 0; i < N_RULE_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].%s", rule_keys[i].name);
+		fn(path, rule_keys[i].expect, ud);
+	}
+	for (size_t i = 0; i < N_EXPECT_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].expect.%s", expect_keys[i].name);
+		fn(path, expect_keys[i].expect, ud);
+	}
+	/* parse_arg_mask()'s one key. */
+	fn("rules[].args.N.mask", "an integer whose bits must all be set in argument N", ud);
 }
 
 /* ---- across sources ---- */

@@ -402,7 +402,7 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
 	  "address, port, process, args, error, retval, short, signal, delay, phase, after, every, "
-	  "times, probability)" },
+	  "times, probability, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 2, 1, 1,

@@ -1,0 +1,305 @@
+/*
+ * The tables behind the loader's warnings. See lint.h.
+ *
+ * The errno lists are the ERRORS sections of the Linux man-pages 6.03
+ * (Debian 12's manpages-dev), page by page; a page that refers to others
+ * ("pread() can fail with any error specified for read(2) or lseek(2)")
+ * is the union of them. They are advice: a rule that injects something
+ * else still loads and runs, since real kernels and file systems return
+ * more than the pages list, but a program is rarely written to handle an
+ * errno its call is not documented to return, so the test may be
+ * exercising nothing real.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "faultline/util.h"
+#include "rules/lint.h"
+
+/*
+ * vdso(7), "x86-64 functions": __vdso_clock_gettime, __vdso_getcpu,
+ * __vdso_gettimeofday, __vdso_time. Since Linux 5.3 the x86 vDSO also
+ * exports __vdso_clock_getres (arch/x86/entry/vdso/vdso.lds.S), and glibc
+ * calls it there.
+ */
+static const char *const vdso_calls[] = {
+	"clock_gettime", "clock_getres", "gettimeofday", "time", "getcpu",
+};
+
+bool fl_lint_vdso(const char *name)
+{
+	for (size_t i = 0; i < FL_ARRAY_SIZE(vdso_calls); i++)
+		if (strcmp(vdso_calls[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Each list ends with 0. */
+
+/* man 2 open, ERRORS (also openat, creat). */
+static const int open_errs[] = {
+	EACCES, EBADF, EBUSY, EDQUOT, EEXIST, EFAULT, EFBIG, EINTR, EINVAL, EISDIR, ELOOP,
+	EMFILE, ENAMETOOLONG, ENFILE, ENODEV, ENOENT, ENOMEM, ENOSPC, ENOTDIR, ENXIO,
+	EOPNOTSUPP, EOVERFLOW, EPERM, EROFS, ETXTBSY, EWOULDBLOCK, 0,
+};
+
+/*
+ * man 2 read, ERRORS. The page adds "Other errors may occur, depending on
+ * the object connected to fd": on a socket, those of net_errs.
+ */
+static const int read_errs[] = {
+	EAGAIN, EBADF, EFAULT, EINTR, EINVAL, EIO, EISDIR, 0,
+};
+
+/* man 2 write, ERRORS (and "other errors ... depending on the object", as for read). */
+static const int write_errs[] = {
+	EAGAIN, EBADF, EDESTADDRREQ, EDQUOT, EFAULT, EFBIG, EINTR, EINVAL, EIO, ENOSPC, EPERM,
+	EPIPE, 0,
+};
+
+/* man 2 lseek, ERRORS: pread(2) and pwrite(2) add these to read's and write's. */
+static const int lseek_errs[] = {
+	EBADF, EINVAL, ENXIO, EOVERFLOW, ESPIPE, 0,
+};
+
+/* man 2 readv, ERRORS: those of read(2) and write(2), and these. */
+static const int readv_errs[] = {
+	EINVAL, EOPNOTSUPP, 0,
+};
+
+/* man 2 close, ERRORS. */
+static const int close_errs[] = {
+	EBADF, EDQUOT, EINTR, EIO, ENOSPC, 0,
+};
+
+/* man 2 fsync, ERRORS (also fdatasync). */
+static const int fsync_errs[] = {
+	EBADF, EDQUOT, EINTR, EINVAL, EIO, ENOSPC, EROFS, 0,
+};
+
+/* man 2 fallocate, ERRORS. */
+static const int fallocate_errs[] = {
+	EBADF, EFBIG, EINTR, EINVAL, EIO, ENODEV, ENOSPC, EOPNOTSUPP, EPERM, ESPIPE,
+	ETXTBSY, 0,
+};
+
+/* man 2 truncate, ERRORS (also ftruncate). */
+static const int truncate_errs[] = {
+	EACCES, EBADF, EFAULT, EFBIG, EINTR, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOENT,
+	ENOTDIR, EPERM, EROFS, ETXTBSY, 0,
+};
+
+/* man 2 copy_file_range, ERRORS. */
+static const int copy_file_range_errs[] = {
+	EBADF, EFBIG, EINVAL, EIO, EISDIR, ENOMEM, ENOSPC, EOPNOTSUPP, EOVERFLOW, EPERM,
+	ETXTBSY, EXDEV, 0,
+};
+
+/* man 2 sendfile, ERRORS. */
+static const int sendfile_errs[] = {
+	EAGAIN, EBADF, EFAULT, EINVAL, EIO, ENOMEM, EOVERFLOW, ESPIPE, 0,
+};
+
+/* man 2 unlink, ERRORS (also unlinkat). */
+static const int unlink_errs[] = {
+	EACCES, EBADF, EBUSY, EFAULT, EINVAL, EIO, EISDIR, ELOOP, ENAMETOOLONG, ENOENT, ENOMEM,
+	ENOTDIR, EPERM, EROFS, 0,
+};
+
+/* man 2 rmdir, ERRORS. */
+static const int rmdir_errs[] = {
+	EACCES, EBUSY, EEXIST, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENOENT, ENOMEM, ENOTDIR,
+	ENOTEMPTY, EPERM, EROFS, 0,
+};
+
+/* man 2 mkdir, ERRORS (also mkdirat). */
+static const int mkdir_errs[] = {
+	EACCES, EBADF, EDQUOT, EEXIST, EFAULT, EINVAL, ELOOP, EMLINK, ENAMETOOLONG, ENOENT,
+	ENOMEM, ENOSPC, ENOTDIR, EPERM, EROFS, 0,
+};
+
+/* man 2 rename, ERRORS (also renameat, renameat2). */
+static const int rename_errs[] = {
+	EACCES, EBADF, EBUSY, EDQUOT, EEXIST, EFAULT, EINVAL, EISDIR, ELOOP, EMLINK,
+	ENAMETOOLONG, ENOENT, ENOMEM, ENOSPC, ENOTDIR, ENOTEMPTY, EPERM, EROFS, EXDEV, 0,
+};
+
+/* man 2 mmap, ERRORS. */
+static const int mmap_errs[] = {
+	EACCES, EAGAIN, EBADF, EEXIST, EINVAL, ENFILE, ENODEV, ENOEXEC, ENOMEM, EOVERFLOW,
+	EPERM, ETXTBSY, 0,
+};
+
+/* man 2 pipe, ERRORS (also pipe2). */
+static const int pipe_errs[] = {
+	EFAULT, EINVAL, EMFILE, ENFILE, ENOPKG, 0,
+};
+
+/* man 2 dup, ERRORS (also dup2, dup3). */
+static const int dup_errs[] = {
+	EBADF, EBUSY, EINTR, EINVAL, EMFILE, 0,
+};
+
+/* man 2 poll, ERRORS (also ppoll). */
+static const int poll_errs[] = {
+	EFAULT, EINTR, EINVAL, ENOMEM, 0,
+};
+
+/* man 2 select, ERRORS (also pselect6). */
+static const int select_errs[] = {
+	EBADF, EINTR, EINVAL, ENOMEM, 0,
+};
+
+/* man 2 epoll_wait, ERRORS (also epoll_pwait). */
+static const int epoll_wait_errs[] = {
+	EBADF, EFAULT, EINTR, EINVAL, 0,
+};
+
+/* man 2 nanosleep, ERRORS; clock_nanosleep(2) adds ENOTSUP (== EOPNOTSUPP). */
+static const int nanosleep_errs[] = {
+	EFAULT, EINTR, EINVAL, EOPNOTSUPP, 0,
+};
+
+/* man 2 socket, ERRORS. */
+static const int socket_errs[] = {
+	EACCES, EAFNOSUPPORT, EINVAL, EMFILE, ENFILE, ENOBUFS, ENOMEM, EPROTONOSUPPORT, 0,
+};
+
+/* man 2 connect, ERRORS. */
+static const int connect_errs[] = {
+	EACCES, EADDRINUSE, EADDRNOTAVAIL, EAFNOSUPPORT, EAGAIN, EALREADY, EBADF, ECONNREFUSED,
+	EFAULT, EINPROGRESS, EINTR, EISCONN, ENETUNREACH, ENOTSOCK, EPERM, EPROTOTYPE,
+	ETIMEDOUT, 0,
+};
+
+/* man 2 accept, ERRORS (also accept4). */
+static const int accept_errs[] = {
+	EAGAIN, EBADF, ECONNABORTED, EFAULT, EINTR, EINVAL, EMFILE, ENFILE, ENOBUFS, ENOMEM,
+	ENOSR, ENOTSOCK, EOPNOTSUPP, EPERM, EPROTO, EPROTONOSUPPORT, ESOCKTNOSUPPORT,
+	ETIMEDOUT, 0,
+};
+
+/* man 2 send, ERRORS (also sendto, sendmsg, sendmmsg). */
+static const int send_errs[] = {
+	EACCES, EAGAIN, EALREADY, EBADF, ECONNRESET, EDESTADDRREQ, EFAULT, EINTR, EINVAL,
+	EISCONN, EMSGSIZE, ENOBUFS, ENOMEM, ENOTCONN, ENOTSOCK, EOPNOTSUPP, EPIPE, 0,
+};
+
+/* man 2 recv, ERRORS (also recvfrom, recvmsg, recvmmsg). */
+static const int recv_errs[] = {
+	EAGAIN, EBADF, ECONNREFUSED, EFAULT, EINTR, EINVAL, ENOMEM, ENOTCONN, ENOTSOCK, 0,
+};
+
+/* man 2 bind, ERRORS. */
+static const int bind_errs[] = {
+	EACCES, EADDRINUSE, EADDRNOTAVAIL, EBADF, EFAULT, EINVAL, ELOOP, ENAMETOOLONG, ENOENT,
+	ENOMEM, ENOTDIR, ENOTSOCK, EROFS, 0,
+};
+
+/* man 2 listen, ERRORS. */
+static const int listen_errs[] = {
+	EADDRINUSE, EBADF, ENOTSOCK, EOPNOTSUPP, 0,
+};
+
+/*
+ * The socket pages say "additional errors may be generated and returned
+ * from the underlying protocol modules; see their manual pages":
+ * tcp(7) ERRORS (EPIPE, ETIMEDOUT; "any errors defined for ip(7) or the
+ * generic socket layer may also be returned"), ip(7) ERRORS, udp(7)
+ * (ECONNREFUSED from an ICMP error), unix(7) ERRORS. ECONNRESET is in
+ * unix(7) and send(2); on TCP it is what a reset connection gives every
+ * later read, write, send or recv (the kernel's tcp_reset()), the most
+ * common network failure there is.
+ */
+static const int net_errs[] = {
+	EACCES, EADDRINUSE, EADDRNOTAVAIL, EAGAIN, EALREADY, ECONNABORTED, ECONNREFUSED,
+	ECONNRESET, EHOSTUNREACH, EINVAL, EISCONN, EMSGSIZE, ENETUNREACH, ENOBUFS, ENOMEM,
+	ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, ETIMEDOUT, 0,
+};
+
+#define SETS(...) ((const int *const[]){ __VA_ARGS__, NULL })
+
+static const struct {
+	const char *name;
+	const char *page;
+	const int *const *sets; /* NULL-terminated */
+} errdocs[] = {
+	{ "open", "open(2)", SETS(open_errs) },
+	{ "openat", "open(2)", SETS(open_errs) },
+	{ "creat", "open(2)", SETS(open_errs) },
+	{ "read", "read(2)", SETS(read_errs, net_errs) },
+	{ "write", "write(2)", SETS(write_errs, net_errs) },
+	{ "pread64", "pread(2)", SETS(read_errs, lseek_errs) },
+	{ "pwrite64", "pwrite(2)", SETS(write_errs, lseek_errs) },
+	{ "readv", "readv(2)", SETS(readv_errs, read_errs, write_errs, net_errs) },
+	{ "writev", "writev(2)", SETS(readv_errs, read_errs, write_errs, net_errs) },
+	{ "preadv", "preadv(2)", SETS(readv_errs, read_errs, write_errs, lseek_errs) },
+	{ "pwritev", "pwritev(2)", SETS(readv_errs, read_errs, write_errs, lseek_errs) },
+	{ "close", "close(2)", SETS(close_errs) },
+	{ "fsync", "fsync(2)", SETS(fsync_errs) },
+	{ "fdatasync", "fdatasync(2)", SETS(fsync_errs) },
+	{ "fallocate", "fallocate(2)", SETS(fallocate_errs) },
+	{ "truncate", "truncate(2)", SETS(truncate_errs) },
+	{ "ftruncate", "ftruncate(2)", SETS(truncate_errs) },
+	{ "copy_file_range", "copy_file_range(2)", SETS(copy_file_range_errs) },
+	{ "sendfile", "sendfile(2)", SETS(sendfile_errs) },
+	{ "unlink", "unlink(2)", SETS(unlink_errs) },
+	{ "unlinkat", "unlink(2)", SETS(unlink_errs) },
+	{ "rmdir", "rmdir(2)", SETS(rmdir_errs) },
+	{ "mkdir", "mkdir(2)", SETS(mkdir_errs) },
+	{ "mkdirat", "mkdir(2)", SETS(mkdir_errs) },
+	{ "rename", "rename(2)", SETS(rename_errs) },
+	{ "renameat", "rename(2)", SETS(rename_errs) },
+	{ "renameat2", "rename(2)", SETS(rename_errs) },
+	{ "mmap", "mmap(2)", SETS(mmap_errs) },
+	{ "pipe", "pipe(2)", SETS(pipe_errs) },
+	{ "pipe2", "pipe(2)", SETS(pipe_errs) },
+	{ "dup", "dup(2)", SETS(dup_errs) },
+	{ "dup2", "dup(2)", SETS(dup_errs) },
+	{ "dup3", "dup(2)", SETS(dup_errs) },
+	{ "poll", "poll(2)", SETS(poll_errs) },
+	{ "ppoll", "poll(2)", SETS(poll_errs) },
+	{ "select", "select(2)", SETS(select_errs) },
+	{ "pselect6", "select(2)", SETS(select_errs) },
+	{ "epoll_wait", "epoll_wait(2)", SETS(epoll_wait_errs) },
+	{ "epoll_pwait", "epoll_wait(2)", SETS(epoll_wait_errs) },
+	{ "nanosleep", "nanosleep(2)", SETS(nanosleep_errs) },
+	{ "clock_nanosleep", "clock_nanosleep(2)", SETS(nanosleep_errs) },
+	{ "socket", "socket(2)", SETS(socket_errs) },
+	{ "connect", "connect(2)", SETS(connect_errs, net_errs) },
+	{ "accept", "accept(2)", SETS(accept_errs, net_errs) },
+	{ "accept4", "accept(2)", SETS(accept_errs, net_errs) },
+	{ "bind", "bind(2)", SETS(bind_errs) },
+	{ "listen", "listen(2)", SETS(listen_errs) },
+	{ "send", "send(2)", SETS(send_errs, net_errs) },
+	{ "sendto", "send(2)", SETS(send_errs, net_errs) },
+	{ "sendmsg", "send(2)", SETS(send_errs, net_errs) },
+	{ "sendmmsg", "sendmmsg(2)", SETS(send_errs, net_errs) },
+	{ "recv", "recv(2)", SETS(recv_errs, net_errs) },
+	{ "recvfrom", "recv(2)", SETS(recv_errs, net_errs) },
+	{ "recvmsg", "recv(2)", SETS(recv_errs, net_errs) },
+	{ "recvmmsg", "recvmmsg(2)", SETS(recv_errs, net_errs) },
+};
+
+int fl_lint_errno_documented(const char *name, int err, const char **ret_page)
+{
+	for (size_t i = 0; i < FL_ARRAY_SIZE(errdocs); i++) {
+		if (strcmp(errdocs[i].name, name) != 0)
+			continue;
+		/*
+		 * Any call can fail with ENOSYS: a kernel without it, or a
+		 * seccomp filter (containers) that blocks it.
+		 */
+		if (err == ENOSYS)
+			return 1;
+		for (const int *const *set = errdocs[i].sets; *set; set++)
+			for (const int *e = *set; *e; e++)
+				if (*e == err)
+					return 1;
+		if (ret_page)
+			*ret_page = errdocs[i].page;
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,22 @@
+/*
+ * Facts about syscalls that the loader's warnings need (faultline check):
+ * which calls the vDSO serves, and which errnos the man pages document for
+ * the common file and socket calls. Advisory only: nothing here stops a
+ * rule from loading.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Is @name served by the x86_64 vDSO, so that glibc never makes the system
+ * call (and no rule ever sees it from an x86_64 program)?
+ */
+bool fl_lint_vdso(const char *name);
+
+/*
+ * Is @err among the errors the man page documents for syscall @name?
+ * Returns 1 yes, 0 no (then *@ret_page names the page, e.g. "open(2)"),
+ * -ENOENT when @name is not in the table (nothing is known).
+ */
+int fl_lint_errno_documented(const char *name, int err, const char **ret_page);
