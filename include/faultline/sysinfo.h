@@ -62,6 +62,13 @@ unsigned fl_sysinfo_nargs(const struct fl_sysinfo *si);
 /* Index of the first argument of @kind at index @from or later, or -1. */
 int fl_sysinfo_arg(const struct fl_sysinfo *si, enum fl_arg_kind kind, int from);
 
+/*
+ * Is argument @i of the call an int (fd, dirfd, int, flags, mode, count of
+ * iovecs), which the kernel reads from the low 32 bits of its register?
+ * False for NULL or an unknown argument.
+ */
+bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i);
+
 /* FL_SYS_* bits; 0 for NULL. */
 unsigned fl_sysinfo_caps(const struct fl_sysinfo *si);
 

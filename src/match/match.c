@@ -505,7 +505,8 @@ static bool fd_matches(const struct fl_rule *r, const struct fl_call *call,
 	return false;
 }
 
-static bool args_match(const struct fl_rule *r, const struct fl_call *call)
+static bool args_match(const struct fl_rule *r, const struct fl_call *call,
+		       const struct fl_sysinfo *si)
 {
 	for (int i = 0; i < 6; i++) {
 		const struct fl_arg_filter *f = &r->args[i];
@@ -513,8 +514,16 @@ static bool args_match(const struct fl_rule *r, const struct fl_call *call)
 
 		if (!f->used)
 			continue;
-		if (compat(call))
+		/*
+		 * The kernel reads an int argument (fd, flags, mode) from the
+		 * low 32 bits of its register, whatever the upper half holds:
+		 * so does the filter, or {0: -100} would miss an AT_FDCWD
+		 * passed zero-extended.
+		 */
+		if (compat(call) || fl_sysinfo_arg_is_int(si, i)) {
+			v = (uint32_t)v;
 			want = (uint32_t)want;
+		}
 		if (f->mask ? (v & want) != want : v != want)
 			return false;
 	}
@@ -666,7 +675,7 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 	si = cache_si(c);
 	if (r->n_fds && !fd_matches(r, call, si))
 		return false;
-	if (!args_match(r, call))
+	if (!args_match(r, call, si))
 		return false;
 	/* The loader refuses these on calls the table doesn't know; be safe anyway. */
 	if (!si && (r->n_paths || r->n_addresses || r->n_ports || r->short_kind))

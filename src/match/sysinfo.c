@@ -216,6 +216,25 @@ int fl_sysinfo_arg(const struct fl_sysinfo *si, enum fl_arg_kind kind, int from)
 	return -1;
 }
 
+bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i)
+{
+	if (!si || i < 0 || i >= 6 || (unsigned)i >= fl_sysinfo_nargs(si))
+		return false;
+	switch (si->args[i]) {
+	case FL_ARG_DIRFD:
+	case FL_ARG_FD:
+	case FL_ARG_INT:
+	case FL_ARG_OPEN_FLAGS:
+	case FL_ARG_MODE:
+	case FL_ARG_CREAT_MODE:
+	case FL_ARG_AT_FLAGS:
+	case FL_ARG_IOVCNT:
+		return true;
+	default:
+		return false;
+	}
+}
+
 unsigned fl_sysinfo_caps(const struct fl_sysinfo *si)
 {
 	unsigned caps = 0;

@@ -40,17 +40,24 @@ static bool have_cap_sys_admin(void)
 static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd,
 			    struct scmp_arg_cmp cmp[7])
 {
+	const struct fl_sysinfo *si = fl_sysinfo_find(name);
 	unsigned n = 0;
 
 	for (unsigned a = 0; a < 6; a++) {
 		const struct fl_arg_filter *af = &rule->args[a];
 		if (!af->used)
 			continue;
-		cmp[n++] = af->mask ? SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->value, af->value)
-				    : SCMP_CMP(a, SCMP_CMP_EQ, af->value);
+		/* As the matcher: an int argument is its register's low 32 bits. */
+		if (fl_sysinfo_arg_is_int(si, (int)a)) {
+			uint32_t v = (uint32_t)af->value;
+			cmp[n++] = SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->mask ? v : 0xffffffffu, v);
+		} else {
+			cmp[n++] = af->mask ? SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->value, af->value)
+					    : SCMP_CMP(a, SCMP_CMP_EQ, af->value);
+		}
 	}
 	if (rule->n_fds) {
-		int idx = fl_sysinfo_arg(fl_sysinfo_find(name), FL_ARG_FD, 0);
+		int idx = fl_sysinfo_arg(si, FL_ARG_FD, 0);
 		/* An fd is an int: the upper half of the register is not part of it. */
 		if (idx >= 0)
 			cmp[n++] = SCMP_CMP((unsigned)idx, SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)fd);
@@ -162,67 +169,6 @@ bool fl_filter_available(void)
 }
 
 #else /* !FL_HAVE_SECCOMP_FILTER */
-
-/*
- * The integer filters of @rule that BPF can check for syscall @name (fd:,
- * args:), as libseccomp comparisons; the call must pass all of them. Returns
- * how many were written to @cmp, for one value @fd of the fd: list (ignored
- * when the rule has none).
- */
-static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd,
-			    struct scmp_arg_cmp cmp[7])
-{
-	unsigned n = 0;
-
-	for (unsigned a = 0; a < 6; a++) {
-		const struct fl_arg_filter *af = &rule->args[a];
-		if (!af->used)
-			continue;
-		cmp[n++] = af->mask ? SCMP_CMP(a, SCMP_CMP_MASKED_EQ, af->value, af->value)
-				    : SCMP_CMP(a, SCMP_CMP_EQ, af->value);
-	}
-	if (rule->n_fds) {
-		int idx = fl_sysinfo_arg(fl_sysinfo_find(name), FL_ARG_FD, 0);
-		/* An fd is an int: the upper half of the register is not part of it. */
-		if (idx >= 0)
-			cmp[n++] = SCMP_CMP((unsigned)idx, SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)fd);
-	}
-	return n;
-}
-
-/*
- * SCMP_ACT_TRACE for syscall @name as @rule names it: narrowed by the rule's
- * fd:/args: filters where BPF can check them (one BPF rule per fd: value,
- * OR-ed by libseccomp), so the calls they exclude never stop. Filters that
- * need tracee memory or /proc (path:, address:, process:) are left to the
- * matcher. When libseccomp cannot express a comparison (e.g. on a
- * multiplexed i386 call), the syscall is traced unconditionally: slower,
- * never wrong.
- */
-static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name)
-{
-	/*
-	 * By name: libseccomp translates it for each ABI of the filter (a
-	 * negative pseudo number for calls the native ABI lacks, e.g. i386's
-	 * socketcall).
-	 */
-	int nr = seccomp_syscall_resolve_name(name);
-	struct scmp_arg_cmp cmp[7];
-	size_t n_fd = rule->n_fds ? rule->n_fds : 1;
-	int r = 0;
-
-	if (nr == __NR_SCMP_ERROR)
-		return -ENOENT;
-	for (size_t k = 0; r == 0 && k < n_fd; k++) {
-		unsigned n = int_filters(rule, name, rule->n_fds ? rule->fds[k] : 0, cmp);
-		r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
-		if (r == -EEXIST)
-			r = 0;
-	}
-	if (r < 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
-	return r == -EEXIST ? 0 : r;
-}
 
 int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 {
