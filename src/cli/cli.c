@@ -511,5 +511,5 @@ int fl_cli_main(int argc, char **argv)
 		return cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
 		return fl_cmd_sweep(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected run, check or list)", cmd);
+	return usage_error(NULL, "unknown command '%s' (expected run, sweep, check or list)", cmd);
 }
