@@ -72,6 +72,10 @@ static void usage(void)
 		"  ubind PATH           bind(2) a unix stream socket to PATH\n"
 		"  usend PATH TEXT      uconnect, then write(2) (op uwrite) and sendto(2)\n"
 		"                       without address (op usendto) of TEXT on it\n"
+		"  userve PATH TEXT     listen on unix PATH, connect to it, accept; write(2)\n"
+		"                       TEXT on the accepted socket (op swrite), then on\n"
+		"                       the client's (op cwrite)\n"
+		"  upair TEXT           write(2) TEXT on one end of a unix socketpair (op pwrite)\n"
 		"  sig-open SIG PATH    with a handler for SIG, a new thread opens PATH;\n"
 		"                       prints handler: caller|main|other|none (the thread\n"
 		"                       the handler ran on)\n"
@@ -473,6 +477,54 @@ static void do_usend(const char *path, const char *text)
 	close(fd);
 }
 
+static void do_userve(const char *path, const char *text)
+{
+	struct sockaddr_un sun;
+	socklen_t len = unix_address(path, &sun);
+	size_t n = strlen(text);
+	int lfd, cfd, sfd;
+	long r;
+	int err;
+
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	cfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || cfd < 0 || bind(lfd, (struct sockaddr *)&sun, len) < 0 ||
+	    listen(lfd, 1) < 0 || connect(cfd, (struct sockaddr *)&sun, len) < 0 ||
+	    (sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0) {
+		fprintf(stderr, "fl-target: unix server on %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	errno = 0;
+	r = syscall(SYS_write, (long)sfd, text, n);
+	err = errno;
+	result("swrite", 1, path, r < 0 ? -1 : 0, err, NULL);
+	errno = 0;
+	r = syscall(SYS_write, (long)cfd, text, n);
+	err = errno;
+	result("cwrite", 1, path, r < 0 ? -1 : 0, err, NULL);
+	close(sfd);
+	close(cfd);
+	close(lfd);
+}
+
+static void do_upair(const char *text)
+{
+	int sv[2];
+	long r;
+	int err;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		fprintf(stderr, "fl-target: socketpair: %s\n", strerror(errno));
+		exit(1);
+	}
+	errno = 0;
+	r = syscall(SYS_write, (long)sv[0], text, strlen(text));
+	err = errno;
+	result("pwrite", 1, NULL, r < 0 ? -1 : 0, err, NULL);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 /* ---- dispatcher --------------------------------------------------------- */
 
 /* Words of this command: up to the next "+" or the end. */
@@ -677,6 +729,12 @@ static void run_one(int argc, char **argv)
 	} else if (!strcmp(cmd, "usend")) {
 		NEED(2);
 		do_usend(argv[1], argv[2]);
+	} else if (!strcmp(cmd, "userve")) {
+		NEED(2);
+		do_userve(argv[1], argv[2]);
+	} else if (!strcmp(cmd, "upair")) {
+		NEED(1);
+		do_upair(argv[1]);
 	} else if (!strcmp(cmd, "sig-open")) {
 		NEED(2);
 		sig_open(signal_from_text(argv[1]), argv[2]);

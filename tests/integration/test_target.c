@@ -684,6 +684,39 @@ static void unix_fd_peer_path(void **state)
 	close(lb);
 }
 
+/*
+ * The server's side too: a socket accepted from a listener bound to PATH
+ * is named PATH, as is the client connected to it.
+ */
+static void unix_server_side(void **state)
+{
+	char *a = fl_path("a.sock"), *b = fl_path("b.sock");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: write, path: \"%s\", error: ECONNRESET}", a),
+	       "--", fl_target(), "userve", a, "hi", "+", "userve", b, "hi");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "swrite", "ECONNRESET ok");
+	fl_assert_outcomes(&r, "cwrite", "ECONNRESET ok");
+}
+
+/*
+ * A socketpair has no name: no path pattern matches its fds. (fd: keeps
+ * the rule off the helper's stdout, a file that the first pattern matches.)
+ */
+static void unix_socketpair_no_name(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e",
+	       "{syscall: write, fd: [3, 4, 5, 6, 7, 8, 9], path: [\"/**\", \"@*\"], error: EIO}",
+	       "--", fl_target(), "upair", "hi");
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "pwrite", "ok");
+}
+
 /* bind(2) to a unix path: the address it names, absolute or relative. */
 static void unix_bind_path(void **state)
 {
@@ -1193,6 +1226,8 @@ int main(int argc, char **argv)
 		FL_TEST(port_sendto_sendmsg),
 		FL_TEST(unix_connect_path),
 		FL_TEST(unix_fd_peer_path),
+		FL_TEST(unix_server_side),
+		FL_TEST(unix_socketpair_no_name),
 		FL_TEST(unix_bind_path),
 		FL_TEST(unix_abstract),
 		FL_TEST(process_basename),
