@@ -427,7 +427,14 @@ static void test_register_filters(void **state)
 		{ "{syscall: sendfile, fd: 3, error: EIO}", "sendfile", { 6, 3 }, NULL },
 		/* args: raw equality, mask, several at once. */
 		{ "{syscall: openat, args: {0: -100}, error: EIO}", "openat", { FDCWD, A_REL }, "" },
-		{ "{syscall: openat, args: {0: -100}, error: EIO}", "openat", { 0xffffff9c, A_REL }, NULL },
+		/*
+		 * An int argument (the dirfd) is its register's low 32 bits, as
+		 * the kernel reads it: AT_FDCWD zero-extended still matches...
+		 */
+		{ "{syscall: openat, args: {0: -100}, error: EIO}", "openat", { 0xffffff9c, A_REL }, "" },
+		/* ...but a count is all 64 bits. */
+		{ "{syscall: read, args: {2: 5}, error: EIO}", "read", { 3, A_REL, 0x100000005 }, NULL },
+		{ "{syscall: read, args: {2: 5}, error: EIO}", "read", { 3, A_REL, 5 }, "" },
 		{ "{syscall: openat, args: {2: {mask: 0x40}}, error: EIO}", "openat",
 		  { FDCWD, A_REL, O_WRONLY | O_CREAT | O_TRUNC }, "" },
 		{ "{syscall: openat, args: {2: {mask: 0x240}}, error: EIO}", "openat",
