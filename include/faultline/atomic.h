@@ -24,5 +24,8 @@ int fl_atomic_open(const char *path, struct fl_atomic_file *ret);
 /* Flush, fsync and rename over the destination. Always releases @af. */
 int fl_atomic_commit(struct fl_atomic_file *af);
 
+/* All of @text at once: open, write, commit. Returns 0 or -errno. */
+int fl_atomic_write(const char *path, const char *text, size_t len);
+
 /* Remove the temporary file and release @af. Safe on a zeroed struct. */
 void fl_atomic_abort(struct fl_atomic_file *af);

@@ -23,6 +23,7 @@
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
 #include "faultline/util.h"
+#include "faultline/atomic.h"
 #include "sweep/sweep.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)
@@ -745,7 +746,7 @@ static int write_report(const struct fl_sweep *sw, const char *path)
 
 	if (!text)
 		return -ENOMEM;
-	r = fl_sweep_write_atomic(path, text, strlen(text));
+	r = fl_atomic_write(path, text, strlen(text));
 	if (r < 0)
 		fprintf(stderr, "faultline sweep: cannot write report %s: %s\n", path, strerror(-r));
 	return r;

@@ -199,11 +199,6 @@ int fl_sweep_jobs_run(const struct fl_sweep_runner *r, struct fl_sweep_job *jobs
 
 /* ---- the sweep's own report --------------------------------------------- */
 
-/*
- * Write @text to @path atomically: a temp file beside it, fsync, rename.
- * 0 or -errno (the temp file is removed on failure).
- */
-int fl_sweep_write_atomic(const char *path, const char *text, size_t len);
 
 /* ---- a whole sweep --------------------------------------------------------- */
 

@@ -96,3 +96,18 @@ int fl_atomic_commit(struct fl_atomic_file *af)
 	release(af);
 	return 0;
 }
+
+int fl_atomic_write(const char *path, const char *text, size_t len)
+{
+	struct fl_atomic_file af;
+	int r = fl_atomic_open(path, &af);
+
+	if (r < 0)
+		return r;
+	if (fwrite(text, 1, len, af.f) != len) {
+		r = errno ? -errno : -EIO;
+		fl_atomic_abort(&af);
+		return r;
+	}
+	return fl_atomic_commit(&af);
+}

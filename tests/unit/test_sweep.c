@@ -25,6 +25,7 @@
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/util.h"
+#include "faultline/atomic.h"
 #include "sweep/sweep.h"
 
 /* ---- classification ------------------------------------------------------ */
@@ -657,8 +658,8 @@ static void test_write_atomic(void **state)
 
 	(void)state;
 	snprintf(path, sizeof(path), "%s/out.json", tmpdir);
-	assert_int_equal(fl_sweep_write_atomic(path, "{\"a\":1}\n", 8), 0);
-	assert_int_equal(fl_sweep_write_atomic(path, "{}\n", 3), 0);
+	assert_int_equal(fl_atomic_write(path, "{\"a\":1}\n", 8), 0);
+	assert_int_equal(fl_atomic_write(path, "{}\n", 3), 0);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf), f);
@@ -669,8 +670,8 @@ static void test_write_atomic(void **state)
 	snprintf(buf, sizeof(buf), "ls -A '%s' | grep -vx out.json", tmpdir);
 	assert_int_not_equal(system(buf), 0);
 
-	assert_int_equal(fl_sweep_write_atomic("/nonexistent-dir/x.json", "x", 1), -ENOENT);
-	assert_int_equal(fl_sweep_write_atomic("dir/", "x", 1), -EISDIR);
+	assert_int_equal(fl_atomic_write("/nonexistent-dir/x.json", "x", 1), -ENOENT);
+	assert_int_equal(fl_atomic_write("dir/", "x", 1), -EISDIR);
 }
 
 int main(void)
