@@ -109,6 +109,24 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj);
 void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats);
 
 /*
+ * A rule's expectation in a few characters, for the summaries: ">=1",
+ * "<=3", "1..3", "=2"; "" when it has none. snprintf-like.
+ * (When any rule has one, fl_log_summary() adds an "expect" column with
+ * these, and "NOT MET" after each that the run missed.)
+ */
+size_t fl_format_expect(char *buf, size_t size, const struct fl_rule *r);
+
+/* How many rules of @set did not meet their expectation ('expect', --require-all). */
+size_t fl_expect_unmet(const struct fl_rule_set *set, const struct fl_rule_stats *stats);
+
+/*
+ * One line per rule that did not meet its expectation, with what it did:
+ * faultline: expectation not met: rule "db-down" (ci.yaml:12) acted 0 times
+ * on 0 matching calls; expected >=1
+ */
+void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats);
+
+/*
  * JSON report, streamed so memory stays flat however many injections there
  * are: fl_report_open() creates a temp file beside @path, fl_report_add()
  * appends one injection, fl_report_close() writes the rest and renames the
@@ -119,7 +137,8 @@ void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_ru
  *   "path"?,"path_hex"?,"address"?,"port"?,"process"?,"process_hex"?,"rule","phase":"enter"|"exit",
  *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?}}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
- *  "dry_run","rules":[{"name","syscalls","matched","injected"}]}
+ *  "dry_run","rules":[{"name","syscalls","matched","injected","expect"?:{"min","max"?},
+ *  "expect_met"}],"expectations_met"}
  * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.
  */
 struct fl_report;
@@ -153,3 +172,21 @@ struct fl_run_result {
 int fl_report_close(struct fl_report *r, const struct fl_run_result *res);
 /* Abandon a report that won't be closed: removes its temp file, frees @r. NULL ok. */
 void fl_report_free(struct fl_report *r);
+
+/*
+ * --summary-md: a Markdown section for CI job pages (GitHub's
+ * $GITHUB_STEP_SUMMARY, GitLab artifacts): a heading with the command, a
+ * line with the seed, exit status and sources, and a table
+ * | rule | syscalls | matched | injected | expected | met |
+ * followed by what was not met. The file is appended to, never replaced,
+ * since CI systems collect several steps' summaries in one file; it is
+ * opened first (so a bad path fails before anything runs, like --report)
+ * and never through a symlink. The section is written with one write(2),
+ * so concurrent writers do not interleave.
+ */
+int fl_summary_md_open(const char *path);
+/*
+ * Writes the section for @res to @fd (from fl_summary_md_open()) and
+ * closes it. @status is faultline's own exit status. 0 or -errno.
+ */
+int fl_summary_md_write(int fd, const struct fl_run_result *res, int status);

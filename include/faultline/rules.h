@@ -185,7 +185,7 @@ int fl_rules_finish(struct fl_rule_set *set, struct fl_diags *diags);
 
 /*
  * --require-all: every rule whose file did not set 'expect: {min: ...}'
- * must act at least once.
+ * (or 'max: 0') must act at least once.
  */
 void fl_rules_require_all(struct fl_rule_set *set);
 

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,8 +36,8 @@ static const char main_usage[] =
 	"\n"
 	"Commands:\n"
 	"  run [OPTIONS] -- PROGRAM [ARG]...   run PROGRAM and inject faults per the rules\n"
-	"  check FILE...                       validate rule files\n"
-	"  list syscalls|errnos                list the names rules can use\n"
+	"  check [OPTIONS] FILE...             validate and lint rule files\n"
+	"  list syscalls|errnos|keys           list the names rules can use\n"
 	"  sweep [OPTIONS] -- PROGRAM [ARG]... find the error paths that crash or hang\n"
 	"\n"
 	"Options:\n"
@@ -44,7 +45,8 @@ static const char main_usage[] =
 	"  -V, --version    show the version\n"
 	"\n"
 	"Exit status of run: the program's own; 128+N when it was killed by signal N;\n"
-	"125 for faultline's own errors; 126 program not executable; 127 not found.\n";
+	"122 an expectation was not met although the program exited 0; 125 for\n"
+	"faultline's own errors; 126 program not executable; 127 not found.\n";
 
 static const char run_usage[] =
 	"Usage: faultline run [OPTIONS] [--] PROGRAM [ARG]...\n"
@@ -62,6 +64,10 @@ static const char run_usage[] =
 	"  -s, --seed N       seed for every random decision (overrides the file's seed)\n"
 	"  -o, --log FILE     write faultline's log to FILE instead of stderr\n"
 	"      --report FILE  write a JSON report of the run to FILE\n"
+	"      --summary-md FILE  append a Markdown summary table to FILE (for CI job\n"
+	"                     pages, e.g. --summary-md \"$GITHUB_STEP_SUMMARY\")\n"
+	"      --require-all  every rule must act at least once (as 'expect: {min: 1}'\n"
+	"                     on each rule that sets no min of its own)\n"
 	"  -q, --quiet        print only errors\n"
 	"      --dry-run      match, count and log, but inject nothing\n"
 	"      --no-seccomp   stop the program at every syscall instead of only at the\n"
@@ -73,8 +79,9 @@ static const char run_usage[] =
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N when it was killed by signal N;\n"
-	"125 for faultline's own errors (nothing is started); 126 PROGRAM is not\n"
-	"executable; 127 PROGRAM was not found.\n";
+	"122 PROGRAM exited 0 but a rule's expectation ('expect', --require-all) was\n"
+	"not met; 125 for faultline's own errors (nothing is started); 126 PROGRAM is\n"
+	"not executable; 127 PROGRAM was not found.\n";
 
 /* One -r or -e, in the order given: rules apply in that order. */
 struct rule_source {
@@ -89,6 +96,8 @@ struct run_options {
 	uint64_t seed;
 	const char *log_path;
 	const char *report_path;
+	const char *summary_md_path;
+	bool require_all;
 	bool quiet;
 	bool dry_run;
 	bool no_seccomp;
@@ -132,13 +141,16 @@ static int parse_u64(const char *s, uint64_t *ret)
 
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU };
+	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU,
+	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "log", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, OPT_REPORT },
+		{ "summary-md", required_argument, NULL, OPT_SUMMARY_MD },
+		{ "require-all", no_argument, NULL, OPT_REQUIRE_ALL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
@@ -176,6 +188,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			break;
 		case OPT_REPORT:
 			o->report_path = optarg;
+			break;
+		case OPT_SUMMARY_MD:
+			o->summary_md_path = optarg;
+			break;
+		case OPT_REQUIRE_ALL:
+			o->require_all = true;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -275,10 +293,39 @@ static int pin_to_current_cpu(void)
 	return 0;
 }
 
+/*
+ * The run is over: a rule that acted fewer or more times than its 'expect'
+ * (or --require-all) allows fails it with FL_EXIT_EXPECTATION, so that a
+ * chaos test that injected nothing cannot pass. A program that failed
+ * keeps its own status: that is the news, and the injections (or their
+ * absence) are explained either way. Said on stderr even with -q, and in
+ * the log file too when there is one.
+ */
+static int check_expectations(const struct fl_rule_set *set, const struct fl_rule_stats *stats,
+			      int status, FILE *log)
+{
+	size_t unmet = fl_expect_unmet(set, stats);
+
+	if (!unmet)
+		return status;
+	if (log && log != stderr)
+		fl_log_unmet(log, set, stats);
+	fl_log_unmet(stderr, set, stats);
+	if (status != 0) {
+		fprintf(stderr, "faultline: %zu expectation%s not met; the program's own exit status "
+			"%d stands\n", unmet, unmet == 1 ? "" : "s", status);
+		return status;
+	}
+	fprintf(stderr, "faultline: %zu expectation%s not met: exit status %d although the "
+		"program exited 0\n", unmet, unmet == 1 ? "" : "s", FL_EXIT_EXPECTATION);
+	return FL_EXIT_EXPECTATION;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
 	struct fl_diags diags = { 0 };
+	int summary_md = -1;
 	struct fl_rule_set *set = NULL;
 	struct fl_matcher *matcher = NULL;
 	struct fl_report *report = NULL;
@@ -299,12 +346,16 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "faultline: out of memory\n");
 		goto out;
 	}
+	/* -q prints only errors: don't even collect the warnings then. */
+	diags.warnings = !o.quiet;
 	r = load_sources(set, o.sources, o.n_sources, &diags);
-	fl_diags_print(&diags, stderr);
 	if (r < 0) {
+		fl_diags_print(&diags, stderr);
 		fprintf(stderr, "faultline: invalid rules: nothing was run\n");
 		goto out;
 	}
+	if (o.require_all)
+		fl_rules_require_all(set);
 
 	r = o.n_attach ? 0 : fl_resolve_command(o.command[0], &exe);
 	if (r == -ENOENT) {
@@ -338,14 +389,29 @@ static int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.summary_md_path) {
+		summary_md = fl_summary_md_open(o.summary_md_path);
+		if (summary_md < 0) {
+			fprintf(stderr, "faultline: cannot open summary file %s: %s\n", o.summary_md_path,
+				strerror(-summary_md));
+			goto out;
+		}
+	}
 	matcher = fl_matcher_new(set, seed);
 	if (!matcher) {
 		fprintf(stderr, "faultline: out of memory\n");
 		goto out;
 	}
 
-	if (!o.quiet)
+	if (!o.quiet) {
+		/*
+		 * The rules loaded, so only warnings are left: they go to the
+		 * log like the rest of faultline's chatter, so that with -o the
+		 * program's stderr stays its own.
+		 */
+		fl_diags_print(&diags, log);
 		fl_log_header(log, set, seed);
+	}
 
 	struct fl_tracer_config cfg = {
 		.argv = o.command,
@@ -381,20 +447,21 @@ static int cmd_run(int argc, char **argv)
 
 	if (!o.quiet)
 		fl_log_summary(log, set, matcher->stats);
+	status = check_expectations(set, matcher->stats, status, o.quiet ? NULL : log);
 
+	struct fl_run_result rr = {
+		.set = set,
+		.stats = matcher->stats,
+		.seed = seed,
+		.command = o.command,
+		.exited = res.exited,
+		.exit_code = res.exit_code,
+		.term_signal = res.term_signal,
+		.dry_run = o.dry_run,
+		.tracer_mode = cfg.n_attach ? "attach" : cfg.seccomp ? "seccomp" : "ptrace",
+		.stops = res.stops,
+	};
 	if (report) {
-		struct fl_run_result rr = {
-			.set = set,
-			.stats = matcher->stats,
-			.seed = seed,
-			.command = o.command,
-			.exited = res.exited,
-			.exit_code = res.exit_code,
-			.term_signal = res.term_signal,
-			.dry_run = o.dry_run,
-			.tracer_mode = cfg.n_attach ? "attach" : cfg.seccomp ? "seccomp" : "ptrace",
-			.stops = res.stops,
-		};
 		r = fl_report_close(report, &rr);
 		report = NULL;
 		if (r < 0) {
@@ -402,8 +469,19 @@ static int cmd_run(int argc, char **argv)
 			status = FL_EXIT_OWN_ERROR;
 		}
 	}
+	if (summary_md >= 0) {
+		r = fl_summary_md_write(summary_md, &rr, status);
+		summary_md = -1; /* closed, whatever the outcome */
+		if (r < 0) {
+			fprintf(stderr, "faultline: cannot write summary file %s: %s\n",
+				o.summary_md_path, strerror(-r));
+			status = FL_EXIT_OWN_ERROR;
+		}
+	}
 
 out:
+	if (summary_md >= 0)
+		close(summary_md);
 	fl_report_free(report);
 	fl_matcher_free(matcher);
 	fl_rule_set_free(set);
@@ -420,39 +498,144 @@ out:
 	return status;
 }
 
+static const char check_usage[] =
+	"Usage: faultline check [--strict] [--format text|json] FILE...\n"
+	"\n"
+	"Validate and lint rule files. Prints 'FILE: ok' for each valid file, and\n"
+	"FILE:LINE:COLUMN: error: MESSAGE or FILE:LINE:COLUMN: warning: MESSAGE for\n"
+	"each problem. Warnings point at rules that load but may not do what you\n"
+	"think: a vDSO call that never reaches the kernel, 'times: 0', 'probability:\n"
+	"0', a rule that an earlier one always takes the calls from, an errno the\n"
+	"syscall is not documented to return.\n"
+	"\n"
+	"Options:\n"
+	"      --strict         warnings make a file fail too\n"
+	"      --format FORMAT  text (the default), or json: one JSON object on\n"
+	"                       stdout, {\"ok\", \"errors\", \"warnings\", \"files\": [{\"file\",\n"
+	"                       \"valid\", \"errors\", \"warnings\"}], \"diagnostics\": [{\"file\",\n"
+	"                       \"line\", \"column\", \"severity\", \"message\"}]}\n"
+	"  -h, --help           show this help\n"
+	"\n"
+	"Exit status: 0 when every file is valid (and, with --strict, has no\n"
+	"warnings), 1 otherwise, 125 on bad usage.\n";
+
+/* One diagnostic for --format json; line and column null when unknown. */
+static json_t *diag_json(const struct fl_diag *d)
+{
+	return json_pack("{s:s, s:o, s:o, s:s, s:s}", "file", d->file,
+			 "line", d->line ? json_integer(d->line) : json_null(),
+			 "column", d->line ? json_integer(d->column) : json_null(),
+			 "severity", d->severity == FL_SEVERITY_WARNING ? "warning" : "error",
+			 "message", d->message);
+}
+
 static int cmd_check(int argc, char **argv)
 {
-	int status = 0;
+	enum { OPT_STRICT = 0x100, OPT_FORMAT };
+	static const struct option longopts[] = {
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	json_t *root = NULL, *files = NULL, *all = NULL;
+	bool strict = false, json = false;
+	size_t n_errors = 0, n_warnings = 0;
+	int status = 0, c;
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: faultline check FILE...\n\n"
-		       "Validate rule files. Prints 'FILE: ok' for each valid file and\n"
-		       "FILE:LINE:COLUMN: error: MESSAGE for each problem.\n"
-		       "Exit status: 0 when every file is valid, 1 otherwise, 125 on bad usage.\n");
-		return 0;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_STRICT:
+			strict = true;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "json"))
+				json = true;
+			else if (strcmp(optarg, "text") != 0)
+				return usage_error("check", "unknown format '%s' (expected text or json)",
+						   optarg);
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			return 0;
+		case ':':
+			return usage_error("check", "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			return usage_error("check", "unknown option '%s'", argv[optind - 1]);
+		}
 	}
-	if (argc < 2)
+	if (optind >= argc)
 		return usage_error("check", "no rule file given");
 
-	for (int i = 1; i < argc; i++) {
-		struct fl_diags diags = { 0 };
+	if (json) {
+		root = json_object();
+		files = json_array();
+		all = json_array();
+		if (!root || !files || !all) {
+			json_decref(root);
+			json_decref(files);
+			json_decref(all);
+			fprintf(stderr, "faultline: out of memory\n");
+			return FL_EXIT_OWN_ERROR;
+		}
+	}
+	for (int i = optind; i < argc; i++) {
+		/* Each file on its own: the linter judges files, not a run's set. */
+		struct fl_diags diags = { .warnings = true };
 		struct fl_rule_set *set = fl_rule_set_new();
+		size_t errors, warnings;
+		bool valid;
 		int r;
 
 		if (!set) {
 			fprintf(stderr, "faultline: out of memory\n");
-			return FL_EXIT_OWN_ERROR;
+			status = FL_EXIT_OWN_ERROR;
+			break;
 		}
 		r = fl_rules_load_file(set, argv[i], &diags);
 		if (r == 0)
 			r = fl_rules_finish(set, &diags);
-		fl_diags_print(&diags, stderr);
-		if (r == 0)
-			printf("%s: ok\n", argv[i]);
-		else
+		errors = fl_diags_count(&diags, FL_SEVERITY_ERROR);
+		warnings = fl_diags_count(&diags, FL_SEVERITY_WARNING);
+		valid = r == 0 && !(strict && warnings);
+		n_errors += errors;
+		n_warnings += warnings;
+		if (!valid)
 			status = 1;
+		if (json) {
+			for (size_t k = 0; k < diags.n; k++)
+				json_array_append_new(all, diag_json(&diags.items[k]));
+			json_array_append_new(files, json_pack("{s:s, s:b, s:I, s:I}", "file", argv[i],
+							       "valid", r == 0, "errors",
+							       (json_int_t)errors, "warnings",
+							       (json_int_t)warnings));
+		} else {
+			fl_diags_print(&diags, stderr);
+			if (valid && warnings)
+				printf("%s: ok (%zu warning%s)\n", argv[i], warnings,
+				       warnings == 1 ? "" : "s");
+			else if (valid)
+				printf("%s: ok\n", argv[i]);
+			else if (r == 0)
+				printf("%s: %zu warning%s, and --strict makes them fail\n", argv[i],
+				       warnings, warnings == 1 ? "" : "s");
+		}
 		fl_diags_done(&diags);
 		fl_rule_set_free(set);
+	}
+	if (json) {
+		json_object_set_new(root, "ok", json_boolean(status == 0));
+		json_object_set_new(root, "errors", json_integer((json_int_t)n_errors));
+		json_object_set_new(root, "warnings", json_integer((json_int_t)n_warnings));
+		json_object_set_new(root, "files", files);
+		json_object_set_new(root, "diagnostics", all);
+		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || putchar('\n') == EOF) {
+			fprintf(stderr, "faultline: cannot write the JSON output\n");
+			status = FL_EXIT_OWN_ERROR;
+		}
+		json_decref(root);
 	}
 	return status;
 }
@@ -470,8 +653,18 @@ static void print_errno(int err, const char *name, void *ud)
 	printf("%s %d %s\n", name, err, desc ? desc : "");
 }
 
+static void print_key(const char *path, const char *expect, void *ud)
+{
+	(void)ud;
+	printf("%s\t%s\n", path, expect);
+}
+
 static int cmd_list(int argc, char **argv)
 {
+	if (argc == 2 && !strcmp(argv[1], "keys")) {
+		fl_rules_foreach_key(print_key, NULL);
+		return 0;
+	}
 	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
 		fl_syscall_foreach(print_syscall, NULL);
 		return 0;
@@ -481,10 +674,14 @@ static int cmd_list(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: faultline list syscalls|errnos\n");
+		printf("Usage: faultline list syscalls|errnos|keys\n\n"
+		       "syscalls: every syscall name a rule can use, one per line\n"
+		       "errnos:   every errno name, its number and description\n"
+		       "keys:     every key of the rule format, as a path (rules[].expect.min)\n"
+		       "          and a tab and what its value must be\n");
 		return 0;
 	}
-	return usage_error("list", "expected 'syscalls' or 'errnos'");
+	return usage_error("list", "expected 'syscalls', 'errnos' or 'keys'");
 }
 
 int fl_cli_main(int argc, char **argv)

@@ -12,7 +12,8 @@
  *	 "phase":"enter","action":{"error":"ENOENT"}},
  *	...
  *	],"faultline_version":"0.1.0","seed":42,"command":[..],"exit":{"code":1},
- *	"dry_run":false,"rules":[{"name":..,"syscalls":[..],"matched":3,"injected":1}]}
+ *	"dry_run":false,"rules":[{"name":..,"syscalls":[..],"matched":3,"injected":1,
+ *	 "expect":{"min":1},"expect_met":true}],"expectations_met":true}
  *
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
@@ -34,6 +35,9 @@
  *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
  *    so that every JSON reader holds them exactly.
  *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ *  - "expect": the rule's expectation ('expect:' or --require-all), only
+ *    when it has one; "max" only when bounded. "expect_met" is true for a
+ *    rule without one; "expectations_met" is true when every rule's is.
  */
 #include <fcntl.h>
 #include <inttypes.h>
@@ -414,6 +418,16 @@ static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_s
 		rc |= jset(o, "syscalls", sys);
 		rc |= jset(o, "matched", jcount(stats ? stats[i].matched : 0));
 		rc |= jset(o, "injected", jcount(stats ? stats[i].injected : 0));
+		if (rule->has_expect) {
+			json_t *ex = json_object();
+
+			rc |= jset(ex, "min", jcount(rule->expect_min));
+			if (rule->expect_max != FL_TIMES_UNLIMITED)
+				rc |= jset(ex, "max", jcount(rule->expect_max));
+			rc |= jset(o, "expect", ex);
+		}
+		rc |= jset(o, "expect_met",
+			   json_boolean(fl_rule_expect_met(rule, stats ? stats[i].injected : 0)));
 		rc |= json_array_append_new(rules, o);
 	}
 	if (rc) {
@@ -452,6 +466,8 @@ static json_t *build_tail(const struct fl_run_result *res)
 		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
 						  "stops", (json_int_t)res->stops));
 	rc |= jset(o, "rules", build_rules(res->set, res->stats));
+	rc |= jset(o, "expectations_met",
+		   json_boolean(!res->set || !res->stats || fl_expect_unmet(res->set, res->stats) == 0));
 	if (rc) {
 		json_decref(o);
 		return NULL;

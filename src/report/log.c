@@ -273,12 +273,69 @@ static int digits(uint64_t v)
 	return n;
 }
 
+size_t fl_format_expect(char *buf, size_t size, const struct fl_rule *r)
+{
+	int n;
+
+	if (!r->has_expect)
+		n = snprintf(buf, size, "%s", "");
+	else if (r->expect_max == FL_TIMES_UNLIMITED)
+		n = snprintf(buf, size, ">=%" PRIu64, r->expect_min);
+	else if (r->expect_min == r->expect_max)
+		n = snprintf(buf, size, "=%" PRIu64, r->expect_min);
+	else if (r->expect_min == 0)
+		n = snprintf(buf, size, "<=%" PRIu64, r->expect_max);
+	else
+		n = snprintf(buf, size, "%" PRIu64 "..%" PRIu64, r->expect_min, r->expect_max);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t fl_expect_unmet(const struct fl_rule_set *set, const struct fl_rule_stats *stats)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->n_rules; i++)
+		n += !fl_rule_expect_met(&set->rules[i], stats[i].injected);
+	return n;
+}
+
+void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *r = &set->rules[i];
+		_cleanup_free_ char *line = NULL;
+		char want[64];
+		size_t len = 0;
+		FILE *f;
+
+		if (fl_rule_expect_met(r, stats[i].injected))
+			continue;
+		fl_format_expect(want, sizeof(want), r);
+		f = open_memstream(&line, &len);
+		if (!f)
+			return;
+		fputs(FL_LOG_PREFIX "expectation not met: rule ", f);
+		put_quoted_name(f, r->name);
+		if (r->file) {
+			fputs(" (", f);
+			put_plain(f, r->file);
+			fprintf(f, ":%u)", r->line);
+		}
+		fprintf(f, " acted %" PRIu64 " time%s on %" PRIu64 " matching call%s; expected %s\n",
+			stats[i].injected, stats[i].injected == 1 ? "" : "s", stats[i].matched,
+			stats[i].matched == 1 ? "" : "s", want);
+		if (fclose(f) == 0)
+			fwrite(line, 1, len, out);
+	}
+}
+
 /*
  *	faultline: summary
  *	faultline:   rule             syscalls       matched  injected
  *	faultline:   config-missing   open,openat          3         1
  * Columns are as wide as their widest cell; names are left-aligned, counts
- * right-aligned, no trailing blanks.
+ * right-aligned, no trailing blanks. When a rule has an expectation, an
+ * "expect" column follows (">=1", and " NOT MET" when the run missed it).
  */
 void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats)
 {
@@ -286,8 +343,12 @@ void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_ru
 	_cleanup_free_ char **cells = NULL;
 	_cleanup_free_ char *text = NULL;
 	int w_name = 4, w_sys = 8, w_matched = 7, w_injected = 8;
+	bool any_expect = false;
 	size_t len = 0;
 	FILE *f;
+
+	for (size_t i = 0; i < set->n_rules; i++)
+		any_expect |= set->rules[i].has_expect;
 
 	cells = calloc(2 * set->n_rules + 1, sizeof(*cells));
 	if (!cells)
@@ -313,13 +374,22 @@ void fl_log_summary(FILE *out, const struct fl_rule_set *set, const struct fl_ru
 	f = open_memstream(&text, &len);
 	if (f) {
 		fputs(FL_LOG_PREFIX "summary\n", f);
-		fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*s  %*s\n", w_name, "rule", w_sys,
-			"syscalls", w_matched, "matched", w_injected, "injected");
+		fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*s  %*s%s\n", w_name, "rule", w_sys,
+			"syscalls", w_matched, "matched", w_injected, "injected",
+			any_expect ? "  expect" : "");
 		for (size_t i = 0; i < set->n_rules; i++) {
-			fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*" PRIu64 "  %*" PRIu64 "\n",
+			char want[64] = "";
+
+			if (any_expect && set->rules[i].has_expect) {
+				want[0] = want[1] = ' ';
+				fl_format_expect(want + 2, sizeof(want) - 16, &set->rules[i]);
+				if (!fl_rule_expect_met(&set->rules[i], stats[i].injected))
+					strcat(want, " NOT MET");
+			}
+			fprintf(f, FL_LOG_PREFIX "  %-*s   %-*s  %*" PRIu64 "  %*" PRIu64 "%s\n",
 				w_name, cells[2 * i] ? cells[2 * i] : "",
 				w_sys, cells[2 * i + 1] ? cells[2 * i + 1] : "",
-				w_matched, stats[i].matched, w_injected, stats[i].injected);
+				w_matched, stats[i].matched, w_injected, stats[i].injected, want);
 		}
 		if (fclose(f) == 0)
 			fwrite(text, 1, len, out);

@@ -218,6 +218,13 @@ static const int net_errs[] = {
 	ENOPROTOOPT, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, ETIMEDOUT, 0,
 };
 
+/* unix(7) ERRORS: what the same calls give on AF_UNIX sockets. */
+static const int unix_errs[] = {
+	EADDRINUSE, EBADF, ECONNREFUSED, ECONNRESET, EFAULT, EINVAL, EISCONN, ENFILE, ENOENT,
+	ENOMEM, ENOTCONN, EOPNOTSUPP, EPERM, EPIPE, EPROTONOSUPPORT, EPROTOTYPE,
+	ESOCKTNOSUPPORT, ESRCH, ETOOMANYREFS, 0,
+};
+
 #define SETS(...) ((const int *const[]){ __VA_ARGS__, NULL })
 
 static const struct {
@@ -267,19 +274,19 @@ static const struct {
 	{ "nanosleep", "nanosleep(2)", SETS(nanosleep_errs) },
 	{ "clock_nanosleep", "clock_nanosleep(2)", SETS(nanosleep_errs) },
 	{ "socket", "socket(2)", SETS(socket_errs) },
-	{ "connect", "connect(2)", SETS(connect_errs, net_errs) },
-	{ "accept", "accept(2)", SETS(accept_errs, net_errs) },
-	{ "accept4", "accept(2)", SETS(accept_errs, net_errs) },
+	{ "connect", "connect(2)", SETS(connect_errs, net_errs, unix_errs) },
+	{ "accept", "accept(2)", SETS(accept_errs, net_errs, unix_errs) },
+	{ "accept4", "accept(2)", SETS(accept_errs, net_errs, unix_errs) },
 	{ "bind", "bind(2)", SETS(bind_errs) },
 	{ "listen", "listen(2)", SETS(listen_errs) },
-	{ "send", "send(2)", SETS(send_errs, net_errs) },
-	{ "sendto", "send(2)", SETS(send_errs, net_errs) },
-	{ "sendmsg", "send(2)", SETS(send_errs, net_errs) },
-	{ "sendmmsg", "sendmmsg(2)", SETS(send_errs, net_errs) },
-	{ "recv", "recv(2)", SETS(recv_errs, net_errs) },
-	{ "recvfrom", "recv(2)", SETS(recv_errs, net_errs) },
-	{ "recvmsg", "recv(2)", SETS(recv_errs, net_errs) },
-	{ "recvmmsg", "recvmmsg(2)", SETS(recv_errs, net_errs) },
+	{ "send", "send(2)", SETS(send_errs, net_errs, unix_errs) },
+	{ "sendto", "send(2)", SETS(send_errs, net_errs, unix_errs) },
+	{ "sendmsg", "send(2)", SETS(send_errs, net_errs, unix_errs) },
+	{ "sendmmsg", "sendmmsg(2)", SETS(send_errs, net_errs, unix_errs) },
+	{ "recv", "recv(2)", SETS(recv_errs, net_errs, unix_errs) },
+	{ "recvfrom", "recv(2)", SETS(recv_errs, net_errs, unix_errs) },
+	{ "recvmsg", "recv(2)", SETS(recv_errs, net_errs, unix_errs) },
+	{ "recvmmsg", "recvmmsg(2)", SETS(recv_errs, net_errs, unix_errs) },
 };
 
 int fl_lint_errno_documented(const char *name, int err, const char **ret_page)

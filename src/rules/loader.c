@@ -285,8 +285,11 @@ void fl_rules_require_all(struct fl_rule_set *set)
 	for (size_t i = 0; i < set->n_rules; i++) {
 		struct fl_rule *r = &set->rules[i];
 
-		/* The file's own min wins: 'expect: {min: 0}' opts a rule out. */
-		if (r->expect_min_given)
+		/*
+		 * The file's own min wins: 'expect: {min: 0}' opts a rule out,
+		 * and so does 'expect: {max: 0}' (the rule must never act).
+		 */
+		if (r->expect_min_given || r->expect_max == 0)
 			continue;
 		r->expect_min = 1;
 		r->has_expect = true;

@@ -82,11 +82,12 @@ static void test_expect_values(void **state)
 			      "  - {syscall: read, error: EIO, expect: {max: 3}}\n"
 			      "  - {syscall: close, error: EIO, expect: {min: 2, max: 2}}\n"
 			      "  - {syscall: fsync, error: EIO}\n"
-			      "  - {syscall: mkdir, error: EROFS, expect: {min: 0}}\n"), 0);
+			      "  - {syscall: mkdir, error: EROFS, expect: {min: 0}}\n"
+			      "  - {syscall: rmdir, error: EROFS, expect: {max: 0}}\n"), 0);
 	if (d.n)
 		dump_diags(&d);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(set->n_rules, 5);
+	assert_int_equal(set->n_rules, 6);
 
 	r = &set->rules[0];
 	assert_true(r->has_expect && r->expect_min_given);
@@ -127,6 +128,10 @@ static void test_expect_values(void **state)
 	/* 'expect: {min: 0}' opted out. */
 	assert_int_equal(set->rules[4].expect_min, 0);
 	assert_true(fl_rule_expect_met(&set->rules[4], 0));
+	/* So did 'expect: {max: 0}': the rule must never act. */
+	assert_int_equal(set->rules[5].expect_min, 0);
+	assert_true(fl_rule_expect_met(&set->rules[5], 0));
+	assert_false(fl_rule_expect_met(&set->rules[5], 1));
 	done(set, &d);
 }
 

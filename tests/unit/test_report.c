@@ -462,7 +462,9 @@ static void test_report_roundtrip(void **state)
 	free(text);
 
 	root = load(t->report);
-	assert_int_equal(json_object_size(root), 7);
+	assert_int_equal(json_object_size(root), 8);
+	/* No rule has an expectation: all met. */
+	assert_true(json_is_true(json_object_get(root, "expectations_met")));
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "injections");
 
 	assert_int_equal(json_unpack(root, "{s:s, s:I, s:b, s:{s:I}}", "faultline_version", &ver,
@@ -483,7 +485,9 @@ static void test_report_roundtrip(void **state)
 	assert_int_equal(json_array_size(o), 2);
 	r0 = json_array_get(o, 0);
 	r1 = json_array_get(o, 1);
-	assert_int_equal(json_object_size(r0), 4);
+	assert_int_equal(json_object_size(r0), 5);
+	assert_true(json_is_true(json_object_get(r0, "expect_met")));
+	assert_null(json_object_get(r0, "expect"));
 	assert_int_equal(json_unpack(r0, "{s:s, s:I, s:I}", "name", &name, "matched", &matched,
 				     "injected", &injected), 0);
 	assert_string_equal(name, "config-missing");
