@@ -8,9 +8,11 @@
  *   - as a rule file (fl_rules_load_string), the -r path;
  *   - as an inline rule (fl_rules_load_inline, up to the first NUL), the -e
  *     path, which parses the same YAML with another top level.
+ * Warnings are collected too (as faultline check does), so the linter runs
+ * on every input that loads.
  * Besides what the sanitizers catch, the loader's contract is checked and a
  * breach aborts (so libFuzzer keeps the input):
- *   - it returns 0 exactly when it added no diagnostic;
+ *   - it returns 0 exactly when it added no error (warnings do not count);
  *   - a failed load leaves the set unchanged;
  *   - every diagnostic has a file and a message, and a position inside the
  *     text (or none);
@@ -53,6 +55,8 @@ static void check_diags(const struct fl_diags *d, size_t first, size_t len, cons
 
 		if (!g->file || !g->message || !*g->message)
 			broken("%s: diagnostic %zu has no file or no message", what, i);
+		if (g->severity != FL_SEVERITY_ERROR && g->severity != FL_SEVERITY_WARNING)
+			broken("%s: diagnostic %zu has severity %d", what, i, (int)g->severity);
 		if (g->line > len + 1 || g->column > len + 1)
 			broken("%s: diagnostic %zu at %u:%u is outside a text of %zu bytes (%s)",
 			       what, i, g->line, g->column, len, g->message);
@@ -101,7 +105,8 @@ static FILE *devnull(void)
 static void load_one(const char *text, size_t len, bool is_inline)
 {
 	const char *what = is_inline ? "inline" : "file";
-	struct fl_diags diags = { 0 };
+	struct fl_diags diags = { .warnings = true };
+	size_t errors;
 	struct fl_rule_set *set = fl_rule_set_new();
 	int r;
 
@@ -115,8 +120,9 @@ static void load_one(const char *text, size_t len, bool is_inline)
 		/* libFuzzer's -malloc_limit_mb finds real blowups; OOM here is not one. */
 		goto out;
 	}
-	if ((r == 0) != (diags.n == 0))
-		broken("%s: load returned %d with %zu diagnostics", what, r, diags.n);
+	errors = fl_diags_count(&diags, FL_SEVERITY_ERROR);
+	if ((r == 0) != (errors == 0))
+		broken("%s: load returned %d with %zu errors", what, r, errors);
 	if (r < 0 && (set->n_rules || set->n_sources || set->has_seed))
 		broken("%s: a failed load changed the set (%zu rules)", what, set->n_rules);
 	if (r == 0 && set->n_sources != 1)
@@ -128,8 +134,9 @@ static void load_one(const char *text, size_t len, bool is_inline)
 		goto out;
 
 	r = fl_rules_finish(set, &diags);
-	if ((r == 0) != (diags.n == 0))
-		broken("%s: finish returned %d with %zu diagnostics", what, r, diags.n);
+	if ((r == 0) != (fl_diags_count(&diags, FL_SEVERITY_ERROR) == errors))
+		broken("%s: finish returned %d with %zu errors", what, r,
+		       fl_diags_count(&diags, FL_SEVERITY_ERROR) - errors);
 	check_diags(&diags, 0, len, what);
 	if (r == 0)
 		for (size_t i = 0; i < set->n_rules; i++)
