@@ -35,6 +35,8 @@ static void usage(void)
 		"  jobctl             a child stops itself (SIGSTOP), the parent sees it stop,\n"
 		"                     checks it is frozen, continues it and reaps it\n"
 		"  jobctl-threads     the same with a child of 4 busy threads (group-stop)\n"
+		"  orphan-stopped     exit 3 while a child is stopped (the kernel then\n"
+		"                     sends the orphaned group SIGHUP and SIGCONT)\n"
 		"  sigchld            SIGCHLD with siginfo for exited, killed, stopped and\n"
 		"                     continued children\n"
 		"  sigchld-ignored    SIGCHLD set to SIG_IGN: wait() ends with ECHILD\n"
@@ -220,6 +222,26 @@ static int jobctl(int n_threads)
 	say("child %s\n", status_text(st));
 	say("child ran after SIGCONT: %s\n", atomic_load(&counter[0]) > after ? "yes" : "no");
 	return 0;
+}
+
+/*
+ * The parent exits while its child is stopped. The child's process group
+ * is orphaned then, and POSIX has the kernel send SIGHUP and SIGCONT to a
+ * newly orphaned group with a stopped member: the child dies of SIGHUP.
+ */
+static int orphan_stopped(void)
+{
+	pid_t pid = xfork();
+	int st;
+
+	if (pid == 0) {
+		raise(SIGSTOP);
+		say("orphan resumed\n");
+		_exit(0);
+	}
+	st = xwaitpid(pid, WUNTRACED);
+	say("child %s\n", status_text(st));
+	return 3;
 }
 
 /* ---- SIGCHLD ------------------------------------------------------------ */
@@ -787,6 +809,8 @@ int main(int argc, char **argv)
 		return jobctl(4);
 	if (!strcmp(cmd, "sigchld"))
 		return sigchld();
+	if (!strcmp(cmd, "orphan-stopped"))
+		return orphan_stopped();
 	if (!strcmp(cmd, "sigchld-ignored"))
 		return sigchld_ignored();
 	if (!strcmp(cmd, "sigqueue"))

@@ -325,6 +325,33 @@ static void kill_blocked_child(void **state)
 	direct_has_line(&d, "child killed by SIGKILL");
 }
 
+/*
+ * The command exits while its child is stopped. Without faultline the
+ * child's process group is orphaned at that moment and the kernel sends it
+ * SIGHUP and SIGCONT, so the child dies and the run ends. faultline is a
+ * member of that group too (the command inherits its group), and it has a
+ * parent outside the group: the group is never orphaned, the child stays
+ * stopped, and faultline, which waits for every traced process, must not
+ * wait forever.
+ */
+static void orphaned_stopped_child(void **state)
+{
+	const char *const argv[] = { stress(), "orphan-stopped", NULL };
+	struct fl_result d, r;
+	struct fl_proc *p;
+
+	(void)state;
+	fl_run_direct(&d, argv, 10000);
+	fl_assert_exit(&d, 3);
+	fl_assert_str(&d, "output", d.out, "child stopped by SIGSTOP\n");
+	for (size_t i = 0; i < FL_ARRAY_SIZE(quiet_rules); i++) {
+		p = FL_SPAWN("run", "-q", "-e", quiet_rules[i], "--", argv[0], argv[1]);
+		/* Without faultline this takes milliseconds. */
+		fl_finish(p, &r, 5000);
+		same_as_direct(&d, &r, quiet_rules[i]);
+	}
+}
+
 /* ---- cases: killing ----------------------------------------------------- */
 
 /* "KEY PID" in @text, or -1. */
@@ -597,6 +624,7 @@ int main(int argc, char **argv)
 		FL_TEST(shell_loop_1000),
 		FL_TEST(threads_64_syscalls),
 		FL_TEST(kill_blocked_child),
+		FL_TEST(orphaned_stopped_child),
 		FL_TEST(command_killed_in_read),
 		FL_TEST(faultline_killed_takes_command),
 		FL_TEST(real_build),
