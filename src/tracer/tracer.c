@@ -28,6 +28,7 @@
 #include "inject/inject.h"
 #include "seccomp/filter.h"
 #include "tracer/memory.h"
+#include "tracer/pgrp.h"
 #include "tracer/spawn.h"
 #include "tracer/tracee.h"
 
@@ -59,6 +60,7 @@ struct tracer {
 	bool detaching;       /* let every tracee go at its next stop */
 	uint64_t detach_at;   /* attach mode: --duration deadline, 0 = none */
 	size_t n_attached_alive; /* attach mode: -p processes still running */
+	size_t n_group_stopped;  /* tracees parked in group-stop */
 	uint64_t start_ns;
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
@@ -209,6 +211,8 @@ static void resume(struct tracer *tr, struct fl_tracee *t, int sig)
 		 * stopped, as job control wants.
 		 */
 		r = ptrace(PTRACE_DETACH, tid, NULL, (void *)(long)sig);
+		if (t->in_group_stop)
+			tr->n_group_stopped--;
 		fl_tracee_remove(&tr->tracees, tid);
 	} else if (tr->cfg->seccomp && !t->want_exit) {
 		r = ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
@@ -476,6 +480,8 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 	if (t) {
 		if (t->deadline)
 			tr->n_held--;
+		if (t->in_group_stop)
+			tr->n_group_stopped--;
 		fl_tracee_remove(&tr->tracees, tid);
 	}
 	if (tid == tr->main_pid && !tr->main_done) {
@@ -489,6 +495,53 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 	}
 }
 
+/*
+ * A traced process has exited. If that leaves a process group with a
+ * stopped member orphaned -- as it would be without faultline, which sits in
+ * the command's group with a parent outside it -- do what the kernel would
+ * have done: SIGHUP, then SIGCONT, to every process of the group.
+ */
+static void check_orphaned_groups(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+	struct fl_proc_ids self, self_parent;
+	_cleanup_free_ struct fl_proc_ids *procs = calloc(tab->n, sizeof(*procs));
+	size_t n = 0;
+
+	if (!procs || fl_proc_ids(getpid(), &self) < 0 || fl_proc_ids(getppid(), &self_parent) < 0)
+		return;
+	/* One entry per traced process (threads share their process's ids). */
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		pid_t pid;
+		bool seen = false;
+
+		if (!t)
+			continue;
+		pid = tgid_of(t);
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = procs[k].pid == pid;
+		if (!seen && fl_proc_ids(pid, &procs[n]) == 0)
+			n++;
+	}
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		struct fl_proc_ids ids;
+
+		if (!t || !t->in_group_stop || fl_proc_ids(tgid_of(t), &ids) < 0)
+			continue;
+		if (!fl_pgrp_orphaned(ids.pgrp, procs, n, &self, &self_parent))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (procs[k].pgrp != ids.pgrp || procs[k].pid == self.pid)
+				continue;
+			kill(procs[k].pid, SIGHUP);
+			kill(procs[k].pid, SIGCONT);
+			procs[k].pgrp = 0; /* signalled once */
+		}
+	}
+}
+
 static void handle(struct tracer *tr, pid_t tid, int status)
 {
 	enum fl_event ev = classify(status);
@@ -496,6 +549,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 
 	if (ev == FL_EV_EXITED) {
 		on_exited(tr, tid, status);
+		if (tr->n_group_stopped && !tr->attach)
+			check_orphaned_groups(tr);
 		return;
 	}
 
@@ -508,7 +563,10 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			return;
 		}
 	}
-	t->in_group_stop = false;
+	if (t->in_group_stop) {
+		t->in_group_stop = false;
+		tr->n_group_stopped--;
+	}
 
 	switch (ev) {
 	case FL_EV_SYSCALL:
@@ -530,6 +588,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		}
 		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
+		tr->n_group_stopped++;
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
 			set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
 		break;

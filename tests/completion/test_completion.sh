@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The bash completion (completion/faultline.bash) against the real binary:
+# each case sets the words as bash would and checks what _faultline offers.
+# Usage: test_completion.sh FAULTLINE COMPLETION_FILE
+set -u
+faultline=$1
+# shellcheck source=/dev/null
+source "$2"
+shopt -s extglob
+PATH=$(dirname "$faultline"):$PATH
+failed=0
+
+# expect WANT WORD...: the completions for WORD... (the last is being typed) include WANT.
+expect() {
+	local want=$1
+	shift
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMP_LINE="$*"
+	COMP_POINT=${#COMP_LINE}
+	COMPREPLY=()
+	_faultline
+	local c
+	for c in "${COMPREPLY[@]}"; do
+		[[ $c == "$want" ]] && { echo "ok: $* -> $want"; return; }
+	done
+	echo "FAIL: $* -> [${COMPREPLY[*]}], want $want"
+	failed=1
+}
+
+# nothing WORD...: no completions at all.
+nothing() {
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	COMPREPLY=()
+	_faultline
+	if [[ ${#COMPREPLY[@]} -ne 0 ]]; then
+		echo "FAIL: $* -> [${COMPREPLY[*]}], want nothing"
+		failed=1
+	else
+		echo "ok: $* -> nothing"
+	fi
+}
+
+expect run faultline ru
+expect check faultline ch
+expect list faultline l
+expect --version faultline --v
+expect --require-all faultline run --req
+expect --summary-md faultline run --sum
+expect --report faultline run -r x.yaml --rep
+expect --strict faultline check --st
+expect json faultline check --format j
+expect syscalls faultline list sys
+expect keys faultline list k
+expect "{syscall: openat" faultline run -e "{syscall: opena"
+expect "{syscall: [read, write" faultline run -e "{syscall: [read, writ"
+expect "{syscall: read, error: ENOENT" faultline run -e "{syscall: read, error: ENOEN"
+expect "{syscall: read, probability:" faultline run -e "{syscall: read, prob"
+expect "{expect:" faultline run -e "{exp"
+expect "{syscall: read, phase: exit" faultline run -e "{syscall: read, phase: ex"
+expect bash faultline run -r x.yaml -- bas
+nothing faultline run -s ""
+nothing faultline run -e "{syscall: read, times: "
+
+exit $failed
