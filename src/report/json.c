@@ -39,15 +39,14 @@
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
  */
-#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <libgen.h>
 #include <linux/audit.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "config.h"
+#include "faultline/atomic.h"
+#include "faultline/jsonstr.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
@@ -56,94 +55,14 @@
 #define FL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
 
 struct fl_report {
-	char *path;     /* destination */
-	char *tmp_path; /* being written; NULL once renamed or removed */
-	FILE *f;
+	struct fl_atomic_file out; /* temp file beside the destination */
 	uint64_t n;     /* injections written */
 	int err;        /* first write error, sticky */
 };
 
-/* Length of the valid UTF-8 sequence at @s (of @len bytes left), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-/*
- * A JSON string for arbitrary bytes: invalid UTF-8 bytes become U+FFFD each.
- * *ret_lossy (if given) says whether that happened. NULL on OOM.
- */
-static json_t *jstr_lossy(const char *s, bool *ret_lossy)
-{
-	const unsigned char *u = (const unsigned char *)(s ? s : "");
-	size_t len = strlen((const char *)u);
-	_cleanup_free_ char *buf = NULL;
-	size_t o = 0;
-	bool lossy = false;
-
-	if (ret_lossy)
-		*ret_lossy = false;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(u + i, len - i);
-
-		if (!n) {
-			lossy = true;
-			break;
-		}
-		i += n;
-	}
-	if (!lossy)
-		return json_stringn((const char *)u, len);
-
-	/* Worst case every byte becomes the 3-byte U+FFFD. */
-	buf = malloc(3 * len + 1);
-	if (!buf)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_seq(u + i, len - i);
-
-		if (n) {
-			memcpy(buf + o, u + i, n);
-			o += n;
-			i += n;
-		} else {
-			memcpy(buf + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	if (ret_lossy)
-		*ret_lossy = true;
-	return json_stringn(buf, o);
-}
-
 static json_t *jstr(const char *s)
 {
-	return jstr_lossy(s, NULL);
+	return fl_json_string(s, NULL);
 }
 
 static json_t *jhex(const char *s)
@@ -197,83 +116,29 @@ static int write_all(struct fl_report *r, const char *s, size_t len)
 	if (r->err)
 		return r->err;
 	errno = 0;
-	if (fwrite(s, 1, len, r->f) != len)
+	if (fwrite(s, 1, len, r->out.f) != len)
 		r->err = errno ? -errno : -EIO;
 	return r->err;
 }
 
 struct fl_report *fl_report_open(const char *path, int *ret_err)
 {
-	_cleanup_free_ char *dcopy = NULL, *bcopy = NULL;
-	struct fl_report *r = NULL;
-	const char *dir, *base;
-	mode_t mask;
-	int fd = -1, err;
+	struct fl_report *r = calloc(1, sizeof(*r));
+	int err;
 
-	if (!path || !*path) {
-		err = -ENOENT;
-		goto fail;
-	}
-	dcopy = strdup(path);
-	bcopy = strdup(path);
-	r = calloc(1, sizeof(*r));
-	if (!dcopy || !bcopy || !r) {
+	if (!r) {
 		err = -ENOMEM;
 		goto fail;
 	}
-	r->path = strdup(path);
-	if (!r->path) {
-		err = -ENOMEM;
+	err = path && *path ? fl_atomic_open(path, &r->out) : -ENOENT;
+	if (err < 0)
 		goto fail;
-	}
-	if (path[strlen(path) - 1] == '/') {
-		err = -EISDIR;
-		goto fail;
-	}
-
-	/* Beside the destination, so the final rename() stays in one filesystem. */
-	dir = dirname(dcopy);
-	base = basename(bcopy);
-	if (asprintf(&r->tmp_path, "%s/.%s.XXXXXX", dir, base) < 0) {
-		r->tmp_path = NULL;
-		err = -ENOMEM;
-		goto fail;
-	}
-	fd = mkostemp(r->tmp_path, O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		free(r->tmp_path);
-		r->tmp_path = NULL;
-		goto fail;
-	}
-
-	/*
-	 * mkostemp() makes the file 0600; give the report the permissions any
-	 * file the user creates gets. faultline is single-threaded, so reading
-	 * the umask by setting it is safe here.
-	 */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0) {
-		err = -errno;
-		goto fail;
-	}
-
-	r->f = fdopen(fd, "w");
-	if (!r->f) {
-		err = -errno;
-		goto fail;
-	}
-	fd = -1;
-
 	err = write_all(r, "{\"injections\":[", 15);
 	if (err < 0)
 		goto fail;
 	return r;
 
 fail:
-	if (fd >= 0)
-		close(fd);
 	fl_report_free(r);
 	if (ret_err)
 		*ret_err = err;
@@ -323,7 +188,7 @@ static json_t *build_injection(const struct fl_injection *inj)
 	if (path) {
 		bool lossy;
 
-		rc |= jset(o, "path", jstr_lossy(path, &lossy));
+		rc |= jset(o, "path", fl_json_string(path, &lossy));
 		if (lossy)
 			rc |= jset(o, "path_hex", jhex(path));
 	}
@@ -337,7 +202,7 @@ static json_t *build_injection(const struct fl_injection *inj)
 	if (m && m->exe) {
 		bool lossy;
 
-		rc |= jset(o, "process", jstr_lossy(m->exe, &lossy));
+		rc |= jset(o, "process", fl_json_string(m->exe, &lossy));
 		if (lossy)
 			rc |= jset(o, "process_hex", jhex(m->exe));
 	}
@@ -374,7 +239,7 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj)
 	char *text;
 	int err;
 
-	if (!r || !r->f)
+	if (!r || !r->out.f)
 		return -EBADF;
 	if (r->err)
 		return r->err;
@@ -475,32 +340,6 @@ static json_t *build_tail(const struct fl_run_result *res)
 	return o;
 }
 
-static void remove_tmp(struct fl_report *r)
-{
-	if (r->f) {
-		fclose(r->f);
-		r->f = NULL;
-	}
-	if (r->tmp_path) {
-		unlink(r->tmp_path);
-		free(r->tmp_path);
-		r->tmp_path = NULL;
-	}
-}
-
-/* Make the rename itself durable; best effort, the report is complete anyway. */
-static void sync_dir(const char *path)
-{
-	_cleanup_free_ char *copy = strdup(path);
-	_cleanup_close_ int dfd = -1;
-
-	if (!copy)
-		return;
-	dfd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0)
-		(void)fsync(dfd);
-}
-
 int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 {
 	json_t *tail;
@@ -509,7 +348,7 @@ int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 
 	if (!r)
 		return -EBADF;
-	if (!r->f) {
+	if (!r->out.f) {
 		err = -EBADF;
 		goto fail;
 	}
@@ -538,26 +377,10 @@ int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 	if (err < 0)
 		goto fail;
 
-	if (fflush(r->f) != 0 || fsync(fileno(r->f)) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	err = fclose(r->f);
-	r->f = NULL;
-	if (err != 0) {
-		err = -errno;
-		goto fail;
-	}
-	/* rename() replaces a symlink at @path rather than writing through it. */
-	if (rename(r->tmp_path, r->path) < 0) {
-		err = -errno;
-		goto fail;
-	}
-	free(r->tmp_path);
-	r->tmp_path = NULL;
-	sync_dir(r->path);
+	/* fsync, then rename() over the destination (never through a symlink there). */
+	err = fl_atomic_commit(&r->out);
 	fl_report_free(r);
-	return 0;
+	return err;
 
 fail:
 	fl_report_free(r); /* removes the temp file */
@@ -568,7 +391,6 @@ void fl_report_free(struct fl_report *r)
 {
 	if (!r)
 		return;
-	remove_tmp(r);
-	free(r->path);
+	fl_atomic_abort(&r->out); /* a no-op once committed */
 	free(r);
 }
