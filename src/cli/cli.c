@@ -122,23 +122,6 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	return FL_EXIT_OWN_ERROR;
 }
 
-/* Strict unsigned 64-bit decimal: no sign, no junk, no overflow. */
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
 	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU,
@@ -178,7 +161,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 				.is_inline = c == 'e', .text = optarg };
 			break;
 		case 's':
-			if (parse_u64(optarg, &o->seed) < 0 || o->seed > FL_SEED_MAX)
+			if (fl_cli_parse_u64(optarg, &o->seed) < 0 || o->seed > FL_SEED_MAX)
 				return usage_error("run", "invalid seed '%s': expected an integer 0..%lld",
 						   optarg, (long long)FL_SEED_MAX);
 			o->has_seed = true;
@@ -209,7 +192,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			break;
 		case 'p': {
 			uint64_t pid;
-			if (parse_u64(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
+			if (fl_cli_parse_u64(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
 				return usage_error("run", "invalid pid '%s': expected a process id", optarg);
 			o->attach[o->n_attach++] = (pid_t)pid;
 			break;

@@ -102,30 +102,12 @@ static int usage_error(const char *fmt, ...)
 	return FL_EXIT_OWN_ERROR;
 }
 
-/* Strict decimal: no sign, no junk, no overflow. */
-static int parse_u64(const char *s, uint64_t *ret)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
 /* "10s", "500ms" as rules write durations, or a bare number of seconds as timeout(1) takes. */
 static int parse_timeout(const char *s, uint64_t *ret)
 {
 	uint64_t secs;
 
-	if (parse_u64(s, &secs) == 0) {
+	if (fl_cli_parse_u64(s, &secs) == 0) {
 		if (secs > UINT64_MAX / 1000000000ull)
 			return -ERANGE;
 		*ret = secs * 1000000000ull;
@@ -215,7 +197,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 				.is_inline = c == 'e', .text = optarg };
 			break;
 		case 'j':
-			if (parse_u64(optarg, &n) < 0 || n < 1 || n > MAX_JOBS)
+			if (fl_cli_parse_u64(optarg, &n) < 0 || n < 1 || n > MAX_JOBS)
 				return usage_error("invalid -j '%s': expected a number of runs at a "
 						   "time, 1..%d", optarg, MAX_JOBS);
 			o->jobs = (unsigned)n;
@@ -226,7 +208,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 						   "10s or 500ms", optarg);
 			break;
 		case OPT_MAX_RUNS:
-			if (parse_u64(optarg, &o->max_runs) < 0 || o->max_runs == 0)
+			if (fl_cli_parse_u64(optarg, &o->max_runs) < 0 || o->max_runs == 0)
 				return usage_error("invalid --max-runs '%s': expected a number >= 1",
 						   optarg);
 			break;
