@@ -79,8 +79,13 @@ static void check_rule(const struct fl_rule *r, const char *what)
 	for (size_t i = 0; i < r->n_errors; i++)
 		if (r->errors[i] <= 0 || r->errors[i] > FL_ERRNO_MAX)
 			broken("%s: rule '%s' has errno %d", what, r->name, r->errors[i]);
-	if (r->n_errors == 0 && !r->has_retval && r->delay_ns == 0)
+	/* Every action a rule can have; a new one belongs here too. */
+	if (r->n_errors == 0 && !r->has_retval && r->delay_ns == 0 &&
+	    r->short_kind == FL_SHORT_NONE && r->signal == 0)
 		broken("%s: rule '%s' has no action", what, r->name);
+	if (r->has_expect && r->expect_min > r->expect_max)
+		broken("%s: rule '%s' expects at least %llu and at most %llu", what, r->name,
+		       (unsigned long long)r->expect_min, (unsigned long long)r->expect_max);
 	if (r->n_errors && r->has_retval)
 		broken("%s: rule '%s' has both error and retval", what, r->name);
 	if (r->every == 0)
