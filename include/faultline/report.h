@@ -39,6 +39,14 @@ struct fl_injection {
 	 * replaces @path in the report.
 	 */
 	const struct fl_match_info *match;
+	/*
+	 * With --stack: the thread's user-space stack at the call, innermost
+	 * frame first (see src/tracer/stack.h for the format); n_stack 0 when
+	 * not asked for or when it could not be unwound.
+	 */
+	char *const *stack;
+	size_t n_stack;
+	bool has_stack;        /* --stack was given: the report lists "stack" */
 };
 
 /*
@@ -135,7 +143,8 @@ void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule
  *
  * {"injections":[{"seq","time_s","pid","tid","arch","syscall","args":[6 ints],
  *   "path"?,"path_hex"?,"address"?,"port"?,"process"?,"process_hex"?,"rule","phase":"enter"|"exit",
- *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?}}, ...],
+ *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?},
+ *   "stack"?:["func+0x1a (/usr/bin/prog)", ...]}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
  *  "dry_run","rules":[{"name","syscalls","matched","injected","expect"?:{"min","max"?},
  *  "expect_met"}],"expectations_met"}

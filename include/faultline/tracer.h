@@ -22,6 +22,7 @@ struct fl_tracer_config {
 	struct fl_report *report; /* NULL: no JSON report */
 	bool dry_run;            /* match, count and log; change nothing */
 	bool seccomp;            /* install the BPF prefilter (one stop per matched call) */
+	bool stack;              /* unwind each injected call's stack into the report (needs libdw) */
 
 	/*
 	 * Attach mode (n_attach > 0): trace these running processes (every

@@ -28,6 +28,7 @@
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "seccomp/filter.h"
+#include "tracer/stack.h"
 
 static const char main_usage[] =
 	"Usage: faultline COMMAND [ARGS]...\n"
@@ -64,6 +65,8 @@ static const char run_usage[] =
 	"  -s, --seed N       seed for every random decision (overrides the file's seed)\n"
 	"  -o, --log FILE     write faultline's log to FILE instead of stderr\n"
 	"      --report FILE  write a JSON report of the run to FILE\n"
+	"      --stack        with --report: each injection's user-space call stack\n"
+	"                     (function+offset and file of each frame; needs libdw)\n"
 	"      --summary-md FILE  append a Markdown summary table to FILE (for CI job\n"
 	"                     pages, e.g. --summary-md \"$GITHUB_STEP_SUMMARY\")\n"
 	"      --require-all  every rule must act at least once (as 'expect: {min: 1}'\n"
@@ -102,6 +105,7 @@ struct run_options {
 	bool dry_run;
 	bool no_seccomp;
 	bool same_cpu;
+	bool stack;
 	pid_t *attach;
 	size_t n_attach;
 	uint64_t duration_ns;
@@ -125,7 +129,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
 	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU,
-	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL };
+	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL, OPT_STACK };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -138,6 +142,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
+		{ "stack", no_argument, NULL, OPT_STACK },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "help", no_argument, NULL, 'h' },
@@ -190,6 +195,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		case OPT_SAME_CPU:
 			o->same_cpu = true;
 			break;
+		case OPT_STACK:
+			o->stack = true;
+			break;
 		case 'p': {
 			uint64_t pid;
 			if (fl_cli_parse_u64(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
@@ -217,6 +225,13 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		return usage_error("run", "--same-cpu goes with a program to run, not with -p");
 	if (o->duration_ns && !o->n_attach)
 		return usage_error("run", "--duration goes with -p PID (attach mode)");
+	if (o->stack && !o->report_path)
+		return usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
+	if (o->stack && !fl_stack_available()) {
+		fprintf(stderr, "faultline run: --stack is not supported: this faultline was built "
+			"without libdw (meson setup -Dlibdw=enabled)\n");
+		return FL_EXIT_OWN_ERROR;
+	}
 	if (!o->n_attach && optind >= argc)
 		return usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
 	if (o->n_sources == 0)
@@ -404,6 +419,7 @@ static int cmd_run(int argc, char **argv)
 		.err = stderr,
 		.report = report,
 		.dry_run = o.dry_run,
+		.stack = o.stack,
 		/* A running process cannot be given a filter: attach stops at every call. */
 		.seccomp = !o.no_seccomp && !o.n_attach && fl_filter_available(),
 		.attach = o.attach,

@@ -25,6 +25,7 @@
 #include "faultline/util.h"
 #include "faultline/atomic.h"
 #include "sweep/sweep.h"
+#include "tracer/stack.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)
 /* SIGTERM -> SIGKILL for a hung run: enough for a command to clean up and faultline to write its report. */
@@ -540,6 +541,27 @@ static void print_tail(const char *tail)
 	}
 }
 
+/* Where the program made the call, as the baseline unwound it; nothing when it didn't. */
+static void print_call_site(const struct fl_sweep_call *c)
+{
+	if (!c->n_stack)
+		return;
+	fputs("  call site:\n", stdout);
+	for (size_t i = 0; i < c->n_stack; i++) {
+		fputs("    ", stdout);
+		/* Symbol and file names are the program's: no control characters on the terminal. */
+		for (const char *p = c->stack[i]; *p; p++) {
+			unsigned char ch = (unsigned char)*p;
+
+			if (ch < 0x20 || ch == 0x7f)
+				printf("\\x%02x", ch);
+			else
+				putchar(ch);
+		}
+		putchar('\n');
+	}
+}
+
 /* The order outcomes are listed in: what needs fixing first. */
 static const enum fl_sweep_outcome display_order[] = {
 	FL_SWEEP_CRASHED, FL_SWEEP_HUNG, FL_SWEEP_FAILED, FL_SWEEP_NOT_REACHED, FL_SWEEP_HANDLED,
@@ -652,6 +674,7 @@ static void print_results(const struct fl_sweep *sw, const char *cmd, bool inter
 			make_row(&row, sw, run);
 			printf("\n%s: call %zu, %s %s: %s\n", fl_sweep_outcome_name(run->outcome),
 			       run->target + 1, row.call, row.fault, row.result);
+			print_call_site(sw->targets[run->target].call);
 			print_tail(run->pass.stderr_tail);
 			printf("  reproduce: %s\n", run->reproducer);
 		}
@@ -788,6 +811,8 @@ int fl_cmd_sweep(int argc, char **argv)
 		.exe = self,
 		.command = o.command,
 		.no_seccomp = o.no_seccomp,
+		/* Call sites where this build can unwind; a sweep without them still works. */
+		.stack = fl_stack_available(),
 		.jobs = o.jobs,
 		.timeout_ns = o.timeout_ns,
 		.grace_ns = o.timeout_ns < GRACE_NS ? o.timeout_ns : GRACE_NS,

@@ -225,6 +225,17 @@ static json_t *build_injection(const struct fl_injection *inj)
 		rc |= jset(action, "signal", sig ? json_string(sig) : json_integer(d->signal));
 	}
 	rc |= jset(o, "action", action);
+	if (inj->has_stack) {
+		json_t *stack = json_array();
+
+		/* Frames name files and symbols of the program: any bytes, like paths. */
+		for (size_t i = 0; stack && i < inj->n_stack; i++) {
+			bool lossy;
+
+			rc |= json_array_append_new(stack, fl_json_string(inj->stack[i], &lossy));
+		}
+		rc |= jset(o, "stack", stack);
+	}
 
 	if (rc) {
 		json_decref(o);

@@ -8,7 +8,8 @@
  *	   "passes":[{"rule":"rule 1","stable":true,"call_counts":[4,4],
  *	              "exits":[{"code":0},{"code":0}]}],
  *	   "calls":[{"call":1,"rule":"rule 1","nth":1,"syscall":"open",
- *	             "arch":"x86_64","path":"a","args":[..]}, ..]},
+ *	             "arch":"x86_64","path":"a","args":[..],
+ *	             "stack":["load+0x2a (/usr/bin/app)", ..]}, ..]},
  *	 "runs":[{"run":1,"call":1,"rule":"rule 1","nth":1,"syscall":"open","path":"a",
  *	          "error":"EIO","rule_text":"{..., after: 0, times: 1}",
  *	          "outcome":"handled","exit":{"code":1},"timed_out":false,
@@ -20,7 +21,10 @@
  * Calls are numbered across rules, rule by rule ("call"); "nth" is the
  * call's place among the calls of its rule alone, the run's after + 1.
  * "exit" is {"code":N} or {"signal":"SIGSEGV"} as in a run's report, null
- * when there was no report (hung and killed, or failed). Strings that are
+ * when there was no report (hung and killed, or failed). "stack" is the
+ * call site as the baseline's `run --stack` unwound it, innermost frame
+ * first; absent when faultline was built without libdw or could not unwind
+ * it. Strings that are
  * not valid UTF-8 (argv, paths, stderr) have each bad byte replaced by
  * U+FFFD, as src/report/json.c does.
  */
@@ -119,6 +123,13 @@ static json_t *jcall(const struct fl_sweep *sw, size_t index)
 	if (c->path)
 		rc |= json_object_set_new(o, "path", jstr(c->path));
 	rc |= json_object_set_new(o, "args", args);
+	if (c->n_stack) {
+		json_t *stack = json_array();
+
+		for (size_t i = 0; stack && i < c->n_stack; i++)
+			rc |= json_array_append_new(stack, jstr(c->stack[i]));
+		rc |= json_object_set_new(o, "stack", stack);
+	}
 	if (rc) {
 		json_decref(o);
 		return NULL;

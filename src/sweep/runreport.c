@@ -70,6 +70,23 @@ static int parse_call(json_t *o, struct fl_sweep_call *c, char **ret_msg)
 			c->args[i] = json_integer_value(v);
 	}
 	c->error = errno_of(json_object_get(json_object_get(o, "action"), "error"));
+	/* Only with --stack; a frame that is no string is skipped rather than fatal. */
+	v = json_object_get(o, "stack");
+	if (json_is_array(v) && json_array_size(v)) {
+		json_t *f;
+
+		c->stack = calloc(json_array_size(v) + 1, sizeof(*c->stack));
+		if (!c->stack)
+			return -ENOMEM;
+		json_array_foreach(v, i, f) {
+			if (!json_is_string(f))
+				continue;
+			c->stack[c->n_stack] = strdup(json_string_value(f));
+			if (!c->stack[c->n_stack])
+				return -ENOMEM;
+			c->n_stack++;
+		}
+	}
 	return 0;
 }
 
@@ -191,6 +208,9 @@ void fl_sweep_report_done(struct fl_sweep_report *r)
 		free(r->calls[i].arch);
 		free(r->calls[i].path);
 		free(r->calls[i].rule);
+		for (size_t j = 0; j < r->calls[i].n_stack; j++)
+			free(r->calls[i].stack[j]);
+		free(r->calls[i].stack);
 	}
 	free(r->calls);
 	*r = (struct fl_sweep_report){ 0 };

@@ -234,7 +234,7 @@ int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
 	return make_dir(&sw->dir);
 }
 
-/* argv0 run [-q --report PATH] [--dry-run] [--no-seccomp] -e RULE... -- COMMAND... */
+/* argv0 run [-q --report PATH] [--dry-run [--stack]] [--no-seccomp] -e RULE... -- COMMAND... */
 static char **run_argv(const struct fl_sweep *sw, const char *report, bool dry_run,
 		       const char *const *rules, size_t n_rules, int *ret_err)
 {
@@ -250,6 +250,12 @@ static char **run_argv(const struct fl_sweep *sw, const char *report, bool dry_r
 	}
 	if (dry_run)
 		strv_add(&s, "--dry-run");
+	/*
+	 * The call sites come from the baseline, which lists every call; the
+	 * runs that fail them need no unwinding, and their reproducers stay short.
+	 */
+	if (dry_run && report && sw->cfg.stack)
+		strv_add(&s, "--stack");
 	if (sw->cfg.no_seccomp)
 		strv_add(&s, "--no-seccomp");
 	for (size_t i = 0; i < n_rules; i++) {

@@ -132,6 +132,8 @@ struct fl_sweep_call {
 	int64_t args[6];
 	char *rule;        /* name of the rule that matched */
 	int error;         /* errno injected, 0 when none */
+	char **stack;      /* the call site, innermost frame first (run --stack) */
+	size_t n_stack;    /* 0: the run had no --stack, or it could not unwind */
 };
 
 struct fl_sweep_report {
@@ -217,6 +219,7 @@ struct fl_sweep_config {
 	const char *exe;          /* what runs execute: faultline's own binary */
 	char *const *command;     /* NULL-terminated */
 	bool no_seccomp;          /* passed on to every run */
+	bool stack;               /* baseline runs get --stack: each call's call site */
 	unsigned jobs;            /* >= 1 */
 	uint64_t timeout_ns;
 	uint64_t grace_ns;        /* SIGTERM -> SIGKILL for a hung run */

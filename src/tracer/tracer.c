@@ -30,6 +30,7 @@
 #include "tracer/memory.h"
 #include "tracer/pgrp.h"
 #include "tracer/spawn.h"
+#include "tracer/stack.h"
 #include "tracer/tracee.h"
 
 #ifndef PTRACE_EVENT_STOP
@@ -65,6 +66,7 @@ struct tracer {
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
 	int fatal;            /* -errno that ends the run */
+	bool stack_warned;    /* --stack: one warning for a stack that could not be unwound */
 };
 
 /* The command's pid, for the signal handlers that forward to it. */
@@ -246,6 +248,7 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		   const struct fl_decision *dec)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
+	struct fl_stack stack = { 0 };
 	char args[1024];
 	char path[4096];
 	bool has_path = false;
@@ -256,6 +259,17 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 
 	fl_format_args(call, fl_tracee_read_string_cb, &tid, args, sizeof(args),
 		       path, sizeof(path), &has_path);
+	/* Only the report shows stacks: the log stays one line per injection. */
+	if (cfg->stack && cfg->report) {
+		int r = fl_stack_capture(tgid_of(t), tid, &stack);
+
+		/* An unwinding failure costs the stack, never the run. */
+		if (r < 0 && r != -ESRCH && !tr->stack_warned) {
+			fprintf(cfg->err, "faultline: warning: [pid %d] cannot unwind the stack: %s\n",
+				tid, strerror(-r));
+			tr->stack_warned = true;
+		}
+	}
 
 	struct fl_injection inj = {
 		.seq = ++tr->seq,
@@ -270,6 +284,9 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		.decision = dec,
 		.dry_run = cfg->dry_run,
 		.match = fl_matcher_last_match(cfg->matcher),
+		.stack = stack.frames,
+		.n_stack = stack.n,
+		.has_stack = cfg->stack,
 	};
 	if (!inj.syscall)
 		inj.syscall = "?";
@@ -280,6 +297,7 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		if (r < 0)
 			set_fatal(tr, r, "cannot write the report", tid);
 	}
+	fl_stack_clear(&stack);
 }
 
 static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_stop_op op, bool seccomp)

@@ -575,14 +575,16 @@ static void test_report_targeting(void **state)
 	struct fl_decision shorten = { .has_short = true, .short_count = 100, .short_of = 4096,
 				       .signal = SIGUSR1 };
 	struct fl_decision refuse = { .error = ECONNREFUSED, .signal = 32 };
+	char *frames[] = { (char *)"connect+0x1b (/lib/libc.so.6)", (char *)"dial\xff+0x8 (/bin/app)" };
 	struct fl_injection a = { .seq = 1, .pid = 1, .tid = 1, .call = &calls[1], .syscall = "read",
 				  .path = "data/a.db", .rule = &rules[0], .decision = &shorten,
 				  .match = &path_info };
 	struct fl_injection b = { .seq = 2, .pid = 1, .tid = 1, .call = &calls[1], .syscall = "connect",
-				  .rule = &rules[0], .decision = &refuse, .match = &sock_info };
+				  .rule = &rules[0], .decision = &refuse, .match = &sock_info,
+				  .stack = frames, .n_stack = 2, .has_stack = true };
 	struct fl_injection c = { .seq = 3, .pid = 1, .tid = 1, .call = &calls[0], .syscall = "openat",
 				  .path = "rel/x", .rule = &rules[0], .decision = &refuse,
-				  .match = &(struct fl_match_info){ 0 } };
+				  .match = &(struct fl_match_info){ 0 }, .has_stack = true };
 	const char *path, *addr, *sig, *proc, *hex;
 	json_int_t port, sh, of;
 	json_t *root, *inj, *o;
@@ -612,6 +614,8 @@ static void test_report_targeting(void **state)
 	assert_string_equal(sig, "SIGUSR1");
 	assert_null(json_object_get(o, "address"));
 	assert_null(json_object_get(o, "port"));
+	/* No --stack, no "stack". */
+	assert_null(json_object_get(o, "stack"));
 
 	o = json_array_get(inj, 1);
 	assert_int_equal(json_unpack(o, "{s:s, s:I, s:{s:s, s:I!}}", "address", &addr, "port", &port,
@@ -622,11 +626,18 @@ static void test_report_targeting(void **state)
 	assert_int_equal(of, 32);
 	assert_null(json_object_get(o, "path"));
 	assert_null(json_object_get(o, "process"));
+	/* Frames in order; a byte that is no UTF-8 becomes U+FFFD, as in paths. */
+	assert_int_equal(json_unpack(o, "{s:[ss!]}", "stack", &path, &proc), 0);
+	assert_string_equal(path, "connect+0x1b (/lib/libc.so.6)");
+	assert_string_equal(proc, "dial\xef\xbf\xbd+0x8 (/bin/app)");
 
 	/* Nothing resolved: the raw path stays. */
 	o = json_array_get(inj, 2);
 	assert_string_equal(json_string_value(json_object_get(o, "path")), "rel/x");
 	assert_null(json_object_get(o, "address"));
+	/* --stack, but nothing could be unwound: an empty list. */
+	assert_int_equal(json_array_size(json_object_get(o, "stack")), 0);
+	assert_true(json_is_array(json_object_get(o, "stack")));
 
 	json_decref(root);
 }

@@ -614,6 +614,17 @@ static void test_report_parse(void **state)
 	assert_null(rep.calls[0].path);
 	assert_int_equal(rep.calls[0].error, 5);
 	assert_int_equal(rep.calls[0].args[5], 6);
+	assert_int_equal(rep.calls[0].n_stack, 0);
+	fl_sweep_report_done(&rep);
+
+	/* run --stack: the frames, in order; one that is no string is skipped. */
+	assert_parse("{\"injections\":[{\"syscall\":\"open\",\"arch\":\"x86_64\",\"rule\":\"x\","
+		     "\"args\":[],\"action\":{},\"stack\":[\"syscall+0x19 (/lib/libc.so.6)\",7,"
+		     "\"load+0x8 (/bin/app)\"]}],\"exit\":{\"code\":0},\"rules\":[{\"injected\":0}]}",
+		     0, &rep);
+	assert_int_equal(rep.calls[0].n_stack, 2);
+	assert_string_equal(rep.calls[0].stack[0], "syscall+0x19 (/lib/libc.so.6)");
+	assert_string_equal(rep.calls[0].stack[1], "load+0x8 (/bin/app)");
 	fl_sweep_report_done(&rep);
 
 	assert_parse("", -EBADMSG, &rep);
