@@ -174,12 +174,15 @@ int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len)
 
 	if (n == (ssize_t)len)
 		return 0;
-	if (n >= 0)
-		return -EFAULT;
-	if (errno != ENOSYS && errno != EPERM)
+	/*
+	 * Fallback: word by word, keeping the bytes around the range. Also for
+	 * EFAULT: process_vm_writev() honours page protections, POKEDATA
+	 * writes read-only pages (an iovec array in .data.rel.ro) as a
+	 * debugger does.
+	 */
+	if (n < 0 && errno != ENOSYS && errno != EPERM && errno != EFAULT)
 		return -errno;
 
-	/* Fallback: word by word, keeping the bytes around the range. */
 	for (size_t done = 0; done < len;) {
 		uint64_t word_addr = (addr + done) & ~(uint64_t)7;
 		size_t skip = (addr + done) - word_addr;

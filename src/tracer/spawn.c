@@ -68,7 +68,8 @@ int fl_resolve_command(const char *name, char **ret_path)
 }
 
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_spawn_filter *filter, pid_t *ret_pid)
+		     const struct fl_spawn_filter *filter, const struct fl_spawn_signals *sigs,
+		     pid_t *ret_pid)
 {
 	pid_t pid = fork();
 
@@ -77,9 +78,15 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 	if (pid == 0) {
 		sigset_t none;
 
-		/* The command starts with the signal state faultline was given. */
+		/*
+		 * The command starts with the signal state faultline was given:
+		 * what the caller ignored (nohup, a shell's background job) stays
+		 * ignored, what it blocked stays blocked.
+		 */
 		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		for (size_t i = 0; sigs && i < sigs->n; i++)
+			sigaction(sigs->signo[i], &sigs->action[i], NULL);
+		sigprocmask(SIG_SETMASK, sigs ? sigs->mask : &none, NULL);
 
 		/* Wait here until the parent has seized us. */
 		raise(SIGSTOP);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <signal.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 /* Something the child runs right before execve(), e.g. loading a BPF filter. */
@@ -8,10 +10,21 @@ struct fl_spawn_filter {
 	void *ud;
 };
 
+/* The signal state faultline was started with, for the command to inherit. */
+struct fl_spawn_signals {
+	size_t n;
+	const int *signo;
+	const struct sigaction *action;
+	const sigset_t *mask;
+};
+
 /*
- * Fork the command; the child stops itself with SIGSTOP, and after the
- * parent has seized it and sent SIGCONT, runs @filter and execs @exe_path.
+ * Fork the command; the child takes back the signal state in @sigs (NULL:
+ * default dispositions, nothing blocked), stops itself with SIGSTOP, and
+ * after the parent has seized it and sent SIGCONT, runs @filter and execs
+ * @exe_path.
  * Returns 0 with the child stopped (group-stop, not yet traced), or -errno.
  */
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_spawn_filter *filter, pid_t *ret_pid);
+		     const struct fl_spawn_filter *filter, const struct fl_spawn_signals *sigs,
+		     pid_t *ret_pid);

@@ -23,6 +23,10 @@ struct fl_tracee {
 	uint32_t arch;       /* the call's ABI and arguments, for short counts */
 	uint64_t args[6];
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
+	int nr;              /* the acting call's number */
+	bool restarting;     /* that call is being restarted: its next entry is no new call */
+	bool passthrough;    /* a call between its -ERESTARTSYS and its restart */
+	bool entered;        /* between a syscall-entry stop and its exit stop */
 
 	/* Delay: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;   /* 0: not delayed */

@@ -57,11 +57,13 @@ struct tracer {
 	bool main_done;
 	int main_status;      /* wait status of the command's own process */
 	unsigned n_held;      /* tracees held by a delay timer */
+	uint64_t next_deadline; /* the earliest of their deadlines */
 	bool attach;          /* attach mode: detach (never kill) when done */
 	bool detaching;       /* let every tracee go at its next stop */
 	uint64_t detach_at;   /* attach mode: --duration deadline, 0 = none */
 	size_t n_attached_alive; /* attach mode: -p processes still running */
 	size_t n_group_stopped;  /* tracees parked in group-stop */
+	bool own_group_orphaned; /* see check_own_group() */
 	uint64_t start_ns;
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
@@ -69,14 +71,28 @@ struct tracer {
 	bool stack_warned;    /* --stack: one warning for a stack that could not be unwound */
 };
 
-/* The command's pid, for the signal handlers that forward to it. */
+/*
+ * What the signal handler hands to the loop. In run mode, while the command
+ * lives, the handler forwards a signal to it at once (forward_pid); after
+ * the command has ended, the loop forwards it to what is left
+ * (pending_forward). In attach mode a signal means "detach now".
+ */
 static volatile sig_atomic_t forward_pid;
+static volatile sig_atomic_t pending_forward;
+static volatile sig_atomic_t attach_mode;
+static volatile sig_atomic_t detach_requested;
 /*
  * Set when a signal was forwarded: a thread held in a delay could not act on
  * it (a ptrace-stopped thread runs no handler and cannot die of SIGTERM), so
- * the loop releases every delay at once rather than making the user wait.
+ * the loop releases the delays that are running now rather than making the
+ * user wait. Cleared once they are released: later delays run in full.
  */
 static volatile sig_atomic_t cut_delays;
+
+static uint64_t min_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
 
 static uint64_t now_ns(void)
 {
@@ -86,20 +102,26 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void forward_signal(int sig, siginfo_t *si, void *uc)
+static void on_signal(int sig, siginfo_t *si, void *uc)
 {
+	int saved_errno = errno;
+
 	(void)uc;
-	/*
-	 * SIGINT/SIGQUIT typed at a terminal reach the whole foreground
-	 * process group, the command included: forwarding those would deliver
-	 * them twice. Only forward what someone sent to faultline alone.
-	 */
-	if ((sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL)
-		return;
-	if (forward_pid > 0) {
+	if (attach_mode) {
+		detach_requested = 1;
+	} else if ((sig == SIGINT || sig == SIGQUIT) && si && si->si_code == SI_KERNEL) {
+		/*
+		 * SIGINT/SIGQUIT typed at a terminal reach the whole foreground
+		 * process group, the command included: forwarding those would
+		 * deliver them twice. Only forward what was sent to faultline.
+		 */
+	} else if (forward_pid > 0) {
 		kill((pid_t)forward_pid, sig);
 		cut_delays = 1;
+	} else {
+		pending_forward = sig;
 	}
+	errno = saved_errno;
 }
 
 static void noop_handler(int sig)
@@ -107,39 +129,48 @@ static void noop_handler(int sig)
 	(void)sig;
 }
 
+static const int forwarded_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+#define N_SAVED (FL_ARRAY_SIZE(forwarded_signals) + 1) /* + SIGCHLD */
+
 struct saved_signals {
-	struct sigaction old[5];
+	int signo[N_SAVED];
+	struct sigaction old[N_SAVED];
 	sigset_t old_mask;
 };
 
-static const int forwarded_signals[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT };
-
 /*
- * Run mode: SIGTERM, SIGHUP (and SIGINT/SIGQUIT sent to faultline alone) go
- * on to the command. Attach mode: they are blocked and picked up by
- * sigtimedwait() in the loop, and mean "detach now".
+ * The forwarded signals get on_signal(), except those faultline was started
+ * with ignored (nohup, a shell's background job): they stay ignored, and the
+ * command inherits that. SIGCHLD stays blocked so that sigtimedwait() can
+ * wait for it with a timeout. The handlers are not blocked and not
+ * SA_RESTART-less: they interrupt sigtimedwait(), and the loop looks at what
+ * they left at every turn.
  */
 static void install_signals(struct saved_signals *saved, bool attach)
 {
 	struct sigaction sa;
 	sigset_t block;
 
+	attach_mode = attach;
+	detach_requested = 0;
+	pending_forward = 0;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = forward_signal;
+	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
-		sigaction(forwarded_signals[i], &sa, &saved->old[i]);
-	sigemptyset(&block);
-	if (attach)
-		for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
-			sigaddset(&block, forwarded_signals[i]);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++) {
+		saved->signo[i] = forwarded_signals[i];
+		sigaction(forwarded_signals[i], NULL, &saved->old[i]);
+		if (saved->old[i].sa_handler != SIG_IGN || attach)
+			sigaction(forwarded_signals[i], &sa, NULL);
+	}
 
-	/* SIGCHLD stays blocked so sigtimedwait() can wait for it with a timeout. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = noop_handler;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, &saved->old[4]);
+	saved->signo[N_SAVED - 1] = SIGCHLD;
+	sigaction(SIGCHLD, &sa, &saved->old[N_SAVED - 1]);
+	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &saved->old_mask);
 }
@@ -147,9 +178,8 @@ static void install_signals(struct saved_signals *saved, bool attach)
 static void restore_signals(const struct saved_signals *saved)
 {
 	forward_pid = 0;
-	for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
-		sigaction(forwarded_signals[i], &saved->old[i], NULL);
-	sigaction(SIGCHLD, &saved->old[4], NULL);
+	for (size_t i = 0; i < N_SAVED; i++)
+		sigaction(saved->signo[i], &saved->old[i], NULL);
 	sigprocmask(SIG_SETMASK, &saved->old_mask, NULL);
 }
 
@@ -307,13 +337,21 @@ static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_stop_op op, boo
 		t->deadline = 1;
 	t->held_at = op;
 	t->held_seccomp = seccomp;
-	tr->n_held++;
+	if (tr->n_held++ == 0 || t->deadline < tr->next_deadline)
+		tr->next_deadline = t->deadline;
 }
 
 /* Report a failed injection; a thread that died meanwhile (ESRCH) is no error. */
 static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 {
-	if (r < 0 && r != -ESRCH)
+	/*
+	 * Tracee memory faultline cannot write (an iovec array in a page
+	 * even PTRACE_POKEDATA refuses) costs this one injection, not the run.
+	 */
+	if (r == -EFAULT)
+		fprintf(tr->cfg->err, "faultline: [pid %d] cannot shorten the call: tracee memory "
+			"not writable; it runs unchanged\n", t->tid);
+	else if (r < 0 && r != -ESRCH)
 		set_fatal(tr, r, "cannot inject", t->tid);
 }
 
@@ -329,7 +367,7 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 	int r = 0;
 
 	if (t->dec.signal)
-		r = fl_inject_signal(t->tgid ? t->tgid : t->tid, t->tid, t->dec.signal);
+		r = fl_inject_signal(tgid_of(t), t->tid, t->dec.signal);
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
@@ -357,7 +395,7 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 	if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 		r = fl_inject_undo(t->tid, t->arch, &t->undo);
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
-		r = fl_inject_signal(t->tgid ? t->tgid : t->tid, t->tid, t->dec.signal);
+		r = fl_inject_signal(tgid_of(t), t->tid, t->dec.signal);
 	check_inject(tr, t, r);
 	t->acting = false;
 	t->want_exit = false;
@@ -372,6 +410,19 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	struct fl_call call;
 	struct fl_decision dec;
 
+	if (t->restarting) {
+		/*
+		 * Between a shortened call's -ERESTARTSYS and its restart come
+		 * the signal handler's own calls (rt_sigreturn at least): let
+		 * them through untouched. The call itself again is still ours.
+		 */
+		if (info->nr == t->nr)
+			t->restarting = false;
+		else
+			t->passthrough = true;
+		resume(tr, t, 0);
+		return;
+	}
 	t->acting = false;
 	t->want_exit = false;
 	if (t->before_exec || tr->detaching || !fl_matcher_wants(m, info->arch, info->nr)) {
@@ -383,7 +434,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	call.nr = info->nr;
 	memcpy(call.args, info->args, sizeof(call.args));
 	call.tid = t->tid;
-	call.pid = t->tgid ? t->tgid : t->tid;
+	call.pid = tgid_of(t); /* read once per thread, and only for a wanted call */
 	fl_tracee_call_source(&t->tid, &src);
 	call.src = &src;
 
@@ -399,6 +450,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 
 	t->acting = true;
 	t->dec = dec;
+	t->nr = call.nr;
 	t->arch = call.arch;
 	memcpy(t->args, call.args, sizeof(t->args));
 	if (dec.phase == FL_PHASE_EXIT) {
@@ -411,10 +463,31 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	}
 }
 
-static void on_call_exit(struct tracer *tr, struct fl_tracee *t)
+/* The kernel's "restart this call" results (include/linux/errno.h). */
+static bool restarts(int64_t rval)
 {
+	return rval == -512 || rval == -513 || rval == -514; /* ERESTARTSYS, ...NOINTR, ...NOHAND */
+}
+
+static void on_call_exit(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info)
+{
+	if (t->passthrough) {
+		t->passthrough = false;
+		resume(tr, t, 0);
+		return;
+	}
 	if (!t->acting || !t->want_exit) {
 		t->want_exit = false;
+		resume(tr, t, 0);
+		return;
+	}
+	/*
+	 * A shortened call interrupted by a signal is restarted by the kernel
+	 * with the registers as they are: keep the short count in place until
+	 * the call really ends, or it would run again in full.
+	 */
+	if ((t->undo.arg || t->undo.iov_len) && restarts(info->rval)) {
+		t->restarting = true;
 		resume(tr, t, 0);
 		return;
 	}
@@ -437,13 +510,23 @@ static void on_syscall_stop(struct tracer *tr, struct fl_tracee *t, bool seccomp
 	}
 	switch (info.op) {
 	case FL_STOP_ENTRY:
+		t->entered = true;
 		on_call_entry(tr, t, &info, false);
 		break;
 	case FL_STOP_SECCOMP:
-		on_call_entry(tr, t, &info, true);
+		/*
+		 * Resumed with PTRACE_SYSCALL (while a shortened call restarts),
+		 * a thread reports a call's entry stop and then its seccomp
+		 * stop: one call, already seen.
+		 */
+		if (t->entered)
+			resume(tr, t, 0);
+		else
+			on_call_entry(tr, t, &info, true);
 		break;
 	case FL_STOP_EXIT:
-		on_call_exit(tr, t);
+		t->entered = false;
+		on_call_exit(tr, t, &info);
 		break;
 	default:
 		(void)seccomp_event;
@@ -464,13 +547,33 @@ static void on_exec(struct tracer *tr, struct fl_tracee *t)
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former) == 0 &&
 	    (pid_t)former != t->tid) {
 		struct fl_tracee *old = fl_tracee_find(&tr->tracees, (pid_t)former);
-		if (old) {
+
+		/*
+		 * The leader's own state is void: its call died with the old
+		 * image (a delay it was held in included).
+		 */
+		if (t->deadline) {
+			t->deadline = 0;
+			tr->n_held--;
+		}
+		t->acting = t->want_exit = false;
+		t->restarting = t->passthrough = false;
+		memset(&t->undo, 0, sizeof(t->undo));
+		if (old && old->deadline) {
+			old->deadline = 0;
+			tr->n_held--;
+		}
+		if (old && old->acting) {
 			t->acting = old->acting;
 			t->want_exit = old->want_exit;
 			t->dec = old->dec;
 			t->arch = old->arch;
 			memcpy(t->args, old->args, sizeof(t->args));
 			t->undo = old->undo;
+		}
+		if (old) {
+			if (old->in_group_stop)
+				tr->n_group_stopped--;
 			fl_tracee_remove(&tr->tracees, (pid_t)former);
 		}
 	}
@@ -505,6 +608,8 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 	if (tid == tr->main_pid && !tr->main_done) {
 		tr->main_done = true;
 		tr->main_status = status;
+		/* Its pid may be reused: from now on signals go to what it left. */
+		forward_pid = 0;
 	}
 	if (tr->attach) {
 		for (size_t i = 0; i < tr->cfg->n_attach; i++)
@@ -514,49 +619,64 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 }
 
 /*
- * A traced process has exited. If that leaves a process group with a
- * stopped member orphaned -- as it would be without faultline, which sits in
- * the command's group with a parent outside it -- do what the kernel would
- * have done: SIGHUP, then SIGCONT, to every process of the group.
+ * faultline's own process group, which the command shares, is the one group
+ * whose orphan status faultline distorts: it is a member, with a parent (the
+ * shell) outside it, so the group never becomes orphaned while faultline
+ * runs. Every other group is left to the kernel. Returns whether that group
+ * would be orphaned without faultline, and whether a traced member of it is
+ * stopped; fills @procs with its traced processes (up to @cap).
  */
-static void check_orphaned_groups(struct tracer *tr)
+static bool own_group_orphaned(struct tracer *tr, struct fl_proc_ids *procs, size_t cap,
+			       size_t *ret_n, bool *ret_stopped)
 {
 	struct fl_tracee_table *tab = &tr->tracees;
-	struct fl_proc_ids self, self_parent;
-	_cleanup_free_ struct fl_proc_ids *procs = calloc(tab->n, sizeof(*procs));
+	struct fl_proc_ids self, self_parent, ids;
 	size_t n = 0;
 
-	if (!procs || fl_proc_ids(getpid(), &self) < 0 || fl_proc_ids(getppid(), &self_parent) < 0)
-		return;
-	/* One entry per traced process (threads share their process's ids). */
+	*ret_n = 0;
+	*ret_stopped = false;
+	if (fl_proc_ids(getpid(), &self) < 0 || fl_proc_ids(getppid(), &self_parent) < 0)
+		return false;
 	for (size_t i = 0; i < tab->cap; i++) {
 		struct fl_tracee *t = tab->slots[i];
-		pid_t pid;
 		bool seen = false;
 
-		if (!t)
+		if (!t || fl_proc_ids(tgid_of(t), &ids) < 0 || ids.pgrp != self.pgrp)
 			continue;
-		pid = tgid_of(t);
+		*ret_stopped |= t->in_group_stop;
 		for (size_t k = 0; k < n && !seen; k++)
-			seen = procs[k].pid == pid;
-		if (!seen && fl_proc_ids(pid, &procs[n]) == 0)
-			n++;
+			seen = procs[k].pid == ids.pid;
+		if (!seen && n < cap)
+			procs[n++] = ids;
 	}
-	for (size_t i = 0; i < tab->cap; i++) {
-		struct fl_tracee *t = tab->slots[i];
-		struct fl_proc_ids ids;
+	*ret_n = n;
+	return fl_pgrp_orphaned(self.pgrp, procs, n, &self, &self_parent);
+}
 
-		if (!t || !t->in_group_stop || fl_proc_ids(tgid_of(t), &ids) < 0)
-			continue;
-		if (!fl_pgrp_orphaned(ids.pgrp, procs, n, &self, &self_parent))
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			if (procs[k].pgrp != ids.pgrp || procs[k].pid == self.pid)
-				continue;
-			kill(procs[k].pid, SIGHUP);
-			kill(procs[k].pid, SIGCONT);
-			procs[k].pgrp = 0; /* signalled once */
-		}
+/*
+ * Called when a tracee enters group-stop (to learn the group's state before
+ * anything exits) and after a traced process exits while some tracee is
+ * stopped. When an exit makes faultline's group orphaned -- as it would be
+ * without faultline -- with a stopped member, do what the kernel would have
+ * done: SIGHUP, then SIGCONT, to every process of the group. A group that
+ * was orphaned already gets nothing, as natively.
+ */
+static void check_own_group(struct tracer *tr, bool after_exit)
+{
+	_cleanup_free_ struct fl_proc_ids *procs = calloc(tr->tracees.n + 1, sizeof(*procs));
+	size_t n;
+	bool stopped, orphaned, was;
+
+	if (!procs || tr->attach)
+		return;
+	orphaned = own_group_orphaned(tr, procs, tr->tracees.n + 1, &n, &stopped);
+	was = tr->own_group_orphaned;
+	tr->own_group_orphaned = orphaned;
+	if (!after_exit || was || !orphaned || !stopped)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		kill(procs[k].pid, SIGHUP);
+		kill(procs[k].pid, SIGCONT);
 	}
 }
 
@@ -568,7 +688,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	if (ev == FL_EV_EXITED) {
 		on_exited(tr, tid, status);
 		if (tr->n_group_stopped && !tr->attach)
-			check_orphaned_groups(tr);
+			check_own_group(tr, true);
 		return;
 	}
 
@@ -606,7 +726,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 		}
 		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
-		tr->n_group_stopped++;
+		if (tr->n_group_stopped++ == 0 && !tr->attach)
+			check_own_group(tr, false);
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
 			set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
 		break;
@@ -621,21 +742,37 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	}
 }
 
-/* Release every held tracee whose delay is over; return the nearest deadline left. */
-static uint64_t run_timers(struct tracer *tr)
+/*
+ * Release every held tracee whose delay is over (all of them after a
+ * forwarded signal), and note the nearest deadline left. The due ones are
+ * collected first: releasing one may remove it from the table (detach),
+ * which moves other entries around.
+ */
+static void run_timers(struct tracer *tr)
 {
-	uint64_t now = cut_delays ? UINT64_MAX : now_ns(), next = 0;
 	struct fl_tracee_table *tab = &tr->tracees;
+	bool cut = cut_delays;
+	uint64_t now = now_ns(), next = UINT64_MAX;
+	_cleanup_free_ pid_t *due = calloc(tr->n_held + 1, sizeof(*due));
+	size_t n_due = 0;
 
-	for (size_t i = 0; i < tab->cap && tr->n_held; i++) {
+	cut_delays = 0;
+	for (size_t i = 0; i < tab->cap; i++) {
 		struct fl_tracee *t = tab->slots[i];
 		if (!t || !t->deadline)
 			continue;
-		if (t->deadline > now) {
-			if (!next || t->deadline < next)
+		if (!cut && t->deadline > now) {
+			if (t->deadline < next)
 				next = t->deadline;
-			continue;
+		} else if (due && n_due < tr->n_held) {
+			due[n_due++] = t->tid;
 		}
+	}
+	tr->next_deadline = next;
+	for (size_t k = 0; k < n_due; k++) {
+		struct fl_tracee *t = fl_tracee_find(tab, due[k]);
+		if (!t || !t->deadline)
+			continue;
 		t->deadline = 0;
 		tr->n_held--;
 		if (t->held_at == FL_STOP_EXIT)
@@ -643,7 +780,6 @@ static uint64_t run_timers(struct tracer *tr)
 		else
 			apply_enter(tr, t, t->held_seccomp);
 	}
-	return next;
 }
 
 /*
@@ -667,56 +803,83 @@ static void start_detach(struct tracer *tr)
 	}
 }
 
-/* The nearest moment the loop must wake up without a tracee event; 0: none. */
-static uint64_t next_wakeup(struct tracer *tr)
+/* After the command has ended: a signal for it goes to what it left. */
+static void forward_to_remaining(struct tracer *tr, int sig)
 {
-	uint64_t next = tr->n_held ? run_timers(tr) : 0;
+	struct fl_tracee_table *tab = &tr->tracees;
+	_cleanup_free_ pid_t *sent = calloc(tab->n + 1, sizeof(*sent));
+	size_t n = 0;
 
-	if (tr->detach_at && !tr->detaching && (!next || tr->detach_at < next))
-		next = tr->detach_at;
-	return next;
+	for (size_t i = 0; sent && i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		bool seen = false;
+
+		if (!t)
+			continue;
+		pid_t pid = tgid_of(t);
+		for (size_t k = 0; k < n && !seen; k++)
+			seen = sent[k] == pid;
+		if (!seen) {
+			sent[n++] = pid;
+			kill(pid, sig);
+		}
+	}
 }
 
 /*
- * Wait for the next tracee event. In run mode without held tracees this is a
- * plain blocking waitpid(): one syscall per stop on the hot path. Otherwise
- * poll waitpid() and sleep in sigtimedwait() until SIGCHLD, a timer, or (in
- * attach mode, where they are blocked) a signal asking faultline to detach.
+ * What the loop owes outside of tracee events: requests the signal handler
+ * left, delays that are over, the --duration deadline. Checked at every turn
+ * of the polling wait, so a busy tree cannot starve them.
+ */
+static void service(struct tracer *tr)
+{
+	if (detach_requested && tr->attach)
+		start_detach(tr);
+	if (pending_forward) {
+		int sig = pending_forward;
+		pending_forward = 0;
+		cut_delays = 1;
+		forward_to_remaining(tr, sig);
+	}
+	if (tr->n_held || tr->detach_at) {
+		uint64_t now = now_ns();
+		if (tr->n_held && (cut_delays || now >= tr->next_deadline))
+			run_timers(tr);
+		if (tr->detach_at && !tr->detaching && now >= tr->detach_at)
+			start_detach(tr);
+	}
+}
+
+/*
+ * Wait for the next tracee event. In run mode, while the command lives and
+ * no thread is held, this is a plain blocking waitpid(): one syscall per
+ * stop on the hot path (the signal handler forwards by itself). Otherwise
+ * poll waitpid() and sleep in sigtimedwait() until SIGCHLD, the next
+ * deadline or a signal (whose handler interrupts it), at most 200 ms.
  */
 static pid_t wait_event(struct tracer *tr, int *status)
 {
 	for (;;) {
-		if (!tr->attach && tr->n_held == 0)
+		service(tr);
+		if (!tr->attach && !tr->main_done && tr->n_held == 0)
 			return waitpid(-1, status, __WALL);
 
 		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 		if (pid != 0)
 			return pid;
 
-		uint64_t next = next_wakeup(tr);
-		if (!tr->attach && tr->n_held == 0)
-			continue; /* all released: back to the blocking wait */
-		uint64_t now = now_ns();
-		if (tr->detach_at && now >= tr->detach_at)
-			start_detach(tr);
-		if (tr->n_held && next && next <= now)
+		uint64_t now = now_ns(), wait = 200000000ull;
+		if (tr->n_held)
+			wait = min_u64(wait, tr->next_deadline > now ? tr->next_deadline - now : 0);
+		if (tr->detach_at && !tr->detaching)
+			wait = min_u64(wait, tr->detach_at > now ? tr->detach_at - now : 0);
+		if (wait == 0)
 			continue;
-
-		/* At most 200 ms: a lost wake-up can only cost that much. */
-		uint64_t wait = 200000000ull;
-		if (next && next > now && next - now < wait)
-			wait = next - now;
-		struct timespec ts = { .tv_sec = (time_t)(wait / 1000000000ull),
-				       .tv_nsec = (long)(wait % 1000000000ull) };
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = (long)wait };
 		sigset_t set;
 		sigemptyset(&set);
 		sigaddset(&set, SIGCHLD);
-		if (tr->attach)
-			for (size_t i = 0; i < FL_ARRAY_SIZE(forwarded_signals); i++)
-				sigaddset(&set, forwarded_signals[i]);
-		int sig = sigtimedwait(&set, NULL, &ts);
-		if (sig > 0 && sig != SIGCHLD)
-			start_detach(tr);
+		sigtimedwait(&set, NULL, &ts);
 	}
 }
 
@@ -746,7 +909,7 @@ static int seize(pid_t pid, bool seccomp, bool attach)
 	return 0;
 }
 
-static int start_command(struct tracer *tr)
+static int start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
 	struct fl_filter *filter = NULL;
@@ -760,7 +923,8 @@ static int start_command(struct tracer *tr)
 			return r;
 		spawn_filter.ud = filter;
 	}
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->seccomp ? &spawn_filter : NULL, &pid);
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->seccomp ? &spawn_filter : NULL,
+			     sigs, &pid);
 	fl_filter_free(filter);
 	if (r < 0)
 		return r;
@@ -881,6 +1045,13 @@ static int attach_process(struct tracer *tr, pid_t pid)
 			int r = seize(tid, false, true);
 			if (r == -ESRCH)
 				continue; /* the thread just exited */
+			/*
+			 * A thread a seized thread made since we listed the
+			 * directory is ours already (PTRACE_O_TRACECLONE): the
+			 * kernel refuses a second seize with EPERM.
+			 */
+			if (r == -EPERM && proc_status_field(tid, "TracerPid") == getpid())
+				r = 0;
 			if (r < 0) {
 				closedir(dir);
 				explain_attach_error(tr, pid, r);
@@ -941,7 +1112,10 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 
 	/* Signals first: a SIGTERM during attach must find them in place. */
 	install_signals(&saved, tr.attach);
-	r = tr.attach ? attach_all(&tr) : start_command(&tr);
+	struct fl_spawn_signals sigs = {
+		.n = N_SAVED, .signo = saved.signo, .action = saved.old, .mask = &saved.old_mask,
+	};
+	r = tr.attach ? attach_all(&tr) : start_command(&tr, &sigs);
 	if (r < 0) {
 		/*
 		 * PTRACE_DETACH needs a stopped thread; the ones we interrupted

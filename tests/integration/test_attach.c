@@ -198,6 +198,56 @@ static void attach_pid_and_command_125(void **state)
 	fl_assert_err_has(&r, "either -p PID or a program");
 }
 
+/*
+ * --duration is kept while the traced process keeps faultline busy: 16
+ * threads stopping at every call must not starve the deadline.
+ */
+static void attach_busy_process_duration(void **state)
+{
+	const char *stress = getenv("FL_STRESS");
+	struct timespec t0, t1;
+	struct fl_result r;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_non_null(stress);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		execl(stress, "fl-stress", "threads-syscalls", "16", "100000000", (char *)NULL);
+		_exit(127);
+	}
+	msleep(300);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	FL_RUN(&r, "run", "-q", "-p", fl_strf("%d", pid), "--duration", "300ms", "-e",
+	       "{syscall: [read, write], error: EIO, probability: 0}");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	fl_assert_exit(&r, 0);
+	if (t1.tv_sec - t0.tv_sec > 10)
+		fail_msg("--duration 300ms took %ld s on a busy process", (long)(t1.tv_sec - t0.tv_sec));
+}
+
+/*
+ * A shortened read interrupted by a signal is restarted by the kernel with
+ * the shortened count: the program sees 10 bytes, not 100.
+ */
+static void short_survives_restart(void **state)
+{
+	const char *helper = getenv("FL_RESTART");
+	struct fl_result r;
+
+	(void)state;
+	assert_non_null(helper);
+	FL_RUN(&r, "run", "-e", "{syscall: read, args: {2: 100}, short: 10, times: 1}", "--", helper);
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "what read returned", r.out, "read -> 10\n");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +257,8 @@ int main(int argc, char **argv)
 		FL_TEST(attach_no_such_process),
 		FL_TEST(attach_already_traced),
 		FL_TEST(attach_pid_and_command_125),
+		FL_TEST(attach_busy_process_duration),
+		FL_TEST(short_survives_restart),
 	};
 
 	return fl_main(argc, argv, "attach", tests, FL_ARRAY_SIZE(tests), true);

@@ -374,6 +374,65 @@ static void orphaned_stopped_child(void **state)
 	}
 }
 
+/*
+ * A signal faultline was started with ignored (nohup, a shell's background
+ * job) stays ignored for the command, as it would without faultline.
+ */
+static void ignored_signal_inherited(void **state)
+{
+	const char *script = "trap '' HUP; exec \"$0\" run -q -e '{syscall: acct, error: EPERM}' -- "
+			     "/bin/sh -c 'kill -HUP $$; echo survived SIGHUP'";
+	const char *const argv[] = { "/bin/sh", "-c", script, fl_faultline(), NULL };
+	struct fl_result r;
+
+	(void)state;
+	fl_run_direct(&r, argv, 20000);
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "output", r.out, "survived SIGHUP\n");
+}
+
+/*
+ * After the command has exited, faultline still waits for what it left
+ * running; a SIGTERM to faultline then reaches those processes (not the
+ * command's old, maybe reused, pid), so `timeout faultline run ...` works.
+ */
+static void signal_reaches_leftovers(void **state)
+{
+	struct fl_proc *p;
+	struct fl_result r;
+
+	(void)state;
+	p = FL_SPAWN("run", "-q", "-e", "{syscall: acct, error: EPERM}", "--", "/bin/sh", "-c",
+		     "sleep 60 & echo started; exit 0");
+	if (!fl_wait_stdout(p, "started", 20000))
+		fail_msg("the command never started");
+	usleep(300 * 1000);
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, 10000);
+	/* The command's own status: it exited 0 before the signal. */
+	fl_assert_exit(&r, 0);
+}
+
+/*
+ * Only faultline's own process group needs the orphaned-group emulation: a
+ * stopped process in a group that was orphaned all along (setsid) is left
+ * alone when something else exits, as the kernel leaves it.
+ */
+static void orphaned_elsewhere_left_alone(void **state)
+{
+	const char *script = "setsid sleep 60 & W=$!; sleep 0.3; kill -STOP $W; sleep 0.3; "
+			     "/bin/true; sleep 0.3; if kill -0 $W 2>/dev/null; then echo alive; "
+			     "else echo gone; fi; kill -9 $W";
+	const char *const argv[] = { "/bin/sh", "-c", script, NULL };
+	struct fl_result d, r;
+
+	(void)state;
+	fl_run_direct(&d, argv, 20000);
+	fl_assert_str(&d, "output", d.out, "alive\n");
+	FL_RUN(&r, "run", "-q", "-e", "{syscall: acct, error: EPERM}", "--", argv[0], argv[1], argv[2]);
+	fl_assert_str(&r, "output under faultline", r.out, "alive\n");
+}
+
 /* ---- cases: killing ----------------------------------------------------- */
 
 /* "KEY PID" in @text, or -1. */
@@ -651,6 +710,9 @@ int main(int argc, char **argv)
 		FL_TEST(faultline_killed_takes_command),
 		FL_TEST(real_build),
 		FL_TEST(memory_flat_over_10000_processes),
+		FL_TEST(ignored_signal_inherited),
+		FL_TEST(signal_reaches_leftovers),
+		FL_TEST(orphaned_elsewhere_left_alone),
 	};
 
 	return fl_main(argc, argv, "fidelity", tests, FL_ARRAY_SIZE(tests), true);
