@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "direct.h"
 #include "harness.h"
 
 struct server {
@@ -248,6 +249,36 @@ static void short_survives_restart(void **state)
 	fl_assert_str(&r, "what read returned", r.out, "read -> 10\n");
 }
 
+/*
+ * Another user's process: a clear refusal that says what is needed, and
+ * nothing touched. Run as root, the test drops to nobody with setpriv(1).
+ */
+static void attach_permission_denied(void **state)
+{
+	struct server s;
+	struct fl_result r;
+
+	(void)state;
+	if (geteuid() != 0)
+		fl_skip("needs root, to attach as another user");
+	if (access("/usr/bin/setpriv", X_OK) < 0)
+		fl_skip("no setpriv(1) to drop privileges with");
+	const char *const probe[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+				      "--clear-groups", fl_faultline(), "--version", NULL };
+	fl_run_direct(&r, probe, 20000);
+	if (r.code != 0)
+		fl_skip("user nobody cannot run this build's faultline (a private build directory)");
+	s = start_server();
+	const char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+				     "--clear-groups", fl_faultline(), "run", "-p",
+				     fl_strf("%d", s.pid), "-e", "{syscall: open, error: EIO}", NULL };
+	fl_run_direct(&r, argv, 20000);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "permission denied: tracing needs the same user or CAP_SYS_PTRACE");
+	assert_server_unharmed(&s);
+	stop_server(&s);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +290,7 @@ int main(int argc, char **argv)
 		FL_TEST(attach_pid_and_command_125),
 		FL_TEST(attach_busy_process_duration),
 		FL_TEST(short_survives_restart),
+		FL_TEST(attach_permission_denied),
 	};
 
 	return fl_main(argc, argv, "attach", tests, FL_ARRAY_SIZE(tests), true);
