@@ -696,3 +696,39 @@ int fl_main(int argc, char **argv, const char *group, const struct CMUnitTest *t
 		return 1;
 	return n_sel > 0 && n_skipped == n_sel ? 77 : 0;
 }
+
+json_t *fl_json_get(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!v) {
+		char *text = json_dumps(obj, JSON_INDENT(2));
+
+		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
+		free(text);
+		fail();
+	}
+	return v;
+}
+
+const char *fl_json_str(json_t *obj, const char *key)
+{
+	json_t *v = fl_json_get(obj, key);
+
+	if (!json_is_string(v)) {
+		print_error("report: \"%s\" is not a string\n", key);
+		fail();
+	}
+	return json_string_value(v);
+}
+
+json_int_t fl_json_int(json_t *obj, const char *key)
+{
+	json_t *v = fl_json_get(obj, key);
+
+	if (!json_is_integer(v)) {
+		print_error("report: \"%s\" is not an integer\n", key);
+		fail();
+	}
+	return json_integer_value(v);
+}

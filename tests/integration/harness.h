@@ -112,6 +112,13 @@ bool fl_exists(const char *path);
 char *fl_log_seed(const char *log);
 /* Parses the JSON file at @path; fails the test when missing or invalid. */
 json_t *fl_load_json(const char *path);
+/*
+ * Member @key of a report object, failing the test (and showing the object)
+ * when it is missing or of another type. Borrowed references.
+ */
+json_t *fl_json_get(json_t *obj, const char *key);
+const char *fl_json_str(json_t *obj, const char *key);
+json_int_t fl_json_int(json_t *obj, const char *key);
 
 /* ---- assertions that show the whole run when they fail ------------------ */
 void fl_dump(const struct fl_result *r);

@@ -11,46 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *jget(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!v) {
-		char *text = json_dumps(obj, JSON_INDENT(2));
-
-		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
-		free(text);
-		fail();
-	}
-	return v;
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_string(v)) {
-		print_error("report: \"%s\" is not a string\n", key);
-		fail();
-	}
-	return json_string_value(v);
-}
-
-static json_int_t jint(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_integer(v)) {
-		print_error("report: \"%s\" is not an integer\n", key);
-		fail();
-	}
-	return json_integer_value(v);
-}
-
 /* The rule object named @name in the report's "rules". */
 static json_t *report_rule(json_t *report, const char *name)
 {
-	json_t *rules = jget(report, "rules"), *rule;
+	json_t *rules = fl_json_get(report, "rules"), *rule;
 	size_t i;
 
 	json_array_foreach(rules, i, rule) {
@@ -296,8 +260,8 @@ static void long_options(void **state)
 	fl_assert_str(&r, "stderr with --log", r.err, "");
 	fl_assert_str(&r, "seed in the --log file", fl_log_seed(fl_read_file(log)), "6");
 	j = fl_load_json(report);
-	assert_int_equal(jint(report_rule(j, "from-file"), "injected"), 1);
-	assert_int_equal(jint(report_rule(j, "inline"), "injected"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "from-file"), "injected"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "inline"), "injected"), 1);
 	json_decref(j);
 
 	FL_RUN(&r, "run", "--quiet", "--dry-run", "--rule", "{syscall: open, error: ENOENT}", "--",
@@ -371,47 +335,47 @@ static void report_fields(void **state)
 	assert_no_stray_files(&r, (const char *const[]){ "exists", "rules.yaml", "report.json", NULL });
 
 	j = fl_load_json(report);
-	fl_assert_str(&r, "faultline_version", jstr(j, "faultline_version"), "0.1.0");
-	assert_int_equal(jint(j, "seed"), 99);
-	assert_true(json_is_false(jget(j, "dry_run")));
-	assert_int_equal(jint(jget(j, "exit"), "code"), 0);
-	assert_null(json_object_get(jget(j, "exit"), "signal"));
+	fl_assert_str(&r, "faultline_version", fl_json_str(j, "faultline_version"), "0.1.0");
+	assert_int_equal(fl_json_int(j, "seed"), 99);
+	assert_true(json_is_false(fl_json_get(j, "dry_run")));
+	assert_int_equal(fl_json_int(fl_json_get(j, "exit"), "code"), 0);
+	assert_null(json_object_get(fl_json_get(j, "exit"), "signal"));
 
-	cmd = jget(j, "command");
+	cmd = fl_json_get(j, "command");
 	assert_true(json_is_array(cmd));
 	assert_int_equal(json_array_size(cmd), FL_ARRAY_SIZE(want_cmd));
 	for (i = 0; i < FL_ARRAY_SIZE(want_cmd); i++)
 		fl_assert_str(&r, "command[i]", json_string_value(json_array_get(cmd, i)),
 			      want_cmd[i]);
 
-	assert_int_equal(json_array_size(jget(j, "rules")), 1);
+	assert_int_equal(json_array_size(fl_json_get(j, "rules")), 1);
 	rule = report_rule(j, "cfg");
 	fl_assert_str(&r, "rule syscalls[0]",
-		      json_string_value(json_array_get(jget(rule, "syscalls"), 0)), "open");
-	assert_int_equal(jint(rule, "matched"), 3);
-	assert_int_equal(jint(rule, "injected"), 1);
+		      json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)), "open");
+	assert_int_equal(fl_json_int(rule, "matched"), 3);
+	assert_int_equal(fl_json_int(rule, "injected"), 1);
 
-	injs = jget(j, "injections");
+	injs = fl_json_get(j, "injections");
 	assert_true(json_is_array(injs));
 	assert_int_equal(json_array_size(injs), 1);
 	inj = json_array_get(injs, 0);
-	assert_true(jint(inj, "seq") >= 0);
-	assert_true(json_is_number(jget(inj, "time_s")));
-	assert_true(json_number_value(jget(inj, "time_s")) >= 0);
-	assert_true(jint(inj, "pid") > 0);
-	assert_int_equal(jint(inj, "tid"), jint(inj, "pid"));
-	fl_assert_str(&r, "injection syscall", jstr(inj, "syscall"), "open");
-	fl_assert_str(&r, "injection path", jstr(inj, "path"), file);
-	fl_assert_str(&r, "injection rule", jstr(inj, "rule"), "cfg");
-	fl_assert_str(&r, "injection phase", jstr(inj, "phase"), "enter");
-	args = jget(inj, "args");
+	assert_true(fl_json_int(inj, "seq") >= 0);
+	assert_true(json_is_number(fl_json_get(inj, "time_s")));
+	assert_true(json_number_value(fl_json_get(inj, "time_s")) >= 0);
+	assert_true(fl_json_int(inj, "pid") > 0);
+	assert_int_equal(fl_json_int(inj, "tid"), fl_json_int(inj, "pid"));
+	fl_assert_str(&r, "injection syscall", fl_json_str(inj, "syscall"), "open");
+	fl_assert_str(&r, "injection path", fl_json_str(inj, "path"), file);
+	fl_assert_str(&r, "injection rule", fl_json_str(inj, "rule"), "cfg");
+	fl_assert_str(&r, "injection phase", fl_json_str(inj, "phase"), "enter");
+	args = fl_json_get(inj, "args");
 	assert_true(json_is_array(args));
 	assert_true(json_array_size(args) >= 2);
 	json_array_foreach(args, i, arg)
 		assert_true(json_is_integer(arg));
 	assert_int_equal(json_integer_value(json_array_get(args, 1)), 0); /* O_RDONLY */
-	action = jget(inj, "action");
-	fl_assert_str(&r, "action.error", jstr(action, "error"), "ENOENT");
+	action = fl_json_get(inj, "action");
+	fl_assert_str(&r, "action.error", fl_json_str(action, "error"), "ENOENT");
 	json_decref(j);
 }
 
@@ -444,29 +408,29 @@ static void report_actions(void **state)
 	fl_assert_str(&r, "getpid", fl_line_after(r.out, "getpid[1]: "), "ok 4242");
 
 	j = fl_load_json(report);
-	injs = jget(j, "injections");
+	injs = fl_json_get(j, "injections");
 	assert_int_equal(json_array_size(injs), 3);
 	a = json_array_get(injs, 0);
 	b = json_array_get(injs, 1);
 	c = json_array_get(injs, 2);
-	assert_true(jint(a, "seq") < jint(b, "seq"));
-	assert_true(jint(b, "seq") < jint(c, "seq"));
+	assert_true(fl_json_int(a, "seq") < fl_json_int(b, "seq"));
+	assert_true(fl_json_int(b, "seq") < fl_json_int(c, "seq"));
 
-	fl_assert_str(&r, "inj 1 rule", jstr(a, "rule"), "first-open");
-	fl_assert_str(&r, "inj 1 action.error", jstr(jget(a, "action"), "error"), "ENOENT");
-	fl_assert_str(&r, "inj 2 rule", jstr(b, "rule"), "slow-open");
-	assert_int_equal(jint(jget(b, "action"), "delay_ms"), 50);
-	fl_assert_str(&r, "inj 3 rule", jstr(c, "rule"), "fake-pid");
-	fl_assert_str(&r, "inj 3 syscall", jstr(c, "syscall"), "getpid");
-	fl_assert_str(&r, "inj 3 phase", jstr(c, "phase"), "exit");
-	assert_int_equal(jint(jget(c, "action"), "retval"), 4242);
+	fl_assert_str(&r, "inj 1 rule", fl_json_str(a, "rule"), "first-open");
+	fl_assert_str(&r, "inj 1 action.error", fl_json_str(fl_json_get(a, "action"), "error"), "ENOENT");
+	fl_assert_str(&r, "inj 2 rule", fl_json_str(b, "rule"), "slow-open");
+	assert_int_equal(fl_json_int(fl_json_get(b, "action"), "delay_ms"), 50);
+	fl_assert_str(&r, "inj 3 rule", fl_json_str(c, "rule"), "fake-pid");
+	fl_assert_str(&r, "inj 3 syscall", fl_json_str(c, "syscall"), "getpid");
+	fl_assert_str(&r, "inj 3 phase", fl_json_str(c, "phase"), "exit");
+	assert_int_equal(fl_json_int(fl_json_get(c, "action"), "retval"), 4242);
 	assert_null(json_object_get(c, "path"));
 
-	assert_int_equal(jint(report_rule(j, "first-open"), "injected"), 1);
-	assert_int_equal(jint(report_rule(j, "first-open"), "matched"), 2);
-	assert_int_equal(jint(report_rule(j, "slow-open"), "injected"), 1);
-	assert_int_equal(jint(report_rule(j, "fake-pid"), "matched"), 1);
-	assert_int_equal(jint(report_rule(j, "fake-pid"), "injected"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "first-open"), "injected"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "first-open"), "matched"), 2);
+	assert_int_equal(fl_json_int(report_rule(j, "slow-open"), "injected"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "fake-pid"), "matched"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "fake-pid"), "injected"), 1);
 	json_decref(j);
 }
 
@@ -485,13 +449,13 @@ static void report_pid_tid(void **state)
 	fl_assert_outcomes(&r, "thread-open", "ENOENT");
 
 	j = fl_load_json(report);
-	injs = jget(j, "injections");
+	injs = fl_json_get(j, "injections");
 	assert_int_equal(json_array_size(injs), 2);
 	a = json_array_get(injs, 0); /* main thread */
 	b = json_array_get(injs, 1); /* the new thread */
-	assert_int_equal(jint(a, "tid"), jint(a, "pid"));
-	assert_int_equal(jint(b, "pid"), jint(a, "pid"));
-	assert_int_not_equal(jint(b, "tid"), jint(b, "pid"));
+	assert_int_equal(fl_json_int(a, "tid"), fl_json_int(a, "pid"));
+	assert_int_equal(fl_json_int(b, "pid"), fl_json_int(a, "pid"));
+	assert_int_not_equal(fl_json_int(b, "tid"), fl_json_int(b, "pid"));
 	json_decref(j);
 }
 
@@ -506,8 +470,8 @@ static void report_exit_code(void **state)
 	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), "exit", "42");
 	fl_assert_exit(&r, 42);
 	j = fl_load_json(report);
-	assert_int_equal(jint(jget(j, "exit"), "code"), 42);
-	assert_int_equal(json_array_size(jget(j, "injections")), 0);
+	assert_int_equal(fl_json_int(fl_json_get(j, "exit"), "code"), 42);
+	assert_int_equal(json_array_size(fl_json_get(j, "injections")), 0);
 	/*
 	 * The random seed chosen is recorded, the same as in the log header, so
 	 * the run can be replayed. Seeds are 64-bit: JSON integers above 2^63
@@ -516,7 +480,7 @@ static void report_exit_code(void **state)
 	 */
 	header_seed = fl_log_seed(r.err);
 	assert_non_null(header_seed);
-	seed = jget(j, "seed");
+	seed = fl_json_get(j, "seed");
 	if (json_is_integer(seed))
 		report_seed = fl_strf("%lld", (long long)json_integer_value(seed));
 	else
@@ -553,12 +517,12 @@ static void dry_run_injects_nothing(void **state)
 	fl_assert_err_has(&r, "dry-open");
 
 	j = fl_load_json(report);
-	assert_true(json_is_true(jget(j, "dry_run")));
+	assert_true(json_is_true(fl_json_get(j, "dry_run")));
 	rule = report_rule(j, "dry-open");
-	assert_int_equal(jint(rule, "matched"), 3);
-	assert_int_equal(jint(rule, "injected"), 3);
-	assert_int_equal(jint(report_rule(j, "dry-unlink"), "matched"), 1);
-	assert_int_equal(jint(report_rule(j, "dry-pid"), "matched"), 1);
+	assert_int_equal(fl_json_int(rule, "matched"), 3);
+	assert_int_equal(fl_json_int(rule, "injected"), 3);
+	assert_int_equal(fl_json_int(report_rule(j, "dry-unlink"), "matched"), 1);
+	assert_int_equal(fl_json_int(report_rule(j, "dry-pid"), "matched"), 1);
 	json_decref(j);
 }
 

@@ -180,20 +180,6 @@ static struct fl_proc *spawn_ready(const char *report, const char *victim_cmd)
 	return p;
 }
 
-static json_t *jget(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!v) {
-		char *text = json_dumps(obj, JSON_INDENT(2));
-
-		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
-		free(text);
-		fail();
-	}
-	return v;
-}
-
 static void sigterm_reaches_command(void **state)
 {
 	char *report = fl_path("report.json");
@@ -208,7 +194,7 @@ static void sigterm_reaches_command(void **state)
 	fl_assert_exit(&r, 3);
 
 	j = fl_load_json(report);
-	assert_int_equal(json_integer_value(jget(jget(j, "exit"), "code")), 3);
+	assert_int_equal(json_integer_value(fl_json_get(fl_json_get(j, "exit"), "code")), 3);
 	json_decref(j);
 }
 
@@ -226,7 +212,7 @@ static void sigterm_kills_command_143(void **state)
 
 	j = fl_load_json(report);
 	fl_assert_str(&r, "report exit.signal",
-		      json_string_value(jget(jget(j, "exit"), "signal")), "SIGTERM");
+		      json_string_value(fl_json_get(fl_json_get(j, "exit"), "signal")), "SIGTERM");
 	json_decref(j);
 }
 
@@ -292,8 +278,8 @@ static void report_on_crash(void **state)
 	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), "crash");
 	fl_assert_exit(&r, 128 + SIGSEGV);
 	j = fl_load_json(report);
-	exit_obj = jget(j, "exit");
-	fl_assert_str(&r, "report exit.signal", json_string_value(jget(exit_obj, "signal")),
+	exit_obj = fl_json_get(j, "exit");
+	fl_assert_str(&r, "report exit.signal", json_string_value(fl_json_get(exit_obj, "signal")),
 		      "SIGSEGV");
 	assert_null(json_object_get(exit_obj, "code"));
 	json_decref(j);

@@ -118,54 +118,16 @@ static int run_sh(const char *line, int timeout_ms)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* ---- the JSON report ----------------------------------------------------- */
-
-static json_t *jget(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!v) {
-		char *text = json_dumps(obj, JSON_INDENT(2));
-
-		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
-		free(text);
-		fail();
-	}
-	return v;
-}
-
-static json_int_t jint(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_integer(v)) {
-		print_error("report: \"%s\" is not an integer\n", key);
-		fail();
-	}
-	return json_integer_value(v);
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_string(v)) {
-		print_error("report: \"%s\" is not a string\n", key);
-		fail();
-	}
-	return json_string_value(v);
-}
-
 /* "call:outcome" of every run, space separated: "1:handled 2:handled 3:crashed". */
 static char *outcomes(json_t *report)
 {
-	json_t *runs = jget(report, "runs"), *run;
+	json_t *runs = fl_json_get(report, "runs"), *run;
 	char *s = fl_strf("%s", "");
 	size_t i;
 
 	json_array_foreach(runs, i, run)
-		s = fl_strf("%s%s%lld:%s", s, i ? " " : "", (long long)jint(run, "call"),
-			    jstr(run, "outcome"));
+		s = fl_strf("%s%s%lld:%s", s, i ? " " : "", (long long)fl_json_int(run, "call"),
+			    fl_json_str(run, "outcome"));
 	return s;
 }
 
@@ -234,10 +196,10 @@ static void all_handled(void **state)
 	fl_assert_out_lacks(&r, "reproduce:");
 	fl_assert_out_lacks(&r, "not reached");
 	j = fl_load_json(report);
-	sum = jget(j, "summary");
+	sum = fl_json_get(j, "summary");
 	/* open, read, read (end of file), write per file, and the loader's reads. */
-	assert_true(jint(sum, "runs") >= 8);
-	assert_int_equal(jint(sum, "handled"), jint(sum, "runs"));
+	assert_true(fl_json_int(sum, "runs") >= 8);
+	assert_int_equal(fl_json_int(sum, "handled"), fl_json_int(sum, "runs"));
 	json_decref(j);
 }
 
@@ -281,8 +243,8 @@ static void jobs_same_classification(void **state)
 	fl_assert_exit(&r2, 1);
 	j1 = fl_load_json(rep1);
 	j2 = fl_load_json(rep2);
-	assert_int_equal(jint(j1, "jobs"), 1);
-	assert_int_equal(jint(j2, "jobs"), 2);
+	assert_int_equal(fl_json_int(j1, "jobs"), 1);
+	assert_int_equal(fl_json_int(j2, "jobs"), 2);
 	fl_assert_str(&r2, "outcomes -j 2", outcomes(j2), outcomes(j1));
 	assert_non_null(strstr(outcomes(j1), ":crashed"));
 	json_decref(j1);
@@ -303,37 +265,37 @@ static void report_json(void **state)
 	j = fl_load_json(report);
 	fl_assert_str(&r, "outcomes", outcomes(j), "1:handled 2:handled 3:crashed 4:handled");
 
-	sum = jget(j, "summary");
-	assert_int_equal(jint(sum, "calls"), 4);
-	assert_int_equal(jint(sum, "runs"), 4);
-	assert_int_equal(jint(sum, "crashed"), 1);
-	assert_int_equal(jint(sum, "handled"), 3);
-	assert_int_equal(jint(sum, "hung"), 0);
-	assert_int_equal(jint(sum, "not_reached"), 0);
-	assert_true(json_is_null(jget(j, "max_runs")));
+	sum = fl_json_get(j, "summary");
+	assert_int_equal(fl_json_int(sum, "calls"), 4);
+	assert_int_equal(fl_json_int(sum, "runs"), 4);
+	assert_int_equal(fl_json_int(sum, "crashed"), 1);
+	assert_int_equal(fl_json_int(sum, "handled"), 3);
+	assert_int_equal(fl_json_int(sum, "hung"), 0);
+	assert_int_equal(fl_json_int(sum, "not_reached"), 0);
+	assert_true(json_is_null(fl_json_get(j, "max_runs")));
 
-	calls = jget(jget(j, "baseline"), "calls");
+	calls = fl_json_get(fl_json_get(j, "baseline"), "calls");
 	assert_int_equal(json_array_size(calls), 4);
-	fl_assert_str(&r, "call 3 path", jstr(json_array_get(calls, 2), "path"), "c");
-	fl_assert_str(&r, "call 3 syscall", jstr(json_array_get(calls, 2), "syscall"), "open");
-	assert_int_equal(jint(jget(jget(j, "baseline"), "exit"), "code"), 0);
+	fl_assert_str(&r, "call 3 path", fl_json_str(json_array_get(calls, 2), "path"), "c");
+	fl_assert_str(&r, "call 3 syscall", fl_json_str(json_array_get(calls, 2), "syscall"), "open");
+	assert_int_equal(fl_json_int(fl_json_get(fl_json_get(j, "baseline"), "exit"), "code"), 0);
 
-	runs = jget(j, "runs");
+	runs = fl_json_get(j, "runs");
 	run = json_array_get(runs, 2);
-	fl_assert_str(&r, "run 3 rule_text", jstr(run, "rule_text"),
+	fl_assert_str(&r, "run 3 rule_text", fl_json_str(run, "rule_text"),
 		      "{syscall: open, error: EIO, after: 2, times: 1}");
-	fl_assert_str(&r, "run 3 error", jstr(run, "error"), "EIO");
-	fl_assert_str(&r, "run 3 signal", jstr(jget(run, "exit"), "signal"), "SIGSEGV");
-	assert_int_equal(jint(run, "injected"), 1);
-	assert_true(json_is_false(jget(run, "timed_out")));
-	assert_true(json_is_false(jget(run, "diverged")));
-	tail = jget(run, "stderr_tail");
+	fl_assert_str(&r, "run 3 error", fl_json_str(run, "error"), "EIO");
+	fl_assert_str(&r, "run 3 signal", fl_json_str(fl_json_get(run, "exit"), "signal"), "SIGSEGV");
+	assert_int_equal(fl_json_int(run, "injected"), 1);
+	assert_true(json_is_false(fl_json_get(run, "timed_out")));
+	assert_true(json_is_false(fl_json_get(run, "diverged")));
+	tail = fl_json_get(run, "stderr_tail");
 	fl_assert_str(&r, "run 3 stderr", json_string_value(json_array_get(tail, 0)),
 		      "fl-sweep-crash: c: Input/output error");
-	assert_non_null(strstr(jstr(run, "reproducer"), " -e '{syscall: open, error: EIO, "
+	assert_non_null(strstr(fl_json_str(run, "reproducer"), " -e '{syscall: open, error: EIO, "
 				"after: 2, times: 1}' -- "));
 	run = json_array_get(runs, 0);
-	assert_int_equal(jint(jget(run, "exit"), "code"), 1);
+	assert_int_equal(fl_json_int(fl_json_get(run, "exit"), "code"), 1);
 	json_decref(j);
 
 	/* Written to a temp file and renamed: nothing left beside it. */
@@ -444,8 +406,8 @@ static void max_runs(void **state)
 	fl_assert_out_has(&r, "  runs: 2 of 4 (--max-runs)\n");
 	j = fl_load_json(report);
 	fl_assert_str(&r, "outcomes", outcomes(j), "1:handled 2:handled");
-	assert_int_equal(jint(jget(j, "summary"), "runs_wanted"), 4);
-	assert_int_equal(jint(j, "max_runs"), 2);
+	assert_int_equal(fl_json_int(fl_json_get(j, "summary"), "runs_wanted"), 4);
+	assert_int_equal(fl_json_int(j, "max_runs"), 2);
 	json_decref(j);
 }
 
@@ -504,7 +466,7 @@ static void several_rules(void **state)
 	fl_assert_out_has(&r, " rule ");
 	j = fl_load_json(report);
 	fl_assert_str(&r, "outcomes", outcomes(j), "1:handled 2:handled 3:handled 4:handled");
-	runs = jget(j, "runs");
+	runs = fl_json_get(j, "runs");
 	json_array_foreach(runs, i, run) {
 		static const char *const want[] = {
 			"{name: opens, syscall: open, error: EACCES, after: 0, times: 1}",
@@ -513,10 +475,10 @@ static void several_rules(void **state)
 			"{name: unlinks, syscall: unlink, error: EPERM, after: 0, times: 1}",
 		};
 
-		fl_assert_str(&r, "rule_text", jstr(run, "rule_text"), want[i]);
-		assert_int_equal(jint(run, "injected"), 1);
+		fl_assert_str(&r, "rule_text", fl_json_str(run, "rule_text"), want[i]);
+		assert_int_equal(fl_json_int(run, "injected"), 1);
 	}
-	fl_assert_str(&r, "run 4 path", jstr(json_array_get(runs, 3), "path"), "x");
+	fl_assert_str(&r, "run 4 path", fl_json_str(json_array_get(runs, 3), "path"), "x");
 	json_decref(j);
 }
 

@@ -75,48 +75,10 @@ static void assert_file(const struct fl_result *r, const char *path, const char 
 	fl_assert_str(r, fl_strf("content of %s", path), fl_read_file(path), want);
 }
 
-/* ---- report access (as in test_output.c) --------------------------------- */
-
-static json_t *jget(json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!v) {
-		char *text = json_dumps(obj, JSON_INDENT(2));
-
-		print_error("report: no key \"%s\" in\n%s\n", key, text ? text : "?");
-		free(text);
-		fail();
-	}
-	return v;
-}
-
-static const char *jstr(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_string(v)) {
-		print_error("report: \"%s\" is not a string\n", key);
-		fail();
-	}
-	return json_string_value(v);
-}
-
-static json_int_t jint(json_t *obj, const char *key)
-{
-	json_t *v = jget(obj, key);
-
-	if (!json_is_integer(v)) {
-		print_error("report: \"%s\" is not an integer\n", key);
-		fail();
-	}
-	return json_integer_value(v);
-}
-
 /* The only injection of the report at @path. */
 static json_t *only_injection(const struct fl_result *r, json_t *report)
 {
-	json_t *injs = jget(report, "injections");
+	json_t *injs = fl_json_get(report, "injections");
 
 	if (!json_is_array(injs) || json_array_size(injs) != 1) {
 		print_error("report: want exactly one injection, got %zu\n",
@@ -924,8 +886,8 @@ static void short_not_below_asked(void **state)
 	assert_true(fl_has_line(r.out, fl_strf("read[1] %s: ok n=5 off=5 data=01234", f)));
 	assert_true(fl_has_line(r.out, fl_strf("read[1] %s: ok n=3 off=3 data=012", f)));
 	j = fl_load_json(report);
-	assert_int_equal(json_array_size(jget(j, "injections")), 0);
-	assert_int_equal(jint(json_array_get(jget(j, "rules"), 0), "matched"), 0);
+	assert_int_equal(json_array_size(fl_json_get(j, "injections")), 0);
+	assert_int_equal(fl_json_int(json_array_get(fl_json_get(j, "rules"), 0), "matched"), 0);
 	json_decref(j);
 }
 
@@ -1128,8 +1090,8 @@ static void report_path_resolved(void **state)
 	fl_assert_outcomes(&r, "open", "EACCES");
 	j = fl_load_json(report);
 	inj = only_injection(&r, j);
-	fl_assert_str(&r, "path", jstr(inj, "path"), fl_strf("%s/x", data));
-	fl_assert_str(&r, "action.error", jstr(jget(inj, "action"), "error"), "EACCES");
+	fl_assert_str(&r, "path", fl_json_str(inj, "path"), fl_strf("%s/x", data));
+	fl_assert_str(&r, "action.error", fl_json_str(fl_json_get(inj, "action"), "error"), "EACCES");
 	json_decref(j);
 }
 
@@ -1148,8 +1110,8 @@ static void report_address_port(void **state)
 	fl_assert_outcomes(&r, "connect", "ECONNREFUSED");
 	j = fl_load_json(report);
 	inj = only_injection(&r, j);
-	fl_assert_str(&r, "address", jstr(inj, "address"), "127.0.0.1");
-	assert_int_equal(jint(inj, "port"), port);
+	fl_assert_str(&r, "address", fl_json_str(inj, "address"), "127.0.0.1");
+	assert_int_equal(fl_json_int(inj, "port"), port);
 	json_decref(j);
 	close(l);
 }
@@ -1168,11 +1130,11 @@ static void report_short(void **state)
 	assert_line(&r, "read", 1, f, "ok n=5 off=5 data=01234");
 	j = fl_load_json(report);
 	inj = only_injection(&r, j);
-	action = jget(inj, "action");
-	assert_int_equal(jint(action, "short"), 5);
-	assert_int_equal(jint(action, "short_of"), 100);
+	action = fl_json_get(inj, "action");
+	assert_int_equal(fl_json_int(action, "short"), 5);
+	assert_int_equal(fl_json_int(action, "short_of"), 100);
 	assert_null(json_object_get(action, "error"));
-	fl_assert_str(&r, "path", jstr(inj, "path"), f);
+	fl_assert_str(&r, "path", fl_json_str(inj, "path"), f);
 	json_decref(j);
 }
 
@@ -1194,9 +1156,9 @@ static void report_process_signal(void **state)
 	fl_assert_outcomes(&r, "sig-open", "EIO");
 	j = fl_load_json(report);
 	inj = only_injection(&r, j);
-	fl_assert_str(&r, "process", jstr(inj, "process"), real);
-	fl_assert_str(&r, "action.error", jstr(jget(inj, "action"), "error"), "EIO");
-	fl_assert_str(&r, "action.signal", jstr(jget(inj, "action"), "signal"), "SIGUSR1");
+	fl_assert_str(&r, "process", fl_json_str(inj, "process"), real);
+	fl_assert_str(&r, "action.error", fl_json_str(fl_json_get(inj, "action"), "error"), "EIO");
+	fl_assert_str(&r, "action.signal", fl_json_str(fl_json_get(inj, "action"), "signal"), "SIGUSR1");
 	json_decref(j);
 }
 
