@@ -1,4 +1,6 @@
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,4 +44,36 @@ bool fl_pgrp_orphaned(pid_t pgrp, const struct fl_proc_ids *members, size_t n,
 			return false;
 	}
 	return true;
+}
+
+int fl_pgrp_members(pid_t pgrp, pid_t exclude, struct fl_proc_ids **ret, size_t *ret_n)
+{
+	DIR *dir = opendir("/proc");
+	struct fl_proc_ids *v = NULL, ids;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		pid_t pid = (pid_t)strtol(de->d_name, NULL, 10);
+
+		if (pid <= 0 || pid == exclude || fl_proc_ids(pid, &ids) < 0 || ids.pgrp != pgrp)
+			continue;
+		if (n == cap) {
+			struct fl_proc_ids *nv = realloc(v, (cap ? cap * 2 : 16) * sizeof(*v));
+			if (!nv) {
+				free(v);
+				closedir(dir);
+				return -ENOMEM;
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 16;
+		}
+		v[n++] = ids;
+	}
+	closedir(dir);
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

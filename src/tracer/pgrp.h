@@ -25,11 +25,18 @@ struct fl_proc_ids {
 int fl_proc_ids(pid_t pid, struct fl_proc_ids *ret);
 
 /*
+ * Every process of group @pgrp but @exclude, from a scan of /proc (traced
+ * or not: a shell that started faultline belongs to the group too). Returns
+ * 0 with a malloc'd array the caller frees, or -errno.
+ */
+int fl_pgrp_members(pid_t pgrp, pid_t exclude, struct fl_proc_ids **ret, size_t *ret_n);
+
+/*
  * Would process group @pgrp be orphaned without faultline (@self, whose own
  * parent is @self_parent)? A group is orphaned when no member has a parent
- * in another group of the same session. @members are the group's traced
- * processes (faultline itself excluded); a member whose parent is faultline
- * counts as a child of faultline's parent, where it would be natively.
+ * in another group of the same session. @members are the group's processes
+ * (faultline itself excluded); a member whose parent is faultline counts as
+ * a child of faultline's parent, where it would be natively.
  */
 bool fl_pgrp_orphaned(pid_t pgrp, const struct fl_proc_ids *members, size_t n,
 		      const struct fl_proc_ids *self, const struct fl_proc_ids *self_parent);

@@ -622,61 +622,44 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
  * faultline's own process group, which the command shares, is the one group
  * whose orphan status faultline distorts: it is a member, with a parent (the
  * shell) outside it, so the group never becomes orphaned while faultline
- * runs. Every other group is left to the kernel. Returns whether that group
- * would be orphaned without faultline, and whether a traced member of it is
- * stopped; fills @procs with its traced processes (up to @cap).
+ * runs. Every other group is left to the kernel.
+ *
+ * Called when a tracee enters group-stop and after a traced process exits
+ * while some tracee is stopped. When faultline's group turns orphaned -- as
+ * it would be without faultline -- with a stopped traced member, do what the
+ * kernel would have done: SIGHUP, then SIGCONT, to every process of the
+ * group. A group seen orphaned already gets nothing, as natively. A stop
+ * reported after the exit that orphaned the group (waitpid() may hand us
+ * the command's exit first) counts too: it came first in the kernel, and a
+ * group left stopped would hang the run.
  */
-static bool own_group_orphaned(struct tracer *tr, struct fl_proc_ids *procs, size_t cap,
-			       size_t *ret_n, bool *ret_stopped)
+static void check_own_group(struct tracer *tr)
 {
 	struct fl_tracee_table *tab = &tr->tracees;
-	struct fl_proc_ids self, self_parent, ids;
+	struct fl_proc_ids self, self_parent;
+	_cleanup_free_ struct fl_proc_ids *members = NULL;
 	size_t n = 0;
+	bool stopped = false, orphaned, was;
 
-	*ret_n = 0;
-	*ret_stopped = false;
-	if (fl_proc_ids(getpid(), &self) < 0 || fl_proc_ids(getppid(), &self_parent) < 0)
-		return false;
-	for (size_t i = 0; i < tab->cap; i++) {
-		struct fl_tracee *t = tab->slots[i];
-		bool seen = false;
-
-		if (!t || fl_proc_ids(tgid_of(t), &ids) < 0 || ids.pgrp != self.pgrp)
-			continue;
-		*ret_stopped |= t->in_group_stop;
-		for (size_t k = 0; k < n && !seen; k++)
-			seen = procs[k].pid == ids.pid;
-		if (!seen && n < cap)
-			procs[n++] = ids;
-	}
-	*ret_n = n;
-	return fl_pgrp_orphaned(self.pgrp, procs, n, &self, &self_parent);
-}
-
-/*
- * Called when a tracee enters group-stop (to learn the group's state before
- * anything exits) and after a traced process exits while some tracee is
- * stopped. When an exit makes faultline's group orphaned -- as it would be
- * without faultline -- with a stopped member, do what the kernel would have
- * done: SIGHUP, then SIGCONT, to every process of the group. A group that
- * was orphaned already gets nothing, as natively.
- */
-static void check_own_group(struct tracer *tr, bool after_exit)
-{
-	_cleanup_free_ struct fl_proc_ids *procs = calloc(tr->tracees.n + 1, sizeof(*procs));
-	size_t n;
-	bool stopped, orphaned, was;
-
-	if (!procs || tr->attach)
+	if (tr->attach || fl_proc_ids(getpid(), &self) < 0 ||
+	    fl_proc_ids(getppid(), &self_parent) < 0 ||
+	    fl_pgrp_members(self.pgrp, self.pid, &members, &n) < 0)
 		return;
-	orphaned = own_group_orphaned(tr, procs, tr->tracees.n + 1, &n, &stopped);
+	for (size_t i = 0; i < tab->cap && !stopped; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (!t || !t->in_group_stop)
+			continue;
+		for (size_t k = 0; k < n && !stopped; k++)
+			stopped = members[k].pid == tgid_of(t);
+	}
+	orphaned = fl_pgrp_orphaned(self.pgrp, members, n, &self, &self_parent);
 	was = tr->own_group_orphaned;
 	tr->own_group_orphaned = orphaned;
-	if (!after_exit || was || !orphaned || !stopped)
+	if (was || !orphaned || !stopped)
 		return;
 	for (size_t k = 0; k < n; k++) {
-		kill(procs[k].pid, SIGHUP);
-		kill(procs[k].pid, SIGCONT);
+		kill(members[k].pid, SIGHUP);
+		kill(members[k].pid, SIGCONT);
 	}
 }
 
@@ -688,7 +671,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	if (ev == FL_EV_EXITED) {
 		on_exited(tr, tid, status);
 		if (tr->n_group_stopped && !tr->attach)
-			check_own_group(tr, true);
+			check_own_group(tr);
 		return;
 	}
 
@@ -724,10 +707,19 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			resume(tr, t, 0);
 			break;
 		}
-		/* Stay stopped, but let SIGCONT and other signals wake it. */
+		/*
+		 * Stay stopped, but let SIGCONT and other signals wake it. The
+		 * command's own SIGSTOP before its exec is faultline's start-up,
+		 * not job control.
+		 */
+		if (t->before_exec) {
+			if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
+				set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
+			break;
+		}
 		t->in_group_stop = true;
 		if (tr->n_group_stopped++ == 0 && !tr->attach)
-			check_own_group(tr, false);
+			check_own_group(tr);
 		if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
 			set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
 		break;
