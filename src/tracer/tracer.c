@@ -89,6 +89,9 @@ static volatile sig_atomic_t detach_requested;
  */
 static volatile sig_atomic_t cut_delays;
 
+/* waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM. */
+#define FL_WAIT_SPIN 100
+
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -853,8 +856,20 @@ static pid_t wait_event(struct tracer *tr, int *status)
 {
 	for (;;) {
 		service(tr);
-		if (!tr->attach && !tr->main_done && tr->n_held == 0)
+		if (!tr->attach && !tr->main_done && tr->n_held == 0) {
+			/*
+			 * A traced call comes back within microseconds; sleeping
+			 * in waitpid() lets this CPU idle, and waking an idle
+			 * vCPU costs far more than the stop itself (bench/: 80+
+			 * us per stop instead of 14). Poll briefly first.
+			 */
+			for (int spin = 0; spin < FL_WAIT_SPIN; spin++) {
+				pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+				if (pid != 0)
+					return pid;
+			}
 			return waitpid(-1, status, __WALL);
+		}
 
 		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 		if (pid != 0)
