@@ -22,7 +22,10 @@
  *   integers: decimal without leading zeros (YAML 1.1 reads "010" as octal,
  *             YAML 1.2 as decimal: rejecting it avoids the ambiguity), or
  *             0x followed by hex digits (YAML 1.2 core); an optional '+',
- *             and '-' only where negative values make sense (retval).
+ *             and '-' only where negative values make sense (retval, args).
+ *             Register values (retval, args) in hex are the register's bit
+ *             pattern, up to 0xffffffffffffffff (0xfffffffffffff000 is
+ *             retval -4096); retval in decimal is a signed 64-bit value.
  *   floats:   YAML 1.2 core syntax, [-+]?(.D+|D+(.D*)?)([eE][-+]?D+)?, no
  *             .inf/.nan.
  *
@@ -1217,21 +1220,45 @@ static int parse_error(struct load *ld, void *obj, const struct key_def *def,
 	return 0;
 }
 
+/*
+ * retval: decimal is a signed 64-bit value; hex (0x...) is the register's
+ * bit pattern, up to 2^64-1, as in args: (0xfffffffffffff000 is -4096).
+ */
 static int parse_retval(struct load *ld, void *obj, const struct key_def *def,
 			const struct node *key, const struct node *v)
 {
+	const char *t = v->text + (v->text[0] == '+');
+	char shown[32] = "", fix[32];
 	int64_t val;
 
-	if (get_i64(ld, def, v, &val) < 0)
+	if (!v->quoted && t[0] == '0' && t[1] == 'x') {
+		uint64_t bits;
+		int r = parse_magnitude(t, &bits);
+
+		if (r == -ERANGE) {
+			report_at(ld, v, "key '%s': %s has more than 64 bits (at most "
+				  "0xffffffffffffffff)", def->name, v->text);
+			return -EINVAL;
+		}
+		if (r < 0)
+			return bad_value(ld, def, v);
+		val = (int64_t)bits;
+		snprintf(shown, sizeof(shown), " (%" PRId64 ")", val);
+	} else if (get_i64(ld, def, v, &val) < 0) {
 		return -EINVAL;
+	}
 	/* The kernel ABI reads -4095..-1 as -errno: that is a failure, not a value. */
 	if (val >= -FL_ERRNO_MAX && val <= -1) {
 		const char *name = fl_errno_name((int)-val);
 
-		report_at(ld, v, "key '%s': %s would make the call fail with errno %d%s%s%s; "
+		if (name)
+			snprintf(fix, sizeof(fix), "%s", name);
+		else
+			snprintf(fix, sizeof(fix), "%d", (int)-val);
+		report_at(ld, v, "key '%s': %s%s would make the call fail with errno %d%s%s%s; "
 			  "use 'error: %s' for a failure, or a value outside -4095..-1",
-			  def->name, v->text, (int)-val, name ? " (" : "", name ? name : "",
-			  name ? ")" : "", name ? name : v->text + 1);
+			  def->name, v->text, shown, (int)-val, name ? " (" : "", name ? name : "",
+			  name ? ")" : "", fix);
 		return -EINVAL;
 	}
 	RULE(obj)->has_retval = true;

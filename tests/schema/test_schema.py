@@ -124,6 +124,8 @@ def main():
         "bad duration": "rules: [{syscall: read, delay: 10}]",
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
+        "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",
+        "retval past 64 bits": "rules: [{syscall: read, retval: 0x10000000000000000}]",
         "version 2": "{version: 2, rules: [{syscall: read, error: EIO}]}",
     }
     for what, text in bad.items():

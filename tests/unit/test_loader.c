@@ -189,6 +189,11 @@ static void test_values(void **state)
 		{ "{syscall: read, retval: 0x7f}", F_RETVAL, 127, NULL },
 		{ "{syscall: read, retval: +5}", F_RETVAL, 5, NULL },
 		{ "{syscall: read, retval: -0x10000}", F_RETVAL, -65536, NULL },
+		/* Hex is the register's bit pattern, as in args:. */
+		{ "{syscall: read, retval: 0xfffffffffffff000}", F_RETVAL, -4096, NULL },
+		{ "{syscall: read, retval: +0xffffffffffff0000}", F_RETVAL, -65536, NULL },
+		{ "{syscall: read, retval: 0x8000000000000000}", F_RETVAL, -9223372036854775808.0, NULL },
+		{ "{syscall: read, retval: 0x7fffffffffffffff}", F_RETVAL, 9223372036854775807.0, NULL },
 		{ "{syscall: read, delay: '250ms'}", F_DELAY, 250e6, NULL },
 		{ "{syscall: read, delay: 100ns}", F_DELAY, 100, NULL },
 		{ "{syscall: read, delay: 0s, error: EIO}", F_DELAY, 0, NULL },
@@ -469,6 +474,23 @@ static const struct error_case {
 	  "key 'retval': 9223372036854775808 is outside the 64-bit range" },
 	{ "rules:\n  - syscall: open\n    retval: 1.5\n", 1, 3, 13,
 	  "key 'retval': expected an integer, got '1.5'" },
+	/* Hex is a bit pattern: -4095..-1 written as one is an errno all the same. */
+	{ "rules:\n  - syscall: open\n    retval: 0xfffffffffffffffe\n", 1, 3, 13,
+	  "key 'retval': 0xfffffffffffffffe (-2) would make the call fail with errno 2 (ENOENT); "
+	  "use 'error: ENOENT' for a failure, or a value outside -4095..-1" },
+	{ "rules:\n  - syscall: open\n    retval: 0xfffffffffffff001\n", 1, 3, 13,
+	  "key 'retval': 0xfffffffffffff001 (-4095) would make the call fail with errno 4095; "
+	  "use 'error: 4095'" },
+	{ "rules:\n  - syscall: open\n    retval: 0xffffffffffffffff\n", 1, 3, 13,
+	  "would make the call fail with errno 1 (EPERM)" },
+	{ "rules:\n  - syscall: open\n    retval: 0x10000000000000000\n", 1, 3, 13,
+	  "key 'retval': 0x10000000000000000 has more than 64 bits (at most 0xffffffffffffffff)" },
+	/* Decimal stays signed. */
+	{ "rules:\n  - syscall: open\n    retval: 18446744073709547520\n", 1, 3, 13,
+	  "key 'retval': 18446744073709547520 is outside the 64-bit range" },
+	{ "rules:\n  - syscall: open\n    retval: '0xfffffffffffff000'\n", 1, 3, 13,
+	  "key 'retval': expected an integer, got the string \"0xfffffffffffff000\"; write numbers "
+	  "without quotes" },
 	/* delay. */
 	{ "rules:\n  - syscall: open\n    delay: 10 parsecs\n", 1, 3, 12,
 	  "key 'delay': bad duration '10 parsecs'; expected a number with a unit ns, us, ms or s "
