@@ -893,6 +893,8 @@ struct key_seen {
 	const struct node *key[32];
 	const struct node *value[32];
 	bool ok[32];
+	/* An unknown key (or a null or non-scalar one) was given. */
+	bool unknown;
 };
 
 static int bad_value(struct load *ld, const struct key_def *def, const struct node *v)
@@ -1966,11 +1968,13 @@ static void parse_mapping(struct load *ld, const struct node *map, const struct 
 		if (k->kind != NODE_SCALAR) {
 			report_at(ld, k, "a key %s is %s; keys are plain words such as '%s'", where,
 				  describe(k).s, defs[0].name);
+			seen->unknown = true;
 			continue;
 		}
 		if (node_is_null(k)) {
 			report_at(ld, k, "missing key name before ':' %s (valid keys: %s)", where,
 				  key_list(defs, n_defs).s);
+			seen->unknown = true;
 			continue;
 		}
 		for (idx = 0; idx < n_defs; idx++)
@@ -1991,6 +1995,7 @@ static void parse_mapping(struct load *ld, const struct node *map, const struct 
 			else
 				report_at(ld, k, "unknown key %s %s (valid keys: %s)", show(k).s, where,
 					  key_list(defs, n_defs).s);
+			seen->unknown = true;
 			continue;
 		}
 		if (seen->key[idx]) {
@@ -2155,11 +2160,18 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	const struct node *const *seen = rs->seen.key;
 	const struct fl_rule *r = &rs->p->r;
 	bool result = seen[RK_ERROR] || seen[RK_RETVAL];
+	/*
+	 * A key that is missing may be an unknown one misspelt ('sycall') or in
+	 * another tool's words ('poke_exit', 'inject'): then the unknown key is
+	 * the news (its message lists the valid keys), and complaints about
+	 * what the rule lacks are left out rather than put before it.
+	 */
+	bool unknown = rs->seen.unknown;
 
-	if (!seen[RK_SYSCALL])
+	if (!seen[RK_SYSCALL] && !unknown)
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
-	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL])
+	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
 			  "move fewer bytes) or 'signal' (send the caller a signal)");
@@ -2179,7 +2191,7 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
 			  "with 'phase: exit': the byte count is shortened before the call runs");
 	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !result && !seen[RK_SHORT] &&
-	    !seen[RK_SIGNAL])
+	    !seen[RK_SIGNAL] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
 	check_applicable(ld, rs);
@@ -2362,7 +2374,8 @@ static void load_document(struct load *ld, const struct node *root)
 		return;
 	}
 	parse_mapping(ld, root, top_keys, N_TOP_KEYS, "at the top level", ld, &seen);
-	if (!seen.key[TK_RULES] && !too_many_errors(ld))
+	/* As for a rule's missing keys (check_rule): an unknown key may be 'rules'. */
+	if (!seen.key[TK_RULES] && !seen.unknown && !too_many_errors(ld))
 		report_at(ld, root, "no rules: missing top-level key 'rules' (a list of rules, "
 			  "e.g. 'rules: [{syscall: openat, error: ENOENT}]')");
 }

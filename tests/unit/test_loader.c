@@ -389,6 +389,15 @@ static void test_inline(void **state)
 	assert_int_equal(fl_rules_load_inline(set, "-e #7", "{syscall: read, error: EIO", &d), -EINVAL);
 	expect_diag(&d, 1, 27, "syntax error: did not find expected ',' or '}'");
 	fl_diags_done(&d);
+	/* strace's poke_exit: the unknown key is the one complaint, not "no action" at 1:1. */
+	assert_int_equal(fl_rules_load_inline(set, "-e #8", "{syscall: getcwd, poke_exit: {1: \"/xyz\"}}",
+					      &d), -EINVAL);
+	if (d.n != 1) {
+		dump_diags(&d);
+		fail_msg("%zu diagnostics, want 1", d.n);
+	}
+	expect_diag(&d, 1, 19, "unknown key 'poke_exit' in rule");
+	fl_diags_done(&d);
 
 	assert_int_equal(set->n_rules, 2);
 	assert_int_equal(set->n_sources, 2);
@@ -410,7 +419,7 @@ static const struct error_case {
 	  "times, probability, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
-	{ "rule:\n  - syscall: open\n", 2, 1, 1,
+	{ "rule:\n  - syscall: open\n", 1, 1, 1,
 	  "unknown key 'rule' at the top level; did you mean 'rules'? (valid keys: version, seed, rules)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    error: ENOENT\n", 1, 4, 5,
 	  "duplicate key 'error' (first given at line 3, column 5)" },
@@ -434,6 +443,21 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n    retval: 0\n    error: EIO\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together" },
 	{ "rules:\n  - syscall: open\n    delay: 0ms\n", 1, 3, 5, "key 'delay': a delay of 0 does nothing" },
+	/*
+	 * An unknown key may be the missing one (misspelt, or another tool's
+	 * word for it): it alone is reported, not what the rule then lacks.
+	 */
+	{ "rules:\n  - syscall: getcwd\n    poke_exit: {1: /xyz}\n", 1, 3, 5,
+	  "unknown key 'poke_exit' in rule (valid keys: name," },
+	{ "rules:\n  - sycall: open\n    error: EIO\n", 1, 2, 5,
+	  "unknown key 'sycall' in rule; did you mean 'syscall'?" },
+	{ "rules:\n  - syscall: open\n    eror: EIO\n", 1, 3, 5,
+	  "unknown key 'eror' in rule; did you mean 'error'?" },
+	{ "rules:\n  - syscall: open\n    delay: 0ms\n    sgnal: USR1\n", 1, 4, 5,
+	  "unknown key 'sgnal' in rule; did you mean 'signal'?" },
+	{ "rules:\n  - syscall: open\n    ? \n    : EIO\n", 1, 3, 6,
+	  "missing key name before ':' in rule" },
+	{ "seed: 1\nrulez: []\n", 1, 2, 1, "unknown key 'rulez' at the top level" },
 	{ "rules:\n  - {syscall: open, error: EIO, name: a}\n  - {syscall: open, error: EIO, name: a}\n",
 	  1, 3, 39, "key 'name': duplicate rule name 'a' (first used at test.yaml:2)" },
 	/* syscall. */
@@ -742,13 +766,14 @@ static void test_many_errors(void **state)
 		"rules:\n"
 		"  - syscall: opn\n"          /* 3 */
 		"    error: EIO\n"
-		"  - syscall: read\n"         /* 5: no action */
-		"    afer: 1\n"               /* 6 */
+		"  - syscall: read\n"         /* 5 */
+		"    afer: 1\n"               /* 6: not also "no action" at 5 */
+		"  - syscall: close\n"        /* 7: no action */
 		"  - syscall: write\n"
 		"    error: ENOSPC\n"
-		"    probability: 2\n"        /* 9 */
-		"    every: 0\n"              /* 10 */
-		"bogus: 1\n";                 /* 11 */
+		"    probability: 2\n"        /* 10 */
+		"    every: 0\n"              /* 11 */
+		"bogus: 1\n";                 /* 12 */
 	struct fl_rule_set *set = fl_rule_set_new();
 	struct fl_diags d = { 0 };
 
@@ -760,11 +785,11 @@ static void test_many_errors(void **state)
 	/* In file order. */
 	expect_diag(&d, 3, 14, "unknown syscall 'opn'");
 	assert_int_equal(find_diag(&d, 3, 14, "opn"), 0);
-	assert_int_equal(find_diag(&d, 5, 5, "rule has no action"), 1);
-	assert_int_equal(find_diag(&d, 6, 5, "unknown key 'afer' in rule; did you mean 'after'?"), 2);
-	assert_int_equal(find_diag(&d, 9, 18, "key 'probability': 2 is outside [0, 1]"), 3);
-	assert_int_equal(find_diag(&d, 10, 12, "key 'every': must be at least 1"), 4);
-	assert_int_equal(find_diag(&d, 11, 1, "unknown key 'bogus' at the top level"), 5);
+	assert_int_equal(find_diag(&d, 6, 5, "unknown key 'afer' in rule; did you mean 'after'?"), 1);
+	assert_int_equal(find_diag(&d, 7, 5, "rule has no action"), 2);
+	assert_int_equal(find_diag(&d, 10, 18, "key 'probability': 2 is outside [0, 1]"), 3);
+	assert_int_equal(find_diag(&d, 11, 12, "key 'every': must be at least 1"), 4);
+	assert_int_equal(find_diag(&d, 12, 1, "unknown key 'bogus' at the top level"), 5);
 	assert_int_equal(set->n_rules, 0);
 	fl_diags_done(&d);
 	fl_rule_set_free(set);
