@@ -371,9 +371,11 @@ static int cmd_run(int argc, char **argv)
 
 	if (o.log_path) {
 		/* Atomic like the report, and never through a planted symlink. */
-		r = fl_atomic_open(o.log_path, &log_file);
+		/* A device or "-" gets the lines as they come, like stderr would. */
+		r = fl_output_open(o.log_path, true, &log_file);
 		if (r < 0) {
-			fprintf(stderr, "faultline: cannot create log file %s: %s\n", o.log_path, strerror(-r));
+			fprintf(stderr, "faultline: cannot create log file %s: %s\n", o.log_path,
+				fl_output_strerror(r));
 			goto out;
 		}
 		log = log_file.f;
@@ -383,7 +385,8 @@ static int cmd_run(int argc, char **argv)
 		int err = 0;
 		report = fl_report_open(o.report_path, &err);
 		if (!report) {
-			fprintf(stderr, "faultline: cannot create report %s: %s\n", o.report_path, strerror(-err));
+			fprintf(stderr, "faultline: cannot create report %s: %s\n", o.report_path,
+				fl_output_strerror(err));
 			goto out;
 		}
 	}
@@ -391,7 +394,7 @@ static int cmd_run(int argc, char **argv)
 		summary_md = fl_summary_md_open(o.summary_md_path);
 		if (summary_md < 0) {
 			fprintf(stderr, "faultline: cannot open summary file %s: %s\n", o.summary_md_path,
-				strerror(-summary_md));
+				fl_output_strerror(summary_md));
 			goto out;
 		}
 	}

@@ -135,24 +135,6 @@ static char *self_exe(void)
 	return strdup("/proc/self/exe");
 }
 
-/*
- * Whether the report can be written, found out before a sweep that may take
- * long rather than after: the directory must take a new file.
- */
-static int check_report_path(const char *path)
-{
-	_cleanup_free_ char *copy = strdup(path);
-	struct stat st;
-
-	if (!copy)
-		return -ENOMEM;
-	if (!*path || path[strlen(path) - 1] == '/' || (stat(path, &st) == 0 && S_ISDIR(st.st_mode)))
-		return -EISDIR;
-	if (access(dirname(copy), W_OK | X_OK) < 0)
-		return -errno;
-	return 0;
-}
-
 static unsigned cpu_count(void)
 {
 	cpu_set_t set;
@@ -744,16 +726,24 @@ static int check_baseline(const struct fl_sweep *sw, const char *cmd)
 	return 0;
 }
 
-static int write_report(const struct fl_sweep *sw, const char *path)
+/* @out was opened before the first run, so a bad destination fails before a long sweep. */
+static int write_report(const struct fl_sweep *sw, struct fl_atomic_file *out, const char *path)
 {
 	_cleanup_free_ char *text = fl_sweep_json(sw);
 	int r;
 
-	if (!text)
-		return -ENOMEM;
-	r = fl_atomic_write(path, text, strlen(text));
+	if (!text) {
+		fl_atomic_abort(out);
+		r = -ENOMEM;
+	} else if (fwrite(text, 1, strlen(text), out->f) != strlen(text)) {
+		r = errno ? -errno : -EIO;
+		fl_atomic_abort(out);
+	} else {
+		r = fl_atomic_commit(out);
+	}
 	if (r < 0)
-		fprintf(stderr, "faultline sweep: cannot write report %s: %s\n", path, strerror(-r));
+		fprintf(stderr, "faultline sweep: cannot write report %s: %s\n", path,
+			fl_output_strerror(r));
 	return r;
 }
 
@@ -762,6 +752,7 @@ int fl_cmd_sweep(int argc, char **argv)
 	struct sweep_options o = { 0 };
 	struct loaded_rules lr = { 0 };
 	struct fl_sweep sw = { 0 };
+	struct fl_atomic_file report = { .direct_fd = -1 };
 	struct ui ui = { .tty = isatty(STDERR_FILENO) };
 	_cleanup_free_ char *exe = NULL, *cmd = NULL, *self = NULL;
 	const char *bad_key = NULL;
@@ -795,9 +786,9 @@ int fl_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 
-	if (o.report_path && (r = check_report_path(o.report_path)) < 0) {
+	if (o.report_path && (r = fl_atomic_open(o.report_path, &report)) < 0) {
 		fprintf(stderr, "faultline sweep: cannot write report %s: %s\n", o.report_path,
-			strerror(-r));
+			fl_output_strerror(r));
 		goto out;
 	}
 	self = self_exe();
@@ -874,7 +865,7 @@ int fl_cmd_sweep(int argc, char **argv)
 	}
 
 	print_results(&sw, cmd, r == -EINTR);
-	if (o.report_path && write_report(&sw, o.report_path) < 0)
+	if (o.report_path && write_report(&sw, &report, o.report_path) < 0)
 		goto out;
 	if (r == -EINTR)
 		status = 128 + sig;
@@ -891,6 +882,7 @@ int fl_cmd_sweep(int argc, char **argv)
 			cmd);
 
 out:
+	fl_atomic_abort(&report); /* a no-op once committed */
 	fl_sweep_done(&sw);
 	loaded_rules_done(&lr);
 	free(o.sources);

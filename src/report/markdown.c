@@ -22,15 +22,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "faultline/atomic.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
 
 int fl_summary_md_open(const char *path)
 {
-	/* O_NOFOLLOW: never through a symlink planted in a shared directory. */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
+	int fd, r;
 
+	/* "-", /dev/stdout, a FIFO or a device: written as they are, never replaced. */
+	r = fl_output_open_direct(path, &fd);
+	if (r != 0)
+		return r < 0 ? r : fd;
+	/*
+	 * A regular file is appended to (several runs add up). O_NOFOLLOW:
+	 * never through a symlink planted in a shared directory.
+	 */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0644);
 	return fd < 0 ? -errno : fd;
 }
 

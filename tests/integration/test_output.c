@@ -3,8 +3,10 @@
  * goes (-o, -q), the JSON report (--report) and --dry-run.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "direct.h"
 #include "harness.h"
 
 #include <dirent.h>
@@ -526,6 +528,283 @@ static void dry_run_injects_nothing(void **state)
 	json_decref(j);
 }
 
+/* ---- destinations that are not regular files ---------------------------- */
+
+/* The JSON object that starts at the first '{"injections"' of @text. */
+static json_t *report_in(const struct fl_result *r, const char *text)
+{
+	const char *at = text ? strstr(text, "{\"injections\":[") : NULL;
+	json_error_t e;
+	json_t *j;
+
+	if (!at) {
+		fl_dump(r);
+		print_error("no JSON report in the output\n");
+		fail();
+	}
+	j = json_loadb(at, strlen(at), JSON_DISABLE_EOF_CHECK, &e);
+	if (!j) {
+		fl_dump(r);
+		print_error("the report in the output is not JSON: %s\n", e.text);
+		fail();
+	}
+	return j;
+}
+
+static void assert_report_injected(const struct fl_result *r, json_t *j, json_int_t n)
+{
+	json_t *rules = fl_json_get(j, "rules");
+
+	if (json_array_size(rules) != 1 || fl_json_int(json_array_get(rules, 0), "injected") != n) {
+		fl_dump(r);
+		print_error("expected one rule with %lld injections\n", (long long)n);
+		fail();
+	}
+	json_decref(j);
+}
+
+/*
+ * "-" is standard output for --report, -o and --summary-md. The report is
+ * written whole at the end, after the program's own output, so it never
+ * interleaves with it; the log lines come as they happen.
+ */
+static void outputs_to_stdout_dash(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+	const char *prog, *rep;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	prog = strstr(r.out, "open[1]");
+	rep = strstr(r.out, "{\"injections\":[");
+	assert_non_null(prog);
+	assert_non_null(rep);
+	assert_true(prog < rep);
+	assert_report_injected(&r, report_in(&r, r.out), 1);
+	assert_false(fl_exists(fl_path("-")));
+
+	FL_RUN(&r, "run", "-o", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "= -1 ENOENT (rule \"rule 1\")");
+	fl_assert_out_has(&r, "faultline: summary");
+	fl_assert_err_lacks(&r, "= -1 ENOENT (rule");
+
+	FL_RUN(&r, "run", "-q", "--summary-md", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	assert_false(fl_exists(fl_path("-")));
+}
+
+/*
+ * A symlink of the test's own to /proc/self/fd/1, the way /dev/stdout is
+ * one: the report goes to faultline's stdout (here a regular file the
+ * harness reads) and the link stays a link.
+ */
+static void output_through_fd_link(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *link = fl_path("stdout-link"), *elink = fl_path("stderr-link");
+	struct fl_result r;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(symlink("/proc/self/fd/1", link), 0);
+	assert_int_equal(symlink("/dev/fd/2", elink), 0);
+	FL_RUN(&r, "run", "--report", link, "-o", elink, "-e", "{syscall: open, error: ENOENT}",
+	       "--", fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(lstat(elink, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_report_injected(&r, report_in(&r, r.out), 1);
+	fl_assert_err_has(&r, "= -1 ENOENT (rule \"rule 1\")");
+}
+
+/*
+ * /dev/stdout itself, in a mount namespace of the test's own whose /dev is
+ * a fresh tmpfs holding only the two links: the machine's /dev is never
+ * at stake. Afterwards both are still symlinks.
+ */
+static void dev_stdout_stays_a_symlink(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+	const char *script =
+		"mount -t tmpfs fl-dev /dev || exit 99; "
+		"ln -s /proc/self/fd/1 /dev/stdout && ln -s /proc/self/fd/2 /dev/stderr || exit 98; "
+		"\"$0\" run --report /dev/stdout -o /dev/stderr --summary-md /dev/stdout "
+		"-e '{syscall: open, error: ENOENT}' -- \"$1\" open \"$2\"; echo \"status $?\"; "
+		"[ -L /dev/stdout ] && echo 'stdout: a symlink'; "
+		"[ -L /dev/stderr ] && echo 'stderr: a symlink'";
+
+	(void)state;
+	if (access("/usr/bin/unshare", X_OK) < 0)
+		fl_skip("no unshare(1) to make a private mount namespace with");
+	/* Not under faultline: the inner run could not trace a child the outer one traces. */
+	const char *const as_root[] = { "/usr/bin/unshare", "--mount", "--propagation", "private",
+					"/bin/sh", "-c", script, fl_faultline(), fl_victim(), file,
+					NULL };
+	const char *const as_user[] = { "/usr/bin/unshare", "--user", "--map-root-user", "--mount",
+					"--propagation", "private", "/bin/sh", "-c", script,
+					fl_faultline(), fl_victim(), file, NULL };
+	fl_run_direct(&r, geteuid() == 0 ? as_root : as_user, 20000);
+	if (r.code != 0 && strstr(r.err, "unshare"))
+		fl_skip("no private mount namespace here (unshare refused)");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "status 0");
+	fl_assert_out_has(&r, "stdout: a symlink");
+	fl_assert_out_has(&r, "stderr: a symlink");
+	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	fl_assert_err_has(&r, "= -1 ENOENT (rule \"rule 1\")");
+	assert_report_injected(&r, report_in(&r, r.out), 1);
+}
+
+/*
+ * A character device (through a link of the test's own to /dev/null, so
+ * that a broken build replaces the link, never /dev/null) is written, not
+ * replaced.
+ */
+static void char_device_written_not_replaced(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *link = fl_path("null-link");
+	struct fl_result r;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(symlink("/dev/null", link), 0);
+	FL_RUN(&r, "run", "--report", link, "-o", link, "--summary-md", link, "-e",
+	       "{syscall: open, error: ENOENT}", "--", fl_victim(), "open", file);
+	fl_assert_exit(&r, 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	fl_assert_out_has(&r, "open[1]");
+}
+
+/* A FIFO with a reader gets the whole report and stays a FIFO; one without fails at once. */
+static void fifo_destination(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *fifo = fl_path("report.fifo"), *copy = fl_path("copy.json");
+	struct fl_result r;
+	struct stat st;
+	json_t *j;
+	pid_t reader;
+	int status;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: open, error: ENOENT}", "--",
+	       fl_victim(), "open", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "nothing reads it");
+	fl_assert_out_lacks(&r, "open[1]");
+
+	reader = fork();
+	assert_true(reader >= 0);
+	if (reader == 0) {
+		execl("/bin/sh", "sh", "-c", "cat \"$0\" > \"$1\"", fifo, copy, (char *)NULL);
+		_exit(127);
+	}
+	/* The reader opens the FIFO soon; until then faultline refuses it. */
+	for (int i = 0; i < 200; i++) {
+		FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: open, error: ENOENT}", "--",
+		       fl_victim(), "open", file);
+		if (r.code != 125)
+			break;
+		usleep(10000);
+	}
+	fl_assert_exit(&r, 0);
+	assert_int_equal(waitpid(reader, &status, 0), reader);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	j = fl_load_json(copy);
+	assert_report_injected(&r, j, 1);
+}
+
+/* A directory as an output is refused before anything runs. */
+static void directory_destination_125(void **state)
+{
+	char *dir = fl_path("outdir"), *marker = fl_path("ran");
+	struct fl_result r;
+	const char *const opts[] = { "--report", "-o", "--summary-md" };
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(opts); i++) {
+		FL_RUN(&r, "run", opts[i], dir, "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c",
+		       "echo > \"$0\"", marker);
+		fl_assert_exit(&r, 125);
+		fl_assert_err_has(&r, "it is a directory");
+		assert_false(fl_exists(marker));
+	}
+}
+
+/*
+ * A FIFO planted by another user in a sticky directory (a /tmp of the
+ * test's own) is refused at once instead of hanging faultline or feeding
+ * the planter: as root, with the FIFO owned by nobody.
+ */
+static void planted_fifo_refused(void **state)
+{
+	char *sticky = fl_path("tmp"), *fifo = fl_path("tmp/summary.md");
+	struct fl_result r;
+
+	(void)state;
+	if (geteuid() != 0)
+		fl_skip("needs root, to plant a file as another user");
+	assert_int_equal(mkdir(sticky, 0777), 0);
+	assert_int_equal(chmod(sticky, 01777), 0);
+	assert_int_equal(mkfifo(fifo, 0666), 0);
+	assert_int_equal(chown(fifo, 65534, 65534), 0);
+	FL_RUN(&r, "run", "--summary-md", fifo, "-e", FL_NOOP_RULE, "--", "/bin/true");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "belongs to another user and sits in a sticky directory");
+}
+
+/*
+ * As a user who may not replace /dev/stdout (the container case): as root,
+ * the run drops to nobody with setpriv(1); as anyone else it runs as is.
+ * The report arrives on stdout either way.
+ */
+static void stdout_report_unprivileged(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	if (geteuid() == 0) {
+		if (access("/usr/bin/setpriv", X_OK) < 0)
+			fl_skip("no setpriv(1) to drop privileges with");
+		assert_int_equal(chmod(fl_dir(), 0777), 0);
+		const char *const probe[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+					      "--clear-groups", fl_faultline(), "--version", NULL };
+		fl_run_direct(&r, probe, 20000);
+		if (r.code != 0)
+			fl_skip("user nobody cannot run this build's faultline (a private build "
+				"directory)");
+		const char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+					     "--clear-groups", fl_faultline(), "run", "--report",
+					     "/dev/stdout", "-e", "{syscall: getpid, retval: 4242}",
+					     "--", fl_victim(), "getpid", NULL };
+		fl_run_direct(&r, argv, 20000);
+	} else {
+		FL_RUN(&r, "run", "--report", "/dev/stdout", "-e", "{syscall: getpid, retval: 4242}",
+		       "--", fl_victim(), "getpid");
+	}
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "getpid[1]: ok 4242");
+	assert_report_injected(&r, report_in(&r, r.out), 1);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -543,6 +822,14 @@ int main(int argc, char **argv)
 		FL_TEST(report_pid_tid),
 		FL_TEST(report_exit_code),
 		FL_TEST(dry_run_injects_nothing),
+		FL_TEST(outputs_to_stdout_dash),
+		FL_TEST(output_through_fd_link),
+		FL_TEST(dev_stdout_stays_a_symlink),
+		FL_TEST(char_device_written_not_replaced),
+		FL_TEST(fifo_destination),
+		FL_TEST(directory_destination_125),
+		FL_TEST(planted_fifo_refused),
+		FL_TEST(stdout_report_unprivileged),
 	};
 
 	return fl_main(argc, argv, "output", tests, FL_ARRAY_SIZE(tests), true);
