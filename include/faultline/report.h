@@ -58,7 +58,7 @@ struct fl_injection {
  * If @ret_path is not NULL and the call has a path argument, the raw path
  * (unescaped, NUL-terminated, truncated to @path_size-1) goes there and
  * *ret_has_path is set. Only the first path argument (FL_ARG_PATH in
- * sysinfo.h: symlink's target is printed but is not one) counts: when it
+ * sys.h: symlink's target is printed but is not one) counts: when it
  * can't be read (or is NULL), *ret_has_path is false even if a later one
  * could be.
  * @read_str may be NULL: paths then print as addresses.

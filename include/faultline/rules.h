@@ -11,10 +11,10 @@
 #include <stdio.h>
 
 #include "faultline/sockaddr.h"
+#include "faultline/sys.h"
 
 #define FL_TIMES_UNLIMITED UINT64_MAX
 #define FL_MAX_RULE_FILE_SIZE (1024 * 1024)
-#define FL_ERRNO_MAX 4095
 /* Seeds are 0..2^63-1: every JSON reader takes them as integers. */
 #define FL_SEED_MAX INT64_MAX
 

@@ -22,7 +22,7 @@
 #include "config.h"
 #include "faultline/atomic.h"
 #include "faultline/match.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"

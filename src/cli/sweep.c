@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"

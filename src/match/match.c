@@ -18,7 +18,7 @@
 #include "faultline/match.h"
 #include "faultline/paths.h"
 #include "faultline/sockaddr.h"
-#include "faultline/sysinfo.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 
 /*

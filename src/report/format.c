@@ -8,9 +8,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/sysinfo.h"
 #include "faultline/util.h"
 
 /*

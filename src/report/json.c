@@ -47,7 +47,7 @@
 #include "config.h"
 #include "faultline/atomic.h"
 #include "faultline/jsonstr.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
 

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
 

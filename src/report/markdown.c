@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "faultline/atomic.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
 

@@ -120,11 +120,10 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/paths.h"
 #include "faultline/rules.h"
 #include "faultline/sockaddr.h"
-#include "faultline/sysinfo.h"
 #include "faultline/util.h"
 #include "rules/lint.h"
 

@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "faultline/names.h"
-#include "faultline/sysinfo.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 #include "seccomp/filter.h"
 

@@ -34,7 +34,7 @@
 
 #include "config.h"
 #include "faultline/jsonstr.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 #include "sweep/sweep.h"
 

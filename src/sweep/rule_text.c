@@ -14,7 +14,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 #include "sweep/sweep.h"
 

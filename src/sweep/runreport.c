@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 #include "sweep/sweep.h"
 

@@ -17,8 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/names.h"
-#include "faultline/rules.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 
 /*

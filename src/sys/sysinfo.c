@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/names.h"
-#include "faultline/sysinfo.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 
 /*

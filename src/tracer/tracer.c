@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "inject/inject.h"

@@ -26,7 +26,7 @@
 #include <cmocka.h>
 
 #include "faultline/match.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/rules.h"
 #include "faultline/util.h"
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/util.h"
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 
 static void test_arch_list(void **state)

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "faultline/match.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/util.h"

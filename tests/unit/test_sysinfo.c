@@ -14,8 +14,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/names.h"
-#include "faultline/sysinfo.h"
+#include "faultline/sys.h"
 #include "faultline/util.h"
 
 static void test_table_shape(void **state)
