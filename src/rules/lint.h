@@ -20,3 +20,16 @@ bool fl_lint_vdso(const char *name);
  * -ENOENT when @name is not in the table (nothing is known).
  */
 int fl_lint_errno_documented(const char *name, int err, const char **ret_page);
+
+struct load;
+struct rule_state;
+
+/*
+ * The loader's warnings, made from the facts above and from the rules (all
+ * warnings live here; fl_load_warn() drops them unless the caller asked).
+ */
+
+/* An errno none of the man pages of the rule's syscalls lists. */
+void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs);
+/* A rule of this load that an earlier rule always acts before. */
+void fl_lint_shadowed(struct load *ld);
