@@ -77,10 +77,7 @@ static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 				  def->name, fl_show(v).s);
 			return -EINVAL;
 		}
-	if (fl_lint_vdso(v->text))
-		warn_at(ld, v, "key '%s': %s is served by the vDSO on x86_64: the C library "
-			"answers it without entering the kernel, so this rule only sees raw "
-			"syscall(2) uses and i386 programs", def->name, v->text);
+	fl_lint_syscall(ld, def, v);
 
 	arches = fl_arch_list(&n_arches);
 	name = strdup(v->text);
@@ -272,8 +269,7 @@ static int parse_times(struct load *ld, void *obj, const struct key_def *def,
 	if (fl_get_u64(ld, def, v, &RULE(obj)->times) < 0)
 		return -EINVAL;
 	if (RULE(obj)->times == 0)
-		warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
-			"with --dry-run to only count calls", def->name);
+		fl_lint_never_acts(ld, def, v);
 	return 0;
 }
 
@@ -290,8 +286,7 @@ static int parse_probability(struct load *ld, void *obj, const struct key_def *d
 	}
 	RULE(obj)->probability = p;
 	if (p == 0.0)
-		warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
-			"with --dry-run to only count calls", def->name);
+		fl_lint_never_acts(ld, def, v);
 	return 0;
 }
 

@@ -1,5 +1,8 @@
 /*
- * The tables behind the loader's warnings. See lint.h.
+ * Every warning of the loader (faultline check): a syscall the vDSO
+ * serves, 'times: 0' and 'probability: 0', an errno none of the rule's
+ * syscalls is documented to return, a rule shadowed by an earlier one; and
+ * the fact tables behind them. See lint.h.
  *
  * The errno lists are the ERRORS sections of the Linux man-pages 6.03
  * (Debian 12's manpages-dev), page by page; a page that refers to others
@@ -315,6 +318,20 @@ int fl_lint_errno_documented(const char *name, int err, const char **ret_page)
 }
 
 /* ---- the loader's warnings ---- */
+
+void fl_lint_syscall(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	if (fl_lint_vdso(v->text))
+		warn_at(ld, v, "key '%s': %s is served by the vDSO on x86_64: the C library "
+			"answers it without entering the kernel, so this rule only sees raw "
+			"syscall(2) uses and i386 programs", def->name, v->text);
+}
+
+void fl_lint_never_acts(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
+		"with --dry-run to only count calls", def->name);
+}
 
 /*
  * Advice: an errno that none of the man pages of the rule's syscalls lists

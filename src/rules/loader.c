@@ -2,16 +2,23 @@
  * The rule loader: YAML text -> validated struct fl_rule_set.
  *
  * Three passes over a source:
- *   1. check_text(): NUL bytes, invalid UTF-8 and control characters are
- *      found here, with their line and column, before libyaml sees them
- *      (libyaml reports only a byte offset for those).
- *   2. fl_build_tree(): libyaml's event parser builds a small tree of scalars,
- *      sequences and mappings with 1-based positions. Anything the rule
- *      format does not use (anchors, aliases, tags, several documents,
- *      absurd nesting) is rejected here.
- *   3. the tree is checked against key tables: one table per mapping kind
- *      (top level, rule), one entry and one parse function per key. A new
- *      key is a new enum value, table entry and function.
+ *   1. fl_scan_text() (text.c): NUL bytes, invalid UTF-8 and control
+ *      characters are found here, with their line and column, before
+ *      libyaml sees them (libyaml reports only a byte offset for those).
+ *   2. fl_build_tree() (yaml.c): libyaml's event parser builds a small tree
+ *      of scalars, sequences and mappings with 1-based positions. Anything
+ *      the rule format does not use (anchors, aliases, tags, several
+ *      documents, absurd nesting) is rejected here.
+ *   3. the tree is checked against key tables (keytable.c): one table per
+ *      mapping kind (top level, rule, expect), one entry and one parse
+ *      function per key (keys.c, filter_keys.c; values in syntax.c). A new
+ *      key is a new enum value (load.h), table entry and function. Checks
+ *      that span keys or rules are in checks.c, every warning in lint.c,
+ *      diagnostics in diag.c.
+ *
+ * This file: whole documents and inline rules, moving a valid source's
+ * rules into the set (commit), the entry points, reading a file, and the
+ * list of keys.
  *
  * Every problem becomes a diagnostic and checking goes on, so one run shows
  * all mistakes of a file. Rules are collected in a pending list and only
@@ -31,7 +38,7 @@
  *
  * Filters (all optional; a call must pass every one given, and a list
  * passes when any entry does). Which arguments of which syscall they read
- * comes from the table in src/match/sysinfo.c; a filter that can never hold
+ * comes from the table in src/sys/sysinfo.c; a filter that can never hold
  * for one of the rule's syscalls (path: on getpid, port: on read) is an
  * error naming both.
  *   path: PATTERN | [PATTERN, ...]
