@@ -111,6 +111,15 @@ bool fl_rule_has_action(const struct fl_rule *r);
 /* Did @r act a number of times its 'expect' allows? True when it has none. */
 bool fl_rule_expect_met(const struct fl_rule *r, uint64_t injected);
 
+struct fl_rule_set;
+/*
+ * The YAML text rule @r of @set was loaded from: its whole file, or its -e
+ * text (@r's line and column are positions in it). Returns 0, or -ENOENT
+ * when the set does not have it (a set built by hand).
+ */
+int fl_rule_source_text(const struct fl_rule_set *set, const struct fl_rule *r,
+			const char **ret_text, size_t *ret_len);
+
 struct fl_rule_set {
 	struct fl_rule *rules;
 	size_t n_rules;
@@ -119,6 +128,17 @@ struct fl_rule_set {
 	const char *seed_source; /* where the seed came from, for diagnostics */
 	char **sources;          /* every file/origin loaded, in order */
 	size_t n_sources;
+	/*
+	 * What each source said: texts[i] is the YAML of sources[i] (the
+	 * file's contents, or the -e text), so that no one reads a rule file
+	 * twice (the sweep re-emits rules from it). NULL in a set built by hand.
+	 */
+	struct fl_source_text *texts;
+};
+
+struct fl_source_text {
+	char *text; /* NUL-terminated */
+	size_t len;
 };
 
 enum fl_severity {

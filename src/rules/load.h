@@ -81,6 +81,8 @@ struct pending_rule {
 struct load {
 	struct fl_rule_set *set; /* only read until commit() */
 	const char *origin;
+	const char *text;        /* the source, kept by the set on commit() */
+	size_t len;
 	struct fl_diags *diags;
 	size_t first_diag;       /* this load's diagnostics start here */
 	unsigned n_errors;

@@ -177,13 +177,17 @@ static void load_inline_rule(struct load *ld, const struct node *root)
 static int commit(struct load *ld)
 {
 	struct fl_rule_set *set = ld->set;
-	_cleanup_free_ char *source = NULL, *seed_source = NULL;
+	_cleanup_free_ char *source = NULL, *seed_source = NULL, *text = NULL;
+	struct fl_source_text *texts;
 	struct fl_rule *rules;
 	char **sources;
 
 	source = strdup(ld->origin);
-	if (!source)
+	text = malloc(ld->len + 1);
+	if (!source || !text)
 		return -ENOMEM;
+	memcpy(text, ld->text, ld->len);
+	text[ld->len] = '\0';
 	if (ld->has_seed && !set->has_seed &&
 	    asprintf(&seed_source, "%s:%u", ld->origin, ld->seed_line) < 0) {
 		seed_source = NULL;
@@ -193,6 +197,11 @@ static int commit(struct load *ld)
 	if (!sources)
 		return -ENOMEM;
 	set->sources = sources;
+	/* One text per source, like sources. */
+	texts = realloc(set->texts, (set->n_sources + 1) * sizeof(*texts));
+	if (!texts)
+		return -ENOMEM;
+	set->texts = texts;
 	rules = realloc(set->rules, (set->n_rules + ld->n_rules + 1) * sizeof(*rules));
 	if (!rules)
 		return -ENOMEM;
@@ -203,6 +212,7 @@ static int commit(struct load *ld)
 		rules[set->n_rules++].file = source;
 	}
 	ld->n_rules = 0;
+	texts[set->n_sources] = (struct fl_source_text){ steal_pointer(&text), ld->len };
 	sources[set->n_sources++] = steal_pointer(&source);
 	if (ld->has_seed && !set->has_seed) {
 		set->has_seed = true;
@@ -224,6 +234,8 @@ static int load_text(struct fl_rule_set *set, const char *origin, const char *te
 	struct load ld = {
 		.set = set,
 		.origin = origin ? origin : "<rules>",
+		.text = text,
+		.len = len,
 		.diags = diags,
 		.first_diag = diags->n,
 	};

@@ -2,6 +2,7 @@
  * The rule set's lifecycle and what callers ask of a rule: has it filters,
  * an action, were its expectations met.
  */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -70,6 +71,21 @@ void fl_rules_require_all(struct fl_rule_set *set)
 	}
 }
 
+int fl_rule_source_text(const struct fl_rule_set *set, const struct fl_rule *r,
+			const char **ret_text, size_t *ret_len)
+{
+	if (!set->texts)
+		return -ENOENT;
+	/* r->file points into set->sources: one entry per load, so the pointer names it. */
+	for (size_t i = 0; i < set->n_sources; i++)
+		if (set->sources[i] == r->file && set->texts[i].text) {
+			*ret_text = set->texts[i].text;
+			*ret_len = set->texts[i].len;
+			return 0;
+		}
+	return -ENOENT;
+}
+
 struct fl_rule_set *fl_rule_set_new(void)
 {
 	return calloc(1, sizeof(struct fl_rule_set));
@@ -82,9 +98,13 @@ void fl_rule_set_free(struct fl_rule_set *set)
 	for (size_t i = 0; i < set->n_rules; i++)
 		fl_rule_done(&set->rules[i]);
 	free(set->rules);
-	for (size_t i = 0; i < set->n_sources; i++)
+	for (size_t i = 0; i < set->n_sources; i++) {
 		free(set->sources[i]);
+		if (set->texts)
+			free(set->texts[i].text);
+	}
 	free(set->sources);
+	free(set->texts);
 	/* Owned by the set; const only to readers. */
 	free((char *)set->seed_source);
 	free(set);
