@@ -293,14 +293,14 @@ struct fl_sweep {
 };
 
 /*
- * Set up @sw for @set, whose rule i was loaded from the YAML @texts[i]
- * (@lens[i] bytes: the file, or the -e text). Makes the temp dir.
+ * Set up @sw for @set, loaded by the rules loader (which keeps the YAML
+ * each rule came from: fl_rule_source_text()). Makes the temp dir.
  * -EINVAL when a rule has a key the sweep sets itself: *@ret_rule and
- * *@ret_key say which. Other -errno: faultline's own trouble.
+ * *@ret_key say which; -ENOENT (*@ret_rule) when the set lacks a rule's
+ * text. Other -errno: faultline's own trouble.
  */
 int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
-		  const struct fl_rule_set *set, const char *const *texts, const size_t *lens,
-		  size_t *ret_rule, const char **ret_key);
+		  const struct fl_rule_set *set, size_t *ret_rule, const char **ret_key);
 
 /*
  * Run the command twice per rule with that rule alone in --dry-run, and

@@ -1,14 +1,13 @@
 /*
- * The command line: subcommands, options, help. Turns argv into a
- * configuration, runs the stages of libfaultline and maps the outcome to an
- * exit status. The only layer besides the tracer loop that prints.
+ * faultline run: options, then the stages of libfaultline in order (rules,
+ * matcher, log and report, the tracer), and the outcome mapped to an exit
+ * status. The only layer besides the tracer loop that prints.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "config.h"
 #include "faultline/atomic.h"
 #include "faultline/match.h"
@@ -28,26 +27,9 @@
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "seccomp/filter.h"
+#include "sources.h"
 #include "tracer/stack.h"
 
-static const char main_usage[] =
-	"Usage: faultline COMMAND [ARGS]...\n"
-	"\n"
-	"Run a program under ptrace and inject syscall faults described in YAML rules.\n"
-	"\n"
-	"Commands:\n"
-	"  run [OPTIONS] -- PROGRAM [ARG]...   run PROGRAM and inject faults per the rules\n"
-	"  check [OPTIONS] FILE...             validate and lint rule files\n"
-	"  list syscalls|errnos|keys           list the names rules can use\n"
-	"  sweep [OPTIONS] -- PROGRAM [ARG]... find the error paths that crash or hang\n"
-	"\n"
-	"Options:\n"
-	"  -h, --help       show this help (faultline run --help for run's options)\n"
-	"  -V, --version    show the version\n"
-	"\n"
-	"Exit status of run: the program's own; 128+N when it was killed by signal N;\n"
-	"122 an expectation was not met although the program exited 0; 125 for\n"
-	"faultline's own errors; 126 program not executable; 127 not found.\n";
 
 static const char run_usage[] =
 	"Usage: faultline run [OPTIONS] [--] PROGRAM [ARG]...\n"
@@ -87,13 +69,8 @@ static const char run_usage[] =
 	"not executable; 127 PROGRAM was not found.\n";
 
 /* One -r or -e, in the order given: rules apply in that order. */
-struct rule_source {
-	bool is_inline;
-	const char *text; /* a path, or the inline rule */
-};
-
 struct run_options {
-	struct rule_source *sources;
+	struct fl_cli_source *sources;
 	size_t n_sources;
 	bool has_seed;
 	uint64_t seed;
@@ -111,20 +88,6 @@ struct run_options {
 	uint64_t duration_ns;
 	char **command;
 };
-
-__attribute__((format(printf, 2, 3)))
-static int usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "faultline%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'faultline%s%s --help' for more information.\n",
-		cmd ? " " : "", cmd ? cmd : "");
-	return FL_EXIT_OWN_ERROR;
-}
 
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
@@ -162,12 +125,12 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		switch (c) {
 		case 'r':
 		case 'e':
-			o->sources[o->n_sources++] = (struct rule_source){
+			o->sources[o->n_sources++] = (struct fl_cli_source){
 				.is_inline = c == 'e', .text = optarg };
 			break;
 		case 's':
 			if (fl_cli_parse_u64(optarg, &o->seed) < 0 || o->seed > FL_SEED_MAX)
-				return usage_error("run", "invalid seed '%s': expected an integer 0..%lld",
+				return fl_cli_usage_error("run", "invalid seed '%s': expected an integer 0..%lld",
 						   optarg, (long long)FL_SEED_MAX);
 			o->has_seed = true;
 			break;
@@ -201,65 +164,43 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		case 'p': {
 			uint64_t pid;
 			if (fl_cli_parse_u64(optarg, &pid) < 0 || pid == 0 || pid > INT32_MAX)
-				return usage_error("run", "invalid pid '%s': expected a process id", optarg);
+				return fl_cli_usage_error("run", "invalid pid '%s': expected a process id", optarg);
 			o->attach[o->n_attach++] = (pid_t)pid;
 			break;
 		}
 		case OPT_DURATION:
 			if (fl_duration_parse(optarg, &o->duration_ns) < 0 || o->duration_ns == 0)
-				return usage_error("run", "invalid duration '%s': expected a number with a unit "
+				return fl_cli_usage_error("run", "invalid duration '%s': expected a number with a unit "
 						   "ns, us, ms or s (e.g. 30s)", optarg);
 			break;
 		case 'h':
 			fputs(run_usage, stdout);
 			return 1;
 		case ':':
-			return usage_error("run", "option '%s' needs an argument", argv[optind - 1]);
+			return fl_cli_usage_error("run", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("run", "unknown option '%s'", argv[optind - 1]);
+			return fl_cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (o->n_attach && optind < argc)
-		return usage_error("run", "give either -p PID or a program to run, not both");
+		return fl_cli_usage_error("run", "give either -p PID or a program to run, not both");
 	if (o->same_cpu && o->n_attach)
-		return usage_error("run", "--same-cpu goes with a program to run, not with -p");
+		return fl_cli_usage_error("run", "--same-cpu goes with a program to run, not with -p");
 	if (o->duration_ns && !o->n_attach)
-		return usage_error("run", "--duration goes with -p PID (attach mode)");
+		return fl_cli_usage_error("run", "--duration goes with -p PID (attach mode)");
 	if (o->stack && !o->report_path)
-		return usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
+		return fl_cli_usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
 	if (o->stack && !fl_stack_available()) {
 		fprintf(stderr, "faultline run: --stack is not supported: this faultline was built "
 			"without libdw (meson setup -Dlibdw=enabled)\n");
 		return FL_EXIT_OWN_ERROR;
 	}
 	if (!o->n_attach && optind >= argc)
-		return usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
+		return fl_cli_usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
 	if (o->n_sources == 0)
-		return usage_error("run", "no rules given: use -r FILE or -e RULE");
+		return fl_cli_usage_error("run", "no rules given: use -r FILE or -e RULE");
 	o->command = argv + optind;
 	return 0;
-}
-
-static int load_sources(struct fl_rule_set *set, const struct rule_source *src, size_t n,
-			struct fl_diags *diags)
-{
-	int ret = 0;
-
-	for (size_t i = 0, n_inline = 0; i < n; i++) {
-		int r;
-		if (src[i].is_inline) {
-			char origin[32];
-			snprintf(origin, sizeof(origin), "-e #%zu", ++n_inline);
-			r = fl_rules_load_inline(set, origin, src[i].text, diags);
-		} else {
-			r = fl_rules_load_file(set, src[i].text, diags);
-		}
-		if (r < 0)
-			ret = r;
-	}
-	if (ret == 0)
-		ret = fl_rules_finish(set, diags);
-	return ret;
 }
 
 static uint64_t random_seed(void)
@@ -319,7 +260,7 @@ static int check_expectations(const struct fl_rule_set *set, const struct fl_rul
 	return FL_EXIT_EXPECTATION;
 }
 
-static int cmd_run(int argc, char **argv)
+int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
 	struct fl_diags diags = { 0 };
@@ -346,7 +287,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	/* -q prints only errors: don't even collect the warnings then. */
 	diags.warnings = !o.quiet;
-	r = load_sources(set, o.sources, o.n_sources, &diags);
+	r = fl_cli_load_sources(set, o.sources, o.n_sources, &diags);
 	if (r < 0) {
 		fl_diags_print(&diags, stderr);
 		fprintf(stderr, "faultline: invalid rules: nothing was run\n");
@@ -355,15 +296,9 @@ static int cmd_run(int argc, char **argv)
 	if (o.require_all)
 		fl_rules_require_all(set);
 
-	r = o.n_attach ? 0 : fl_resolve_command(o.command[0], &exe);
-	if (r == -ENOENT) {
-		fprintf(stderr, "faultline: %s: command not found\n", o.command[0]);
-		status = FL_EXIT_NOT_FOUND;
-		goto out;
-	}
-	if (r < 0) {
-		fprintf(stderr, "faultline: %s: %s\n", o.command[0], strerror(-r));
-		status = r == -EACCES ? FL_EXIT_NOT_EXECUTABLE : FL_EXIT_OWN_ERROR;
+	r = o.n_attach ? 0 : fl_cli_resolve_command(o.command[0], &exe);
+	if (r != 0) {
+		status = r;
 		goto out;
 	}
 
@@ -498,217 +433,4 @@ out:
 		}
 	}
 	return status;
-}
-
-static const char check_usage[] =
-	"Usage: faultline check [--strict] [--format text|json] FILE...\n"
-	"\n"
-	"Validate and lint rule files. Prints 'FILE: ok' for each valid file, and\n"
-	"FILE:LINE:COLUMN: error: MESSAGE or FILE:LINE:COLUMN: warning: MESSAGE for\n"
-	"each problem. Warnings point at rules that load but may not do what you\n"
-	"think: a vDSO call that never reaches the kernel, 'times: 0', 'probability:\n"
-	"0', a rule that an earlier one always takes the calls from, an errno the\n"
-	"syscall is not documented to return.\n"
-	"\n"
-	"Options:\n"
-	"      --strict         warnings make a file fail too\n"
-	"      --format FORMAT  text (the default), or json: one JSON object on\n"
-	"                       stdout, {\"ok\", \"errors\", \"warnings\", \"files\": [{\"file\",\n"
-	"                       \"valid\", \"errors\", \"warnings\"}], \"diagnostics\": [{\"file\",\n"
-	"                       \"line\", \"column\", \"severity\", \"message\"}]}\n"
-	"  -h, --help           show this help\n"
-	"\n"
-	"Exit status: 0 when every file is valid (and, with --strict, has no\n"
-	"warnings), 1 otherwise, 125 on bad usage.\n";
-
-/* One diagnostic for --format json; line and column null when unknown. */
-static json_t *diag_json(const struct fl_diag *d)
-{
-	return json_pack("{s:s, s:o, s:o, s:s, s:s}", "file", d->file,
-			 "line", d->line ? json_integer(d->line) : json_null(),
-			 "column", d->line ? json_integer(d->column) : json_null(),
-			 "severity", d->severity == FL_SEVERITY_WARNING ? "warning" : "error",
-			 "message", d->message);
-}
-
-static int cmd_check(int argc, char **argv)
-{
-	enum { OPT_STRICT = 0x100, OPT_FORMAT };
-	static const struct option longopts[] = {
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	json_t *root = NULL, *files = NULL, *all = NULL;
-	bool strict = false, json = false;
-	size_t n_errors = 0, n_warnings = 0;
-	int status = 0, c;
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_STRICT:
-			strict = true;
-			break;
-		case OPT_FORMAT:
-			if (!strcmp(optarg, "json"))
-				json = true;
-			else if (strcmp(optarg, "text") != 0)
-				return usage_error("check", "unknown format '%s' (expected text or json)",
-						   optarg);
-			break;
-		case 'h':
-			fputs(check_usage, stdout);
-			return 0;
-		case ':':
-			return usage_error("check", "option '%s' needs an argument", argv[optind - 1]);
-		default:
-			return usage_error("check", "unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return usage_error("check", "no rule file given");
-
-	if (json) {
-		root = json_object();
-		files = json_array();
-		all = json_array();
-		if (!root || !files || !all) {
-			json_decref(root);
-			json_decref(files);
-			json_decref(all);
-			fprintf(stderr, "faultline: out of memory\n");
-			return FL_EXIT_OWN_ERROR;
-		}
-	}
-	for (int i = optind; i < argc; i++) {
-		/* Each file on its own: the linter judges files, not a run's set. */
-		struct fl_diags diags = { .warnings = true };
-		struct fl_rule_set *set = fl_rule_set_new();
-		size_t errors, warnings;
-		bool valid;
-		int r;
-
-		if (!set) {
-			fprintf(stderr, "faultline: out of memory\n");
-			status = FL_EXIT_OWN_ERROR;
-			break;
-		}
-		r = fl_rules_load_file(set, argv[i], &diags);
-		if (r == 0)
-			r = fl_rules_finish(set, &diags);
-		errors = fl_diags_count(&diags, FL_SEVERITY_ERROR);
-		warnings = fl_diags_count(&diags, FL_SEVERITY_WARNING);
-		valid = r == 0 && !(strict && warnings);
-		n_errors += errors;
-		n_warnings += warnings;
-		if (!valid)
-			status = 1;
-		if (json) {
-			for (size_t k = 0; k < diags.n; k++)
-				json_array_append_new(all, diag_json(&diags.items[k]));
-			json_array_append_new(files, json_pack("{s:s, s:b, s:I, s:I}", "file", argv[i],
-							       "valid", r == 0, "errors",
-							       (json_int_t)errors, "warnings",
-							       (json_int_t)warnings));
-		} else {
-			fl_diags_print(&diags, stderr);
-			if (valid && warnings)
-				printf("%s: ok (%zu warning%s)\n", argv[i], warnings,
-				       warnings == 1 ? "" : "s");
-			else if (valid)
-				printf("%s: ok\n", argv[i]);
-			else if (r == 0)
-				printf("%s: %zu warning%s, and --strict makes them fail\n", argv[i],
-				       warnings, warnings == 1 ? "" : "s");
-		}
-		fl_diags_done(&diags);
-		fl_rule_set_free(set);
-	}
-	if (json) {
-		json_object_set_new(root, "ok", json_boolean(status == 0));
-		json_object_set_new(root, "errors", json_integer((json_int_t)n_errors));
-		json_object_set_new(root, "warnings", json_integer((json_int_t)n_warnings));
-		json_object_set_new(root, "files", files);
-		json_object_set_new(root, "diagnostics", all);
-		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || putchar('\n') == EOF) {
-			fprintf(stderr, "faultline: cannot write the JSON output\n");
-			status = FL_EXIT_OWN_ERROR;
-		}
-		json_decref(root);
-	}
-	return status;
-}
-
-static void print_syscall(const char *name, void *ud)
-{
-	(void)ud;
-	puts(name);
-}
-
-static void print_errno(int err, const char *name, void *ud)
-{
-	(void)ud;
-	const char *desc = strerrordesc_np(err);
-	printf("%s %d %s\n", name, err, desc ? desc : "");
-}
-
-static void print_key(const char *path, const char *expect, void *ud)
-{
-	(void)ud;
-	printf("%s\t%s\n", path, expect);
-}
-
-static int cmd_list(int argc, char **argv)
-{
-	if (argc == 2 && !strcmp(argv[1], "keys")) {
-		fl_rules_foreach_key(print_key, NULL);
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
-		fl_syscall_foreach(print_syscall, NULL);
-		return 0;
-	}
-	if (argc == 2 && !strcmp(argv[1], "errnos")) {
-		fl_errno_foreach(print_errno, NULL);
-		return 0;
-	}
-	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("Usage: faultline list syscalls|errnos|keys\n\n"
-		       "syscalls: every syscall name a rule can use, one per line\n"
-		       "errnos:   every errno name, its number and description\n"
-		       "keys:     every key of the rule format, as a path (rules[].expect.min)\n"
-		       "          and a tab and what its value must be\n");
-		return 0;
-	}
-	return usage_error("list", "expected 'syscalls', 'errnos' or 'keys'");
-}
-
-int fl_cli_main(int argc, char **argv)
-{
-	if (argc < 2) {
-		fputs(main_usage, stderr);
-		return FL_EXIT_OWN_ERROR;
-	}
-	const char *cmd = argv[1];
-
-	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-		fputs(main_usage, stdout);
-		return 0;
-	}
-	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
-		printf("faultline %s\n", FL_VERSION);
-		return 0;
-	}
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc - 1, argv + 1);
-	if (!strcmp(cmd, "check"))
-		return cmd_check(argc - 1, argv + 1);
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc - 1, argv + 1);
-	if (!strcmp(cmd, "sweep"))
-		return fl_cmd_sweep(argc - 1, argv + 1);
-	return usage_error(NULL, "unknown command '%s' (expected run, sweep, check or list)", cmd);
 }

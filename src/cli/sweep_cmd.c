@@ -17,14 +17,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "faultline/atomic.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
+#include "sources.h"
 #include "tracer/stack.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)
@@ -74,13 +75,8 @@ static const char sweep_usage[] =
 	"crashed or hung, a run faultline could not run); 126 COMMAND is not\n"
 	"executable; 127 COMMAND was not found.\n";
 
-struct rule_source {
-	bool is_inline;
-	const char *text; /* a path, or the inline rule */
-};
-
 struct sweep_options {
-	struct rule_source *sources;
+	struct fl_cli_source *sources;
 	size_t n_sources;
 	unsigned jobs;
 	uint64_t timeout_ns;
@@ -89,19 +85,6 @@ struct sweep_options {
 	bool no_seccomp;
 	char **command;
 };
-
-__attribute__((format(printf, 1, 2)))
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("faultline sweep: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'faultline sweep --help' for more information.\n", stderr);
-	return FL_EXIT_OWN_ERROR;
-}
 
 /* "10s", "500ms" as rules write durations, or a bare number of seconds as timeout(1) takes. */
 static int parse_timeout(const char *s, uint64_t *ret)
@@ -176,23 +159,23 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 		switch (c) {
 		case 'r':
 		case 'e':
-			o->sources[o->n_sources++] = (struct rule_source){
+			o->sources[o->n_sources++] = (struct fl_cli_source){
 				.is_inline = c == 'e', .text = optarg };
 			break;
 		case 'j':
 			if (fl_cli_parse_u64(optarg, &n) < 0 || n < 1 || n > MAX_JOBS)
-				return usage_error("invalid -j '%s': expected a number of runs at a "
+				return fl_cli_usage_error("sweep", "invalid -j '%s': expected a number of runs at a "
 						   "time, 1..%d", optarg, MAX_JOBS);
 			o->jobs = (unsigned)n;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &o->timeout_ns) < 0 || o->timeout_ns == 0)
-				return usage_error("invalid timeout '%s': expected a duration such as "
+				return fl_cli_usage_error("sweep", "invalid timeout '%s': expected a duration such as "
 						   "10s or 500ms", optarg);
 			break;
 		case OPT_MAX_RUNS:
 			if (fl_cli_parse_u64(optarg, &o->max_runs) < 0 || o->max_runs == 0)
-				return usage_error("invalid --max-runs '%s': expected a number >= 1",
+				return fl_cli_usage_error("sweep", "invalid --max-runs '%s': expected a number >= 1",
 						   optarg);
 			break;
 		case OPT_REPORT:
@@ -205,136 +188,38 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 			fputs(sweep_usage, stdout);
 			return 1;
 		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return fl_cli_usage_error("sweep", "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return fl_cli_usage_error("sweep", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("no command given (faultline sweep -e RULE -- COMMAND [ARG]...)");
+		return fl_cli_usage_error("sweep", "no command given (faultline sweep -e RULE -- COMMAND [ARG]...)");
 	if (o->n_sources == 0)
-		return usage_error("no rules given: use -r FILE or -e RULE");
+		return fl_cli_usage_error("sweep", "no rules given: use -r FILE or -e RULE");
 	o->command = argv + optind;
 	return 0;
 }
 
 /* ---- rules ------------------------------------------------------------------ */
 
-/* As the loader reads a rule file: at most FL_MAX_RULE_FILE_SIZE, pipes too. */
-static int read_rule_file(const char *path, char **ret, size_t *ret_len)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *buf = NULL;
-	struct stat st;
-	size_t len = 0, got;
-
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode))
-		return -EISDIR;
-	buf = malloc(FL_MAX_RULE_FILE_SIZE + 2);
-	if (!buf)
-		return -ENOMEM;
-	while ((got = fread(buf + len, 1, FL_MAX_RULE_FILE_SIZE + 1 - len, f)) > 0) {
-		len += got;
-		if (len > FL_MAX_RULE_FILE_SIZE)
-			return -EFBIG;
-	}
-	if (ferror(f))
-		return -EIO;
-	buf[len] = '\0';
-	*ret = steal_pointer(&buf);
-	*ret_len = len;
-	return 0;
-}
-
-struct loaded_rules {
-	struct fl_rule_set *set;
-	char **files;           /* file texts, one per source (NULL for -e) */
-	size_t n_files;
-	const char **texts;     /* per rule: the YAML it came from */
-	size_t *lens;
-};
-
-static void loaded_rules_done(struct loaded_rules *lr)
-{
-	for (size_t i = 0; i < lr->n_files; i++)
-		free(lr->files[i]);
-	free(lr->files);
-	free(lr->texts);
-	free(lr->lens);
-	fl_rule_set_free(lr->set);
-}
-
 /*
- * Load every source in order, keeping the text each rule came from: the
- * sweep re-emits rules from it. A file is read once here (it may be a pipe)
- * and handed to the loader as a string.
+ * Load every source in order. The set keeps the text each rule came from:
+ * the sweep re-emits rules from it, and a file (which may be a pipe) is
+ * read once.
  */
-static int load_rules(const struct sweep_options *o, struct loaded_rules *lr)
+static int load_rules(const struct sweep_options *o, struct fl_rule_set **ret_set)
 {
 	struct fl_diags diags = { 0 };
-	size_t n_inline = 0;
-	int ret = 0;
+	int r;
 
-	lr->set = fl_rule_set_new();
-	lr->files = calloc(o->n_sources + 1, sizeof(*lr->files));
-	if (!lr->set || !lr->files)
+	*ret_set = fl_rule_set_new();
+	if (!*ret_set)
 		return -ENOMEM;
-	lr->n_files = o->n_sources;
-	for (size_t i = 0; i < o->n_sources; i++) {
-		const struct rule_source *s = &o->sources[i];
-		size_t before = lr->set->n_rules, len = 0;
-		const char *text;
-		int r;
-
-		if (s->is_inline) {
-			char origin[32];
-
-			snprintf(origin, sizeof(origin), "-e #%zu", ++n_inline);
-			r = fl_rules_load_inline(lr->set, origin, s->text, &diags);
-			text = s->text;
-			len = strlen(text);
-		} else {
-			r = read_rule_file(s->text, &lr->files[i], &len);
-			if (r == -EFBIG)
-				fprintf(stderr, "%s: error: rule file is too large (the limit is %d bytes)\n",
-					s->text, FL_MAX_RULE_FILE_SIZE);
-			else if (r < 0)
-				fprintf(stderr, "%s: error: cannot read rule file: %s\n", s->text,
-					strerror(-r));
-			if (r < 0) {
-				ret = r;
-				continue;
-			}
-			r = fl_rules_load_string(lr->set, s->text, lr->files[i], len, &diags);
-			text = lr->files[i];
-		}
-		if (r < 0) {
-			ret = r;
-			continue;
-		}
-		const char **texts = realloc(lr->texts, (lr->set->n_rules + 1) * sizeof(*texts));
-		size_t *lens = realloc(lr->lens, (lr->set->n_rules + 1) * sizeof(*lens));
-
-		if (texts)
-			lr->texts = texts;
-		if (lens)
-			lr->lens = lens;
-		if (!texts || !lens) {
-			ret = -ENOMEM;
-			break;
-		}
-		for (size_t k = before; k < lr->set->n_rules; k++) {
-			lr->texts[k] = text;
-			lr->lens[k] = len;
-		}
-	}
-	if (ret == 0)
-		ret = fl_rules_finish(lr->set, &diags);
+	r = fl_cli_load_sources(*ret_set, o->sources, o->n_sources, &diags);
 	fl_diags_print(&diags, stderr);
 	fl_diags_done(&diags);
-	return ret;
+	return r;
 }
 
 /* ---- showing runs -------------------------------------------------------------- */
@@ -750,7 +635,7 @@ static int write_report(const struct fl_sweep *sw, struct fl_atomic_file *out, c
 int fl_cmd_sweep(int argc, char **argv)
 {
 	struct sweep_options o = { 0 };
-	struct loaded_rules lr = { 0 };
+	struct fl_rule_set *set = NULL;
 	struct fl_sweep sw = { 0 };
 	struct fl_atomic_file report = { .direct_fd = -1 };
 	struct ui ui = { .tty = isatty(STDERR_FILENO) };
@@ -770,19 +655,16 @@ int fl_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 
-	r = load_rules(&o, &lr);
+	r = load_rules(&o, &set);
 	if (r < 0) {
 		fprintf(stderr, "faultline sweep: invalid rules: nothing was run\n");
 		goto out;
 	}
 
 	/* As `faultline run` would say it, before any run says it N times. */
-	r = fl_resolve_command(o.command[0], &exe);
-	if (r < 0) {
-		fprintf(stderr, "faultline: %s: %s\n", o.command[0],
-			r == -ENOENT ? "command not found" : strerror(-r));
-		status = r == -ENOENT ? FL_EXIT_NOT_FOUND :
-			 r == -EACCES ? FL_EXIT_NOT_EXECUTABLE : FL_EXIT_OWN_ERROR;
+	r = fl_cli_resolve_command(o.command[0], &exe);
+	if (r != 0) {
+		status = r;
 		goto out;
 	}
 
@@ -809,9 +691,9 @@ int fl_cmd_sweep(int argc, char **argv)
 		.grace_ns = o.timeout_ns < GRACE_NS ? o.timeout_ns : GRACE_NS,
 		.max_runs = o.max_runs,
 	};
-	r = fl_sweep_init(&sw, &cfg, lr.set, lr.texts, lr.lens, &bad_rule, &bad_key);
+	r = fl_sweep_init(&sw, &cfg, set, &bad_rule, &bad_key);
 	if (r == -EINVAL && bad_key) {
-		const struct fl_rule *rule = &lr.set->rules[bad_rule];
+		const struct fl_rule *rule = &set->rules[bad_rule];
 
 		fprintf(stderr, "%s:%u:%u: error: rule '%s' sets '%s'; a sweep decides which call "
 			"each run fails (after: k-1, times: 1 for the k-th), so swept rules must not "
@@ -827,7 +709,7 @@ int fl_cmd_sweep(int argc, char **argv)
 	sw.ud = &ui;
 
 	fprintf(stderr, "faultline sweep: baseline: running %s twice%s without injection\n", cmd,
-		lr.set->n_rules > 1 ? " per rule" : "");
+		set->n_rules > 1 ? " per rule" : "");
 	r = fl_sweep_baseline(&sw, &sig);
 	if (r == -EINTR) {
 		status = 128 + sig;
@@ -884,7 +766,7 @@ int fl_cmd_sweep(int argc, char **argv)
 out:
 	fl_atomic_abort(&report); /* a no-op once committed */
 	fl_sweep_done(&sw);
-	loaded_rules_done(&lr);
+	fl_rule_set_free(set);
 	free(o.sources);
 	return status;
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {
 	[FL_SWEEP_CRASHED] = "crashed",

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 struct slot {
 	size_t job;          /* index into jobs */

@@ -1,7 +1,7 @@
 /* Which runs a rule gets per call. */
 #include <stdlib.h>
 
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 size_t fl_sweep_rule_errors(const struct fl_rule *rule, int *out, size_t max)
 {

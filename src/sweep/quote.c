@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 /* Characters no POSIX shell treats specially anywhere in a word. */
 static bool is_safe(unsigned char c)

@@ -13,7 +13,7 @@
 
 #include "faultline/sys.h"
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 __attribute__((format(printf, 2, 3)))
 static int bad(char **ret_msg, const char *fmt, ...)

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 /* Lines of stderr kept per run, and how far back from the end they are looked for. */
 #define TAIL_LINES 5
@@ -205,8 +205,7 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 /* ---- setup ---------------------------------------------------------------- */
 
 int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
-		  const struct fl_rule_set *set, const char *const *texts, const size_t *lens,
-		  size_t *ret_rule, const char **ret_key)
+		  const struct fl_rule_set *set, size_t *ret_rule, const char **ret_key)
 {
 	int r;
 
@@ -218,9 +217,12 @@ int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
 		const struct fl_rule *rule = &set->rules[i];
 		struct fl_sweep_rule *sr = &sw->rules[i];
 
-		sr->src = texts[i];
-		sr->src_len = lens[i];
-		r = fl_sweep_rule_text(texts[i], lens[i], rule->line, rule->column, NULL, &sr->text,
+		r = fl_rule_source_text(set, rule, &sr->src, &sr->src_len);
+		if (r < 0) {
+			*ret_rule = i;
+			return r;
+		}
+		r = fl_sweep_rule_text(sr->src, sr->src_len, rule->line, rule->column, NULL, &sr->text,
 				       ret_key);
 		if (r < 0) {
 			*ret_rule = i;

@@ -36,7 +36,7 @@
 #include "faultline/jsonstr.h"
 #include "faultline/sys.h"
 #include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 #define JSON_FLAGS (JSON_INDENT(1) | JSON_REAL_PRECISION(6))
 

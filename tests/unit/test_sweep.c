@@ -26,7 +26,7 @@
 #include "faultline/rules.h"
 #include "faultline/util.h"
 #include "faultline/atomic.h"
-#include "sweep/sweep.h"
+#include "faultline/sweep.h"
 
 /* ---- classification ------------------------------------------------------ */
 
