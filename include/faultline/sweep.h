@@ -337,6 +337,44 @@ int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
  */
 int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal);
 
+/*
+ * What the baseline says about the command (baseline.c). A sweep needs a
+ * command that, without injection, finishes within the timeout, lets
+ * `faultline run --dry-run` write its report, and does not crash; the
+ * first pass that fails one of these ends the sweep (faultline's own
+ * error). A command that is merely not deterministic is swept all the
+ * same, with a warning.
+ */
+enum fl_sweep_baseline_problem {
+	FL_SWEEP_BASELINE_OK = 0,
+	FL_SWEEP_BASELINE_TIMED_OUT, /* still running at the timeout */
+	FL_SWEEP_BASELINE_FAILED,    /* faultline run --dry-run left no report */
+	FL_SWEEP_BASELINE_CRASHED,   /* crashed (fl_sweep_pass_crashed()) */
+};
+
+struct fl_sweep_baseline_verdict {
+	enum fl_sweep_baseline_problem problem;
+	const struct fl_sweep_pass *pass; /* the first pass with the problem; NULL when OK */
+	/* With FL_SWEEP_BASELINE_OK only: */
+	bool exit_varied;   /* the passes did not all end the same way (exit or signal) */
+	size_t n_unstable;  /* rules whose two passes saw different calls (!b->stable[i]) */
+};
+
+/* Judge @b, filled by fl_sweep_baseline(). */
+struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_baseline *b);
+
+/*
+ * Did pass @p crash: killed by a crash signal, a sanitizer report on its
+ * stderr, or a crash anywhere in its process tree (fl_sweep_tree_crash())?
+ */
+bool fl_sweep_pass_crashed(const struct fl_sweep_pass *p);
+
+/*
+ * Did two baseline passes see the same calls: the same syscalls in the same
+ * order? (Paths may carry a pid or a temp name, so they do not count.)
+ */
+bool fl_sweep_same_calls(const struct fl_sweep_report *a, const struct fl_sweep_report *b);
+
 /* Targets from each rule's first pass, runs for them cut at max_runs. 0 or -errno. */
 int fl_sweep_plan(struct fl_sweep *sw);
 

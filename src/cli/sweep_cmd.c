@@ -594,49 +594,46 @@ static void print_results(const struct fl_sweep *sw, const char *cmd, bool inter
 
 /* ---- the command ------------------------------------------------------------- */
 
-/* Problems of the baseline that make a sweep pointless: 125 with a reason. */
+/*
+ * What the baseline says (fl_sweep_baseline_judge()), said: a problem that
+ * makes a sweep pointless is 125 with a reason, the rest are warnings.
+ */
 static int check_baseline(const struct fl_sweep *sw, const char *cmd)
 {
 	const struct fl_sweep_baseline *b = &sw->base;
-	const struct fl_sweep_exit *ex0 = &b->passes[0].rep.exit;
-	bool varied = false;
+	struct fl_sweep_baseline_verdict v = fl_sweep_baseline_judge(b);
+	const struct fl_sweep_pass *p = v.pass;
 	char t[32];
 
-	for (size_t i = 0; i < b->n_passes; i++) {
-		const struct fl_sweep_pass *p = &b->passes[i];
-		const struct fl_sweep_exit *ex = &p->rep.exit;
+	switch (v.problem) {
+	case FL_SWEEP_BASELINE_TIMED_OUT:
+		fl_format_duration(t, sizeof(t), sw->cfg.timeout_ns);
+		fprintf(stderr, "faultline sweep: %s did not finish within %s without any "
+			"injection; give it more time with --timeout\n", cmd, t);
+		return -ETIMEDOUT;
+	case FL_SWEEP_BASELINE_FAILED:
+		fprintf(stderr, "faultline sweep: a baseline run (faultline run --dry-run) "
+			"failed: %s\n", p->report_msg ? p->report_msg : "no report");
+		if (p->stderr_tail && *p->stderr_tail)
+			fprintf(stderr, "%s\n", p->stderr_tail);
+		return -EIO;
+	case FL_SWEEP_BASELINE_CRASHED: {
+		char desc[PATH_SHOW * 4 + 128], tree[PATH_SHOW * 4 + 64];
 
-		if (p->job.timed_out) {
-			fl_format_duration(t, sizeof(t), sw->cfg.timeout_ns);
-			fprintf(stderr, "faultline sweep: %s did not finish within %s without any "
-				"injection; give it more time with --timeout\n", cmd, t);
-			return -ETIMEDOUT;
-		}
-		if (!p->has_report) {
-			fprintf(stderr, "faultline sweep: a baseline run (faultline run --dry-run) "
-				"failed: %s\n", p->report_msg ? p->report_msg : "no report");
-			if (p->stderr_tail && *p->stderr_tail)
-				fprintf(stderr, "%s\n", p->stderr_tail);
-			return -EIO;
-		}
-		if ((!ex->exited && fl_sweep_is_crash_signal(ex->signal)) || p->sanitizer ||
-		    fl_sweep_tree_crash(p->rep.crashes, p->rep.n_crashes)) {
-			char desc[PATH_SHOW * 4 + 128], tree[PATH_SHOW * 4 + 64];
-
-			/* A child's crash is named with its pid; the command's is its exit. */
-			if (describe_tree_crash(tree, sizeof(tree), &p->rep))
-				snprintf(desc, sizeof(desc), "%s", tree);
-			else
-				describe_exit(desc, sizeof(desc), ex);
-			fprintf(stderr, "faultline sweep: %s crashes without any injection (%s%s%s); "
-				"a sweep needs a command that runs cleanly first\n", cmd, desc,
-				p->sanitizer ? ", " : "", p->sanitizer ? sanitizer_name(p->sanitizer) : "");
-			if (p->stderr_tail && *p->stderr_tail)
-				fprintf(stderr, "%s\n", p->stderr_tail);
-			return -EIO;
-		}
-		if (ex->exited != ex0->exited || ex->code != ex0->code || ex->signal != ex0->signal)
-			varied = true;
+		/* A child's crash is named with its pid; the command's is its exit. */
+		if (describe_tree_crash(tree, sizeof(tree), &p->rep))
+			snprintf(desc, sizeof(desc), "%s", tree);
+		else
+			describe_exit(desc, sizeof(desc), &p->rep.exit);
+		fprintf(stderr, "faultline sweep: %s crashes without any injection (%s%s%s); "
+			"a sweep needs a command that runs cleanly first\n", cmd, desc,
+			p->sanitizer ? ", " : "", p->sanitizer ? sanitizer_name(p->sanitizer) : "");
+		if (p->stderr_tail && *p->stderr_tail)
+			fprintf(stderr, "%s\n", p->stderr_tail);
+		return -EIO;
+	}
+	case FL_SWEEP_BASELINE_OK:
+		break;
 	}
 	for (size_t i = 0; i < sw->set->n_rules; i++) {
 		size_t n0 = b->passes[2 * i].rep.n_calls, n1 = b->passes[2 * i + 1].rep.n_calls;
@@ -653,7 +650,7 @@ static int check_baseline(const struct fl_sweep *sw, const char *cmd)
 				sw->set->rules[i].name);
 		fputs("it is not deterministic, so some runs may not reach their call\n", stderr);
 	}
-	if (varied)
+	if (v.exit_varied)
 		fprintf(stderr, "faultline sweep: warning: %s did not end the same way in every run "
 			"without injection\n", cmd);
 	return 0;

@@ -1,7 +1,8 @@
 /*
- * A sweep from start to end: baseline, runs (the plan is plan.c). Every run is a
- * `faultline run` process (see sweep.h for why); this file builds their
- * command lines and reads what they left in the temp dir.
+ * A sweep from start to end: baseline, runs (the plan is plan.c, what a
+ * baseline must be is baseline.c). Every run is a `faultline run` process
+ * (see sweep.h for why); this file builds their command lines and reads
+ * what they left in the temp dir.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -290,17 +291,6 @@ static struct fl_sweep_runner runner_for(const struct fl_sweep *sw, unsigned job
 
 /* ---- baseline -------------------------------------------------------------- */
 
-static bool same_calls(const struct fl_sweep_report *a, const struct fl_sweep_report *b)
-{
-	if (a->n_calls != b->n_calls)
-		return false;
-	/* Paths may carry a pid or a temp name; which calls, in which order, is what counts. */
-	for (size_t i = 0; i < a->n_calls; i++)
-		if (!same_str(a->calls[i].syscall, b->calls[i].syscall))
-			return false;
-	return true;
-}
-
 int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 {
 	struct fl_sweep_baseline *b = &sw->base;
@@ -342,7 +332,7 @@ int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 	}
 	for (size_t i = 0; i < n_rules; i++)
 		b->stable[i] = b->passes[2 * i].has_report && b->passes[2 * i + 1].has_report &&
-			       same_calls(&b->passes[2 * i].rep, &b->passes[2 * i + 1].rep);
+			       fl_sweep_same_calls(&b->passes[2 * i].rep, &b->passes[2 * i + 1].rep);
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 /*
  * The pure parts of faultline sweep: classification of a run, sanitizer
  * markers and stderr tails, shell quoting of reproducers, the -e text of a
- * swept rule, reading a run's JSON report, one run per distinct errno.
+ * swept rule, reading a run's JSON report, one run per distinct errno,
+ * and the baseline policy.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -790,6 +791,104 @@ static void test_write_atomic(void **state)
 	assert_int_equal(fl_atomic_write("dir/", "x", 1), -EISDIR);
 }
 
+/* ---- baseline policy ------------------------------------------------------ */
+
+/* A baseline pass that went well: exit 0 with a report, @n_calls calls. */
+static struct fl_sweep_pass good_pass(struct fl_sweep_call *calls, size_t n_calls)
+{
+	return (struct fl_sweep_pass){
+		.has_report = true,
+		.rep = { .exit = { .exited = true, .code = 0 }, .calls = calls, .n_calls = n_calls },
+	};
+}
+
+static void test_baseline_same_calls(void **state)
+{
+	struct fl_sweep_call a[] = { { .syscall = "openat", .path = "/tmp/x.1" },
+				     { .syscall = "read" } };
+	struct fl_sweep_call b[] = { { .syscall = "openat", .path = "/tmp/x.2" },
+				     { .syscall = "read" } };
+	struct fl_sweep_call c[] = { { .syscall = "read" }, { .syscall = "openat" } };
+	struct fl_sweep_report ra = { .calls = a, .n_calls = 2 }, rb = { .calls = b, .n_calls = 2 },
+			       rc = { .calls = c, .n_calls = 2 }, r1 = { .calls = a, .n_calls = 1 };
+
+	/* Paths may differ (a pid, a temp name); the calls and their order may not. */
+	assert_true(fl_sweep_same_calls(&ra, &rb));
+	assert_false(fl_sweep_same_calls(&ra, &rc));
+	assert_false(fl_sweep_same_calls(&ra, &r1));
+	assert_true(fl_sweep_same_calls(&r1, &r1));
+}
+
+static void test_baseline_crashed(void **state)
+{
+	struct fl_sweep_crash child = { .pid = 12, .signal = SIGSEGV, .main = false };
+	struct fl_sweep_crash term = { .pid = 12, .signal = SIGTERM, .main = false };
+	struct fl_sweep_pass p = good_pass(NULL, 0);
+
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGABRT };
+	assert_true(fl_sweep_pass_crashed(&p));
+	/* Killed, but not by a crash: the command is fit for a sweep. */
+	p.rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGTERM };
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.exit = (struct fl_sweep_exit){ .exited = true, .code = 1 };
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.sanitizer = "ERROR: AddressSanitizer";
+	assert_true(fl_sweep_pass_crashed(&p));
+	p.sanitizer = NULL;
+	/* A crash anywhere in the tree counts, a child's SIGTERM does not. */
+	p.rep.crashes = &term;
+	p.rep.n_crashes = 1;
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.crashes = &child;
+	assert_true(fl_sweep_pass_crashed(&p));
+}
+
+static void test_baseline_judge(void **state)
+{
+	struct fl_sweep_call calls[] = { { .syscall = "openat" } };
+	struct fl_sweep_pass passes[4];
+	bool stable[2] = { true, true };
+	struct fl_sweep_baseline b = { .passes = passes, .n_passes = 4, .stable = stable };
+	struct fl_sweep_baseline_verdict v;
+
+	for (size_t i = 0; i < 4; i++)
+		passes[i] = good_pass(calls, 1);
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
+	assert_null(v.pass);
+	assert_false(v.exit_varied);
+	assert_int_equal(v.n_unstable, 0);
+
+	/* Not deterministic: swept all the same, with the facts for a warning. */
+	stable[1] = false;
+	passes[3].rep.exit.code = 3;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
+	assert_true(v.exit_varied);
+	assert_int_equal(v.n_unstable, 1);
+
+	/* The first pass with a problem is the one named. */
+	passes[2].rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGSEGV };
+	passes[1].has_report = false;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_FAILED);
+	assert_ptr_equal(v.pass, &passes[1]);
+	assert_false(v.exit_varied);
+
+	passes[1].has_report = true;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_CRASHED);
+	assert_ptr_equal(v.pass, &passes[2]);
+
+	/* A timeout wins over what the same pass's report says. */
+	passes[2].job.timed_out = true;
+	passes[2].has_report = false;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_TIMED_OUT);
+	assert_ptr_equal(v.pass, &passes[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -814,6 +913,9 @@ int main(void)
 		cmocka_unit_test(test_report_parse),
 		cmocka_unit_test(test_rule_errors_distinct),
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup_dir, teardown_dir),
+		cmocka_unit_test(test_baseline_same_calls),
+		cmocka_unit_test(test_baseline_crashed),
+		cmocka_unit_test(test_baseline_judge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
