@@ -27,7 +27,7 @@ static const struct node *later(const struct node *a, const struct node *b)
 
 /*
  * What a filter or effect needs from a call's arguments (FL_SYS_* of
- * sysinfo.h, any one of them), and how to say so when a call lacks it.
+ * sys.h, any one of them), and how to say so when a call lacks it.
  */
 static const struct {
 	int key;
