@@ -8,6 +8,7 @@
 
 #include "faultline/util.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 
 static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {
 	[FL_SWEEP_CRASHED] = "crashed",

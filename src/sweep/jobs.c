@@ -23,6 +23,7 @@
 
 #include "faultline/util.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 
 struct slot {
 	size_t job;          /* index into jobs */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "faultline/sweep.h"
+#include "parts.h"
 #include "faultline/util.h"
 #include "run_argv.h"
 

@@ -17,6 +17,7 @@
 #include "faultline/sys.h"
 #include "faultline/util.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 
 /* The sweep decides these for every run: a rule must leave them out. */
 static const char *const sweep_keys[] = { "after", "every", "times", "probability" };

@@ -14,6 +14,7 @@
 #include "faultline/sys.h"
 #include "faultline/util.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 
 __attribute__((format(printf, 2, 3)))
 static int bad(char **ret_msg, const char *fmt, ...)

@@ -16,6 +16,7 @@
 
 #include "faultline/util.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 #include "run_argv.h"
 
 /* Lines of stderr kept per run, and how far back from the end they are looked for. */

@@ -28,6 +28,7 @@
 #include "faultline/util.h"
 #include "faultline/atomic.h"
 #include "faultline/sweep.h"
+#include "parts.h"
 
 /* ---- classification ------------------------------------------------------ */
 
