@@ -54,7 +54,7 @@ static void check_applicable(struct load *ld, const struct rule_state *rs)
 	const struct node *const *seen = rs->seen.key;
 	const struct fl_rule *r = &rs->p->r;
 
-	for (size_t i = 0; i < r->n_syscalls && !fl_too_many_errors(ld); i++) {
+	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
 		const char *name = r->syscalls[i];
 		const struct fl_sysinfo *si = fl_sysinfo_find(name);
 		unsigned caps = fl_sysinfo_caps(si), nargs = fl_sysinfo_nargs(si);
@@ -175,7 +175,7 @@ void fl_parse_rule(struct load *ld, const struct node *map)
 		},
 	};
 	fl_parse_mapping(ld, map, fl_rule_keys, N_RULE_KEYS, "in rule", &rs, &rs.seen);
-	if (!fl_too_many_errors(ld))
+	if (!too_many_errors(ld))
 		check_rule(ld, map, &rs);
 }
 

@@ -92,11 +92,6 @@ void fl_diags_print(const struct fl_diags *diags, FILE *out)
 	}
 }
 
-bool fl_too_many_errors(const struct load *ld)
-{
-	return ld->n_errors >= MAX_ERRORS || ld->oom;
-}
-
 __attribute__((format(printf, 4, 5)))
 void fl_load_error(struct load *ld, unsigned line, unsigned column, const char *fmt, ...)
 {
@@ -210,11 +205,6 @@ struct shown fl_show_text(const char *text, size_t len, char quote)
 	return out;
 }
 
-struct shown fl_show(const struct node *n)
-{
-	return fl_show_text(n->text, n->len, n->quoted ? '"' : '\'');
-}
-
 /* "nothing", "a sequence", "a mapping", "'foo'" or "the string \"2\"". */
 struct described fl_describe(const struct node *n)
 {
@@ -227,9 +217,9 @@ struct described fl_describe(const struct node *n)
 	else if (node_is_null(n))
 		snprintf(out.s, sizeof(out.s), "nothing");
 	else if (n->quoted)
-		snprintf(out.s, sizeof(out.s), "the string %s", fl_show(n).s);
+		snprintf(out.s, sizeof(out.s), "the string %s", show(n).s);
 	else
-		snprintf(out.s, sizeof(out.s), "%s", fl_show(n).s);
+		snprintf(out.s, sizeof(out.s), "%s", show(n).s);
 	return out;
 }
 

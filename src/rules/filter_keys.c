@@ -43,7 +43,7 @@ bool fl_listed(char *const *arr, size_t n, const char *s)
 
 static int listed_twice(struct load *ld, const struct key_def *def, const struct node *v)
 {
-	report_at(ld, v, "key '%s': %s is listed twice in this rule", def->name, fl_show(v).s);
+	report_at(ld, v, "key '%s': %s is listed twice in this rule", def->name, show(v).s);
 	return -EINVAL;
 }
 
@@ -58,14 +58,14 @@ static void report_relative(struct load *ld, const struct key_def *def, const st
 	if (t[0] == '~')
 		report_at(ld, v, "key '%s': %s is relative; patterns are absolute and '~' is not "
 			  "expanded: write the home directory out (e.g. /home/NAME/...)",
-			  def->name, fl_show(v).s);
+			  def->name, show(v).s);
 	else if (strcmp(t, ".") == 0 || strcmp(t, "..") == 0 || strncmp(t, "./", 2) == 0 ||
 		 strncmp(t, "../", 3) == 0)
 		report_at(ld, v, "key '%s': %s is relative; patterns are matched against absolute "
-			  "paths: write the directory out (e.g. /srv/app/...)", def->name, fl_show(v).s);
+			  "paths: write the directory out (e.g. /srv/app/...)", def->name, show(v).s);
 	else
 		report_at(ld, v, "key '%s': %s is relative; patterns are matched against absolute "
-			  "paths: write '/**/%s' to match it in any directory", def->name, fl_show(v).s,
+			  "paths: write '/**/%s' to match it in any directory", def->name, show(v).s,
 			  t);
 }
 
@@ -79,7 +79,7 @@ int fl_parse_path(struct load *ld, void *obj, const struct key_def *def,
 		if (v->text[0] && v->text[0] != '/' && v->text[0] != '@')
 			report_relative(ld, def, v);
 		else
-			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, fl_show(v).s, msg);
+			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
 	if (fl_listed(r->paths, r->n_paths, v->text))
@@ -99,11 +99,11 @@ int fl_parse_process(struct load *ld, void *obj, const struct key_def *def,
 			return -EINVAL;
 		}
 		if (fl_glob_check(v->text, &msg) < 0) {
-			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, fl_show(v).s, msg);
+			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
 			return -EINVAL;
 		}
 	} else if (fl_glob_check_name(v->text, &msg) < 0) {
-		report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, fl_show(v).s, msg);
+		report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
 	if (fl_listed(r->processes, r->n_processes, v->text))
@@ -179,11 +179,11 @@ int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,
 	if (ret == -EDOM) {
 		fl_addr_pattern_format(&p, net, sizeof(net));
 		report_at(ld, v, "key '%s': %s has bits set past the prefix length; did you mean "
-			  "'%s'?", def->name, fl_show(v).s, net);
+			  "'%s'?", def->name, show(v).s, net);
 		return -EINVAL;
 	}
 	if (ret < 0) {
-		report_at(ld, v, "key '%s': bad address %s: %s", def->name, fl_show(v).s, msg);
+		report_at(ld, v, "key '%s': bad address %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < r->n_addresses; i++)
@@ -263,7 +263,7 @@ int fl_parse_args(struct load *ld, void *obj, const struct key_def *def,
 		report_at(ld, v, "key '%s': the mapping is empty; expected %s", def->name, def->expect);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i + 1 < v->n_kids && !fl_too_many_errors(ld); i += 2) {
+	for (size_t i = 0; i + 1 < v->n_kids && !too_many_errors(ld); i += 2) {
 		const struct node *k = v->kids[i], *val = v->kids[i + 1];
 		uint64_t idx;
 

@@ -30,12 +30,12 @@ static int parse_name(struct load *ld, void *obj, const struct key_def *def,
 		return -EINVAL;
 	}
 	if (v->len > NAME_MAX_LEN) {
-		report_at(ld, v, "key '%s': name %s is longer than %d bytes", def->name, fl_show(v).s,
+		report_at(ld, v, "key '%s': name %s is longer than %d bytes", def->name, show(v).s,
 			  NAME_MAX_LEN);
 		return -EINVAL;
 	}
 	if (fl_has_control_chars(v->text)) {
-		report_at(ld, v, "key '%s': name %s contains control characters", def->name, fl_show(v).s);
+		report_at(ld, v, "key '%s': name %s contains control characters", def->name, show(v).s);
 		return -EINVAL;
 	}
 	RULE(obj)->name = strdup(v->text);
@@ -59,22 +59,22 @@ static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 
 	if (fl_looks_numeric(v->text)) {
 		report_at(ld, v, "key '%s': %s is a number; give the syscall's name "
-			  "(numbers differ between ABIs)", def->name, fl_show(v).s);
+			  "(numbers differ between ABIs)", def->name, show(v).s);
 		return -EINVAL;
 	}
 	if (!fl_syscall_known(v->text)) {
-		hint = fl_too_many_errors(ld) ? NULL : fl_syscall_suggest(v->text);
+		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(v->text);
 		if (hint)
 			report_at(ld, v, "key '%s': unknown syscall %s; did you mean '%s'?",
-				  def->name, fl_show(v).s, hint);
+				  def->name, show(v).s, hint);
 		else
-			report_at(ld, v, "key '%s': unknown syscall %s", def->name, fl_show(v).s);
+			report_at(ld, v, "key '%s': unknown syscall %s", def->name, show(v).s);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < r->n_syscalls; i++)
 		if (strcmp(r->syscalls[i], v->text) == 0) {
 			report_at(ld, v, "key '%s': syscall %s is listed twice in this rule",
-				  def->name, fl_show(v).s);
+				  def->name, show(v).s);
 			return -EINVAL;
 		}
 	fl_lint_syscall(ld, def, v);
@@ -129,14 +129,14 @@ static int parse_error(struct load *ld, void *obj, const struct key_def *def,
 	} else {
 		err = fl_errno_from_name(v->text);
 		if (err < 0) {
-			const char *hint = fl_too_many_errors(ld) ? NULL : fl_errno_suggest(v->text);
+			const char *hint = too_many_errors(ld) ? NULL : fl_errno_suggest(v->text);
 
 			if (hint)
 				report_at(ld, v, "key '%s': unknown errno %s; did you mean '%s'? " ERRNO_HINT,
-					  def->name, fl_show(v).s, hint);
+					  def->name, show(v).s, hint);
 			else
 				report_at(ld, v, "key '%s': unknown errno %s " ERRNO_HINT, def->name,
-					  fl_show(v).s);
+					  show(v).s);
 			return -EINVAL;
 		}
 	}
@@ -206,12 +206,12 @@ static int parse_delay(struct load *ld, void *obj, const struct key_def *def,
 	r = fl_duration_parse(v->text, &ns);
 	if (r == -ERANGE) {
 		report_at(ld, v, "key '%s': duration %s is too large (at most %" PRIu64 "s)",
-			  def->name, fl_show(v).s, UINT64_MAX / 1000000000);
+			  def->name, show(v).s, UINT64_MAX / 1000000000);
 		return r;
 	}
 	if (r < 0) {
 		report_at(ld, v, "key '%s': bad duration %s; expected a number with a unit ns, us, "
-			  "ms or s (e.g. 250ms)", def->name, fl_show(v).s);
+			  "ms or s (e.g. 250ms)", def->name, show(v).s);
 		return r;
 	}
 	RULE(obj)->delay_ns = ns;
@@ -350,10 +350,10 @@ static int parse_signal(struct load *ld, void *obj, const struct key_def *def,
 	hint = fl_did_you_mean(v->text, names, n);
 	if (hint)
 		report_at(ld, v, "key '%s': unknown signal %s; did you mean '%s'?", def->name,
-			  fl_show(v).s, hint);
+			  show(v).s, hint);
 	else
 		report_at(ld, v, "key '%s': unknown signal %s (a name such as SIGUSR1 or USR1, "
-			  "SIGRTMIN+N, or a number)", def->name, fl_show(v).s);
+			  "SIGRTMIN+N, or a number)", def->name, show(v).s);
 	return -EINVAL;
 }
 
@@ -494,7 +494,7 @@ static int parse_rules(struct load *ld, void *obj, const struct key_def *def,
 		report_at(ld, v, "key '%s': the list is empty; add at least one rule", def->name);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < v->n_kids && !fl_too_many_errors(ld); i++) {
+	for (size_t i = 0; i < v->n_kids && !too_many_errors(ld); i++) {
 		const struct node *item = v->kids[i];
 
 		if (item->kind != NODE_MAPPING)

@@ -55,7 +55,7 @@ static int parse_value(struct load *ld, void *obj, const struct key_def *def,
 				  def->expect);
 			return -EINVAL;
 		}
-		for (size_t i = 0; i < v->n_kids && !fl_too_many_errors(ld); i++) {
+		for (size_t i = 0; i < v->n_kids && !too_many_errors(ld); i++) {
 			const struct node *item = v->kids[i];
 			int r;
 
@@ -77,7 +77,7 @@ static int parse_value(struct load *ld, void *obj, const struct key_def *def,
 void fl_parse_mapping(struct load *ld, const struct node *map, const struct key_def *defs,
 			  size_t n_defs, const char *where, void *obj, struct key_seen *seen)
 {
-	for (size_t i = 0; i + 1 < map->n_kids && !fl_too_many_errors(ld); i += 2) {
+	for (size_t i = 0; i + 1 < map->n_kids && !too_many_errors(ld); i += 2) {
 		const struct node *k = map->kids[i], *v = map->kids[i + 1];
 		const struct key_def *def = NULL;
 		size_t idx;
@@ -108,9 +108,9 @@ void fl_parse_mapping(struct load *ld, const struct node *map, const struct key_
 			hint = fl_did_you_mean(k->text, names, n_defs);
 			if (hint)
 				report_at(ld, k, "unknown key %s %s; did you mean '%s'? (valid keys: %s)",
-					  fl_show(k).s, where, hint, key_list(defs, n_defs).s);
+					  show(k).s, where, hint, key_list(defs, n_defs).s);
 			else
-				report_at(ld, k, "unknown key %s %s (valid keys: %s)", fl_show(k).s, where,
+				report_at(ld, k, "unknown key %s %s (valid keys: %s)", show(k).s, where,
 					  key_list(defs, n_defs).s);
 			seen->unknown = true;
 			continue;

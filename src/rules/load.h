@@ -105,7 +105,10 @@ int fl_diags_addf(struct fl_diags *diags, const char *file, unsigned line, unsig
 		  const char *fmt, ...);
 
 /* This load made MAX_ERRORS errors or ran out of memory: stop checking. */
-bool fl_too_many_errors(const struct load *ld);
+static inline bool too_many_errors(const struct load *ld)
+{
+	return ld->n_errors >= MAX_ERRORS || ld->oom;
+}
 
 /* An error of this load at @line:@column (0 when unknown). */
 __attribute__((format(printf, 4, 5)))
@@ -130,7 +133,10 @@ struct shown {
 };
 
 struct shown fl_show_text(const char *text, size_t len, char quote);
-struct shown fl_show(const struct node *n);
+static inline struct shown show(const struct node *n)
+{
+	return fl_show_text(n->text, n->len, n->quoted ? '"' : '\'');
+}
 
 struct described {
 	char s[sizeof(struct shown) + 16];

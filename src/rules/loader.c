@@ -153,7 +153,7 @@ static void load_document(struct load *ld, const struct node *root)
 	}
 	fl_parse_mapping(ld, root, fl_top_keys, N_TOP_KEYS, "at the top level", ld, &seen);
 	/* As for a rule's missing keys (check_rule): an unknown key may be 'rules'. */
-	if (!seen.key[TK_RULES] && !seen.unknown && !fl_too_many_errors(ld))
+	if (!seen.key[TK_RULES] && !seen.unknown && !too_many_errors(ld))
 		report_at(ld, root, "no rules: missing top-level key 'rules' (a list of rules, "
 			  "e.g. 'rules: [{syscall: openat, error: ENOENT}]')");
 }
@@ -255,7 +255,7 @@ static int load_text(struct fl_rule_set *set, const char *origin, const char *te
 			load_document(&ld, root);
 		else
 			load_inline_rule(&ld, root);
-		if (!fl_too_many_errors(&ld))
+		if (!too_many_errors(&ld))
 			fl_check_names(&ld);
 		/* Only over rules that loaded: half-parsed ones would mislead. */
 		if (ld.n_errors == 0)

@@ -32,7 +32,7 @@ bool fl_looks_numeric(const char *s)
 int fl_quoted_number(struct load *ld, const struct key_def *def, const struct node *v)
 {
 	report_at(ld, v, "key '%s': expected %s, got the string %s; write numbers without quotes",
-		  def->name, def->expect, fl_show(v).s);
+		  def->name, def->expect, show(v).s);
 	return -EINVAL;
 }
 
