@@ -153,8 +153,11 @@ void fl_rule_done(struct fl_rule *r);
 /* ---- pass 1: the bytes (text.c) ---- */
 
 /*
- * Report NUL bytes, invalid UTF-8 and control characters in @text, with
- * their line and column. Returns 0 or -EINVAL.
+ * Report the first NUL byte, invalid UTF-8 and disallowed control
+ * character of @text, with their line and column as libyaml counts them.
+ * Returns 0 or -EINVAL. With @stop_at not SIZE_MAX, only computes the
+ * position of that byte offset into *@ret_line / *@ret_column (@ld may be
+ * NULL then).
  */
 int fl_scan_text(struct load *ld, const char *text, size_t len, size_t stop_at,
 		 unsigned *ret_line, unsigned *ret_column);
