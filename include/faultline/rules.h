@@ -111,14 +111,10 @@ bool fl_rule_has_action(const struct fl_rule *r);
 /* Did @r act a number of times its 'expect' allows? True when it has none. */
 bool fl_rule_expect_met(const struct fl_rule *r, uint64_t injected);
 
-struct fl_rule_set;
-/*
- * The YAML text rule @r of @set was loaded from: its whole file, or its -e
- * text (@r's line and column are positions in it). Returns 0, or -ENOENT
- * when the set does not have it (a set built by hand).
- */
-int fl_rule_source_text(const struct fl_rule_set *set, const struct fl_rule *r,
-			const char **ret_text, size_t *ret_len);
+struct fl_source_text {
+	char *text; /* NUL-terminated */
+	size_t len;
+};
 
 struct fl_rule_set {
 	struct fl_rule *rules;
@@ -136,10 +132,13 @@ struct fl_rule_set {
 	struct fl_source_text *texts;
 };
 
-struct fl_source_text {
-	char *text; /* NUL-terminated */
-	size_t len;
-};
+/*
+ * The YAML text rule @r of @set was loaded from: its whole file, or its -e
+ * text (@r's line and column are positions in it). Returns 0, or -ENOENT
+ * when the set does not have it (a set built by hand).
+ */
+int fl_rule_source_text(const struct fl_rule_set *set, const struct fl_rule *r,
+			const char **ret_text, size_t *ret_len);
 
 enum fl_severity {
 	/* The zero value, so that every diagnostic made without one is an error. */
