@@ -890,6 +890,89 @@ static void test_baseline_judge(void **state)
 	assert_ptr_equal(v.pass, &passes[2]);
 }
 
+/* ---- planning ----------------------------------------------------------- */
+
+/* A baseline pass that saw @n calls of @syscall, as fl_sweep_report_load() would fill it. */
+static void fake_pass(struct fl_sweep_pass *p, const char *syscall, size_t n)
+{
+	*p = (struct fl_sweep_pass){ .has_report = true };
+	p->rep.calls = calloc(n + 1, sizeof(*p->rep.calls));
+	assert_non_null(p->rep.calls);
+	for (size_t i = 0; i < n; i++) {
+		p->rep.calls[i].syscall = strdup(syscall);
+		assert_non_null(p->rep.calls[i].syscall);
+	}
+	p->rep.n_calls = n;
+}
+
+/*
+ * Rule by rule, call by call, a run per distinct errno; each run's -e rule
+ * acts on its call only, and --max-runs cuts the list.
+ */
+static void test_plan(void **state)
+{
+	static const char yaml[] = "rules:\n"
+				   "  - {name: rd, syscall: read, error: [EIO, EINTR, EIO]}\n"
+				   "  - {name: wr, syscall: write, delay: 1ms}\n";
+	static char *const command[] = { "prog", "arg", NULL };
+	const struct fl_sweep_config cfg = {
+		.argv0 = "faultline", .exe = "/proc/self/exe", .command = command, .jobs = 1,
+		.timeout_ns = 1000000000ull,
+	};
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const char *bad_key = NULL;
+	size_t bad_rule = 0;
+
+	assert_int_equal(fl_rules_load_string(set, "plan.yaml", yaml, strlen(yaml), &d), 0);
+	assert_int_equal(fl_rules_finish(set, &d), 0);
+	for (uint64_t max = 0; max <= 3; max += 3) {
+		struct fl_sweep sw;
+		struct fl_sweep_config c = cfg;
+
+		c.max_runs = max;
+		assert_int_equal(fl_sweep_init(&sw, &c, set, &bad_rule, &bad_key), 0);
+		sw.base.n_passes = 4;
+		sw.base.passes = calloc(4, sizeof(*sw.base.passes));
+		sw.base.stable = calloc(2, sizeof(*sw.base.stable));
+		assert_non_null(sw.base.passes);
+		assert_non_null(sw.base.stable);
+		fake_pass(&sw.base.passes[0], "read", 2);
+		fake_pass(&sw.base.passes[1], "read", 2);
+		fake_pass(&sw.base.passes[2], "write", 1);
+		fake_pass(&sw.base.passes[3], "write", 1);
+
+		assert_int_equal(fl_sweep_plan(&sw), 0);
+		/* Calls are numbered across rules, rule 1's first. */
+		assert_int_equal(sw.n_targets, 3);
+		assert_int_equal(sw.targets[0].rule, 0);
+		assert_int_equal(sw.targets[1].nth, 2);
+		assert_int_equal(sw.targets[2].rule, 1);
+		assert_int_equal(sw.targets[2].nth, 1);
+		assert_ptr_equal(sw.targets[2].call, &sw.base.passes[2].rep.calls[0]);
+		/* EIO and EINTR for each read, one run for the write: 5 wanted. */
+		assert_int_equal(sw.n_wanted, 5);
+		assert_int_equal(sw.n_runs, max ? 3 : 5);
+		assert_int_equal(sw.runs[0].target, 0);
+		assert_int_equal(sw.runs[0].error, EIO);
+		assert_int_equal(sw.runs[1].error, EINTR);
+		assert_int_equal(sw.runs[2].target, 1);
+		assert_string_equal(sw.runs[2].rule_text,
+				    "{name: rd, syscall: read, error: EIO, after: 1, times: 1}");
+		if (!max) {
+			assert_int_equal(sw.runs[4].target, 2);
+			assert_int_equal(sw.runs[4].error, 0);
+			assert_string_equal(sw.runs[4].rule_text,
+					    "{name: wr, syscall: write, delay: 1ms, after: 0, times: 1}");
+			assert_string_equal(sw.runs[4].reproducer,
+					    "faultline run -e '{name: wr, syscall: write, delay: 1ms, "
+					    "after: 0, times: 1}' -- prog arg");
+		}
+		fl_sweep_done(&sw);
+	}
+	fl_rule_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_same_calls),
 		cmocka_unit_test(test_baseline_crashed),
 		cmocka_unit_test(test_baseline_judge),
+		cmocka_unit_test(test_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
