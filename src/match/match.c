@@ -16,10 +16,8 @@
 #include <sys/socket.h>
 
 #include "faultline/match.h"
-#include "faultline/paths.h"
-#include "faultline/sockaddr.h"
+#include "faultline/base.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
 
 /*
  * Room for a cwd or dirfd (at most PATH_MAX - 1 bytes as /proc shows it)

@@ -11,7 +11,7 @@
 #include "faultline/names.h"
 #include "faultline/report.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * Longest path printed in full; longer ones end in "...". Matches PATH_MAX,

@@ -19,7 +19,7 @@
 
 #include "faultline/names.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * libseccomp's SCMP_ARCH_* values are the AUDIT_ARCH_* values; the rest of

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "seccomp/filter.h"
 
 #if FL_HAVE_SECCOMP_FILTER

@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/paths.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static const struct {
 	const char *pattern;

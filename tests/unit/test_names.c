@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "faultline/names.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static void test_arch_list(void **state)
 {

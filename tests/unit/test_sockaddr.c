@@ -16,8 +16,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/sockaddr.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static size_t make_in(void *buf, const char *ip, uint16_t port)
 {
