@@ -46,6 +46,7 @@
 
 #include "config.h"
 #include "faultline/base.h"
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
 

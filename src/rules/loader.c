@@ -120,6 +120,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/base.h"
 #include "faultline/rules.h"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
 #include "faultline/base.h"

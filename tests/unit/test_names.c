@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/base.h"
 
