@@ -54,7 +54,7 @@ static int short_iov(pid_t tid, uint32_t arch, const uint64_t args[6],
 	r = fl_short_iov_plan(abi, args[dec->short_arg], count, dec->short_count,
 			      read_tracee, &tid, &cut);
 	if (r <= 0)
-		return r; /* 0: the buffers ask for no more than the budget: nothing to cut */
+		return r; /* 0: the buffers ask for less than the budget: nothing to cut */
 	/* little-endian: the low len_size bytes of new_len come first */
 	r = fl_tracee_write_mem(tid, cut.len_addr, &cut.new_len, cut.len_size);
 	if (r < 0)

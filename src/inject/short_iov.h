@@ -27,7 +27,7 @@ typedef ssize_t (*fl_short_iov_read_fn)(void *ud, uint64_t addr, void *buf, size
  * The iovec array at @base has @count entries of ABI @abi. Keep the leading
  * buffers that fit in @budget, cut the one that crosses it, drop the rest.
  * Returns 1 with *@ret filled when an entry must be cut, 0 when the buffers
- * ask for no more than the budget (nothing to change), -EFAULT when an entry
+ * ask for less than the budget (nothing to change), -EFAULT when an entry
  * can't be read.
  */
 int fl_short_iov_plan(const struct fl_abi *abi, uint64_t base, uint64_t count, uint64_t budget,
