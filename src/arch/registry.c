@@ -36,7 +36,8 @@ int fl_abi_index(uint32_t audit_arch)
 {
 	const struct fl_arch *host = fl_arch_host();
 
-	for (size_t i = 0; host && i < host->n_abis; i++)
+	/* Callers size their per-ABI tables with FL_ABI_MAX. */
+	for (size_t i = 0; host && i < host->n_abis && i < FL_ABI_MAX; i++)
 		if (host->abis[i].audit_arch == audit_arch)
 			return (int)i;
 	return -1;
