@@ -146,6 +146,7 @@ void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule
  *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?},
  *   "stack"?:["func+0x1a (/usr/bin/prog)", ...]}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
+ *  "crashes":[{"pid","tid","exe","exe_hex"?,"signal","main"}],
  *  "dry_run","rules":[{"name","syscalls","matched","injected","expect"?:{"min","max"?},
  *  "expect_met"}],"expectations_met"}
  * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.
@@ -154,6 +155,22 @@ struct fl_report;
 
 struct fl_report *fl_report_open(const char *path, int *ret_err);
 int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
+
+/*
+ * A traced process that died of a core-dumping signal (signal(7): SIGSEGV,
+ * SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSYS, SIGTRAP, SIGXCPU,
+ * SIGXFSZ), whichever process of the tree it was.
+ */
+struct fl_crash {
+	pid_t pid;        /* the process (thread group) */
+	pid_t tid;        /* the thread the signal was delivered to */
+	int signal;
+	const char *exe;  /* its executable then (/proc/PID/exe), NULL when unknown; borrowed */
+	bool main;        /* the command's own process (the one "exit" is about) */
+};
+
+/* Note a crash, in the order they happen; the report lists them at the end. 0 or -errno. */
+int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c);
 
 struct fl_run_result {
 	const struct fl_rule_set *set;

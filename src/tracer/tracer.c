@@ -538,6 +538,93 @@ static void on_syscall_stop(struct tracer *tr, struct fl_tracee *t, bool seccomp
 	}
 }
 
+/*
+ * Crashes anywhere in the tree. A process that dies of a core-dumping
+ * signal got that signal in a signal-delivery-stop first (every signal but
+ * SIGKILL stops a traced thread on delivery), while it was still alive: note
+ * the signal and the executable there, off the hot path and with no stop
+ * of our own (PTRACE_O_TRACEEXIT would cost every exit one). When that
+ * thread's exit report says it was killed by the same signal, the process
+ * crashed; one that caught the signal and lived on is no crash.
+ */
+static bool dumps_core(int sig)
+{
+	switch (sig) {
+	case SIGABRT:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGQUIT:
+	case SIGSEGV:
+	case SIGSYS:
+	case SIGTRAP:
+	case SIGXCPU:
+	case SIGXFSZ:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void note_crash_signal(struct fl_tracee *t, int sig)
+{
+	char path[64], exe[4096];
+	ssize_t n;
+
+	(void)tgid_of(t); /* looked up while /proc still has it */
+	snprintf(path, sizeof(path), "/proc/%d/exe", t->tid);
+	n = readlink(path, exe, sizeof(exe) - 1);
+	free(t->crash_exe);
+	t->crash_exe = NULL;
+	if (n >= 0) {
+		exe[n] = '\0';
+		t->crash_exe = strdup(exe); /* NULL on OOM: the crash just has no exe */
+	}
+	t->crash_sig = sig;
+	t->crash_tid = t->tid;
+}
+
+static void forget_crash_signal(struct fl_tracee *t)
+{
+	free(t->crash_exe);
+	t->crash_exe = NULL;
+	t->crash_sig = 0;
+	t->crash_tid = 0;
+}
+
+/*
+ * @t exited, killed by the signal it noted. Every thread of the process
+ * reports that death; the group leader reports last, so a thread other
+ * than the leader hands its note on to the leader, and the crash is
+ * recorded once per process, at the leader's exit.
+ */
+static void on_crash_exit(struct tracer *tr, struct fl_tracee *t)
+{
+	pid_t pid = t->tgid ? t->tgid : t->tid;
+	struct fl_tracee *leader = pid != t->tid ? fl_tracee_find(&tr->tracees, pid) : NULL;
+	int r;
+
+	if (leader) {
+		/* This note is the one the process died of: it replaces any older one. */
+		free(leader->crash_exe);
+		leader->crash_exe = t->crash_exe;
+		leader->crash_sig = t->crash_sig;
+		leader->crash_tid = t->crash_tid;
+		t->crash_exe = NULL;
+		return;
+	}
+	struct fl_crash c = {
+		.pid = pid,
+		.tid = t->crash_tid,
+		.signal = t->crash_sig,
+		.exe = t->crash_exe,
+		.main = pid == tr->main_pid,
+	};
+	r = fl_report_add_crash(tr->cfg->report, &c);
+	if (r < 0)
+		set_fatal(tr, r, "cannot write the report", t->tid);
+}
+
 static void on_exec(struct tracer *tr, struct fl_tracee *t)
 {
 	unsigned long former = 0;
@@ -582,6 +669,8 @@ static void on_exec(struct tracer *tr, struct fl_tracee *t)
 	}
 	t->before_exec = false;
 	t->tgid = t->tid;
+	/* A signal the old image caught is no crash of the new one. */
+	forget_crash_signal(t);
 	resume(tr, t, 0);
 }
 
@@ -601,6 +690,8 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 {
 	struct fl_tracee *t = fl_tracee_find(&tr->tracees, tid);
 
+	if (t && t->crash_sig && WIFSIGNALED(status) && WTERMSIG(status) == t->crash_sig)
+		on_crash_exit(tr, t);
 	if (t) {
 		if (t->deadline)
 			tr->n_held--;
@@ -727,6 +818,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			set_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
 		break;
 	case FL_EV_SIGNAL:
+		if (tr->cfg->report && dumps_core(WSTOPSIG(status)))
+			note_crash_signal(t, WSTOPSIG(status));
 		resume(tr, t, WSTOPSIG(status));
 		break;
 	case FL_EV_TRAP_STOP:
