@@ -1,5 +1,5 @@
 /*
- * Path globs and lexical normalization (src/match/glob.c, path.c): tables
+ * Path globs and lexical normalization (src/base/glob.c, path.c): tables
  * of pattern, path and expected outcome.
  */
 #include <errno.h>

@@ -1,5 +1,5 @@
 /*
- * Socket address decoding and address patterns (src/match/sockaddr.c):
+ * Socket address decoding and address patterns (src/base/sockaddr.c):
  * real struct sockaddr_* bytes in, decoded fields out; then patterns.
  */
 #include <arpa/inet.h>
