@@ -22,8 +22,7 @@
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
-#include "faultline/atomic.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 #include "tracer/stack.h"
 
