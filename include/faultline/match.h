@@ -10,9 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "faultline/prng.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
 
 /* Links under /proc/PID/ that a filter may need. */
 enum fl_proc_link {
@@ -120,18 +119,14 @@ struct fl_match_info {
 };
 
 struct fl_call_cache;
+struct fl_syscall_map;
 
 struct fl_matcher {
 	const struct fl_rule_set *set; /* borrowed */
 	struct fl_rule_stats *stats;   /* owned, n_rules entries */
 	uint64_t seed;
-	/*
-	 * Private. Bit per (abi, nr): does any rule name it? Quick rejection
-	 * per stop. Index 0: AUDIT_ARCH_X86_64, 1: AUDIT_ARCH_I386; lengths in
-	 * bytes.
-	 */
-	uint8_t *wanted[2];
-	size_t wanted_len[2];
+	/* Private: which syscalls of which ABI any rule names. */
+	struct fl_syscall_map *wanted;
 	/* Private: what filters read of the call being decided, read once. */
 	struct fl_call_cache *cache;
 	struct fl_match_info last;

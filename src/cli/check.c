@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sources.h"
 
 static const char check_usage[] =

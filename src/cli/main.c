@@ -7,7 +7,7 @@
 
 #include "cli.h"
 #include "config.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sources.h"
 
 static const char main_usage[] =

@@ -9,7 +9,7 @@
 
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sources.h"
 
 int fl_cli_usage_error(const char *cmd, const char *fmt, ...)

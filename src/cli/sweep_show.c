@@ -14,7 +14,7 @@
 #include "faultline/rules.h"
 #include "faultline/sweep.h"
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep_show.h"
 
 #define BAR_WIDTH 30

@@ -13,7 +13,7 @@
 
 #include "faultline/sys.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "lint.h"
 #include "load.h"
 

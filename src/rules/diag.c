@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "load.h"
 
 /* ---- diagnostics ---- */

@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/paths.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
-#include "faultline/util.h"
 #include "load.h"
 
 /* ---- filters ---- */

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/sys.h"
+#include "faultline/arch.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/sys.h"
 #include "lint.h"
 #include "load.h"
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "load.h"
 
 /* ---- mappings ---- */

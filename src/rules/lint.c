@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "lint.h"
 #include "load.h"
 

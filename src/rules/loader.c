@@ -42,7 +42,7 @@
  * for one of the rule's syscalls (path: on getpid, port: on read) is an
  * error naming both.
  *   path: PATTERN | [PATTERN, ...]
- *	Glob over absolute paths (syntax in faultline/paths.h: '*', '?',
+ *	Glob over absolute paths (syntax in faultline/base.h: '*', '?',
  *	[...] within a component, a whole "**" component for any depth).
  *	Relative patterns are refused. The call's path is read from the
  *	tracee, made absolute against its cwd or dirfd (AT_FDCWD: the cwd; an
@@ -122,7 +122,7 @@
 #include <unistd.h>
 
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "lint.h"
 #include "load.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "load.h"
 
 /* ---- the rule set ---- */

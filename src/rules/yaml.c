@@ -10,7 +10,7 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "load.h"
 
 void fl_node_free(struct node *n)

@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "config.h"
+#include "faultline/arch.h"
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "seccomp/filter.h"
 
 #if FL_HAVE_SECCOMP_FILTER

@@ -9,7 +9,7 @@
 
 #include "faultline/sweep.h"
 #include "parts.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run_argv.h"
 
 size_t fl_sweep_rule_errors(const struct fl_rule *rule, int *out, size_t max)

@@ -15,7 +15,7 @@
 #include <yaml.h>
 
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "faultline/sweep.h"
 #include "parts.h"
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "faultline/sweep.h"
 #include "parts.h"
 

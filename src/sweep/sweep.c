@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "faultline/sweep.h"
 #include "parts.h"
 #include "run_argv.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * Signatures follow the x86_64 kernel entry points; i386 shares them by name

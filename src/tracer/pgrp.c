@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "tracer/pgrp.h"
 
 int fl_proc_ids(pid_t pid, struct fl_proc_ids *ret)

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "faultline/tracer.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "tracer/spawn.h"
 
 /* 0 if @path is an executable regular file, else -ENOENT / -EACCES. */

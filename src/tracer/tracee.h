@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "arch/arch.h"
+#include "faultline/arch.h"
 #include "faultline/match.h"
 #include "inject/inject.h"
 

@@ -24,7 +24,7 @@
 
 #include "faultline/sys.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "inject/inject.h"
 #include "seccomp/filter.h"
 #include "tracer/memory.h"

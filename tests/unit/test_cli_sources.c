@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sources.h"
 
 static char *write_temp(const char *text)

@@ -28,7 +28,7 @@
 #include "faultline/match.h"
 #include "faultline/sys.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* ---- the fake tracee ---- */
 

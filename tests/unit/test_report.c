@@ -23,7 +23,7 @@
 
 #include "config.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static char *syscalls0[] = { (char *)"open", (char *)"openat" };
 static char *syscalls1[] = { (char *)"read" };

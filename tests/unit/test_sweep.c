@@ -25,8 +25,7 @@
 #include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
-#include "faultline/atomic.h"
+#include "faultline/base.h"
 #include "faultline/sweep.h"
 #include "parts.h"
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "faultline/sys.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static void test_table_shape(void **state)
 {
