@@ -27,7 +27,7 @@
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
 #include "faultline/util.h"
-#include "seccomp/filter.h"
+#include "faultline/filter.h"
 #include "tracer/stack.h"
 
 static const char main_usage[] =

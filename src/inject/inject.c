@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "arch/arch.h"
-#include "inject/inject.h"
-#include "tracer/memory.h"
+#include "faultline/inject.h"
+#include "memory.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
 {

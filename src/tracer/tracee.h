@@ -8,7 +8,7 @@
 
 #include "arch/arch.h"
 #include "faultline/match.h"
-#include "inject/inject.h"
+#include "faultline/inject.h"
 
 struct fl_tracee {
 	pid_t tid;

@@ -5,7 +5,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "tracer/memory.h"
+#include "memory.h"
 #include "tracer/unixsock.h"
 
 /*

@@ -7,7 +7,7 @@
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
 #include "faultline/util.h"
-#include "seccomp/filter.h"
+#include "faultline/filter.h"
 
 #if FL_HAVE_SECCOMP_FILTER
 #include <seccomp.h>
