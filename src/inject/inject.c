@@ -7,7 +7,6 @@
 
 #include "arch/arch.h"
 #include "faultline/inject.h"
-#include "memory.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
 {

@@ -27,7 +27,7 @@
 #include "faultline/util.h"
 #include "faultline/inject.h"
 #include "faultline/filter.h"
-#include "inject/memory.h"
+#include "tracer/callsource.h"
 #include "tracer/pgrp.h"
 #include "tracer/spawn.h"
 #include "tracer/stack.h"
@@ -69,6 +69,7 @@ struct tracer {
 	uint64_t stops;       /* every waitpid() report handled */
 	int fatal;            /* -errno that ends the run */
 	bool stack_warned;    /* --stack: one warning for a stack that could not be unwound */
+	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
 };
 
 /*
@@ -290,7 +291,7 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 	if (!cfg->log && !cfg->report)
 		return;
 
-	fl_format_args(call, fl_tracee_read_string_cb, &tid, args, sizeof(args),
+	fl_format_args(call, fl_stop_source_read_string, &tr->stop, args, sizeof(args),
 		       path, sizeof(path), &has_path);
 	/* Only the report shows stacks: the log stays one line per injection. */
 	if (cfg->stack && cfg->report) {
@@ -409,7 +410,6 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 			  const struct fl_syscall_info *info, bool seccomp)
 {
 	struct fl_matcher *m = tr->cfg->matcher;
-	struct fl_call_source src;
 	struct fl_call call;
 	struct fl_decision dec;
 
@@ -438,8 +438,8 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	memcpy(call.args, info->args, sizeof(call.args));
 	call.tid = t->tid;
 	call.pid = tgid_of(t); /* read once per thread, and only for a wanted call */
-	fl_tracee_call_source(&t->tid, &src);
-	call.src = &src;
+	fl_stop_source_reset(&tr->stop, t->tid);
+	call.src = &tr->stop.src;
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
 		resume(tr, t, 0);
