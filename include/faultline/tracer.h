@@ -13,6 +13,15 @@
 #include "faultline/match.h"
 #include "faultline/report.h"
 
+/*
+ * Something the command runs right before execve(), in the child: the run
+ * command's BPF prefilter (faultline/filter.h), opaque to the tracer.
+ */
+struct fl_prefilter {
+	int (*install)(void *ud); /* >= 0 or -1 with errno set; runs in the child */
+	void *ud;
+};
+
 struct fl_tracer_config {
 	char *const *argv;       /* the command, NULL-terminated */
 	const char *exe_path;    /* argv[0] resolved by fl_resolve_command() */
@@ -21,7 +30,11 @@ struct fl_tracer_config {
 	FILE *err;               /* faultline's own errors and warnings */
 	struct fl_report *report; /* NULL: no JSON report */
 	bool dry_run;            /* match, count and log; change nothing */
-	bool seccomp;            /* install the BPF prefilter (one stop per matched call) */
+	/*
+	 * Run mode: the prefilter to install (one stop per matched call, the
+	 * rest never stops). NULL: every call stops (--no-seccomp, attach).
+	 */
+	const struct fl_prefilter *prefilter;
 	bool stack;              /* unwind each injected call's stack into the report (needs libdw) */
 
 	/*

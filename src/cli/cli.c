@@ -327,6 +327,8 @@ static int cmd_run(int argc, char **argv)
 	struct fl_rule_set *set = NULL;
 	struct fl_matcher *matcher = NULL;
 	struct fl_report *report = NULL;
+	struct fl_filter *filter = NULL;
+	struct fl_prefilter prefilter = { .install = fl_filter_install };
 	_cleanup_free_ char *exe = NULL;
 	struct fl_atomic_file log_file = { 0 };
 	FILE *log = stderr;
@@ -423,8 +425,6 @@ static int cmd_run(int argc, char **argv)
 		.report = report,
 		.dry_run = o.dry_run,
 		.stack = o.stack,
-		/* A running process cannot be given a filter: attach stops at every call. */
-		.seccomp = !o.no_seccomp && !o.n_attach && fl_filter_available(),
 		.attach = o.attach,
 		.n_attach = o.n_attach,
 		.duration_ns = o.duration_ns,
@@ -437,6 +437,16 @@ static int cmd_run(int argc, char **argv)
 			fprintf(stderr, "faultline: --same-cpu: %s\n", strerror(-r));
 			goto out;
 		}
+	}
+	/* A running process cannot be given a filter: attach stops at every call. */
+	if (!o.no_seccomp && !o.n_attach && fl_filter_available()) {
+		r = fl_filter_new(set, &filter);
+		if (r < 0) {
+			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
+			goto out;
+		}
+		prefilter.ud = filter;
+		cfg.prefilter = &prefilter;
 	}
 	r = fl_tracer_run(&cfg, &res);
 	if (r < 0) {
@@ -460,7 +470,7 @@ static int cmd_run(int argc, char **argv)
 		.exit_code = res.exit_code,
 		.term_signal = res.term_signal,
 		.dry_run = o.dry_run,
-		.tracer_mode = cfg.n_attach ? "attach" : cfg.seccomp ? "seccomp" : "ptrace",
+		.tracer_mode = cfg.n_attach ? "attach" : cfg.prefilter ? "seccomp" : "ptrace",
 		.stops = res.stops,
 	};
 	if (report) {
@@ -485,6 +495,7 @@ out:
 	if (summary_md >= 0)
 		close(summary_md);
 	fl_report_free(report);
+	fl_filter_free(filter);
 	fl_matcher_free(matcher);
 	fl_rule_set_free(set);
 	fl_diags_done(&diags);

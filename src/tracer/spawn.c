@@ -68,7 +68,7 @@ int fl_resolve_command(const char *name, char **ret_path)
 }
 
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_spawn_filter *filter, const struct fl_spawn_signals *sigs,
+		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
 		     pid_t *ret_pid)
 {
 	pid_t pid = fork();

@@ -26,7 +26,6 @@
 #include "faultline/tracer.h"
 #include "faultline/util.h"
 #include "faultline/inject.h"
-#include "faultline/filter.h"
 #include "tracer/callsource.h"
 #include "tracer/pgrp.h"
 #include "tracer/spawn.h"
@@ -250,7 +249,7 @@ static void resume(struct tracer *tr, struct fl_tracee *t, int sig)
 		if (t->in_group_stop)
 			tr->n_group_stopped--;
 		fl_tracee_remove(&tr->tracees, tid);
-	} else if (tr->cfg->seccomp && !t->want_exit) {
+	} else if (tr->cfg->prefilter && !t->want_exit) {
 		r = ptrace(PTRACE_CONT, tid, NULL, (void *)(long)sig);
 	} else {
 		r = ptrace(PTRACE_SYSCALL, tid, NULL, (void *)(long)sig);
@@ -919,25 +918,15 @@ static int seize(pid_t pid, bool seccomp, bool attach)
 static int start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
-	struct fl_filter *filter = NULL;
-	struct fl_spawn_filter spawn_filter = { .install = fl_filter_install };
 	pid_t pid;
 	int r;
 
-	if (cfg->seccomp) {
-		r = fl_filter_new(cfg->matcher->set, &filter);
-		if (r < 0)
-			return r;
-		spawn_filter.ud = filter;
-	}
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->seccomp ? &spawn_filter : NULL,
-			     sigs, &pid);
-	fl_filter_free(filter);
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, &pid);
 	if (r < 0)
 		return r;
 	tr->main_pid = pid;
 
-	r = seize(pid, cfg->seccomp, false);
+	r = seize(pid, cfg->prefilter != NULL, false);
 	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
 	if (!t) {
 		kill(pid, SIGKILL);
