@@ -458,12 +458,12 @@ static int cmd_run(int argc, char **argv)
 	status = fl_tracer_exit_status(&res);
 
 	if (!o.quiet)
-		fl_log_summary(log, set, matcher->stats);
-	status = check_expectations(set, matcher->stats, status, o.quiet ? NULL : log);
+		fl_log_summary(log, set, fl_matcher_stats(matcher));
+	status = check_expectations(set, fl_matcher_stats(matcher), status, o.quiet ? NULL : log);
 
 	struct fl_run_result rr = {
 		.set = set,
-		.stats = matcher->stats,
+		.stats = fl_matcher_stats(matcher),
 		.seed = seed,
 		.command = o.command,
 		.exited = res.exited,

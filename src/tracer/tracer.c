@@ -313,7 +313,7 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		.syscall = fl_syscall_name(call->arch, call->nr),
 		.args_text = args,
 		.path = has_path ? path : NULL,
-		.rule = &cfg->matcher->set->rules[dec->rule],
+		.rule = &fl_matcher_set(cfg->matcher)->rules[dec->rule],
 		.decision = dec,
 		.dry_run = cfg->dry_run,
 		.match = fl_matcher_last_match(cfg->matcher),
