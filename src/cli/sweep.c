@@ -25,7 +25,6 @@
 #include "faultline/util.h"
 #include "faultline/atomic.h"
 #include "sweep/sweep.h"
-#include "tracer/stack.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)
 /* SIGTERM -> SIGKILL for a hung run: enough for a command to clean up and faultline to write its report. */

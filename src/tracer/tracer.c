@@ -67,7 +67,8 @@ struct tracer {
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
 	int fatal;            /* -errno that ends the run */
-	bool stack_warned;    /* --stack: one warning for a stack that could not be unwound */
+	bool want_stack;      /* some sink wants each injection's stack */
+	bool stack_warned;    /* one warning for a stack that could not be unwound */
 	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
 };
 
@@ -276,24 +277,22 @@ static pid_t tgid_of(struct fl_tracee *t)
 	return t->tid;
 }
 
-/* Log and report one decision, at the moment it is taken. */
-static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
-		   const struct fl_decision *dec)
+/*
+ * Hand one decision to the sinks, at the moment it is taken. The tracer
+ * gives facts; the sinks format them (the call's source serves the path
+ * the matcher already read). The stack is unwound only for a sink that
+ * shows it.
+ */
+static void emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+			   const struct fl_decision *dec)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
 	struct fl_stack stack = { 0 };
-	char args[1024];
-	char path[4096];
-	bool has_path = false;
 	pid_t tid = t->tid;
 
-	if (!cfg->log && !cfg->report)
+	if (!cfg->n_sinks)
 		return;
-
-	fl_format_args(call, fl_stop_source_read_string, &tr->stop, args, sizeof(args),
-		       path, sizeof(path), &has_path);
-	/* Only the report shows stacks: the log stays one line per injection. */
-	if (cfg->stack && cfg->report) {
+	if (tr->want_stack) {
 		int r = fl_stack_capture(tgid_of(t), tid, &stack);
 
 		/* An unwinding failure costs the stack, never the run. */
@@ -311,24 +310,26 @@ static void record(struct tracer *tr, struct fl_tracee *t, const struct fl_call 
 		.tid = tid,
 		.call = call,
 		.syscall = fl_syscall_name(call->arch, call->nr),
-		.args_text = args,
-		.path = has_path ? path : NULL,
 		.rule = &fl_matcher_set(cfg->matcher)->rules[dec->rule],
 		.decision = dec,
 		.dry_run = cfg->dry_run,
 		.match = fl_matcher_last_match(cfg->matcher),
 		.stack = stack.frames,
 		.n_stack = stack.n,
-		.has_stack = cfg->stack,
+		.has_stack = tr->want_stack,
 	};
 	if (!inj.syscall)
 		inj.syscall = "?";
-	if (cfg->log)
-		fl_log_injection(cfg->log, &inj);
-	if (cfg->report) {
-		int r = fl_report_add(cfg->report, &inj);
-		if (r < 0)
-			set_fatal(tr, r, "cannot write the report", tid);
+	for (size_t i = 0; i < cfg->n_sinks; i++) {
+		const struct fl_sink *s = cfg->sinks[i];
+		int r = s->injection ? s->injection(s->ud, &inj) : 0;
+
+		if (r < 0) {
+			char what[128];
+
+			snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
+			set_fatal(tr, r, what, tid);
+		}
 	}
 	fl_stack_clear(&stack);
 }
@@ -444,7 +445,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		resume(tr, t, 0);
 		return;
 	}
-	record(tr, t, &call, &dec);
+	emit_injection(tr, t, &call, &dec);
 	if (tr->cfg->dry_run) {
 		resume(tr, t, 0);
 		return;
@@ -1095,6 +1096,36 @@ static void detach_now(struct tracer *tr)
 			ptrace(PTRACE_DETACH, tab->slots[i]->tid, NULL, NULL);
 }
 
+static const char *mode_of(const struct tracer *tr)
+{
+	return tr->attach ? "attach" : tr->cfg->prefilter ? "seccomp" : "ptrace";
+}
+
+static void emit_run_start(struct tracer *tr)
+{
+	struct fl_run_start start = { .mode = mode_of(tr) };
+
+	for (size_t i = 0; i < tr->cfg->n_sinks; i++) {
+		const struct fl_sink *s = tr->cfg->sinks[i];
+		if (s->run_start)
+			s->run_start(s->ud, &start);
+	}
+}
+
+/* Each sink's failure is its own (the run command asks it); later ones hear of it. */
+static void emit_run_end(struct tracer *tr, const struct fl_tracer_result *res)
+{
+	struct fl_run_end end = {
+		.result = res, .mode = mode_of(tr), .status = fl_tracer_exit_status(res),
+	};
+
+	for (size_t i = 0; i < tr->cfg->n_sinks; i++) {
+		const struct fl_sink *s = tr->cfg->sinks[i];
+		if (s->run_end && s->run_end(s->ud, &end) < 0)
+			end.output_failed = true;
+	}
+}
+
 int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
 {
 	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0 };
@@ -1103,6 +1134,9 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 
 	fl_tracee_table_init(&tr.tracees);
 	tr.start_ns = now_ns();
+	for (size_t i = 0; i < cfg->n_sinks; i++)
+		tr.want_stack |= cfg->sinks[i]->wants_stack;
+	emit_run_start(&tr);
 	forward_pid = 0;
 	cut_delays = 0;
 
@@ -1179,6 +1213,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	ret->stops = tr.stops;
 	if (tr.attach && !tr.main_done) {
 		ret->detached = true;
+		emit_run_end(&tr, ret);
 		return 0;
 	}
 	if (!tr.main_done) {
@@ -1192,5 +1227,6 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		ret->term_signal = WTERMSIG(tr.main_status);
 		ret->core_dumped = WCOREDUMP(tr.main_status);
 	}
+	emit_run_end(&tr, ret);
 	return 0;
 }
