@@ -120,6 +120,7 @@ void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule
  *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?},
  *   "stack"?:["func+0x1a (/usr/bin/prog)", ...]}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
+ *  "crashes":[{"pid","tid","exe","exe_hex"?,"signal","main"}],
  *  "dry_run","rules":[{"name","syscalls","matched","injected","expect"?:{"min","max"?},
  *  "expect_met"}],"expectations_met"}
  * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.
@@ -128,6 +129,9 @@ struct fl_report;
 
 struct fl_report *fl_report_open(const char *path, int *ret_err);
 int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
+
+/* Note a crash, in the order they happen; the report lists them at the end. 0 or -errno. */
+int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c);
 
 struct fl_run_result {
 	const struct fl_rule_set *set;

@@ -55,10 +55,26 @@ struct fl_run_start {
 
 struct fl_tracer_result;
 
+/*
+ * A traced process that died of a core-dumping signal (signal(7): SIGSEGV,
+ * SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSYS, SIGTRAP, SIGXCPU,
+ * SIGXFSZ), whichever process of the tree it was.
+ */
+struct fl_crash {
+	pid_t pid;        /* the process (thread group) */
+	pid_t tid;        /* the thread the signal was delivered to */
+	int signal;
+	const char *exe;  /* its executable then (/proc/PID/exe), NULL when unknown; borrowed */
+	bool main;        /* the command's own process (the one "exit" is about) */
+};
+
 /* The run is over, and faultline did not fail (else no sink hears of it). */
 struct fl_run_end {
 	const struct fl_tracer_result *result;
 	const char *mode;        /* as in fl_run_start */
+	/* Crashes in the tree, in the order they happened (noted only for a sink that wants them). */
+	const struct fl_crash *crashes;
+	size_t n_crashes;
 	int status;              /* fl_tracer_exit_status() of result */
 	bool output_failed;      /* the run end of an earlier sink failed */
 };
@@ -72,6 +88,7 @@ struct fl_sink {
 	void *ud;
 	const char *name;        /* "the report": for error messages */
 	bool wants_stack;        /* unwind each injected call's stack for it (needs libdw) */
+	bool wants_crashes;      /* note the processes that die of a crash, for run end */
 	void (*run_start)(void *ud, const struct fl_run_start *start);
 	int (*injection)(void *ud, const struct fl_injection *inj);
 	int (*run_end)(void *ud, const struct fl_run_end *end);

@@ -61,12 +61,12 @@ static const char sweep_usage[] =
 	"Rules must not set after, every, times or probability: the sweep decides\n"
 	"which call each run fails.\n"
 	"\n"
-	"Each run is: crashed (killed by SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL,\n"
-	"SIGSYS or SIGTRAP, or a sanitizer report on stderr), hung (still running\n"
-	"at the timeout), handled (ended otherwise, whatever its exit status), not\n"
-	"reached (the call to fail never came: COMMAND varies from run to run), or\n"
-	"failed (faultline could not run it). Runs get stdin from /dev/null; their\n"
-	"stdout is discarded.\n"
+	"Each run is: crashed (COMMAND or any process it started was killed by\n"
+	"SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSYS or SIGTRAP, or a sanitizer\n"
+	"report on stderr), hung (still running at the timeout), handled (ended\n"
+	"otherwise, whatever its exit status), not reached (the call to fail never\n"
+	"came: COMMAND varies from run to run), or failed (faultline could not run\n"
+	"it). Runs get stdin from /dev/null; their stdout is discarded.\n"
 	"\n"
 	"Exit status: 0 when no run crashed or hung; 1 when one did; 125 for\n"
 	"faultline's own errors (bad rules or options, a baseline run that failed,\n"
@@ -403,6 +403,46 @@ static void describe_exit(char *buf, size_t size, const struct fl_sweep_exit *ex
 		snprintf(buf, size, "signal %d", ex->signal);
 }
 
+/*
+ * A crash in a process other than the command's own: "SIGSEGV in pid 1234
+ * (/usr/bin/helper)". Nothing (returns false) when the command itself
+ * crashed -- its exit says so -- or nothing in the tree did.
+ */
+static bool describe_tree_crash(char *buf, size_t size, const struct fl_sweep_report *rep)
+{
+	const struct fl_sweep_crash *c = fl_sweep_tree_crash(rep->crashes, rep->n_crashes);
+	char exe[PATH_SHOW * 4 + 8] = "?";
+	const char *sig;
+	size_t n = 0;
+
+	if (!c || c->main || (!rep->exit.exited && fl_sweep_is_crash_signal(rep->exit.signal)))
+		return false;
+	if (c->exe) {
+		/* The end of a long path: the executable's name is what counts. */
+		size_t len = strlen(c->exe);
+		const char *p = len > PATH_SHOW ? c->exe + len - PATH_SHOW : c->exe;
+
+		if (p != c->exe)
+			n = (size_t)snprintf(exe, sizeof(exe), "...");
+		/* A file name is the program's: no control characters on the terminal. */
+		for (; *p && n + 5 < sizeof(exe); p++) {
+			unsigned char ch = (unsigned char)*p;
+
+			if (ch < 0x20 || ch == 0x7f)
+				n += (size_t)snprintf(exe + n, sizeof(exe) - n, "\\x%02x", ch);
+			else
+				exe[n++] = (char)ch;
+		}
+		exe[n] = '\0';
+	}
+	sig = fl_signal_name(c->signal);
+	if (sig)
+		snprintf(buf, size, "%s in pid %d (%s)", sig, c->pid, exe);
+	else
+		snprintf(buf, size, "signal %d in pid %d (%s)", c->signal, c->pid, exe);
+	return true;
+}
+
 static void describe_result(char *buf, size_t size, const struct fl_sweep *sw,
 			    const struct fl_sweep_run *run)
 {
@@ -424,12 +464,15 @@ static void describe_result(char *buf, size_t size, const struct fl_sweep *sw,
 	case FL_SWEEP_NOT_REACHED:
 		snprintf(buf, size, "%s before the call came", ex);
 		break;
-	case FL_SWEEP_CRASHED:
-		if (p->sanitizer)
-			snprintf(buf, size, "%s, %s", ex, sanitizer_name(p->sanitizer));
-		else
-			snprintf(buf, size, "%s", ex);
+	case FL_SWEEP_CRASHED: {
+		char tree[PATH_SHOW * 4 + 64];
+		bool child = describe_tree_crash(tree, sizeof(tree), &p->rep);
+
+		/* "SIGSEGV in pid 1234 (/bin/x), exit 0": the crash first, then how the command ended. */
+		snprintf(buf, size, "%s%s%s%s%s", child ? tree : "", child ? ", " : "", ex,
+			 p->sanitizer ? ", " : "", p->sanitizer ? sanitizer_name(p->sanitizer) : "");
 		break;
+	}
 	default:
 		snprintf(buf, size, "%s", ex);
 		break;
@@ -690,10 +733,15 @@ static int check_baseline(const struct fl_sweep *sw, const char *cmd)
 				fprintf(stderr, "%s\n", p->stderr_tail);
 			return -EIO;
 		}
-		if ((!ex->exited && fl_sweep_is_crash_signal(ex->signal)) || p->sanitizer) {
-			char desc[64];
+		if ((!ex->exited && fl_sweep_is_crash_signal(ex->signal)) || p->sanitizer ||
+		    fl_sweep_tree_crash(p->rep.crashes, p->rep.n_crashes)) {
+			char desc[PATH_SHOW * 4 + 128], tree[PATH_SHOW * 4 + 64];
 
-			describe_exit(desc, sizeof(desc), ex);
+			/* A child's crash is named with its pid; the command's is its exit. */
+			if (describe_tree_crash(tree, sizeof(tree), &p->rep))
+				snprintf(desc, sizeof(desc), "%s", tree);
+			else
+				describe_exit(desc, sizeof(desc), ex);
 			fprintf(stderr, "faultline sweep: %s crashes without any injection (%s%s%s); "
 				"a sweep needs a command that runs cleanly first\n", cmd, desc,
 				p->sanitizer ? ", " : "", p->sanitizer ? sanitizer_name(p->sanitizer) : "");

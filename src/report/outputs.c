@@ -103,7 +103,15 @@ static int report_run_end(void *ud, const struct fl_run_end *end)
 {
 	struct fl_output *o = ud;
 	struct fl_run_result rr = run_result(o, end);
+	int r = 0;
 
+	for (size_t i = 0; i < end->n_crashes && r >= 0; i++)
+		r = fl_report_add_crash(o->report, &end->crashes[i]);
+	if (r < 0) {
+		fl_report_free(o->report);
+		o->report = NULL;
+		return o->error = r;
+	}
 	o->error = fl_report_close(o->report, &rr);
 	o->report = NULL;
 	return o->error;
@@ -114,6 +122,7 @@ void fl_output_report(struct fl_output *o, const struct fl_run_info *run,
 {
 	*o = (struct fl_output){
 		.sink = { .ud = o, .name = "the report", .wants_stack = stack,
+			  .wants_crashes = true,
 			  .injection = report_injection, .run_end = report_run_end },
 		.run = run,
 		.report = report,

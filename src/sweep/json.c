@@ -12,7 +12,7 @@
  *	             "stack":["load+0x2a (/usr/bin/app)", ..]}, ..]},
  *	 "runs":[{"run":1,"call":1,"rule":"rule 1","nth":1,"syscall":"open","path":"a",
  *	          "error":"EIO","rule_text":"{..., after: 0, times: 1}",
- *	          "outcome":"handled","exit":{"code":1},"timed_out":false,
+ *	          "outcome":"handled","exit":{"code":1},"crashes":[],"timed_out":false,
  *	          "killed":false,"injected":1,"diverged":false,"sanitizer":null,
  *	          "stderr_tail":["..."],"elapsed_s":0.01,"reproducer":"faultline run ..."}],
  *	 "summary":{"calls":4,"runs":4,"runs_wanted":4,"crashed":1,"hung":0,
@@ -21,7 +21,10 @@
  * Calls are numbered across rules, rule by rule ("call"); "nth" is the
  * call's place among the calls of its rule alone, the run's after + 1.
  * "exit" is {"code":N} or {"signal":"SIGSEGV"} as in a run's report, null
- * when there was no report (hung and killed, or failed). "stack" is the
+ * when there was no report (hung and killed, or failed). "crashes" too:
+ * the processes of the run's tree that died of a core-dumping signal,
+ * [{"pid","tid","exe","signal","main"}] ("main": the command's own; "exe"
+ * null when unknown), a crash signal in any of them making the run crashed. "stack" is the
  * call site as the baseline's `run --stack` unwound it, innermost frame
  * first; absent when faultline was built without libdw or could not unwind
  * it. Strings that are
@@ -67,6 +70,27 @@ static json_t *jexit(const struct fl_sweep_exit *ex)
 		return json_pack("{s:i}", "code", ex->code);
 	sig = fl_signal_name(ex->signal);
 	return json_pack("{s:o}", "signal", sig ? json_string(sig) : json_integer(ex->signal));
+}
+
+static json_t *jcrashes(const struct fl_sweep_report *rep)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < rep->n_crashes; i++) {
+		const struct fl_sweep_crash *c = &rep->crashes[i];
+		const char *sig = fl_signal_name(c->signal);
+
+		if (json_array_append_new(a, json_pack("{s:i,s:i,s:o,s:o,s:b}", "pid", c->pid,
+						       "tid", c->tid,
+						       "exe", c->exe ? jstr(c->exe) : json_null(),
+						       "signal", sig ? json_string(sig) :
+								       json_integer(c->signal),
+						       "main", c->main)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
 }
 
 static json_t *jstrv(char *const *v)
@@ -158,6 +182,7 @@ static json_t *jrun(const struct fl_sweep *sw, size_t index, const struct fl_swe
 	rc |= json_object_set_new(o, "outcome", json_string(run->finished ?
 				  fl_sweep_outcome_key(run->outcome) : "not_run"));
 	rc |= json_object_set_new(o, "exit", p->has_report ? jexit(&p->rep.exit) : json_null());
+	rc |= json_object_set_new(o, "crashes", p->has_report ? jcrashes(&p->rep) : json_null());
 	rc |= json_object_set_new(o, "timed_out", json_boolean(p->job.timed_out));
 	rc |= json_object_set_new(o, "killed", json_boolean(p->job.killed));
 	rc |= json_object_set_new(o, "injected", p->has_report ? jcount(p->rep.injected) :

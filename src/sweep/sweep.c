@@ -190,6 +190,8 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 		.timed_out = job->timed_out,
 		.has_report = p->has_report,
 		.exit = p->rep.exit,
+		.crashes = p->rep.crashes,
+		.n_crashes = p->rep.n_crashes,
 		.injected = p->rep.injected,
 		.sanitizer = p->sanitizer,
 	};

@@ -44,12 +44,27 @@ struct fl_sweep_exit {
 	int signal;
 };
 
+/*
+ * A process of the traced tree that died of a core-dumping signal, as the
+ * run's report lists it ("crashes"): the command itself or any process it
+ * started, whatever the command's own exit status.
+ */
+struct fl_sweep_crash {
+	int pid;
+	int tid;             /* the thread the signal was delivered to */
+	int signal;
+	char *exe;           /* its executable, NULL when the report had none */
+	bool main;           /* the command's own process */
+};
+
 /* Everything a run's outcome is decided from. */
 struct fl_sweep_observed {
 	int wait_status;     /* of the `faultline run` process */
 	bool timed_out;      /* the sweep killed it at --timeout */
 	bool has_report;     /* its JSON report was written and read */
 	struct fl_sweep_exit exit; /* valid with has_report */
+	const struct fl_sweep_crash *crashes; /* valid with has_report */
+	size_t n_crashes;
 	uint64_t injected;   /* calls the run's rule acted on, per its report */
 	const char *sanitizer; /* fl_sweep_find_sanitizer() on its stderr, or NULL */
 };
@@ -57,9 +72,19 @@ struct fl_sweep_observed {
 /*
  * SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSYS and SIGTRAP (what
  * __builtin_trap() and int3 raise): signals that mean the program broke.
- * Death by any other signal (SIGPIPE, SIGTERM, ...) is a way of ending.
+ * Death by any other signal (SIGPIPE, SIGTERM, ...) is a way of ending,
+ * and so are the other core-dumping ones (SIGQUIT, SIGXCPU, SIGXFSZ): a
+ * user's ^\ or a resource limit, not a bug.
  */
 bool fl_sweep_is_crash_signal(int sig);
+
+/*
+ * The crash to name among @n entries of a run's "crashes": the first with
+ * a crash signal (fl_sweep_is_crash_signal()) in a process other than the
+ * command's own, else the command's own, else NULL. A run with one
+ * crashed, wherever in the tree.
+ */
+const struct fl_sweep_crash *fl_sweep_tree_crash(const struct fl_sweep_crash *c, size_t n);
 
 /*
  * The first sanitizer report marker in @buf: "ERROR: AddressSanitizer",
@@ -75,7 +100,8 @@ size_t fl_sweep_sanitizer_marker_max(void);
  * The outcome, in this order of precedence: timed out -> hung; no report ->
  * failed (faultline could not run the command: its own error); the rule
  * never acted -> not reached (whatever happened, it wasn't this fault);
- * crash signal or sanitizer marker -> crashed; else handled.
+ * a crash signal that killed the command or any process of its tree
+ * (fl_sweep_tree_crash()), or a sanitizer marker -> crashed; else handled.
  */
 enum fl_sweep_outcome fl_sweep_classify(const struct fl_sweep_observed *o);
 
@@ -140,6 +166,8 @@ struct fl_sweep_report {
 	struct fl_sweep_exit exit;
 	struct fl_sweep_call *calls;
 	size_t n_calls;
+	struct fl_sweep_crash *crashes; /* "crashes", in the order they died */
+	size_t n_crashes;
 	uint64_t injected;   /* sum of "injected" over the report's rules */
 };
 

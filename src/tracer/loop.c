@@ -146,6 +146,8 @@ static void on_exec(struct tracer *tr, struct fl_tracee *t)
 	}
 	t->before_exec = false;
 	t->tgid = t->tid;
+	/* A signal the old image caught is no crash of the new one. */
+	fl_crash_forget(t);
 	fl_run_resume(tr, t, 0);
 }
 
@@ -166,6 +168,7 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 	struct fl_tracee *t = fl_tracee_find(&tr->tracees, tid);
 
 	if (t) {
+		fl_crash_exited(tr, t, status);
 		fl_thread_gone(tr, t);
 		if (t->in_group_stop)
 			tr->n_group_stopped--;
@@ -243,6 +246,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			fl_run_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
 		break;
 	case FL_EV_SIGNAL:
+		if (tr->want_crashes && fl_crash_dumps_core(WSTOPSIG(status)))
+			fl_crash_note(t, WSTOPSIG(status));
 		fl_run_resume(tr, t, WSTOPSIG(status));
 		break;
 	case FL_EV_TRAP_STOP:
@@ -378,6 +383,34 @@ static void kill_all(struct tracer *tr)
 		kill(tr->main_pid, SIGKILL);
 }
 
+/* The run is over: its result, and the sinks' run end. */
+static int finish(struct tracer *tr, struct fl_tracer_result *ret)
+{
+	if (tr->fatal)
+		return tr->fatal;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->stops = tr->stops;
+	if (tr->attach && !tr->main_done) {
+		ret->detached = true;
+		fl_emit_run_end(tr, ret);
+		return 0;
+	}
+	if (!tr->main_done) {
+		/* All tracees vanished without the command's own exit report. */
+		return -ECHILD;
+	}
+	if (WIFEXITED(tr->main_status)) {
+		ret->exited = true;
+		ret->exit_code = WEXITSTATUS(tr->main_status);
+	} else {
+		ret->term_signal = WTERMSIG(tr->main_status);
+		ret->core_dumped = WCOREDUMP(tr->main_status);
+	}
+	fl_emit_run_end(tr, ret);
+	return 0;
+}
+
 int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
 {
 	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0 };
@@ -386,8 +419,10 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 
 	fl_tracee_table_init(&tr.tracees);
 	tr.start_ns = fl_now_ns();
-	for (size_t i = 0; i < cfg->n_sinks; i++)
+	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		tr.want_stack |= cfg->sinks[i]->wants_stack;
+		tr.want_crashes |= cfg->sinks[i]->wants_crashes;
+	}
 	fl_emit_run_start(&tr);
 
 	/* Signals first: a SIGTERM during attach must find them in place. */
@@ -456,27 +491,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	fl_signals_restore(&saved);
 	fl_tracee_table_done(&tr.tracees);
 
-	if (tr.fatal)
-		return tr.fatal;
-
-	memset(ret, 0, sizeof(*ret));
-	ret->stops = tr.stops;
-	if (tr.attach && !tr.main_done) {
-		ret->detached = true;
-		fl_emit_run_end(&tr, ret);
-		return 0;
-	}
-	if (!tr.main_done) {
-		/* All tracees vanished without the command's own exit report. */
-		return -ECHILD;
-	}
-	if (WIFEXITED(tr.main_status)) {
-		ret->exited = true;
-		ret->exit_code = WEXITSTATUS(tr.main_status);
-	} else {
-		ret->term_signal = WTERMSIG(tr.main_status);
-		ret->core_dumped = WCOREDUMP(tr.main_status);
-	}
-	fl_emit_run_end(&tr, ret);
-	return 0;
+	r = finish(&tr, ret);
+	fl_crashes_free(&tr);
+	return r;
 }

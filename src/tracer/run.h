@@ -35,6 +35,9 @@ struct tracer {
 	uint64_t stops;       /* every waitpid() report handled */
 	int fatal;            /* -errno that ends the run */
 	bool want_stack;      /* some sink wants each injection's stack */
+	bool want_crashes;    /* some sink wants the crashes (crash.c) */
+	struct fl_crash *crashes; /* in the order they happened; exe strings owned */
+	size_t n_crashes, cap_crashes;
 	bool stack_warned;    /* one warning for a stack that could not be unwound */
 	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
 };
@@ -68,6 +71,17 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 void fl_emit_run_end(struct tracer *tr, const struct fl_tracer_result *res);
 /* emit.c: "seccomp", "ptrace" or "attach". */
 const char *fl_run_mode(const struct tracer *tr);
+
+/* crash.c: does @sig dump core (signal(7)'s Core action)? */
+bool fl_crash_dumps_core(int sig);
+/* crash.c: @t is about to get core-dumping @sig: note it while /proc has it. */
+void fl_crash_note(struct fl_tracee *t, int sig);
+/* crash.c: forget @t's note (it execed: the old image's signal is no crash of the new). */
+void fl_crash_forget(struct fl_tracee *t);
+/* crash.c: @t exited with @status: a crash if it died of the signal it noted. */
+void fl_crash_exited(struct tracer *tr, struct fl_tracee *t, int status);
+/* crash.c: free the list. */
+void fl_crashes_free(struct tracer *tr);
 
 /* attach.c: PTRACE_SEIZE with the tracer's options. 0 or -errno. */
 int fl_seize(pid_t pid, bool seccomp, bool attach);

@@ -28,6 +28,16 @@ struct fl_tracee {
 	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;
 	bool held_seccomp;   /* held at a seccomp stop, not a syscall-entry stop */
+
+	/*
+	 * The last core-dumping signal delivered to this thread (0: none since
+	 * its exec), the thread it was delivered to (another thread's, handed
+	 * to the group leader) and the executable then (malloc'd, or NULL):
+	 * an exit report killed by that same signal makes it a crash.
+	 */
+	int crash_sig;
+	pid_t crash_tid;
+	char *crash_exe;
 };
 
 struct fl_tracee_table {

@@ -88,6 +88,57 @@ static void test_classify_sanitizer_on_stderr(void **state)
 	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
 }
 
+/*
+ * A crash anywhere in the tree counts: the command exited 0, a grandchild
+ * died of SIGSEGV. Only crash signals do (SIGQUIT dumps core but is a
+ * user's ^\\), and the crash named is one outside the command's own process.
+ */
+static void test_classify_tree_crash(void **state)
+{
+	struct fl_sweep_crash segv_child = { .pid = 12, .tid = 13, .signal = SIGSEGV,
+					     .exe = (char *)"/bin/helper" };
+	struct fl_sweep_crash quit_child = { .pid = 14, .tid = 14, .signal = SIGQUIT };
+	struct fl_sweep_crash abrt_main = { .pid = 10, .tid = 10, .signal = SIGABRT, .main = true };
+	struct fl_sweep_crash crashes[3];
+	struct fl_sweep_observed o;
+
+	(void)state;
+	o = ended(true, 0, 1);
+	crashes[0] = segv_child;
+	o.crashes = crashes;
+	o.n_crashes = 1;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 1), &crashes[0]);
+
+	/* A core-dumping signal that is no crash signal: handled. */
+	crashes[0] = quit_child;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_HANDLED);
+	assert_null(fl_sweep_tree_crash(crashes, 1));
+
+	/* The first crash outside the command's process is the one named. */
+	crashes[0] = abrt_main;
+	crashes[1] = quit_child;
+	crashes[2] = segv_child;
+	o = ended(false, SIGABRT, 1);
+	o.crashes = crashes;
+	o.n_crashes = 3;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 3), &crashes[2]);
+	/* Only the command's own: that one. */
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 2), &crashes[0]);
+	assert_null(fl_sweep_tree_crash(NULL, 0));
+	assert_null(fl_sweep_tree_crash(crashes, 0));
+
+	/* A crash in a run whose call never came is still not this fault's. */
+	o = ended(true, 0, 0);
+	o.crashes = &segv_child;
+	o.n_crashes = 1;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_NOT_REACHED);
+	/* No report: nothing is known of the tree. */
+	o.has_report = false;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_FAILED);
+}
+
 static void test_classify_precedence(void **state)
 {
 	struct fl_sweep_observed o;
@@ -555,6 +606,15 @@ static void test_report_from_writer(void **state)
 
 		assert_int_equal(fl_report_add(r, &inj), 0);
 	}
+	/* The command's own death, then a child's with an executable that is no UTF-8. */
+	struct fl_crash main_crash = { .pid = 10, .tid = 11, .signal = SIGSEGV, .exe = "/bin/prog",
+				       .main = true };
+	struct fl_crash child_crash = { .pid = 20, .tid = 21, .signal = SIGABRT,
+					.exe = "/bin/x\xff" };
+	struct fl_crash unknown_crash = { .pid = 30, .tid = 30, .signal = SIGXCPU };
+	assert_int_equal(fl_report_add_crash(r, &child_crash), 0);
+	assert_int_equal(fl_report_add_crash(r, &unknown_crash), 0);
+	assert_int_equal(fl_report_add_crash(r, &main_crash), 0);
 	struct fl_run_result res = {
 		.set = &set, .stats = stats, .command = argv, .exited = false,
 		.term_signal = SIGSEGV,
@@ -575,6 +635,26 @@ static void test_report_from_writer(void **state)
 	assert_int_equal(rep.calls[0].args[0], 0x1000);
 	assert_int_equal(rep.calls[0].args[5], 7);
 	assert_int_equal(rep.calls[0].error, EIO);
+	assert_int_equal(rep.n_crashes, 3);
+	assert_int_equal(rep.crashes[0].pid, 20);
+	assert_int_equal(rep.crashes[0].tid, 21);
+	assert_int_equal(rep.crashes[0].signal, SIGABRT);
+	assert_string_equal(rep.crashes[0].exe, "/bin/x\xef\xbf\xbd");
+	assert_false(rep.crashes[0].main);
+	assert_int_equal(rep.crashes[1].signal, SIGXCPU);
+	assert_null(rep.crashes[1].exe);
+	assert_int_equal(rep.crashes[2].pid, 10);
+	assert_true(rep.crashes[2].main);
+	assert_ptr_equal(fl_sweep_tree_crash(rep.crashes, rep.n_crashes), &rep.crashes[0]);
+	fl_sweep_report_done(&rep);
+
+	/* No crash: an empty array, always there. */
+	r = fl_report_open(path, &err);
+	assert_non_null(r);
+	res.exited = true;
+	assert_int_equal(fl_report_close(r, &res), 0);
+	assert_int_equal(fl_sweep_report_load(path, &rep, &msg), 0);
+	assert_int_equal(rep.n_crashes, 0);
 	fl_sweep_report_done(&rep);
 
 	assert_int_equal(fl_sweep_report_load("/nonexistent/x.json", &rep, &msg), -ENOENT);
@@ -626,6 +706,31 @@ static void test_report_parse(void **state)
 	assert_string_equal(rep.calls[0].stack[0], "syscall+0x19 (/lib/libc.so.6)");
 	assert_string_equal(rep.calls[0].stack[1], "load+0x8 (/bin/app)");
 	fl_sweep_report_done(&rep);
+
+	/* Crashes: a signal by name or number; a report without them has none. */
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[{\"injected\":1}],"
+		     "\"crashes\":[{\"pid\":7,\"tid\":8,\"exe\":\"/bin/a\",\"signal\":\"SIGSEGV\","
+		     "\"main\":false},{\"pid\":9,\"exe\":null,\"signal\":40,\"main\":true}]}",
+		     0, &rep);
+	assert_int_equal(rep.n_crashes, 2);
+	assert_int_equal(rep.crashes[0].pid, 7);
+	assert_int_equal(rep.crashes[0].tid, 8);
+	assert_string_equal(rep.crashes[0].exe, "/bin/a");
+	assert_int_equal(rep.crashes[0].signal, SIGSEGV);
+	assert_int_equal(rep.crashes[1].tid, 9);
+	assert_null(rep.crashes[1].exe);
+	assert_int_equal(rep.crashes[1].signal, 40);
+	assert_true(rep.crashes[1].main);
+	fl_sweep_report_done(&rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[]}", 0, &rep);
+	assert_int_equal(rep.n_crashes, 0);
+	fl_sweep_report_done(&rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],\"crashes\":{}}",
+		     -EBADMSG, &rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],"
+		     "\"crashes\":[{\"signal\":\"SIGSEGV\"}]}", -EBADMSG, &rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],"
+		     "\"crashes\":[{\"pid\":1,\"signal\":\"SIGNOPE\"}]}", -EBADMSG, &rep);
 
 	assert_parse("", -EBADMSG, &rep);
 	assert_parse("{\"injections\":[]", -EBADMSG, &rep);
@@ -691,6 +796,7 @@ int main(void)
 		cmocka_unit_test(test_classify_exit_codes_are_handled),
 		cmocka_unit_test(test_classify_crash_signals),
 		cmocka_unit_test(test_classify_sanitizer_on_stderr),
+		cmocka_unit_test(test_classify_tree_crash),
 		cmocka_unit_test(test_classify_precedence),
 		cmocka_unit_test(test_outcome_names),
 		cmocka_unit_test(test_sanitizer_markers),
