@@ -64,7 +64,7 @@ struct fl_crash {
 	pid_t pid;        /* the process (thread group) */
 	pid_t tid;        /* the thread the signal was delivered to */
 	int signal;
-	const char *exe;  /* its executable then (/proc/PID/exe), NULL when unknown; borrowed */
+	const char *exe;  /* its executable then (/proc/PID/exe), NULL when unknown; borrowed for the call */
 	bool main;        /* the command's own process (the one "exit" is about) */
 };
 
@@ -93,7 +93,6 @@ struct fl_sink {
 	int (*injection)(void *ud, const struct fl_injection *inj);
 	int (*run_end)(void *ud, const struct fl_run_end *end);
 };
-
 
 /*
  * Something the command runs right before execve(), in the child: the run
