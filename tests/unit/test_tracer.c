@@ -1,7 +1,8 @@
 /*
  * The tracer's pure parts, through its private headers: the orphaned-group
  * decision, the tracee table's removal (backward shift in an open-addressing
- * table) and the per-thread state machine's transitions.
+ * table), the per-thread state machine's transitions, and the per-stop
+ * string cache of the call source (on this process's own memory).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,10 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "callsource.h"
+#include "faultline/inject.h"
 #include "faultline/util.h"
 #include "pgrp.h"
 #include "state.h"
@@ -242,6 +246,75 @@ static void test_state_inherit(void **state)
 	assert_int_equal(fl_state_inherit(FL_TS_PASSTHROUGH), FL_TS_WANT_EXIT);
 }
 
+static struct fl_stop_source stop;
+
+/* The cache answers every size as a direct read of that size would. */
+static void check_like_direct(uint64_t addr)
+{
+	static const size_t sizes[] = { 1, 2, 3, 5, 16, 100, 4095, 4096, 4097, 4098, 4099,
+					FL_STOP_STRING_MAX - 1, FL_STOP_STRING_MAX,
+					FL_STOP_STRING_MAX + 1, 9000 };
+	static char a[9000], b[9000];
+
+	fl_stop_source_reset(&stop, getpid());
+	for (size_t k = 0; k < FL_ARRAY_SIZE(sizes); k++) {
+		/* Both orders: the first size asked fills the cache. */
+		for (int pass = 0; pass < 2; pass++) {
+			size_t size = sizes[pass ? FL_ARRAY_SIZE(sizes) - 1 - k : k];
+			ssize_t want = fl_tracee_read_string(getpid(), addr, a, size);
+			ssize_t got = fl_stop_source_read_string(&stop, addr, b, size);
+
+			assert_int_equal(got, want);
+			assert_string_equal(b, a);
+		}
+	}
+}
+
+static void test_stop_source_strings(void **state)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	/* Three pages, the last unreadable: strings that end at or run into it. */
+	char *m = mmap(NULL, 3 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m + 2 * page, page, PROT_NONE), 0);
+	memset(m, 'x', 2 * page);
+	m[10] = '\0';                   /* "xxxxxxxxxx" at m */
+	m[20 + 4094] = '\0';            /* 4094 bytes at m + 20 */
+	m[5000 + 3000] = '\0';          /* crosses into the second page */
+	check_like_direct((uintptr_t)m);
+	check_like_direct((uintptr_t)m + 9);    /* "x" */
+	check_like_direct((uintptr_t)m + 10);   /* "" */
+	check_like_direct((uintptr_t)m + 20);
+	check_like_direct((uintptr_t)m + 22);
+	check_like_direct((uintptr_t)m + 5000);
+	check_like_direct((uintptr_t)m + 2 * page - 1);   /* no NUL before the hole */
+	check_like_direct((uintptr_t)m + 2 * page - 4200);
+	check_like_direct((uintptr_t)m + 2 * page);       /* unreadable */
+	check_like_direct(0);
+	munmap(m, 3 * page);
+}
+
+/* One read per stop and address: a change after it shows only at the next stop. */
+static void test_stop_source_reads_once(void **state)
+{
+	static char s1[] = "/etc/app.conf", s2[] = "/tmp/other", s3[] = "/third";
+	char buf[64];
+
+	fl_stop_source_reset(&stop, getpid());
+	assert_int_equal(stop.src.read_string(stop.src.ud, (uintptr_t)s1, buf, 4096), 13);
+	s1[1] = 'E';
+	assert_int_equal(fl_stop_source_read_string(&stop, (uintptr_t)s1, buf, sizeof(buf)), 13);
+	assert_string_equal(buf, "/etc/app.conf");
+	/* A second path (rename) is cached too; a third is read directly. */
+	assert_int_equal(fl_stop_source_read_string(&stop, (uintptr_t)s2, buf, sizeof(buf)), 10);
+	assert_int_equal(fl_stop_source_read_string(&stop, (uintptr_t)s3, buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "/third");
+	fl_stop_source_reset(&stop, getpid());
+	assert_int_equal(fl_stop_source_read_string(&stop, (uintptr_t)s1, buf, sizeof(buf)), 13);
+	assert_string_equal(buf, "/Etc/app.conf");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -257,6 +330,8 @@ int main(void)
 		cmocka_unit_test(test_state_entry),
 		cmocka_unit_test(test_state_exit),
 		cmocka_unit_test(test_state_inherit),
+		cmocka_unit_test(test_stop_source_strings),
+		cmocka_unit_test(test_stop_source_reads_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
