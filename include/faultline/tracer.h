@@ -1,7 +1,10 @@
 /*
- * The tracer: starts the command under ptrace, follows its whole process
- * tree, turns every waitpid() result into one event, offers syscall stops to
- * the matcher and applies decisions through the injector.
+ * The tracer: starts the command under ptrace (with the prefilter the run
+ * command built) or attaches to running processes, follows the whole
+ * process tree, turns every waitpid() result into one event, offers
+ * syscall stops to the matcher, applies decisions through the injector,
+ * and emits what happened to the output sinks (struct fl_sink), which
+ * format it: the tracer prints only its own errors.
  */
 #pragma once
 
