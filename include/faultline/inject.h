@@ -39,7 +39,7 @@ struct fl_inject_undo {
 	bool iov_len;        /* restore one iov_len in tracee memory */
 	uint64_t iov_len_addr;
 	uint64_t iov_len_value;
-	unsigned iov_len_size; /* 8 (x86_64) or 4 (i386) */
+	unsigned iov_len_size; /* the ABI's long_size */
 };
 
 /*

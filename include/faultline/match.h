@@ -10,9 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "faultline/prng.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
 
 /* Links under /proc/PID/ that a filter may need. */
 enum fl_proc_link {

@@ -4,10 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The ABIs faultline resolves syscall names for (AUDIT_ARCH_* values). */
-const uint32_t *fl_arch_list(size_t *ret_n);
-/* "x86_64", "i386", or NULL for an unknown arch. */
-const char *fl_arch_name(uint32_t arch);
+/* The ABIs names are resolved for: fl_arch_list() in faultline/arch.h. */
 
 /* Syscall number of @name for @arch, or -1 if that ABI has no such call. */
 int fl_syscall_nr(uint32_t arch, const char *name);

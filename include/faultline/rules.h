@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "faultline/sockaddr.h"
+#include "faultline/base.h"
 
 #define FL_TIMES_UNLIMITED UINT64_MAX
 #define FL_MAX_RULE_FILE_SIZE (1024 * 1024)
@@ -71,7 +71,7 @@ struct fl_rule {
 	 * is optional, all given ones must hold (AND); a list holds when any of
 	 * its entries does (OR). A call must pass them to count as matched.
 	 */
-	char **paths;      /* path: patterns (faultline/paths.h) */
+	char **paths;      /* path: patterns (faultline/base.h) */
 	size_t n_paths;
 	int *fds;          /* fd: */
 	size_t n_fds;

@@ -20,13 +20,12 @@
 
 #include "cli/cli.h"
 #include "config.h"
-#include "faultline/atomic.h"
+#include "faultline/base.h"
 #include "faultline/match.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
 #include "faultline/filter.h"
 
 static const char main_usage[] =

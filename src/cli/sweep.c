@@ -22,8 +22,7 @@
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
-#include "faultline/atomic.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)

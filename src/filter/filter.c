@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "config.h"
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "faultline/filter.h"
 
 #if FL_HAVE_SECCOMP_FILTER

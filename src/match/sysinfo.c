@@ -8,7 +8,7 @@
 
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * Signatures follow the x86_64 kernel entry points; i386 shares them by name

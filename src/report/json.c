@@ -55,11 +55,10 @@
 #include <string.h>
 
 #include "config.h"
-#include "faultline/atomic.h"
-#include "faultline/jsonstr.h"
+#include "faultline/base.h"
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
 
 /* Enough digits that times and delays round-trip, without 0.1 -> 0.10000000000000001. */
 #define FL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))

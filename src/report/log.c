@@ -12,7 +12,7 @@
 #include "config.h"
 #include "faultline/names.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 #define FL_LOG_PREFIX "faultline: "
 

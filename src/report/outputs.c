@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* The first path argument as the program wrote it, into @buf; NULL when none. */
 static const char *raw_path(const struct fl_injection *inj, char *buf, size_t size)

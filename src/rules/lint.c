@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "rules/lint.h"
 
 /*

@@ -35,7 +35,7 @@
  * for one of the rule's syscalls (path: on getpid, port: on read) is an
  * error naming both.
  *   path: PATTERN | [PATTERN, ...]
- *	Glob over absolute paths (syntax in faultline/paths.h: '*', '?',
+ *	Glob over absolute paths (syntax in faultline/base.h: '*', '?',
  *	[...] within a component, a whole "**" component for any depth).
  *	Relative patterns are refused. The call's path is read from the
  *	tracee, made absolute against its cwd or dirfd (AT_FDCWD: the cwd; an
@@ -120,12 +120,11 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "faultline/arch.h"
 #include "faultline/names.h"
-#include "faultline/paths.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
 #include "rules/lint.h"
 
 /* Rule files are a few levels deep; anything deeper is not a rule file. */

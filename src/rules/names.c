@@ -17,9 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faultline/arch.h"
 #include "faultline/names.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * libseccomp's SCMP_ARCH_* values are the AUDIT_ARCH_* values; the rest of
@@ -28,34 +29,8 @@
 _Static_assert(SCMP_ARCH_X86_64 == AUDIT_ARCH_X86_64, "SCMP_ARCH_X86_64 is AUDIT_ARCH_X86_64");
 _Static_assert(SCMP_ARCH_X86 == AUDIT_ARCH_I386, "SCMP_ARCH_X86 is AUDIT_ARCH_I386");
 
-static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
-static const char *const arch_names[] = { "x86_64", "i386" };
-
-#define N_ARCHES FL_ARRAY_SIZE(arches)
 /* Above every syscall number of both ABIs (the highest is in the 400s). */
 #define SYSCALL_NR_LIMIT 1024
-
-const uint32_t *fl_arch_list(size_t *ret_n)
-{
-	if (ret_n)
-		*ret_n = N_ARCHES;
-	return arches;
-}
-
-static int arch_index(uint32_t arch)
-{
-	for (size_t i = 0; i < N_ARCHES; i++)
-		if (arches[i] == arch)
-			return (int)i;
-	return -1;
-}
-
-const char *fl_arch_name(uint32_t arch)
-{
-	int i = arch_index(arch);
-
-	return i < 0 ? NULL : arch_names[i];
-}
 
 /* ---- syscalls ---- */
 
@@ -66,7 +41,7 @@ const char *fl_arch_name(uint32_t arch)
  */
 static struct {
 	bool built;
-	char *names[N_ARCHES][SYSCALL_NR_LIMIT];
+	char *names[FL_ABI_MAX][SYSCALL_NR_LIMIT]; /* index: fl_abi_index() */
 	const char **sorted; /* unique names over every ABI, strcmp order */
 	size_t n_sorted;
 } sc;
@@ -78,13 +53,14 @@ static int cmp_str(const void *a, const void *b)
 
 static void syscall_cache_build(void)
 {
-	size_t n = 0;
+	size_t n = 0, n_arches;
+	const uint32_t *arches = fl_arch_list(&n_arches);
 
 	if (sc.built)
 		return;
 	sc.built = true;
 
-	for (size_t a = 0; a < N_ARCHES; a++)
+	for (size_t a = 0; a < n_arches; a++)
 		for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++) {
 			sc.names[a][nr] = seccomp_syscall_resolve_num_arch(arches[a], nr);
 			if (sc.names[a][nr])
@@ -96,7 +72,7 @@ static void syscall_cache_build(void)
 	if (!sc.sorted)
 		return;
 	n = 0;
-	for (size_t a = 0; a < N_ARCHES; a++)
+	for (size_t a = 0; a < n_arches; a++)
 		for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++)
 			if (sc.names[a][nr])
 				sc.sorted[n++] = sc.names[a][nr];
@@ -113,7 +89,7 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 {
 	int nr;
 
-	if (arch_index(arch) < 0 || !name || !*name)
+	if (fl_abi_index(arch) < 0 || !name || !*name)
 		return -1;
 	/*
 	 * Negative results are __NR_SCMP_ERROR or libseccomp's pseudo numbers
@@ -126,7 +102,7 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 
 const char *fl_syscall_name(uint32_t arch, int nr)
 {
-	int a = arch_index(arch);
+	int a = fl_abi_index(arch);
 
 	if (a < 0 || nr < 0 || nr >= SYSCALL_NR_LIMIT)
 		return NULL;
@@ -136,7 +112,10 @@ const char *fl_syscall_name(uint32_t arch, int nr)
 
 int fl_syscall_known(const char *name)
 {
-	for (size_t a = 0; a < N_ARCHES; a++)
+	size_t n_arches;
+	const uint32_t *arches = fl_arch_list(&n_arches);
+
+	for (size_t a = 0; a < n_arches; a++)
 		if (fl_syscall_nr(arches[a], name) >= 0)
 			return 1;
 	return 0;

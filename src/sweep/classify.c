@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {

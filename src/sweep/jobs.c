@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 struct slot {

@@ -36,9 +36,8 @@
 #include <string.h>
 
 #include "config.h"
-#include "faultline/jsonstr.h"
+#include "faultline/base.h"
 #include "faultline/names.h"
-#include "faultline/util.h"
 #include "sweep/sweep.h"
 
 #define JSON_FLAGS (JSON_INDENT(1) | JSON_REAL_PRECISION(6))

@@ -15,7 +15,7 @@
 #include <yaml.h>
 
 #include "faultline/names.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 /* The sweep decides these for every run: a rule must leave them out. */

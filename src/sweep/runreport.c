@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "faultline/names.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 __attribute__((format(printf, 2, 3)))

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 /* Lines of stderr kept per run, and how far back from the end they are looked for. */

@@ -10,7 +10,7 @@
 #include <sys/ptrace.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run.h"
 
 int fl_seize(pid_t pid, bool seccomp, bool attach)

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run.h"
 
 /*

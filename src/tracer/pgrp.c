@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "pgrp.h"
 #include "run.h"
 

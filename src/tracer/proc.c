@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run.h"
 
 pid_t fl_tracee_tgid(struct fl_tracee *t)

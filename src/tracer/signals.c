@@ -6,7 +6,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "signals.h"
 
 static volatile sig_atomic_t forward_pid;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "faultline/tracer.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run.h"
 #include "signals.h"
 #include "spawn.h"

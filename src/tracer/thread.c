@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arch/arch.h"
+#include "faultline/arch.h"
 #include "faultline/inject.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "run.h"
 #include "signals.h"
 

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "unixsock.h"
 
 struct diag_answer {

@@ -28,7 +28,7 @@
 #include "faultline/match.h"
 #include "faultline/names.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "matcher.h" /* private: m->cache */
 
 /* ---- the fake tracee ---- */

@@ -17,7 +17,7 @@
 
 #include "faultline/names.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 #define ADDR_CONF 0x1000
 #define ADDR_ESC 0x2000

@@ -18,8 +18,7 @@
 #include <cmocka.h>
 
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* ---- helpers ---- */
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "faultline/match.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* x86_64 and i386 numbers, spelled out so the test doesn't need the name table. */
 #define X64_READ 0

@@ -12,8 +12,9 @@
 
 #include <cmocka.h>
 
+#include "faultline/arch.h"
 #include "faultline/names.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static void test_arch_list(void **state)
 {

@@ -23,7 +23,7 @@
 
 #include "faultline/report.h"
 #include "faultline/tracer.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static char *syscalls0[] = { (char *)"openat" };
 static struct fl_rule rules[] = {

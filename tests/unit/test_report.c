@@ -23,7 +23,7 @@
 
 #include "config.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static char *syscalls0[] = { (char *)"open", (char *)"openat" };
 static char *syscalls1[] = { (char *)"read" };
@@ -781,16 +781,27 @@ static void test_report_delay_encoding(void **state)
 	json_decref(root);
 }
 
-/* A close that can't rename (a directory is in the way) leaves no temp file. */
+/*
+ * A close that can't rename (a directory appeared in the way while the
+ * program ran) leaves no temp file. A directory there from the start is
+ * refused when the report is opened, before anything runs.
+ */
 static void test_report_close_fails(void **state)
 {
 	struct tmpdir *t = *state;
 	struct fl_run_result res = { .set = &set, .stats = stats, .exited = true };
 	struct fl_report *r;
+	int err = 0;
 
 	assert_int_equal(mkdir(t->report, 0755), 0);
+	assert_null(fl_report_open(t->report, &err));
+	assert_int_equal(err, -EISDIR);
+	assert_int_equal(count_entries(t->path), 1);
+	assert_int_equal(rmdir(t->report), 0);
+
 	r = fl_report_open(t->report, NULL);
 	assert_non_null(r);
+	assert_int_equal(mkdir(t->report, 0755), 0);
 	add_three(r);
 	assert_int_equal(count_entries(t->path), 2);
 	assert_int_equal(fl_report_close(r, &res), -EISDIR);

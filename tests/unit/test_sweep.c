@@ -24,8 +24,7 @@
 #include "faultline/names.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
-#include "faultline/atomic.h"
+#include "faultline/base.h"
 #include "sweep/sweep.h"
 
 /* ---- classification ------------------------------------------------------ */

@@ -16,7 +16,7 @@
 
 #include "faultline/names.h"
 #include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static void test_table_shape(void **state)
 {

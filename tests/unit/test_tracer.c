@@ -17,7 +17,7 @@
 
 #include "callsource.h"
 #include "faultline/inject.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 #include "pgrp.h"
 #include "state.h"
 #include "tracee.h"

@@ -6,7 +6,7 @@
  * faultline build: the exact output sequence is part of the reproducibility
  * contract, and tests/unit/test_prng.c pins it with known-answer vectors.
  */
-#include "faultline/prng.h"
+#include "faultline/base.h"
 
 static inline uint64_t rotl(uint64_t x, int k)
 {

@@ -1,5 +1,5 @@
 /*
- * Glob patterns over normalized paths (syntax in faultline/paths.h).
+ * Glob patterns over normalized paths (syntax in faultline/base.h).
  *
  * Written here rather than on fnmatch(3): fnmatch quietly takes a malformed
  * pattern ("[a") as literal text and has no "**", while the loader wants to
@@ -13,7 +13,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "faultline/paths.h"
+#include "faultline/base.h"
 
 /* ---- one component ---- */
 

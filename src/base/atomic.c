@@ -7,8 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "faultline/atomic.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* "N" as a descriptor number, or -1. */
 static int fd_number(const char *s)

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "faultline/paths.h"
+#include "faultline/base.h"
 
 ssize_t fl_path_normalize(char *path)
 {

@@ -2,8 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/jsonstr.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* Length of the valid UTF-8 sequence at @s (of @len bytes left), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t len)
