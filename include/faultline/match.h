@@ -118,19 +118,8 @@ struct fl_match_info {
 	const char *exe;
 };
 
-struct fl_call_cache;
-struct fl_syscall_map;
-
-struct fl_matcher {
-	const struct fl_rule_set *set; /* borrowed */
-	struct fl_rule_stats *stats;   /* owned, n_rules entries */
-	uint64_t seed;
-	/* Private: which syscalls of which ABI any rule names. */
-	struct fl_syscall_map *wanted;
-	/* Private: what filters read of the call being decided, read once. */
-	struct fl_call_cache *cache;
-	struct fl_match_info last;
-};
+/* The rule set's state in one run: counters, PRNG streams, what filters read. */
+struct fl_matcher;
 
 /*
  * Build a matcher over @set with @seed. Rule i's stream is seeded with the
@@ -139,6 +128,13 @@ struct fl_matcher {
  */
 struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed);
 void fl_matcher_free(struct fl_matcher *m);
+
+/* The rule set it was built over (borrowed). */
+const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m);
+/* Per-rule counters, set->n_rules entries: rule i's at index i. */
+struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m);
+/* The seed it was built with. */
+uint64_t fl_matcher_seed(const struct fl_matcher *m);
 
 /* Cheap: does any rule name syscall @nr of @arch? */
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);

@@ -25,9 +25,8 @@
 #include "faultline/report.h"
 #include "faultline/rules.h"
 #include "faultline/tracer.h"
-#include "seccomp/filter.h"
+#include "faultline/filter.h"
 #include "sources.h"
-#include "tracer/stack.h"
 
 
 static const char run_usage[] =
@@ -267,6 +266,10 @@ int fl_cmd_run(int argc, char **argv)
 	struct fl_rule_set *set = NULL;
 	struct fl_matcher *matcher = NULL;
 	struct fl_report *report = NULL;
+	struct fl_output log_out = { .md_fd = -1 }, report_out = { .md_fd = -1 },
+			 md_out = { .md_fd = -1 };
+	struct fl_filter *filter = NULL;
+	struct fl_prefilter prefilter = { .install = fl_filter_install };
 	_cleanup_free_ char *exe = NULL;
 	struct fl_atomic_file log_file = { 0 };
 	FILE *log = stderr;
@@ -345,20 +348,38 @@ int fl_cmd_run(int argc, char **argv)
 		 * program's stderr stays its own.
 		 */
 		fl_diags_print(&diags, log);
-		fl_log_header(log, set, seed);
 	}
+
+	/* The outputs, in the order they are written; the log's header starts the run. */
+	struct fl_run_info info = {
+		.set = set, .stats = fl_matcher_stats(matcher), .seed = seed,
+		.command = o.command, .dry_run = o.dry_run,
+	};
+	if (!o.quiet)
+		fl_output_log(&log_out, &info, log);
+	if (report)
+		fl_output_report(&report_out, &info, steal_pointer(&report), o.stack);
+	if (summary_md >= 0) {
+		fl_output_summary_md(&md_out, &info, summary_md);
+		summary_md = -1;
+	}
+	struct fl_sink *sinks[3];
+	size_t n_sinks = 0;
+	if (log_out.run)
+		sinks[n_sinks++] = &log_out.sink;
+	if (report_out.run)
+		sinks[n_sinks++] = &report_out.sink;
+	if (md_out.run)
+		sinks[n_sinks++] = &md_out.sink;
 
 	struct fl_tracer_config cfg = {
 		.argv = o.command,
 		.exe_path = exe,
 		.matcher = matcher,
-		.log = o.quiet ? NULL : log,
 		.err = stderr,
-		.report = report,
+		.sinks = sinks,
+		.n_sinks = n_sinks,
 		.dry_run = o.dry_run,
-		.stack = o.stack,
-		/* A running process cannot be given a filter: attach stops at every call. */
-		.seccomp = !o.no_seccomp && !o.n_attach && fl_filter_available(),
 		.attach = o.attach,
 		.n_attach = o.n_attach,
 		.duration_ns = o.duration_ns,
@@ -372,6 +393,16 @@ int fl_cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* A running process cannot be given a filter: attach stops at every call. */
+	if (!o.no_seccomp && !o.n_attach && fl_filter_available()) {
+		r = fl_filter_new(set, &filter);
+		if (r < 0) {
+			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
+			goto out;
+		}
+		prefilter.ud = filter;
+		cfg.prefilter = &prefilter;
+	}
 	r = fl_tracer_run(&cfg, &res);
 	if (r < 0) {
 		/* Attach errors were explained where they happened. */
@@ -379,46 +410,27 @@ int fl_cmd_run(int argc, char **argv)
 			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
 		goto out;
 	}
+	/* The tracer ended the outputs (summary, report, Markdown): what they said. */
 	status = fl_tracer_exit_status(&res);
-
-	if (!o.quiet)
-		fl_log_summary(log, set, matcher->stats);
-	status = check_expectations(set, matcher->stats, status, o.quiet ? NULL : log);
-
-	struct fl_run_result rr = {
-		.set = set,
-		.stats = matcher->stats,
-		.seed = seed,
-		.command = o.command,
-		.exited = res.exited,
-		.exit_code = res.exit_code,
-		.term_signal = res.term_signal,
-		.dry_run = o.dry_run,
-		.tracer_mode = cfg.n_attach ? "attach" : cfg.seccomp ? "seccomp" : "ptrace",
-		.stops = res.stops,
-	};
-	if (report) {
-		r = fl_report_close(report, &rr);
-		report = NULL;
-		if (r < 0) {
-			fprintf(stderr, "faultline: cannot write report %s: %s\n", o.report_path, strerror(-r));
-			status = FL_EXIT_OWN_ERROR;
-		}
+	status = check_expectations(set, fl_matcher_stats(matcher), status, o.quiet ? NULL : log);
+	if (report_out.error) {
+		fprintf(stderr, "faultline: cannot write report %s: %s\n", o.report_path,
+			strerror(-report_out.error));
+		status = FL_EXIT_OWN_ERROR;
 	}
-	if (summary_md >= 0) {
-		r = fl_summary_md_write(summary_md, &rr, status);
-		summary_md = -1; /* closed, whatever the outcome */
-		if (r < 0) {
-			fprintf(stderr, "faultline: cannot write summary file %s: %s\n",
-				o.summary_md_path, strerror(-r));
-			status = FL_EXIT_OWN_ERROR;
-		}
+	if (md_out.error) {
+		fprintf(stderr, "faultline: cannot write summary file %s: %s\n",
+			o.summary_md_path, strerror(-md_out.error));
+		status = FL_EXIT_OWN_ERROR;
 	}
 
 out:
 	if (summary_md >= 0)
 		close(summary_md);
 	fl_report_free(report);
+	fl_output_done(&report_out);
+	fl_output_done(&md_out);
+	fl_filter_free(filter);
 	fl_matcher_free(matcher);
 	fl_rule_set_free(set);
 	fl_diags_done(&diags);

@@ -28,7 +28,6 @@
 #include "faultline/sweep.h"
 #include "sources.h"
 #include "sweep_show.h"
-#include "tracer/stack.h"
 
 #define DEFAULT_TIMEOUT_NS (10 * 1000000000ull)
 /* SIGTERM -> SIGKILL for a hung run: enough for a command to clean up and faultline to write its report. */

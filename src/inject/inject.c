@@ -5,9 +5,8 @@
 #include <unistd.h>
 
 #include "faultline/arch.h"
-#include "inject/inject.h"
+#include "faultline/inject.h"
 #include "short_iov.h"
-#include "tracer/memory.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
 {

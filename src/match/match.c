@@ -18,6 +18,7 @@
 #include "faultline/base.h"
 #include "faultline/match.h"
 #include "faultline/sys.h"
+#include "matcher.h"
 
 /*
  * Room for a cwd or dirfd (at most PATH_MAX - 1 bytes as /proc shows it)
@@ -171,6 +172,21 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 fail:
 	fl_matcher_free(m);
 	return NULL;
+}
+
+const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m)
+{
+	return m->set;
+}
+
+struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m)
+{
+	return m->stats;
+}
+
+uint64_t fl_matcher_seed(const struct fl_matcher *m)
+{
+	return m->seed;
 }
 
 void fl_matcher_free(struct fl_matcher *m)

@@ -19,7 +19,7 @@
 
 #include "config.h"
 #include "faultline/base.h"
-#include "tracer/stack.h"
+#include "stack.h"
 
 void fl_stack_clear(struct fl_stack *st)
 {

@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "tracer/tracee.h"
+#include "tracee.h"
 
 static size_t slot_of(const struct fl_tracee_table *t, pid_t tid)
 {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "faultline/base.h"
-#include "tracer/unixsock.h"
+#include "unixsock.h"
 
 struct diag_answer {
 	char name[256];  /* as the kernel gives it: abstract names start with NUL */

@@ -7,7 +7,7 @@
 #include "faultline/arch.h"
 #include "faultline/sys.h"
 #include "faultline/base.h"
-#include "seccomp/filter.h"
+#include "faultline/filter.h"
 
 #if FL_HAVE_SECCOMP_FILTER
 #include <seccomp.h>

@@ -1,3 +1,7 @@
+/*
+ * Reading and writing the memory of a stopped tracee. Tracee memory is
+ * untrusted: NULL, unmapped, unterminated.
+ */
 #include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -5,8 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "tracer/memory.h"
-#include "tracer/unixsock.h"
+#include "faultline/inject.h"
 
 /*
  * process_vm_readv() fails as a whole when any byte of a range is unmapped,
@@ -94,76 +97,6 @@ ssize_t fl_tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t size)
 	}
 	buf[size - 1] = '\0';
 	return -ENAMETOOLONG;
-}
-
-ssize_t fl_tracee_read_string_cb(void *ud, uint64_t addr, char *buf, size_t size)
-{
-	return fl_tracee_read_string(*(pid_t *)ud, addr, buf, size);
-}
-
-static ssize_t source_read_mem(void *ud, uint64_t addr, void *buf, size_t len)
-{
-	return fl_tracee_read_mem(*(const pid_t *)ud, addr, buf, len);
-}
-
-static ssize_t source_read_string(void *ud, uint64_t addr, char *buf, size_t size)
-{
-	return fl_tracee_read_string(*(const pid_t *)ud, addr, buf, size);
-}
-
-/*
- * /proc/TID/... rather than /proc/PID/...: a thread may have its own cwd
- * (unshare(CLONE_FS)) and fd table (clone without CLONE_FILES).
- */
-static ssize_t source_proc_link(void *ud, enum fl_proc_link what, int fd, char *buf, size_t size)
-{
-	pid_t tid = *(const pid_t *)ud;
-	char path[64];
-	ssize_t n;
-
-	if (size == 0)
-		return -EINVAL;
-	switch (what) {
-	case FL_LINK_CWD:
-		snprintf(path, sizeof(path), "/proc/%d/cwd", tid);
-		break;
-	case FL_LINK_FD:
-		if (fd < 0)
-			return -EBADF;
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
-		break;
-	case FL_LINK_EXE:
-		snprintf(path, sizeof(path), "/proc/%d/exe", tid);
-		break;
-	case FL_LINK_UNIX_NAME: {
-		char link[64];
-		unsigned long long ino;
-
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
-		n = readlink(path, link, sizeof(link) - 1);
-		if (n < 0)
-			return -errno;
-		link[n] = '\0';
-		if (sscanf(link, "socket:[%llu]", &ino) != 1)
-			return -ENOTSOCK;
-		return fl_unix_socket_name(ino, buf, size);
-	}
-	default:
-		return -EINVAL;
-	}
-	n = readlink(path, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	return n;
-}
-
-void fl_tracee_call_source(const pid_t *tid, struct fl_call_source *ret)
-{
-	ret->ud = (void *)tid;
-	ret->read_mem = source_read_mem;
-	ret->read_string = source_read_string;
-	ret->proc_link = source_proc_link;
 }
 
 int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len)

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -54,3 +55,18 @@ int fl_inject_undo(pid_t tid, uint32_t arch, struct fl_inject_undo *undo);
 
 /* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
 int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
+
+/*
+ * Tracee memory (untrusted). Read a NUL-terminated string at @addr of @tid
+ * into @buf (at most size-1 bytes, always terminated). Returns the string's
+ * length, -ENAMETOOLONG when no NUL came within size-1 bytes (buf holds the
+ * prefix), or -errno when the memory cannot be read (NULL, unmapped; buf
+ * then holds the bytes read before, none of them NUL).
+ */
+ssize_t fl_tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t size);
+
+/* Up to @len bytes at @addr of @tid; returns the count read (short at an unmapped page) or -errno. */
+ssize_t fl_tracee_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Write @len bytes at @addr of @tid. Returns 0 or -errno. */
+int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len);
