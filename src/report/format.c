@@ -1,6 +1,6 @@
 /*
  * Arguments of a syscall as the log shows them, strace style. The argument
- * kinds come from the table in src/match/sysinfo.c (shared with the matcher);
+ * kinds come from the table in src/sys/sysinfo.c (shared with the matcher);
  * calls not in the table print all six registers in hex.
  */
 #include <inttypes.h>
@@ -18,7 +18,7 @@
  */
 #define FL_PATH_SHOW 4096
 
-/* Argument kinds per syscall: the shared table in src/match/sysinfo.c. */
+/* Argument kinds per syscall: the shared table in src/sys/sysinfo.c. */
 static const char *sys_args(const struct fl_call *call)
 {
 	const struct fl_sysinfo *si = fl_sysinfo_of(call->arch, call->nr);

@@ -1,4 +1,4 @@
-/* Unit tests for src/rules/names.c: syscall, errno, signal names, durations. */
+/* Unit tests for src/sys/names.c: syscall, errno, signal names, durations. */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/audit.h>
