@@ -12,14 +12,19 @@
 /* Highest errno value a rule may name or return (the kernel's MAX_ERRNO). */
 #define FL_ERRNO_MAX 4095
 
-/* The ABIs names are resolved for: fl_arch_list() in faultline/arch.h. */
+/*
+ * Syscall names per ABI (@arch: an AUDIT_ARCH_* value, which is libseccomp's
+ * SCMP_ARCH_*). Which ABIs faultline traces is an arch fact: the functions
+ * that look across ABIs take that list (fl_arch_list() of faultline/arch.h)
+ * from their caller.
+ */
 
 /* Syscall number of @name for @arch, or -1 if that ABI has no such call. */
 int fl_syscall_nr(uint32_t arch, const char *name);
 /* Static name of syscall @nr on @arch, or NULL. */
 const char *fl_syscall_name(uint32_t arch, int nr);
-/* True when @name is a syscall on any ABI of fl_arch_list(). */
-int fl_syscall_known(const char *name);
+/* True when @name is a syscall on any of the @n_abis ABIs @abis. */
+int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
 
 /* errno value for "ENOENT" (also accepts a decimal 1..4095), or -1. */
 int fl_errno_from_name(const char *name);
@@ -47,11 +52,12 @@ const char *fl_did_you_mean(const char *word, const char *const *candidates, siz
  * For "did you mean" on syscall and errno names: closest known name, or NULL.
  * Returned strings are static.
  */
-const char *fl_syscall_suggest(const char *word);
+const char *fl_syscall_suggest(const uint32_t *abis, size_t n_abis, const char *word);
 const char *fl_errno_suggest(const char *word);
 
-/* Call @fn for every syscall name known (sorted, unique), / every errno. */
-void fl_syscall_foreach(void (*fn)(const char *name, void *ud), void *ud);
+/* Call @fn for every syscall name of @abis (sorted, unique), / every errno. */
+void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
+			void (*fn)(const char *name, void *ud), void *ud);
 void fl_errno_foreach(void (*fn)(int err, const char *name, void *ud), void *ud);
 
 /* ---- argument kinds ---- */

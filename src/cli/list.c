@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "faultline/arch.h"
 #include "faultline/rules.h"
 #include "faultline/sys.h"
 #include "sources.h"
@@ -33,7 +34,10 @@ int fl_cmd_list(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
-		fl_syscall_foreach(print_syscall, NULL);
+		size_t n_abis;
+		const uint32_t *abis = fl_arch_list(&n_abis);
+
+		fl_syscall_foreach(abis, n_abis, print_syscall, NULL);
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "errnos")) {

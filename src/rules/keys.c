@@ -63,8 +63,9 @@ static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 			  "(numbers differ between ABIs)", def->name, show(v).s);
 		return -EINVAL;
 	}
-	if (!fl_syscall_known(v->text)) {
-		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(v->text);
+	arches = fl_arch_list(&n_arches);
+	if (!fl_syscall_known(arches, n_arches, v->text)) {
+		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(arches, n_arches, v->text);
 		if (hint)
 			report_at(ld, v, "key '%s': unknown syscall %s; did you mean '%s'?",
 				  def->name, show(v).s, hint);
@@ -80,7 +81,6 @@ static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 		}
 	fl_lint_syscall(ld, def, v);
 
-	arches = fl_arch_list(&n_arches);
 	name = strdup(v->text);
 	names = name ? realloc(r->syscalls, (r->n_syscalls + 1) * sizeof(*names)) : NULL;
 	if (!names) {

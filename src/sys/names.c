@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/arch.h"
 #include "faultline/sys.h"
 #include "faultline/base.h"
 
@@ -34,61 +33,77 @@ _Static_assert(SCMP_ARCH_X86 == AUDIT_ARCH_I386, "SCMP_ARCH_X86 is AUDIT_ARCH_I3
 /* ---- syscalls ---- */
 
 /*
- * names[arch][nr]: libseccomp hands out malloc'd strings from
- * resolve_num, so they are fetched once and kept, and fl_syscall_name()
- * can return static strings.
+ * One table per ABI asked about, built on first use: libseccomp hands out
+ * malloc'd strings from resolve_num, so they are fetched once and kept, and
+ * fl_syscall_name() can return static strings. Which ABIs exist is an arch
+ * fact: callers pass their audit arch, or arch's list for the functions
+ * that look across ABIs. A run that only ever names x86_64 calls never
+ * resolves the i386 table.
  */
-static struct {
+#define MAX_TABLES 8
+
+static struct syscall_table {
+	uint32_t arch;
 	bool built;
-	char *names[FL_ABI_MAX][SYSCALL_NR_LIMIT]; /* index: fl_abi_index() */
-	const char **sorted; /* unique names over every ABI, strcmp order */
-	size_t n_sorted;
-} sc;
+	char *names[SYSCALL_NR_LIMIT];
+} tables[MAX_TABLES];
+
+static struct syscall_table *table_of(uint32_t arch)
+{
+	for (size_t i = 0; i < MAX_TABLES; i++) {
+		struct syscall_table *t = &tables[i];
+
+		if (t->built && t->arch == arch)
+			return t;
+		if (!t->built) {
+			/* An audit arch libseccomp does not know has no table. */
+			if (seccomp_syscall_resolve_name_arch(arch, "read") == __NR_SCMP_ERROR)
+				return NULL;
+			t->arch = arch;
+			t->built = true;
+			for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++)
+				t->names[nr] = seccomp_syscall_resolve_num_arch(arch, nr);
+			return t;
+		}
+	}
+	return NULL;
+}
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void syscall_cache_build(void)
+/* The sorted, unique names over @abis (malloc'd array of static strings), or NULL on OOM. */
+static const char **names_over(const uint32_t *abis, size_t n_abis, size_t *ret_n)
 {
-	size_t n = 0, n_arches;
-	const uint32_t *arches = fl_arch_list(&n_arches);
+	const char **all;
+	size_t n = 0, u = 0;
 
-	if (sc.built)
-		return;
-	sc.built = true;
+	*ret_n = 0;
+	all = malloc(n_abis * SYSCALL_NR_LIMIT * sizeof(*all) + 1);
+	if (!all)
+		return NULL;
+	for (size_t a = 0; a < n_abis; a++) {
+		struct syscall_table *t = table_of(abis[a]);
 
-	for (size_t a = 0; a < n_arches; a++)
-		for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++) {
-			sc.names[a][nr] = seccomp_syscall_resolve_num_arch(arches[a], nr);
-			if (sc.names[a][nr])
-				n++;
-		}
-
-	/* On OOM the sorted list stays empty: suggestions and foreach degrade, lookups still work. */
-	sc.sorted = malloc((n ? n : 1) * sizeof(*sc.sorted));
-	if (!sc.sorted)
-		return;
-	n = 0;
-	for (size_t a = 0; a < n_arches; a++)
-		for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++)
-			if (sc.names[a][nr])
-				sc.sorted[n++] = sc.names[a][nr];
-	qsort(sc.sorted, n, sizeof(*sc.sorted), cmp_str);
-
-	size_t u = 0;
+		for (int nr = 0; t && nr < SYSCALL_NR_LIMIT; nr++)
+			if (t->names[nr])
+				all[n++] = t->names[nr];
+	}
+	qsort(all, n, sizeof(*all), cmp_str);
 	for (size_t i = 0; i < n; i++)
-		if (u == 0 || strcmp(sc.sorted[u - 1], sc.sorted[i]) != 0)
-			sc.sorted[u++] = sc.sorted[i];
-	sc.n_sorted = u;
+		if (u == 0 || strcmp(all[u - 1], all[i]) != 0)
+			all[u++] = all[i];
+	*ret_n = u;
+	return all;
 }
 
 int fl_syscall_nr(uint32_t arch, const char *name)
 {
 	int nr;
 
-	if (fl_abi_index(arch) < 0 || !name || !*name)
+	if (!name || !*name)
 		return -1;
 	/*
 	 * Negative results are __NR_SCMP_ERROR or libseccomp's pseudo numbers
@@ -101,36 +116,39 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 
 const char *fl_syscall_name(uint32_t arch, int nr)
 {
-	int a = fl_abi_index(arch);
+	struct syscall_table *t;
 
-	if (a < 0 || nr < 0 || nr >= SYSCALL_NR_LIMIT)
+	if (nr < 0 || nr >= SYSCALL_NR_LIMIT)
 		return NULL;
-	syscall_cache_build();
-	return sc.names[a][nr];
+	t = table_of(arch);
+	return t ? t->names[nr] : NULL;
 }
 
-int fl_syscall_known(const char *name)
+int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name)
 {
-	size_t n_arches;
-	const uint32_t *arches = fl_arch_list(&n_arches);
-
-	for (size_t a = 0; a < n_arches; a++)
-		if (fl_syscall_nr(arches[a], name) >= 0)
+	for (size_t a = 0; a < n_abis; a++)
+		if (fl_syscall_nr(abis[a], name) >= 0)
 			return 1;
 	return 0;
 }
 
-void fl_syscall_foreach(void (*fn)(const char *name, void *ud), void *ud)
+void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
+			void (*fn)(const char *name, void *ud), void *ud)
 {
-	syscall_cache_build();
-	for (size_t i = 0; i < sc.n_sorted; i++)
-		fn(sc.sorted[i], ud);
+	size_t n;
+	_cleanup_free_ const char **names = names_over(abis, n_abis, &n);
+
+	for (size_t i = 0; names && i < n; i++)
+		fn(names[i], ud);
 }
 
-const char *fl_syscall_suggest(const char *word)
+const char *fl_syscall_suggest(const uint32_t *abis, size_t n_abis, const char *word)
 {
-	syscall_cache_build();
-	return fl_did_you_mean(word, sc.sorted, sc.n_sorted);
+	size_t n;
+	_cleanup_free_ const char **names = names_over(abis, n_abis, &n);
+
+	/* On OOM there is no suggestion; the error itself still stands. */
+	return names ? fl_did_you_mean(word, names, n) : NULL;
 }
 
 /* ---- errnos ---- */
