@@ -222,13 +222,13 @@ static bool sysno_matches(const struct fl_rule *r, const struct fl_call *call)
 /* ---- what filters read, once per call ---- */
 
 /*
- * Argument @i as the kernel reads it (an i386 register is 32 bits). The
- * tracer's calls come so from src/arch already; a call built elsewhere (a
- * unit test) may not.
+ * Argument @i as the kernel reads it: src/arch cut it to its ABI's width
+ * (an i386 register is 32 bits) when it read the call, the one place that
+ * masks a call's arguments.
  */
 static uint64_t reg(const struct fl_call *call, int i)
 {
-	return fl_abi_arg(call->arch, call->args[i]);
+	return call->args[i];
 }
 
 static int reg_int(const struct fl_call *call, int i)

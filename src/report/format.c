@@ -237,9 +237,9 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
 
-	/* As the kernel reads them (an i386 register is 32 bits). */
+	/* As the kernel reads them: src/arch cut them to the ABI's width. */
 	for (int i = 0; i < 6; i++)
-		args[i] = fl_abi_arg(call->arch, call->args[i]);
+		args[i] = call->args[i];
 
 	kinds = sys_args(call);
 	if (!kinds)
