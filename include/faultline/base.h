@@ -304,3 +304,17 @@ size_t fl_addr_pattern_format(const struct fl_addr_pattern *p, char *buf, size_t
 
 /* Does @sa (AF_INET or AF_INET6) lie in @p? AF_UNIX never does. */
 bool fl_addr_pattern_match(const struct fl_addr_pattern *p, const struct fl_sockaddr *sa);
+
+/* ---- words: durations and suggestions (words.c) ---- */
+
+/*
+ * Parse "250ms", "1.5s", "10us", "100ns", "2s" into nanoseconds.
+ * A unit is required. Returns 0 or -EINVAL (bad syntax) / -ERANGE (overflow).
+ */
+int fl_duration_parse(const char *text, uint64_t *ret_ns);
+
+/*
+ * Closest candidate to @word by edit distance among @n @candidates, or NULL
+ * when none is close enough to be a plausible typo.
+ */
+const char *fl_did_you_mean(const char *word, const char *const *candidates, size_t n);

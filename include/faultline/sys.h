@@ -36,17 +36,6 @@ int fl_signal_from_name(const char *name);
 /* "SIGSEGV", "SIGRTMIN+3", or NULL. */
 const char *fl_signal_name(int sig);
 
-/*
- * Parse "250ms", "1.5s", "10us", "100ns", "2s" into nanoseconds.
- * A unit is required. Returns 0 or -EINVAL (bad syntax) / -ERANGE (overflow).
- */
-int fl_duration_parse(const char *text, uint64_t *ret_ns);
-
-/*
- * Closest candidate to @word by edit distance among @n @candidates, or NULL
- * when none is close enough to be a plausible typo.
- */
-const char *fl_did_you_mean(const char *word, const char *const *candidates, size_t n);
 
 /*
  * For "did you mean" on syscall and errno names: closest known name, or NULL.
