@@ -109,6 +109,17 @@ size_t fl_expect_unmet(const struct fl_rule_set *set, const struct fl_rule_stats
 void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule_stats *stats);
 
 /*
+ * The run is over: a rule that acted fewer or more times than its 'expect'
+ * (or --require-all) allows fails it with FL_EXIT_EXPECTATION, so that a
+ * chaos test that injected nothing cannot pass. A program that failed
+ * keeps its own @status: that is the news, and the injections (or their
+ * absence) are explained either way. Said on @err even with -q, and in
+ * @log too when there is one (NULL: none). Returns the exit status.
+ */
+int fl_expect_verdict(const struct fl_rule_set *set, const struct fl_rule_stats *stats,
+		      int status, FILE *log, FILE *err);
+
+/*
  * JSON report, streamed so memory stays flat however many injections there
  * are: fl_report_open() creates a temp file beside @path, fl_report_add()
  * appends one injection, fl_report_close() writes the rest and renames the

@@ -230,34 +230,6 @@ static int pin_to_current_cpu(void)
 	return 0;
 }
 
-/*
- * The run is over: a rule that acted fewer or more times than its 'expect'
- * (or --require-all) allows fails it with FL_EXIT_EXPECTATION, so that a
- * chaos test that injected nothing cannot pass. A program that failed
- * keeps its own status: that is the news, and the injections (or their
- * absence) are explained either way. Said on stderr even with -q, and in
- * the log file too when there is one.
- */
-static int check_expectations(const struct fl_rule_set *set, const struct fl_rule_stats *stats,
-			      int status, FILE *log)
-{
-	size_t unmet = fl_expect_unmet(set, stats);
-
-	if (!unmet)
-		return status;
-	if (log && log != stderr)
-		fl_log_unmet(log, set, stats);
-	fl_log_unmet(stderr, set, stats);
-	if (status != 0) {
-		fprintf(stderr, "faultline: %zu expectation%s not met; the program's own exit status "
-			"%d stands\n", unmet, unmet == 1 ? "" : "s", status);
-		return status;
-	}
-	fprintf(stderr, "faultline: %zu expectation%s not met: exit status %d although the "
-		"program exited 0\n", unmet, unmet == 1 ? "" : "s", FL_EXIT_EXPECTATION);
-	return FL_EXIT_EXPECTATION;
-}
-
 int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -412,7 +384,8 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	/* The tracer ended the outputs (summary, report, Markdown): what they said. */
 	status = fl_tracer_exit_status(&res);
-	status = check_expectations(set, fl_matcher_stats(matcher), status, o.quiet ? NULL : log);
+	status = fl_expect_verdict(set, fl_matcher_stats(matcher), status, o.quiet ? NULL : log,
+				   stderr);
 	if (report_out.error) {
 		fprintf(stderr, "faultline: cannot write report %s: %s\n", o.report_path,
 			strerror(-report_out.error));

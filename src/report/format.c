@@ -1,7 +1,8 @@
 /*
- * Arguments of a syscall as the log shows them, strace style. The argument
- * kinds come from the table in src/sys/sysinfo.c (shared with the matcher);
- * calls not in the table print all six registers in hex.
+ * Every fl_format_* of the report: a syscall's arguments as the log shows
+ * them, strace style (the argument kinds come from the table in
+ * src/sys/sysinfo.c, shared with the matcher; calls not in the table print
+ * all six registers in hex), C strings, durations and outcomes.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -313,4 +314,85 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	if (ret_has_path)
 		*ret_has_path = has_path;
 	return o.len;
+}
+
+size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = {
+		{ UINT64_C(1000000000), "s" },
+		{ UINT64_C(1000000), "ms" },
+		{ UINT64_C(1000), "us" },
+	};
+	int n;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(units); i++) {
+		if (ns && ns % units[i].div == 0) {
+			n = snprintf(buf, size, "%" PRIu64 "%s", ns / units[i].div, units[i].unit);
+			return n < 0 ? 0 : (size_t)n;
+		}
+	}
+	n = snprintf(buf, size, "%" PRIu64 "ns", ns);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * Outcome, strace style:
+ *	error		= -1 ENOENT
+ *	retval		= 5
+ *	short		shortened to 100 of 4096 bytes
+ *	delay only	delayed 250ms
+ *	delay + result	= -1 EIO after 250ms delay
+ *	signal		", signal SIGUSR1" after any of the above, or
+ *			"signal SIGUSR1" alone
+ * and " [exit]" appended when the rule acts at syscall exit (the call ran,
+ * its result was overwritten), so both phases read the same otherwise.
+ * "shortened" rather than "= 100": the call runs and its result is the
+ * kernel's, at most the shortened count. An errno without a name shows as
+ * its number: "= -1 errno 4000"; so does a signal: "signal 99".
+ */
+size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
+{
+	char result[96] = "";
+	char delay[32] = "";
+	char sig[48] = "";
+	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
+	int n;
+
+	if (d->error) {
+		const char *name = fl_errno_name(d->error);
+
+		if (name)
+			snprintf(result, sizeof(result), "= -1 %s", name);
+		else
+			snprintf(result, sizeof(result), "= -1 errno %d", d->error);
+	} else if (d->has_retval) {
+		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
+	} else if (d->has_short) {
+		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
+			 d->short_count, d->short_of);
+	}
+	if (d->delay_ns)
+		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	if (d->signal) {
+		const char *name = fl_signal_name(d->signal);
+		bool alone = !result[0] && !delay[0];
+
+		if (name)
+			snprintf(sig, sizeof(sig), "%ssignal %s", alone ? "" : ", ", name);
+		else
+			snprintf(sig, sizeof(sig), "%ssignal %d", alone ? "" : ", ", d->signal);
+	}
+
+	if (result[0] && delay[0])
+		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
+	else if (delay[0])
+		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
+	else if (result[0] || sig[0])
+		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
+	else
+		n = snprintf(buf, size, "(no change)%s", exit_tag);
+	return n < 0 ? 0 : (size_t)n;
 }
