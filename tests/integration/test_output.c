@@ -788,9 +788,14 @@ static void stdout_report_unprivileged(void **state)
 		const char *const probe[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
 					      "--clear-groups", fl_faultline(), "--version", NULL };
 		fl_run_direct(&r, probe, 20000);
-		if (r.code != 0)
-			fl_skip("user nobody cannot run this build's faultline (a private build "
-				"directory)");
+		const char *const probe_victim[] = { "/usr/bin/setpriv", "--reuid=65534",
+						     "--regid=65534", "--clear-groups", fl_victim(),
+						     "getpid", NULL };
+		struct fl_result rv;
+		fl_run_direct(&rv, probe_victim, 20000);
+		if (r.code != 0 || rv.code != 0)
+			fl_skip("user nobody cannot run this build's faultline or its helpers (a "
+				"private build directory)");
 		const char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
 					     "--clear-groups", fl_faultline(), "run", "--report",
 					     "/dev/stdout", "-e", "{syscall: getpid, retval: 4242}",

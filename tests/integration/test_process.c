@@ -290,10 +290,12 @@ static void report_on_crash(void **state)
 static char *tree_helper(void)
 {
 	char *copy = fl_strf("%s", fl_victim());
-	char *p = realpath(fl_strf("%s/fl-sweep-tree", dirname(copy)), NULL);
+	char *p = realpath(fl_strf("%s/fl-sweep-tree", dirname(copy)), NULL), *ret;
 
 	assert_non_null(p);
-	return fl_strf("%s", p);
+	ret = fl_strf("%s", p);
+	free(p);
+	return ret;
 }
 
 /*

@@ -143,10 +143,12 @@ static int tree_pid(const char *text, const char *role)
 /* The executable as the kernel names it (/proc/PID/exe): no symlinks in the way. */
 static const char *real_helper(const char *name)
 {
-	char *p = realpath(helper(name), NULL);
+	char *p = realpath(helper(name), NULL), *ret;
 
 	assert_non_null(p);
-	return fl_strf("%s", p);
+	ret = fl_strf("%s", p);
+	free(p);
+	return ret;
 }
 
 /* ---- cases ----------------------------------------------------------------- */
