@@ -1,17 +1,17 @@
 /*
- * Arguments of a syscall as the log shows them, strace style. The argument
- * kinds come from the table in src/match/sysinfo.c (shared with the matcher);
- * calls not in the table print all six registers in hex.
+ * Every fl_format_* of the report: a syscall's arguments as the log shows
+ * them, strace style (the argument kinds come from the table in
+ * src/sys/sysinfo.c, shared with the matcher; calls not in the table print
+ * all six registers in hex), C strings, durations and outcomes.
  */
 #include <inttypes.h>
-#include <linux/audit.h>
 #include <stdarg.h>
 #include <string.h>
 
-#include "faultline/names.h"
+#include "faultline/arch.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * Longest path printed in full; longer ones end in "...". Matches PATH_MAX,
@@ -19,7 +19,7 @@
  */
 #define FL_PATH_SHOW 4096
 
-/* Argument kinds per syscall: the shared table in src/match/sysinfo.c. */
+/* Argument kinds per syscall: the shared table in src/sys/sysinfo.c. */
 static const char *sys_args(const struct fl_call *call)
 {
 	const struct fl_sysinfo *si = fl_sysinfo_of(call->arch, call->nr);
@@ -227,7 +227,7 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 		      bool *ret_has_path)
 {
 	struct out o = { buf, size, 0 };
-	bool compat = call->arch == AUDIT_ARCH_I386;
+	const struct fl_abi *abi = fl_abi_of(call->arch);
 	bool has_path = false, seen_path = false;
 	uint32_t last_oflags = 0;
 	const char *kinds;
@@ -238,9 +238,9 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
 
-	/* An i386 tracee's arguments are 32 bits; ignore whatever is above. */
+	/* As the kernel reads them: src/arch cut them to the ABI's width. */
 	for (int i = 0; i < 6; i++)
-		args[i] = compat ? (uint32_t)call->args[i] : call->args[i];
+		args[i] = call->args[i];
 
 	kinds = sys_args(call);
 	if (!kinds)
@@ -300,7 +300,7 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 			out_printf(&o, "%" PRIu64, v);
 			break;
 		case FL_ARG_LONG:
-			if (compat)
+			if (abi && abi->long_size == 4)
 				out_printf(&o, "%" PRId32, (int32_t)(uint32_t)v);
 			else
 				out_printf(&o, "%" PRId64, (int64_t)v);
@@ -314,4 +314,85 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	if (ret_has_path)
 		*ret_has_path = has_path;
 	return o.len;
+}
+
+size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
+{
+	static const struct {
+		uint64_t div;
+		const char *unit;
+	} units[] = {
+		{ UINT64_C(1000000000), "s" },
+		{ UINT64_C(1000000), "ms" },
+		{ UINT64_C(1000), "us" },
+	};
+	int n;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(units); i++) {
+		if (ns && ns % units[i].div == 0) {
+			n = snprintf(buf, size, "%" PRIu64 "%s", ns / units[i].div, units[i].unit);
+			return n < 0 ? 0 : (size_t)n;
+		}
+	}
+	n = snprintf(buf, size, "%" PRIu64 "ns", ns);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/*
+ * Outcome, strace style:
+ *	error		= -1 ENOENT
+ *	retval		= 5
+ *	short		shortened to 100 of 4096 bytes
+ *	delay only	delayed 250ms
+ *	delay + result	= -1 EIO after 250ms delay
+ *	signal		", signal SIGUSR1" after any of the above, or
+ *			"signal SIGUSR1" alone
+ * and " [exit]" appended when the rule acts at syscall exit (the call ran,
+ * its result was overwritten), so both phases read the same otherwise.
+ * "shortened" rather than "= 100": the call runs and its result is the
+ * kernel's, at most the shortened count. An errno without a name shows as
+ * its number: "= -1 errno 4000"; so does a signal: "signal 99".
+ */
+size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
+{
+	char result[96] = "";
+	char delay[32] = "";
+	char sig[48] = "";
+	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
+	int n;
+
+	if (d->error) {
+		const char *name = fl_errno_name(d->error);
+
+		if (name)
+			snprintf(result, sizeof(result), "= -1 %s", name);
+		else
+			snprintf(result, sizeof(result), "= -1 errno %d", d->error);
+	} else if (d->has_retval) {
+		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
+	} else if (d->has_short) {
+		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
+			 d->short_count, d->short_of);
+	}
+	if (d->delay_ns)
+		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	if (d->signal) {
+		const char *name = fl_signal_name(d->signal);
+		bool alone = !result[0] && !delay[0];
+
+		if (name)
+			snprintf(sig, sizeof(sig), "%ssignal %s", alone ? "" : ", ", name);
+		else
+			snprintf(sig, sizeof(sig), "%ssignal %d", alone ? "" : ", ", d->signal);
+	}
+
+	if (result[0] && delay[0])
+		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
+	else if (delay[0])
+		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
+	else if (result[0] || sig[0])
+		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
+	else
+		n = snprintf(buf, size, "(no change)%s", exit_tag);
+	return n < 0 ? 0 : (size_t)n;
 }

@@ -10,92 +10,11 @@
 #include <sys/socket.h>
 
 #include "config.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 #define FL_LOG_PREFIX "faultline: "
-
-size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
-{
-	static const struct {
-		uint64_t div;
-		const char *unit;
-	} units[] = {
-		{ UINT64_C(1000000000), "s" },
-		{ UINT64_C(1000000), "ms" },
-		{ UINT64_C(1000), "us" },
-	};
-	int n;
-
-	for (size_t i = 0; i < FL_ARRAY_SIZE(units); i++) {
-		if (ns && ns % units[i].div == 0) {
-			n = snprintf(buf, size, "%" PRIu64 "%s", ns / units[i].div, units[i].unit);
-			return n < 0 ? 0 : (size_t)n;
-		}
-	}
-	n = snprintf(buf, size, "%" PRIu64 "ns", ns);
-	return n < 0 ? 0 : (size_t)n;
-}
-
-/*
- * Outcome, strace style:
- *	error		= -1 ENOENT
- *	retval		= 5
- *	short		shortened to 100 of 4096 bytes
- *	delay only	delayed 250ms
- *	delay + result	= -1 EIO after 250ms delay
- *	signal		", signal SIGUSR1" after any of the above, or
- *			"signal SIGUSR1" alone
- * and " [exit]" appended when the rule acts at syscall exit (the call ran,
- * its result was overwritten), so both phases read the same otherwise.
- * "shortened" rather than "= 100": the call runs and its result is the
- * kernel's, at most the shortened count. An errno without a name shows as
- * its number: "= -1 errno 4000"; so does a signal: "signal 99".
- */
-size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
-{
-	char result[96] = "";
-	char delay[32] = "";
-	char sig[48] = "";
-	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
-	int n;
-
-	if (d->error) {
-		const char *name = fl_errno_name(d->error);
-
-		if (name)
-			snprintf(result, sizeof(result), "= -1 %s", name);
-		else
-			snprintf(result, sizeof(result), "= -1 errno %d", d->error);
-	} else if (d->has_retval) {
-		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
-	} else if (d->has_short) {
-		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
-			 d->short_count, d->short_of);
-	}
-	if (d->delay_ns)
-		fl_format_duration(delay, sizeof(delay), d->delay_ns);
-	if (d->signal) {
-		const char *name = fl_signal_name(d->signal);
-		bool alone = !result[0] && !delay[0];
-
-		if (name)
-			snprintf(sig, sizeof(sig), "%ssignal %s", alone ? "" : ", ", name);
-		else
-			snprintf(sig, sizeof(sig), "%ssignal %d", alone ? "" : ", ", d->signal);
-	}
-
-	if (result[0] && delay[0])
-		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
-	else if (delay[0])
-		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
-	else if (result[0] || sig[0])
-		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
-	else
-		n = snprintf(buf, size, "(no change)%s", exit_tag);
-	return n < 0 ? 0 : (size_t)n;
-}
 
 /* @s as a quoted C string (fl_format_cstring()), onto @f. */
 static void put_cstring(FILE *f, const char *s)
@@ -270,32 +189,6 @@ static int digits(uint64_t v)
 		v /= 10;
 		n++;
 	}
-	return n;
-}
-
-size_t fl_format_expect(char *buf, size_t size, const struct fl_rule *r)
-{
-	int n;
-
-	if (!r->has_expect)
-		n = snprintf(buf, size, "%s", "");
-	else if (r->expect_max == FL_TIMES_UNLIMITED)
-		n = snprintf(buf, size, ">=%" PRIu64, r->expect_min);
-	else if (r->expect_min == r->expect_max)
-		n = snprintf(buf, size, "=%" PRIu64, r->expect_min);
-	else if (r->expect_min == 0)
-		n = snprintf(buf, size, "<=%" PRIu64, r->expect_max);
-	else
-		n = snprintf(buf, size, "%" PRIu64 "..%" PRIu64, r->expect_min, r->expect_max);
-	return n < 0 ? 0 : (size_t)n;
-}
-
-size_t fl_expect_unmet(const struct fl_rule_set *set, const struct fl_rule_stats *stats)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < set->n_rules; i++)
-		n += !fl_rule_expect_met(&set->rules[i], stats[i].injected);
 	return n;
 }
 
