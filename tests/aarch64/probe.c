@@ -9,7 +9,8 @@
  *                           x0 (NT_PRSTATUS) carries -EPERM back; no side effect
  *   probe syscall-stops     the same without seccomp (faultline --no-seccomp):
  *                           skip at the entry stop, result at the exit stop;
- *                           and a call that runs, its result overwritten at exit
+ *                           and a call that runs, its result overwritten at exit;
+ *                           whether a write to x7 at a syscall stop reaches the tracee
  *   probe bench-seccomp N [pin]  N injected seccomp stops, timed; with pin,
  *                           tracer and tracee share CPU 0 (faultline --same-cpu)
  *   probe bench-syscall N [pin]  N calls through entry+exit syscall stops, timed
@@ -257,6 +258,14 @@ static void syscall_child(void *arg)
 	r = syscall(SYS_getppid);
 	if (r != 4242)
 		_exit(12);
+	/* the tracer writes 0x2222 to x7 at this call's entry stop */
+	register long x8 __asm__("x8") = __NR_getpid;
+	register long x0 __asm__("x0");
+	register long x7 __asm__("x7") = 0x1111;
+	__asm__ volatile("svc #0" : "=r"(x0), "+r"(x7) : "r"(x8) : "memory");
+	printf("FACT x7_written_at_syscall_stop_reaches_tracee %s\n",
+	       x7 == 0x2222 ? "yes" : x7 == 0x1111 ? "no" : "other");
+	fflush(stdout);
 	_exit(0);
 }
 
@@ -310,6 +319,13 @@ static int probe_syscall_stops(void)
 				      (unsigned long long)r.regs[0]);
 				set_x0(k.pid, 4242);
 				state = 4;
+			} else if (info.op == PTRACE_SYSCALL_INFO_ENTRY && info.entry.nr == __NR_getpid &&
+				   state == 4) {
+				r.regs[7] = 0x2222;
+				struct iovec iov = { &r, sizeof(r) };
+				if (ptrace(PTRACE_SETREGSET, k.pid, NT_PRSTATUS, &iov) < 0)
+					die("PTRACE_SETREGSET NT_PRSTATUS");
+				state = 5;
 			}
 		} else if (st >> 16 == PTRACE_EVENT_STOP) {
 			sig = 0;
@@ -319,7 +335,7 @@ static int probe_syscall_stops(void)
 		if (ptrace(PTRACE_SYSCALL, k.pid, 0, sig) < 0)
 			die("PTRACE_SYSCALL");
 	}
-	CHECK(state == 4, "state %d", state);
+	CHECK(state == 5, "state %d", state);
 	printf("FACT x7_is_syscall_direction_at_syscall_stops %s\n", x7_ok ? "yes" : "no");
 	if (!failures)
 		printf("ok: entry stop skip (NT_ARM_SYSTEM_CALL -1), -EPERM at the exit stop; exit-phase overwrite of x0\n");
