@@ -10,9 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "faultline/prng.h"
+#include "faultline/base.h"
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
 
 /* Links under /proc/PID/ that a filter may need. */
 enum fl_proc_link {
@@ -119,23 +118,8 @@ struct fl_match_info {
 	const char *exe;
 };
 
-struct fl_call_cache;
-
-struct fl_matcher {
-	const struct fl_rule_set *set; /* borrowed */
-	struct fl_rule_stats *stats;   /* owned, n_rules entries */
-	uint64_t seed;
-	/*
-	 * Private. Bit per (abi, nr): does any rule name it? Quick rejection
-	 * per stop. Index 0: AUDIT_ARCH_X86_64, 1: AUDIT_ARCH_I386; lengths in
-	 * bytes.
-	 */
-	uint8_t *wanted[2];
-	size_t wanted_len[2];
-	/* Private: what filters read of the call being decided, read once. */
-	struct fl_call_cache *cache;
-	struct fl_match_info last;
-};
+/* The rule set's state in one run: counters, PRNG streams, what filters read. */
+struct fl_matcher;
 
 /*
  * Build a matcher over @set with @seed. Rule i's stream is seeded with the
@@ -144,6 +128,13 @@ struct fl_matcher {
  */
 struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed);
 void fl_matcher_free(struct fl_matcher *m);
+
+/* The rule set it was built over (borrowed). */
+const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m);
+/* Per-rule counters, set->n_rules entries: rule i's at index i. */
+struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m);
+/* The seed it was built with. */
+uint64_t fl_matcher_seed(const struct fl_matcher *m);
 
 /* Cheap: does any rule name syscall @nr of @arch? */
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);

@@ -1,7 +1,9 @@
 /*
  * What faultline tells the user: the log (header, one line per injection,
- * summary) and the JSON report. The tracer hands over fl_injection records;
- * nothing in here calls ptrace.
+ * summary), the JSON report and the Markdown summary. Each is a subscriber
+ * of the tracer's output sink (struct fl_sink in faultline/tracer.h):
+ * the tracer hands over fl_injection records and the run's start and end;
+ * these format them. Nothing in here calls ptrace.
  */
 #pragma once
 
@@ -12,6 +14,7 @@
 
 #include "faultline/match.h"
 #include "faultline/rules.h"
+#include "faultline/tracer.h"
 
 /*
  * Reads a NUL-terminated string of at most @size-1 bytes at @addr in the
@@ -19,35 +22,6 @@
  * by the tracer so formatting stays testable without a tracee.
  */
 typedef ssize_t (*fl_read_string_fn)(void *ud, uint64_t addr, char *buf, size_t size);
-
-/* One injection, as it happened. Strings are borrowed for the call. */
-struct fl_injection {
-	uint64_t seq;          /* 1, 2, ... in order of injection */
-	double time_s;         /* seconds since the command started */
-	pid_t pid;
-	pid_t tid;
-	const struct fl_call *call;
-	const char *syscall;   /* name in the call's ABI */
-	const char *args_text; /* formatted args, as fl_format_args() gives */
-	const char *path;      /* first path argument as the program wrote it, NULL when none */
-	const struct fl_rule *rule;
-	const struct fl_decision *decision;
-	bool dry_run;
-	/*
-	 * What the rule's filters saw (fl_matcher_last_match()), NULL when not
-	 * given. Its path, when set, is the absolute path the rule matched and
-	 * replaces @path in the report.
-	 */
-	const struct fl_match_info *match;
-	/*
-	 * With --stack: the thread's user-space stack at the call, innermost
-	 * frame first (see src/tracer/stack.h for the format); n_stack 0 when
-	 * not asked for or when it could not be unwound.
-	 */
-	char *const *stack;
-	size_t n_stack;
-	bool has_stack;        /* --stack was given: the report lists "stack" */
-};
 
 /*
  * Format the arguments of @call for a log line: path arguments as quoted C
@@ -58,7 +32,7 @@ struct fl_injection {
  * If @ret_path is not NULL and the call has a path argument, the raw path
  * (unescaped, NUL-terminated, truncated to @path_size-1) goes there and
  * *ret_has_path is set. Only the first path argument (FL_ARG_PATH in
- * sysinfo.h: symlink's target is printed but is not one) counts: when it
+ * sys.h: symlink's target is printed but is not one) counts: when it
  * can't be read (or is NULL), *ret_has_path is false even if a later one
  * could be.
  * @read_str may be NULL: paths then print as addresses.
@@ -146,6 +120,7 @@ void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule
  *   "action":{"delay_ms"?,"error"?|"retval"?|"short"?,"short_of"?,"signal"?},
  *   "stack"?:["func+0x1a (/usr/bin/prog)", ...]}, ...],
  *  "faultline_version","seed","command":[..],"exit":{"code"}|{"signal"},
+ *  "crashes":[{"pid","tid","exe","exe_hex"?,"signal","main"}],
  *  "dry_run","rules":[{"name","syscalls","matched","injected","expect"?:{"min","max"?},
  *  "expect_met"}],"expectations_met"}
  * Encoding details (non-UTF-8 bytes, seeds >= 2^63) are described in json.c.
@@ -154,6 +129,9 @@ struct fl_report;
 
 struct fl_report *fl_report_open(const char *path, int *ret_err);
 int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
+
+/* Note a crash, in the order they happen; the report lists them at the end. 0 or -errno. */
+int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c);
 
 struct fl_run_result {
 	const struct fl_rule_set *set;
@@ -199,3 +177,47 @@ int fl_summary_md_open(const char *path);
  * closes it. @status is faultline's own exit status. 0 or -errno.
  */
 int fl_summary_md_write(int fd, const struct fl_run_result *res, int status);
+
+/*
+ * The outputs as tracer sinks. Each knows from the run command what it knew
+ * before the run (@run, which must outlive it) and hears the rest from the
+ * tracer; give &out->sink to fl_tracer_config.sinks.
+ */
+struct fl_run_info {
+	const struct fl_rule_set *set;
+	const struct fl_rule_stats *stats;
+	uint64_t seed;
+	char *const *command;  /* argv, NULL-terminated */
+	bool dry_run;
+};
+
+struct fl_output {
+	struct fl_sink sink;
+	const struct fl_run_info *run;
+	FILE *log;                 /* the log: header, lines, summary */
+	struct fl_report *report;  /* the JSON report: closed at run end, then NULL */
+	int md_fd;                 /* --summary-md: written and closed at run end, then -1 */
+	int error;                 /* 0, or the -errno its run end failed with */
+};
+
+/* The log on @out: header at run start, a line per injection, the summary at the end. */
+void fl_output_log(struct fl_output *o, const struct fl_run_info *run, FILE *out);
+
+/*
+ * The JSON report @report (from fl_report_open()), taken over: each
+ * injection is added, and the run end closes it (o->error on failure).
+ * With @stack, the tracer unwinds each injected call's stack for it.
+ * Free what is left with fl_output_done() if the run never ended.
+ */
+void fl_output_report(struct fl_output *o, const struct fl_run_info *run,
+		      struct fl_report *report, bool stack);
+
+/*
+ * The Markdown summary on @fd (from fl_summary_md_open()), taken over:
+ * written at run end with faultline's exit status as the run command will
+ * give it (the expectations applied; 125 when an earlier output failed).
+ */
+void fl_output_summary_md(struct fl_output *o, const struct fl_run_info *run, int fd);
+
+/* Release what a run that never ended left: the report's temp file, the fd. */
+void fl_output_done(struct fl_output *o);

@@ -10,11 +10,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "faultline/sockaddr.h"
+#include "faultline/base.h"
+#include "faultline/sys.h"
 
 #define FL_TIMES_UNLIMITED UINT64_MAX
 #define FL_MAX_RULE_FILE_SIZE (1024 * 1024)
-#define FL_ERRNO_MAX 4095
 /* Seeds are 0..2^63-1: every JSON reader takes them as integers. */
 #define FL_SEED_MAX INT64_MAX
 
@@ -71,7 +71,7 @@ struct fl_rule {
 	 * is optional, all given ones must hold (AND); a list holds when any of
 	 * its entries does (OR). A call must pass them to count as matched.
 	 */
-	char **paths;      /* path: patterns (faultline/paths.h) */
+	char **paths;      /* path: patterns (faultline/base.h) */
 	size_t n_paths;
 	int *fds;          /* fd: */
 	size_t n_fds;
@@ -111,6 +111,11 @@ bool fl_rule_has_action(const struct fl_rule *r);
 /* Did @r act a number of times its 'expect' allows? True when it has none. */
 bool fl_rule_expect_met(const struct fl_rule *r, uint64_t injected);
 
+struct fl_source_text {
+	char *text; /* NUL-terminated */
+	size_t len;
+};
+
 struct fl_rule_set {
 	struct fl_rule *rules;
 	size_t n_rules;
@@ -119,7 +124,21 @@ struct fl_rule_set {
 	const char *seed_source; /* where the seed came from, for diagnostics */
 	char **sources;          /* every file/origin loaded, in order */
 	size_t n_sources;
+	/*
+	 * What each source said: texts[i] is the YAML of sources[i] (the
+	 * file's contents, or the -e text), so that no one reads a rule file
+	 * twice (the sweep re-emits rules from it). NULL in a set built by hand.
+	 */
+	struct fl_source_text *texts;
 };
+
+/*
+ * The YAML text rule @r of @set was loaded from: its whole file, or its -e
+ * text (@r's line and column are positions in it). Returns 0, or -ENOENT
+ * when the set does not have it (a set built by hand).
+ */
+int fl_rule_source_text(const struct fl_rule_set *set, const struct fl_rule *r,
+			const char **ret_text, size_t *ret_len);
 
 enum fl_severity {
 	/* The zero value, so that every diagnostic made without one is an error. */

@@ -1,7 +1,10 @@
 /*
- * The tracer: starts the command under ptrace, follows its whole process
- * tree, turns every waitpid() result into one event, offers syscall stops to
- * the matcher and applies decisions through the injector.
+ * The tracer: starts the command under ptrace (with the prefilter the run
+ * command built) or attaches to running processes, follows the whole
+ * process tree, turns every waitpid() result into one event, offers
+ * syscall stops to the matcher, applies decisions through the injector,
+ * and emits what happened to the output sinks (struct fl_sink), which
+ * format it: the tracer prints only its own errors.
  */
 #pragma once
 
@@ -11,18 +14,111 @@
 #include <stdio.h>
 
 #include "faultline/match.h"
-#include "faultline/report.h"
+#include "faultline/rules.h"
+
+/*
+ * One injection, as it happened. Strings are borrowed for the call. The
+ * tracer leaves args_text and path NULL: a sink that shows them formats
+ * them from call (whose src reads the tracee's strings, once per stop).
+ */
+struct fl_injection {
+	uint64_t seq;          /* 1, 2, ... in order of injection */
+	double time_s;         /* seconds since the command started */
+	pid_t pid;
+	pid_t tid;
+	const struct fl_call *call;
+	const char *syscall;   /* name in the call's ABI */
+	const char *args_text; /* formatted args, as fl_format_args() gives */
+	const char *path;      /* first path argument as the program wrote it, NULL when none */
+	const struct fl_rule *rule;
+	const struct fl_decision *decision;
+	bool dry_run;
+	/*
+	 * What the rule's filters saw (fl_matcher_last_match()), NULL when not
+	 * given. Its path, when set, is the absolute path the rule matched and
+	 * replaces @path in the report.
+	 */
+	const struct fl_match_info *match;
+	/*
+	 * With --stack: the thread's user-space stack at the call, innermost
+	 * frame first: "func+0x1a (/usr/bin/prog)", or "0x7f12...
+	 * (/lib/x86_64-linux-gnu/libc.so.6)" where no symbol covers the address,
+	 * or "0x7f12..." outside every module; n_stack 0 when
+	 * not asked for or when it could not be unwound.
+	 */
+	char *const *stack;
+	size_t n_stack;
+	bool has_stack;        /* --stack was given: the report lists "stack" */
+};
+
+/* The run begins: the command is about to start, or the processes to be attached. */
+struct fl_run_start {
+	const char *mode;        /* "seccomp", "ptrace" or "attach" */
+};
+
+struct fl_tracer_result;
+
+/*
+ * A traced process that died of a core-dumping signal (signal(7): SIGSEGV,
+ * SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSYS, SIGTRAP, SIGXCPU,
+ * SIGXFSZ), whichever process of the tree it was.
+ */
+struct fl_crash {
+	pid_t pid;        /* the process (thread group) */
+	pid_t tid;        /* the thread the signal was delivered to */
+	int signal;
+	const char *exe;  /* its executable then (/proc/PID/exe), NULL when unknown; borrowed for the call */
+	bool main;        /* the command's own process (the one "exit" is about) */
+};
+
+/* The run is over, and faultline did not fail (else no sink hears of it). */
+struct fl_run_end {
+	const struct fl_tracer_result *result;
+	const char *mode;        /* as in fl_run_start */
+	/* Crashes in the tree, in the order they happened (noted only for a sink that wants them). */
+	const struct fl_crash *crashes;
+	size_t n_crashes;
+	int status;              /* fl_tracer_exit_status() of result */
+	bool output_failed;      /* the run end of an earlier sink failed */
+};
+
+/*
+ * One output of the run: the tracer calls each sink in the order given, at
+ * the start, at every injection and at the end. Any callback may be NULL.
+ * A failing injection() (-errno) ends the run with "cannot write NAME".
+ */
+struct fl_sink {
+	void *ud;
+	const char *name;        /* "the report": for error messages */
+	bool wants_stack;        /* unwind each injected call's stack for it (needs libdw) */
+	bool wants_crashes;      /* note the processes that die of a crash, for run end */
+	void (*run_start)(void *ud, const struct fl_run_start *start);
+	int (*injection)(void *ud, const struct fl_injection *inj);
+	int (*run_end)(void *ud, const struct fl_run_end *end);
+};
+
+/*
+ * Something the command runs right before execve(), in the child: the run
+ * command's BPF prefilter (faultline/filter.h), opaque to the tracer.
+ */
+struct fl_prefilter {
+	int (*install)(void *ud); /* >= 0 or -1 with errno set; runs in the child */
+	void *ud;
+};
 
 struct fl_tracer_config {
 	char *const *argv;       /* the command, NULL-terminated */
 	const char *exe_path;    /* argv[0] resolved by fl_resolve_command() */
 	struct fl_matcher *matcher; /* borrowed; its stats are updated */
-	FILE *log;               /* injection lines; NULL: none (--quiet) */
 	FILE *err;               /* faultline's own errors and warnings */
-	struct fl_report *report; /* NULL: no JSON report */
+	struct fl_sink *const *sinks; /* the outputs, borrowed */
+	size_t n_sinks;
 	bool dry_run;            /* match, count and log; change nothing */
-	bool seccomp;            /* install the BPF prefilter (one stop per matched call) */
-	bool stack;              /* unwind each injected call's stack into the report (needs libdw) */
+	/*
+	 * Run mode: the prefilter to install (one stop per matched call, the
+	 * rest never stops). NULL: every call stops (--no-seccomp, attach).
+	 */
+	const struct fl_prefilter *prefilter;
 
 	/*
 	 * Attach mode (n_attach > 0): trace these running processes (every
@@ -57,6 +153,9 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
  * but cannot be executed (exit 126).
  */
 int fl_resolve_command(const char *name, char **ret_path);
+
+/* Whether faultline was built with libdw (call stacks for sinks that want them). */
+bool fl_stack_available(void);
 
 /* Exit status a shell would give for @res: the code, or 128+signal; 0 after a detach. */
 int fl_tracer_exit_status(const struct fl_tracer_result *res);

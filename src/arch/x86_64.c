@@ -1,15 +1,43 @@
 /*
- * x86_64 register access. The same user_regs_struct layout serves both
- * 64-bit and compat (i386) threads: the kernel maps eax/ebx/... onto it.
+ * x86_64: the native ABI and i386 (compat, int 0x80 / sysenter). The tables
+ * are built on every machine; the register access only on x86_64, where the
+ * same user_regs_struct layout serves both ABIs: the kernel maps
+ * eax/ebx/... onto it.
  */
-#include <errno.h>
 #include <linux/audit.h>
-#include <stddef.h>
+
+#include "faultline/arch.h"
+
+static const struct fl_abi abis[] = {
+	{
+		.audit_arch = AUDIT_ARCH_X86_64,
+		.name = "x86_64",
+		.long_size = 8,
+		.arg_mask = UINT64_MAX,
+		.iovec_size = 16,
+		.iov_len_off = 8,
+		/* msg_name, msg_namelen and the padding after it */
+		.msghdr_head = 16,
+		.msg_namelen_off = 8,
+	},
+	{
+		.audit_arch = AUDIT_ARCH_I386,
+		.name = "i386",
+		.long_size = 4,
+		/* i386 arguments are 32-bit: whatever the upper halves hold is not the tracee's. */
+		.arg_mask = UINT32_MAX,
+		.iovec_size = 8,
+		.iov_len_off = 4,
+		.msghdr_head = 8,
+		.msg_namelen_off = 4,
+	},
+};
+
+#if defined(__x86_64__)
+#include <errno.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
-
-#include "arch/arch.h"
 
 #define REG_OFF(r) offsetof(struct user_regs_struct, r)
 
@@ -20,18 +48,10 @@ static int poke_user(pid_t tid, size_t off, uint64_t value)
 	return 0;
 }
 
-int fl_arch_probe(pid_t tid)
+static int get_syscall_info(pid_t tid, struct fl_syscall_info *ret)
 {
 	struct __ptrace_syscall_info info;
-
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) < 0)
-		return -errno;
-	return 0;
-}
-
-int fl_arch_get_syscall_info(pid_t tid, struct fl_syscall_info *ret)
-{
-	struct __ptrace_syscall_info info;
+	const struct fl_abi *abi;
 
 	memset(&info, 0, sizeof(info));
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) < 0)
@@ -59,24 +79,25 @@ int fl_arch_get_syscall_info(pid_t tid, struct fl_syscall_info *ret)
 		ret->op = FL_STOP_NONE;
 		break;
 	}
-	/* i386 arguments are 32-bit: drop whatever the upper halves hold. */
-	if (ret->arch == AUDIT_ARCH_I386)
+	/* The one place arguments are cut to what the kernel reads of them. */
+	abi = fl_abi_of(ret->arch);
+	if (abi)
 		for (int i = 0; i < 6; i++)
-			ret->args[i] &= 0xffffffffu;
+			ret->args[i] &= abi->arg_mask;
 	return 0;
 }
 
-int fl_arch_set_syscall_nr(pid_t tid, long nr)
+static int set_syscall_nr(pid_t tid, long nr)
 {
 	return poke_user(tid, REG_OFF(orig_rax), (uint64_t)nr);
 }
 
-int fl_arch_set_result(pid_t tid, int64_t value)
+static int set_result(pid_t tid, int64_t value)
 {
 	return poke_user(tid, REG_OFF(rax), (uint64_t)value);
 }
 
-int fl_arch_set_arg(pid_t tid, uint32_t arch, unsigned idx, uint64_t value)
+static int set_arg(pid_t tid, const struct fl_abi *abi, unsigned idx, uint64_t value)
 {
 	static const size_t off64[6] = {
 		REG_OFF(rdi), REG_OFF(rsi), REG_OFF(rdx),
@@ -90,5 +111,18 @@ int fl_arch_set_arg(pid_t tid, uint32_t arch, unsigned idx, uint64_t value)
 
 	if (idx >= 6)
 		return -EINVAL;
-	return poke_user(tid, arch == AUDIT_ARCH_I386 ? off32[idx] : off64[idx], value);
+	return poke_user(tid, abi->audit_arch == AUDIT_ARCH_I386 ? off32[idx] : off64[idx], value);
 }
+#endif /* __x86_64__ */
+
+const struct fl_arch fl_arch_x86_64 = {
+	.name = "x86_64",
+	.abis = abis,
+	.n_abis = sizeof(abis) / sizeof(abis[0]),
+#if defined(__x86_64__)
+	.get_syscall_info = get_syscall_info,
+	.set_syscall_nr = set_syscall_nr,
+	.set_result = set_result,
+	.set_arg = set_arg,
+#endif
+};

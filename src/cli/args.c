@@ -2,7 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 int fl_cli_parse_u64(const char *s, uint64_t *ret)
 {

@@ -1,12 +1,16 @@
+/*
+ * Private to src/cli: the commands, each in its own file, and option
+ * parsing they share. Each fl_cmd_* gets argv from the command's name on
+ * (@argv[0] is "run", "check", ...) and returns the process exit status.
+ */
 #pragma once
 
 #include <stdint.h>
 
-/* Entry point of the command line: returns the process exit status. */
-int fl_cli_main(int argc, char **argv);
-
-/* faultline sweep ARGS... (src/cli/sweep.c); @argv[0] is "sweep". */
-int fl_cmd_sweep(int argc, char **argv);
+int fl_cmd_run(int argc, char **argv);   /* run.c */
+int fl_cmd_check(int argc, char **argv); /* check.c */
+int fl_cmd_list(int argc, char **argv);  /* list.c */
+int fl_cmd_sweep(int argc, char **argv); /* sweep_cmd.c */
 
 /*
  * A strict unsigned 64-bit decimal for option values: no sign, no junk, no

@@ -1,13 +1,12 @@
 #include <errno.h>
-#include <linux/audit.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "arch/arch.h"
-#include "inject/inject.h"
-#include "tracer/memory.h"
+#include "faultline/arch.h"
+#include "faultline/inject.h"
+#include "short_iov.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
 {
@@ -32,6 +31,11 @@ int fl_inject_set_result(pid_t tid, int64_t value)
 	return fl_arch_set_result(tid, value);
 }
 
+static ssize_t read_tracee(void *ud, uint64_t addr, void *buf, size_t len)
+{
+	return fl_tracee_read_mem(*(const pid_t *)ud, addr, buf, len);
+}
+
 /*
  * readv-family: keep the leading buffers that fit in the budget, cut the
  * one that crosses it, and lower the count so the rest are not used.
@@ -39,41 +43,32 @@ int fl_inject_set_result(pid_t tid, int64_t value)
 static int short_iov(pid_t tid, uint32_t arch, const uint64_t args[6],
 		     const struct fl_decision *dec, struct fl_inject_undo *undo)
 {
-	bool compat = arch == AUDIT_ARCH_I386;
-	unsigned esize = compat ? 8 : 16, lsize = compat ? 4 : 8;
-	uint64_t base = args[dec->short_arg], count = args[dec->short_arg + 1];
-	uint64_t budget = dec->short_count;
+	const struct fl_abi *abi = fl_abi_of(arch);
+	uint64_t count = args[dec->short_arg + 1];
+	struct fl_short_iov cut;
 	int r;
 
-	for (uint64_t i = 0; i < count && i < 1024; i++) {
-		unsigned char entry[16];
-		uint64_t len = 0;
-
-		if (fl_tracee_read_mem(tid, base + i * esize, entry, esize) != (ssize_t)esize)
-			return -EFAULT;
-		memcpy(&len, entry + lsize, lsize); /* little-endian: low bytes first */
-		if (len < budget) {
-			budget -= len;
-			continue;
-		}
-		/* Entry i crosses the limit: it becomes the last one, cut to the budget. */
-		uint64_t addr = base + i * esize + lsize;
-		r = fl_tracee_write_mem(tid, addr, &budget, lsize);
-		if (r < 0)
-			return r;
-		*undo = (struct fl_inject_undo){
-			.iov_len = true, .iov_len_addr = addr, .iov_len_value = len,
-			.iov_len_size = lsize,
-			.arg = true, .arg_idx = (unsigned)dec->short_arg + 1, .arg_value = count,
-		};
-		r = fl_arch_set_arg(tid, arch, (unsigned)dec->short_arg + 1, i + 1);
-		if (r < 0) {
-			fl_inject_undo(tid, arch, undo);
-			return r;
-		}
-		return 0;
+	if (!abi)
+		return -EINVAL;
+	r = fl_short_iov_plan(abi, args[dec->short_arg], count, dec->short_count,
+			      read_tracee, &tid, &cut);
+	if (r <= 0)
+		return r; /* 0: the buffers ask for less than the budget: nothing to cut */
+	/* little-endian: the low len_size bytes of new_len come first */
+	r = fl_tracee_write_mem(tid, cut.len_addr, &cut.new_len, cut.len_size);
+	if (r < 0)
+		return r;
+	*undo = (struct fl_inject_undo){
+		.iov_len = true, .iov_len_addr = cut.len_addr, .iov_len_value = cut.old_len,
+		.iov_len_size = cut.len_size,
+		.arg = true, .arg_idx = (unsigned)dec->short_arg + 1, .arg_value = count,
+	};
+	r = fl_arch_set_arg(tid, arch, (unsigned)dec->short_arg + 1, cut.count);
+	if (r < 0) {
+		fl_inject_undo(tid, arch, undo);
+		return r;
 	}
-	return 0; /* the buffers ask for no more than the budget: nothing to cut */
+	return 0;
 }
 
 int fl_inject_short(pid_t tid, uint32_t arch, const uint64_t args[6],

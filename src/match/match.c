@@ -10,16 +10,15 @@
  * once, and a call whose syscall no filtered rule names reads nothing.
  */
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "faultline/arch.h"
+#include "faultline/base.h"
 #include "faultline/match.h"
-#include "faultline/paths.h"
-#include "faultline/sockaddr.h"
-#include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/sys.h"
+#include "matcher.h"
 
 /*
  * Room for a cwd or dirfd (at most PATH_MAX - 1 bytes as /proc shows it)
@@ -59,18 +58,14 @@ struct fl_call_cache {
 	char dir[PATH_BUF];    /* the dirfd it is relative to */
 };
 
-/* Index of @arch in fl_matcher.wanted[], or -1 for an ABI we don't trace. */
-static int abi_index(uint32_t arch)
-{
-	switch (arch) {
-	case AUDIT_ARCH_X86_64:
-		return 0;
-	case AUDIT_ARCH_I386:
-		return 1;
-	default:
-		return -1;
-	}
-}
+/*
+ * Bit per (abi, nr): does any rule name it? Quick rejection per stop. The
+ * first index is fl_abi_index(); lengths in bytes.
+ */
+struct fl_syscall_map {
+	uint8_t *bits[FL_ABI_MAX];
+	size_t len[FL_ABI_MAX];
+};
 
 /*
  * Per-rule streams: rule i is seeded with the (i+1)-th output of splitmix64
@@ -97,14 +92,19 @@ static void seed_streams(struct fl_rule_stats *stats, size_t n, uint64_t seed)
 static int build_wanted(struct fl_matcher *m)
 {
 	const struct fl_rule_set *set = m->set;
-	size_t len[2] = { 0, 0 };
+	struct fl_syscall_map *w;
+	size_t len[FL_ABI_MAX] = { 0 };
+
+	w = m->wanted = calloc(1, sizeof(*m->wanted));
+	if (!w)
+		return -ENOMEM;
 
 	/* First pass: how many bits each ABI's map needs. */
 	for (size_t i = 0; i < set->n_rules; i++) {
 		const struct fl_rule *r = &set->rules[i];
 
 		for (size_t k = 0; k < r->n_sysnos; k++) {
-			int abi = abi_index(r->sysnos[k].arch);
+			int abi = fl_abi_index(r->sysnos[k].arch);
 			int nr = r->sysnos[k].nr;
 
 			if (abi < 0 || nr < 0)
@@ -114,25 +114,25 @@ static int build_wanted(struct fl_matcher *m)
 		}
 	}
 
-	for (int abi = 0; abi < 2; abi++) {
+	for (int abi = 0; abi < FL_ABI_MAX; abi++) {
 		if (!len[abi])
 			continue;
-		m->wanted[abi] = calloc(len[abi], 1);
-		if (!m->wanted[abi])
+		w->bits[abi] = calloc(len[abi], 1);
+		if (!w->bits[abi])
 			return -ENOMEM;
-		m->wanted_len[abi] = len[abi];
+		w->len[abi] = len[abi];
 	}
 
 	for (size_t i = 0; i < set->n_rules; i++) {
 		const struct fl_rule *r = &set->rules[i];
 
 		for (size_t k = 0; k < r->n_sysnos; k++) {
-			int abi = abi_index(r->sysnos[k].arch);
+			int abi = fl_abi_index(r->sysnos[k].arch);
 			int nr = r->sysnos[k].nr;
 
 			if (abi < 0 || nr < 0)
 				continue;
-			m->wanted[abi][nr / 8] |= (uint8_t)(1u << (nr % 8));
+			w->bits[abi][nr / 8] |= (uint8_t)(1u << (nr % 8));
 		}
 	}
 	return 0;
@@ -174,12 +174,29 @@ fail:
 	return NULL;
 }
 
+const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m)
+{
+	return m->set;
+}
+
+struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m)
+{
+	return m->stats;
+}
+
+uint64_t fl_matcher_seed(const struct fl_matcher *m)
+{
+	return m->seed;
+}
+
 void fl_matcher_free(struct fl_matcher *m)
 {
 	if (!m)
 		return;
-	free(m->wanted[0]);
-	free(m->wanted[1]);
+	if (m->wanted)
+		for (int abi = 0; abi < FL_ABI_MAX; abi++)
+			free(m->wanted->bits[abi]);
+	free(m->wanted);
 	free(m->cache);
 	free(m->stats);
 	free(m);
@@ -187,11 +204,11 @@ void fl_matcher_free(struct fl_matcher *m)
 
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr)
 {
-	int abi = abi_index(arch);
+	int abi = fl_abi_index(arch);
 
-	if (!m || abi < 0 || nr < 0 || (size_t)nr / 8 >= m->wanted_len[abi])
+	if (!m || abi < 0 || nr < 0 || (size_t)nr / 8 >= m->wanted->len[abi])
 		return false;
-	return m->wanted[abi][nr / 8] & (1u << (nr % 8));
+	return m->wanted->bits[abi][nr / 8] & (1u << (nr % 8));
 }
 
 static bool sysno_matches(const struct fl_rule *r, const struct fl_call *call)
@@ -204,15 +221,14 @@ static bool sysno_matches(const struct fl_rule *r, const struct fl_call *call)
 
 /* ---- what filters read, once per call ---- */
 
-static bool compat(const struct fl_call *call)
-{
-	return call->arch == AUDIT_ARCH_I386;
-}
-
-/* Argument @i as the kernel reads it: i386 registers are 32 bits. */
+/*
+ * Argument @i as the kernel reads it: src/arch cut it to its ABI's width
+ * (an i386 register is 32 bits) when it read the call, the one place that
+ * masks a call's arguments.
+ */
 static uint64_t reg(const struct fl_call *call, int i)
 {
-	return compat(call) ? (uint32_t)call->args[i] : call->args[i];
+	return call->args[i];
 }
 
 static int reg_int(const struct fl_call *call, int i)
@@ -363,36 +379,29 @@ static bool read_sockaddr(struct fl_call_cache *c, const struct fl_sysinfo *si)
 {
 	const struct fl_call *call = c->call;
 	const struct fl_call_source *src = call->src;
+	const struct fl_abi *abi = fl_abi_of(call->arch);
 	struct sockaddr_storage buf;
 	uint64_t addr, len;
 	int i;
 
-	if (!src || !src->read_mem)
+	if (!src || !src->read_mem || !abi)
 		return false;
 	i = fl_sysinfo_arg(si, FL_ARG_SOCKADDR, 0);
 	if (i >= 0) {
 		addr = reg(call, i);
 		len = (uint32_t)call->args[i + 1];
 	} else {
-		/* struct msghdr starts with msg_name and msg_namelen, also on i386. */
+		/* struct msghdr starts with msg_name and msg_namelen. */
 		uint8_t hdr[16];
-		size_t hlen = compat(call) ? 8 : 16;
+		size_t hlen = abi->msghdr_head;
 		uint32_t namelen;
 
 		i = fl_sysinfo_arg(si, FL_ARG_MSGHDR, 0);
-		if (i < 0 || !reg(call, i) ||
+		if (i < 0 || !reg(call, i) || hlen > sizeof(hdr) ||
 		    src->read_mem(src->ud, reg(call, i), hdr, hlen) != (ssize_t)hlen)
 			return false;
-		if (compat(call)) {
-			uint32_t a32;
-
-			memcpy(&a32, hdr, 4);
-			addr = a32;
-			memcpy(&namelen, hdr + 4, 4);
-		} else {
-			memcpy(&addr, hdr, 8);
-			memcpy(&namelen, hdr + 8, 4);
-		}
+		addr = fl_abi_load_long(abi, hdr);
+		memcpy(&namelen, hdr + abi->msg_namelen_off, 4);
 		len = namelen;
 	}
 	/* The kernel refuses more than a sockaddr_storage; no address at all isn't one. */
@@ -453,12 +462,14 @@ static bool read_iov_total(struct fl_call_cache *c, int i)
 {
 	const struct fl_call *call = c->call;
 	const struct fl_call_source *src = call->src;
-	size_t esize = compat(call) ? 8 : 16;
+	const struct fl_abi *abi = fl_abi_of(call->arch);
+	size_t esize = abi ? abi->iovec_size : 0;
 	int count = reg_int(call, i + 1);
 	uint8_t buf[256];
 	uint64_t addr = reg(call, i), total = 0;
 
-	if (count < 0 || count > IOV_MAX_ENTRIES || !src || !src->read_mem)
+	if (count < 0 || count > IOV_MAX_ENTRIES || !src || !src->read_mem || !abi ||
+	    esize > sizeof(buf))
 		return false;
 	for (int done = 0; done < count;) {
 		int batch = count - done < (int)(sizeof(buf) / esize) ? count - done :
@@ -468,16 +479,9 @@ static bool read_iov_total(struct fl_call_cache *c, int i)
 		if (src->read_mem(src->ud, addr + (uint64_t)done * esize, buf, want) != (ssize_t)want)
 			return false;
 		for (int k = 0; k < batch; k++) {
-			uint64_t len;
+			const uint8_t *entry = buf + (size_t)k * esize;
+			uint64_t len = fl_abi_load_long(abi, entry + abi->iov_len_off);
 
-			if (compat(call)) {
-				uint32_t l32;
-
-				memcpy(&l32, buf + (size_t)k * esize + 4, 4);
-				len = l32;
-			} else {
-				memcpy(&len, buf + (size_t)k * esize + 8, 8);
-			}
 			/* The kernel refuses a negative ssize_t length. */
 			if (len > (uint64_t)INT64_MAX)
 				return false;
@@ -510,7 +514,8 @@ static bool args_match(const struct fl_rule *r, const struct fl_call *call,
 {
 	for (int i = 0; i < 6; i++) {
 		const struct fl_arg_filter *f = &r->args[i];
-		uint64_t v = reg(call, i), want = f->value;
+		/* The value compares at the width of the ABI's registers. */
+		uint64_t v = reg(call, i), want = fl_abi_arg(call->arch, f->value);
 
 		if (!f->used)
 			continue;
@@ -520,7 +525,7 @@ static bool args_match(const struct fl_rule *r, const struct fl_call *call,
 		 * so does the filter, or {0: -100} would miss an AT_FDCWD
 		 * passed zero-extended.
 		 */
-		if (compat(call) || fl_sysinfo_arg_is_int(si, i)) {
+		if (fl_sysinfo_arg_is_int(si, i)) {
 			v = (uint32_t)v;
 			want = (uint32_t)want;
 		}

@@ -1,17 +1,16 @@
 /*
  * Arguments of a syscall as the log shows them, strace style. The argument
- * kinds come from the table in src/match/sysinfo.c (shared with the matcher);
+ * kinds come from the table in src/sys/sysinfo.c (shared with the matcher);
  * calls not in the table print all six registers in hex.
  */
 #include <inttypes.h>
-#include <linux/audit.h>
 #include <stdarg.h>
 #include <string.h>
 
-#include "faultline/names.h"
+#include "faultline/arch.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/sysinfo.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /*
  * Longest path printed in full; longer ones end in "...". Matches PATH_MAX,
@@ -19,7 +18,7 @@
  */
 #define FL_PATH_SHOW 4096
 
-/* Argument kinds per syscall: the shared table in src/match/sysinfo.c. */
+/* Argument kinds per syscall: the shared table in src/sys/sysinfo.c. */
 static const char *sys_args(const struct fl_call *call)
 {
 	const struct fl_sysinfo *si = fl_sysinfo_of(call->arch, call->nr);
@@ -227,7 +226,7 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 		      bool *ret_has_path)
 {
 	struct out o = { buf, size, 0 };
-	bool compat = call->arch == AUDIT_ARCH_I386;
+	const struct fl_abi *abi = fl_abi_of(call->arch);
 	bool has_path = false, seen_path = false;
 	uint32_t last_oflags = 0;
 	const char *kinds;
@@ -238,9 +237,9 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 	if (ret_path && path_size)
 		ret_path[0] = '\0';
 
-	/* An i386 tracee's arguments are 32 bits; ignore whatever is above. */
+	/* As the kernel reads them: src/arch cut them to the ABI's width. */
 	for (int i = 0; i < 6; i++)
-		args[i] = compat ? (uint32_t)call->args[i] : call->args[i];
+		args[i] = call->args[i];
 
 	kinds = sys_args(call);
 	if (!kinds)
@@ -300,7 +299,7 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 			out_printf(&o, "%" PRIu64, v);
 			break;
 		case FL_ARG_LONG:
-			if (compat)
+			if (abi && abi->long_size == 4)
 				out_printf(&o, "%" PRId32, (int32_t)(uint32_t)v);
 			else
 				out_printf(&o, "%" PRId64, (int64_t)v);

@@ -12,6 +12,8 @@
  *	 "phase":"enter","action":{"error":"ENOENT"}},
  *	...
  *	],"faultline_version":"0.1.0","seed":42,"command":[..],"exit":{"code":1},
+ *	"crashes":[{"pid":1236,"tid":1236,"exe":"/usr/bin/helper","signal":"SIGSEGV",
+ *	 "main":false}],
  *	"dry_run":false,"rules":[{"name":..,"syscalls":[..],"matched":3,"injected":1,
  *	 "expect":{"min":1},"expect_met":true}],"expectations_met":true}
  *
@@ -35,6 +37,14 @@
  *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
  *    so that every JSON reader holds them exactly.
  *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ *  - "crashes": every traced process that died of a core-dumping signal
+ *    (signal(7): SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSEGV, SIGSYS,
+ *    SIGTRAP, SIGXCPU, SIGXFSZ), the command's own included ("main": true,
+ *    and "exit" says the same), in the order they died; [] when none. A
+ *    child that crashed while the command exited 0 shows only here. "pid"
+ *    is the process, "tid" the thread the signal was delivered to; "exe"
+ *    its executable at that moment, null when it could not be read, with
+ *    "exe_hex" as for paths.
  *  - "expect": the rule's expectation ('expect:' or --require-all), only
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
@@ -45,11 +55,10 @@
 #include <string.h>
 
 #include "config.h"
-#include "faultline/atomic.h"
-#include "faultline/jsonstr.h"
-#include "faultline/names.h"
+#include "faultline/base.h"
+#include "faultline/arch.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
 
 /* Enough digits that times and delays round-trip, without 0.1 -> 0.10000000000000001. */
 #define FL_JSON_FLAGS (JSON_COMPACT | JSON_REAL_PRECISION(15))
@@ -58,6 +67,7 @@ struct fl_report {
 	struct fl_atomic_file out; /* temp file beside the destination */
 	uint64_t n;     /* injections written */
 	int err;        /* first write error, sticky */
+	json_t *crashes; /* built as they come (few), written at the end */
 };
 
 static json_t *jstr(const char *s)
@@ -271,6 +281,39 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj)
 	return 0;
 }
 
+int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c)
+{
+	const char *sig = fl_signal_name(c->signal);
+	json_t *o;
+	int rc = 0;
+
+	if (!r)
+		return -EBADF;
+	if (!r->crashes && !(r->crashes = json_array()))
+		return -ENOMEM;
+	o = json_object();
+	if (!o)
+		return -ENOMEM;
+	rc |= jset(o, "pid", json_integer(c->pid));
+	rc |= jset(o, "tid", json_integer(c->tid));
+	if (c->exe) {
+		bool lossy;
+
+		rc |= jset(o, "exe", fl_json_string(c->exe, &lossy));
+		if (lossy)
+			rc |= jset(o, "exe_hex", jhex(c->exe));
+	} else {
+		rc |= jset(o, "exe", json_null());
+	}
+	rc |= jset(o, "signal", sig ? json_string(sig) : json_integer(c->signal));
+	rc |= jset(o, "main", json_boolean(c->main));
+	if (rc) {
+		json_decref(o);
+		return -ENOMEM;
+	}
+	return json_array_append_new(r->crashes, o) ? -ENOMEM : 0;
+}
+
 static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_stats *stats)
 {
 	json_t *rules = json_array();
@@ -313,7 +356,7 @@ static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_s
 	return rules;
 }
 
-static json_t *build_tail(const struct fl_run_result *res)
+static json_t *build_tail(const struct fl_report *r, const struct fl_run_result *res)
 {
 	json_t *o = json_object(), *cmd = json_array(), *ex = json_object();
 	int rc = 0;
@@ -337,6 +380,7 @@ static json_t *build_tail(const struct fl_run_result *res)
 		rc |= jset(ex, "signal", sig ? json_string(sig) : json_integer(res->term_signal));
 	}
 	rc |= jset(o, "exit", ex);
+	rc |= jset(o, "crashes", r->crashes ? json_incref(r->crashes) : json_array());
 	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
 	if (res->tracer_mode)
 		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
@@ -368,7 +412,7 @@ int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 		goto fail;
 	}
 
-	tail = build_tail(res);
+	tail = build_tail(r, res);
 	text = tail ? json_dumps(tail, FL_JSON_FLAGS) : NULL;
 	json_decref(tail);
 	if (!text) {
@@ -403,5 +447,6 @@ void fl_report_free(struct fl_report *r)
 	if (!r)
 		return;
 	fl_atomic_abort(&r->out); /* a no-op once committed */
+	json_decref(r->crashes);
 	free(r);
 }

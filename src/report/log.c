@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 
 #include "config.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 #define FL_LOG_PREFIX "faultline: "
 

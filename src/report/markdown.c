@@ -22,10 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "faultline/atomic.h"
-#include "faultline/names.h"
+#include "faultline/base.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
 
 int fl_summary_md_open(const char *path)
 {

@@ -1,5 +1,8 @@
 /*
- * The tables behind the loader's warnings. See lint.h.
+ * Every warning of the loader (faultline check): a syscall the vDSO
+ * serves, 'times: 0' and 'probability: 0', an errno none of the rule's
+ * syscalls is documented to return, a rule shadowed by an earlier one; and
+ * the fact tables behind them. See lint.h.
  *
  * The errno lists are the ERRORS sections of the Linux man-pages 6.03
  * (Debian 12's manpages-dev), page by page; a page that refers to others
@@ -11,11 +14,14 @@
  * exercising nothing real.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
-#include "faultline/util.h"
-#include "rules/lint.h"
+#include "faultline/base.h"
+#include "lint.h"
+#include "load.h"
 
 /*
  * vdso(7), "x86-64 functions": __vdso_clock_gettime, __vdso_getcpu,
@@ -310,3 +316,138 @@ int fl_lint_errno_documented(const char *name, int err, const char **ret_page)
 	}
 	return -ENOENT;
 }
+
+/* ---- the loader's warnings ---- */
+
+void fl_lint_syscall(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	if (fl_lint_vdso(v->text))
+		warn_at(ld, v, "key '%s': %s is served by the vDSO on x86_64: the C library "
+			"answers it without entering the kernel, so this rule only sees raw "
+			"syscall(2) uses and i386 programs", def->name, v->text);
+}
+
+void fl_lint_never_acts(struct load *ld, const struct key_def *def, const struct node *v)
+{
+	warn_at(ld, v, "key '%s': 0 means the rule never acts; remove the rule, or run "
+		"with --dry-run to only count calls", def->name);
+}
+
+/*
+ * Advice: an errno that none of the man pages of the rule's syscalls lists
+ * (read with ENOENT) tests an error path the program may not have. One
+ * warning per errno, at its first place in the 'error' value, naming the
+ * syscalls whose pages lack it; syscalls lint.c knows nothing about are
+ * left out.
+ */
+void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *value = rs->seen.value[RK_ERROR];
+	const struct fl_rule *r = &rs->p->r;
+
+	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
+		return;
+	for (size_t e = 0; e < r->n_errors; e++) {
+		_cleanup_free_ char *list = NULL;
+		const struct node *where;
+		const char *name = fl_errno_name(r->errors[e]);
+		size_t len = 0, n_bad = 0;
+		bool repeat = false;
+		FILE *f;
+
+		for (size_t k = 0; k < e; k++)
+			repeat |= r->errors[k] == r->errors[e];
+		if (repeat)
+			continue;
+		/* Entry e of the list is errors[e]: a valid list parses one to one. */
+		where = value->kind == NODE_SEQUENCE && e < value->n_kids ? value->kids[e] : value;
+		f = open_memstream(&list, &len);
+		if (!f) {
+			ld->oom = true;
+			return;
+		}
+		for (size_t i = 0; i < r->n_syscalls; i++) {
+			const char *page = NULL;
+
+			if (fl_lint_errno_documented(r->syscalls[i], r->errors[e], &page) != 0)
+				continue;
+			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->syscalls[i], page);
+			n_bad++;
+		}
+		if (fclose(f) != 0) {
+			ld->oom = true;
+			return;
+		}
+		if (!n_bad)
+			continue;
+		if (name)
+			warn_at(ld, where, "key 'error': %s is not among the errors documented for "
+				"%s; a program is rarely written to handle it (see ERRORS in the man "
+				"page)", name, list);
+		else
+			warn_at(ld, where, "key 'error': errno %d is not among the errors documented "
+				"for %s; a program is rarely written to handle it (see ERRORS in the "
+				"man page)", r->errors[e], list);
+	}
+}
+
+/* ---- shadowed rules ---- */
+
+/*
+ * A rule that acts on every call it matches: no filters, no counters, no
+ * probability, and not 'short' (which passes calls that ask for too few
+ * bytes). Rules after it never see those calls.
+ */
+static bool always_acts(const struct fl_rule *r)
+{
+	return !fl_rule_has_filters(r) && r->after == 0 && r->every == 1 &&
+	       r->times == FL_TIMES_UNLIMITED && r->probability >= 1.0 &&
+	       r->short_kind == FL_SHORT_NONE && fl_rule_has_action(r);
+}
+
+static bool covers(const struct fl_rule *early, const struct fl_rule *late)
+{
+	for (size_t i = 0; i < late->n_syscalls; i++)
+		if (!fl_listed(early->syscalls, early->n_syscalls, late->syscalls[i]))
+			return false;
+	return late->n_syscalls > 0;
+}
+
+/*
+ * Warn about each rule of this source that can never act because an
+ * earlier one (of this source or of one loaded before) always acts on all
+ * of its syscalls first: rules are tried in order and the first that acts
+ * wins.
+ */
+void fl_lint_shadowed(struct load *ld)
+{
+	const struct fl_rule_set *set = ld->set;
+
+	if (!ld->diags->warnings)
+		return;
+	for (size_t i = 0; i < ld->n_rules; i++) {
+		const struct fl_rule *late = &ld->rules[i].r;
+		const struct fl_rule *early = NULL;
+		const char *file = ld->origin;
+
+		for (size_t j = 0; j < set->n_rules && !early; j++)
+			if (always_acts(&set->rules[j]) && covers(&set->rules[j], late)) {
+				early = &set->rules[j];
+				file = early->file;
+			}
+		for (size_t j = 0; j < i && !early; j++)
+			if (always_acts(&ld->rules[j].r) && covers(&ld->rules[j].r, late))
+				early = &ld->rules[j].r;
+		if (!early)
+			continue;
+		if (early->name)
+			fl_load_warn(ld, late->line, late->column, "this rule never sees a call: rule '%s' "
+			     "(%s:%u) comes first and acts on every call to its syscalls; put this "
+			     "rule first or give that one a filter", early->name, file, early->line);
+		else
+			fl_load_warn(ld, late->line, late->column, "this rule never sees a call: the rule at "
+			     "%s:%u comes first and acts on every call to its syscalls; put this "
+			     "rule first or give that one a filter", file, early->line);
+	}
+}
+

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
 
 static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {
 	[FL_SWEEP_CRASHED] = "crashed",
@@ -49,6 +50,21 @@ bool fl_sweep_is_crash_signal(int sig)
 	default:
 		return false;
 	}
+}
+
+const struct fl_sweep_crash *fl_sweep_tree_crash(const struct fl_sweep_crash *c, size_t n)
+{
+	const struct fl_sweep_crash *own = NULL;
+
+	for (size_t i = 0; c && i < n; i++) {
+		if (!fl_sweep_is_crash_signal(c[i].signal))
+			continue;
+		if (!c[i].main)
+			return &c[i];
+		if (!own)
+			own = &c[i];
+	}
+	return own;
 }
 
 /*
@@ -107,6 +123,9 @@ enum fl_sweep_outcome fl_sweep_classify(const struct fl_sweep_observed *o)
 	if (o->injected == 0)
 		return FL_SWEEP_NOT_REACHED;
 	if (!o->exit.exited && fl_sweep_is_crash_signal(o->exit.signal))
+		return FL_SWEEP_CRASHED;
+	/* A child that crashed is a crash, however well its parent took it. */
+	if (fl_sweep_tree_crash(o->crashes, o->n_crashes))
 		return FL_SWEEP_CRASHED;
 	if (o->sanitizer)
 		return FL_SWEEP_CRASHED;

@@ -21,8 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
 
 struct slot {
 	size_t job;          /* index into jobs */

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
 
 /* Characters no POSIX shell treats specially anywhere in a word. */
 static bool is_safe(unsigned char c)

@@ -14,9 +14,10 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "faultline/names.h"
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sys.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
 
 /* The sweep decides these for every run: a rule must leave them out. */
 static const char *const sweep_keys[] = { "after", "every", "times", "probability" };

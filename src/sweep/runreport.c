@@ -1,8 +1,8 @@
 /*
  * Reading the JSON report of one `faultline run` (format: src/report/json.c).
  * The sweep takes from it the command's real ending (a signal is a name
- * there, where faultline's exit status 128+N would be ambiguous), the calls
- * acted on, and how many.
+ * there, where faultline's exit status 128+N would be ambiguous), the
+ * processes of its tree that crashed, the calls acted on, and how many.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/names.h"
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/sys.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
 
 __attribute__((format(printf, 2, 3)))
 static int bad(char **ret_msg, const char *fmt, ...)
@@ -113,11 +114,42 @@ static int parse_exit(json_t *ex, struct fl_sweep_exit *out, char **ret_msg)
 	return bad(ret_msg, "no \"exit\" with \"code\" or \"signal\"");
 }
 
+/* A signal as json.c writes one: "SIGSEGV" or a number; 0 when neither. */
+static int signal_of(json_t *v)
+{
+	if (json_is_integer(v))
+		return (int)json_integer_value(v);
+	if (json_is_string(v)) {
+		int s = fl_signal_from_name(json_string_value(v));
+
+		return s > 0 ? s : 0;
+	}
+	return 0;
+}
+
+static int parse_crash(json_t *o, struct fl_sweep_crash *c, char **ret_msg)
+{
+	json_t *pid = json_object_get(o, "pid"), *tid = json_object_get(o, "tid");
+	json_t *exe = json_object_get(o, "exe");
+
+	if (!json_is_object(o) || !json_is_integer(pid))
+		return bad(ret_msg, "a crash is not an object with a \"pid\"");
+	c->pid = (int)json_integer_value(pid);
+	c->tid = json_is_integer(tid) ? (int)json_integer_value(tid) : c->pid;
+	c->signal = signal_of(json_object_get(o, "signal"));
+	if (!c->signal)
+		return bad(ret_msg, "crash of pid %d has no known \"signal\"", c->pid);
+	c->main = json_is_true(json_object_get(o, "main"));
+	if (json_is_string(exe) && !(c->exe = strdup(json_string_value(exe))))
+		return -ENOMEM;
+	return 0;
+}
+
 int fl_sweep_report_parse(const char *text, size_t len, struct fl_sweep_report *ret,
 			  char **ret_msg)
 {
 	json_error_t jerr;
-	json_t *root, *inj, *rules, *v;
+	json_t *root, *inj, *rules, *crashes, *v;
 	size_t i;
 	int r;
 
@@ -145,6 +177,22 @@ int fl_sweep_report_parse(const char *text, size_t len, struct fl_sweep_report *
 	}
 	json_array_foreach(inj, i, v) {
 		r = parse_call(v, &ret->calls[ret->n_calls++], ret_msg);
+		if (r < 0)
+			goto out;
+	}
+	/* Absent from the reports of a faultline before it had them: none known. */
+	crashes = json_object_get(root, "crashes");
+	if (crashes && !json_is_array(crashes)) {
+		r = bad(ret_msg, "\"crashes\" is not an array");
+		goto out;
+	}
+	ret->crashes = calloc(json_array_size(crashes) + 1, sizeof(*ret->crashes));
+	if (!ret->crashes) {
+		r = -ENOMEM;
+		goto out;
+	}
+	json_array_foreach(crashes, i, v) {
+		r = parse_crash(v, &ret->crashes[ret->n_crashes++], ret_msg);
 		if (r < 0)
 			goto out;
 	}
@@ -213,5 +261,8 @@ void fl_sweep_report_done(struct fl_sweep_report *r)
 		free(r->calls[i].stack);
 	}
 	free(r->calls);
+	for (size_t i = 0; i < r->n_crashes; i++)
+		free(r->crashes[i].exe);
+	free(r->crashes);
 	*r = (struct fl_sweep_report){ 0 };
 }

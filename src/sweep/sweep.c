@@ -1,7 +1,8 @@
 /*
- * A sweep from start to end: baseline, plan, runs. Every run is a
- * `faultline run` process (see sweep.h for why); this file builds their
- * command lines and reads what they left in the temp dir.
+ * A sweep from start to end: baseline, runs (the plan is plan.c, what a
+ * baseline must be is baseline.c). Every run is a `faultline run` process
+ * (see sweep.h for why); this file builds their command lines and reads
+ * what they left in the temp dir.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -13,8 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
-#include "sweep/sweep.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
+#include "run_argv.h"
 
 /* Lines of stderr kept per run, and how far back from the end they are looked for. */
 #define TAIL_LINES 5
@@ -49,7 +52,7 @@ static void strv_add(struct strv *s, const char *str)
 	s->v[++s->n] = NULL;
 }
 
-static void strv_free(char **v)
+void fl_sweep_strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)
 		free(v[i]);
@@ -169,7 +172,7 @@ static int read_pass(struct fl_sweep_pass *p)
 
 static void pass_done(struct fl_sweep_pass *p)
 {
-	strv_free(p->argv);
+	fl_sweep_strv_free(p->argv);
 	free(p->report_path);
 	free(p->err_path);
 	fl_sweep_report_done(&p->rep);
@@ -190,6 +193,8 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 		.timed_out = job->timed_out,
 		.has_report = p->has_report,
 		.exit = p->rep.exit,
+		.crashes = p->rep.crashes,
+		.n_crashes = p->rep.n_crashes,
 		.injected = p->rep.injected,
 		.sanitizer = p->sanitizer,
 	};
@@ -205,8 +210,7 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 /* ---- setup ---------------------------------------------------------------- */
 
 int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
-		  const struct fl_rule_set *set, const char *const *texts, const size_t *lens,
-		  size_t *ret_rule, const char **ret_key)
+		  const struct fl_rule_set *set, size_t *ret_rule, const char **ret_key)
 {
 	int r;
 
@@ -218,9 +222,12 @@ int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
 		const struct fl_rule *rule = &set->rules[i];
 		struct fl_sweep_rule *sr = &sw->rules[i];
 
-		sr->src = texts[i];
-		sr->src_len = lens[i];
-		r = fl_sweep_rule_text(texts[i], lens[i], rule->line, rule->column, NULL, &sr->text,
+		r = fl_rule_source_text(set, rule, &sr->src, &sr->src_len);
+		if (r < 0) {
+			*ret_rule = i;
+			return r;
+		}
+		r = fl_sweep_rule_text(sr->src, sr->src_len, rule->line, rule->column, NULL, &sr->text,
 				       ret_key);
 		if (r < 0) {
 			*ret_rule = i;
@@ -235,8 +242,8 @@ int fl_sweep_init(struct fl_sweep *sw, const struct fl_sweep_config *cfg,
 }
 
 /* argv0 run [-q --report PATH] [--dry-run [--stack]] [--no-seccomp] -e RULE... -- COMMAND... */
-static char **run_argv(const struct fl_sweep *sw, const char *report, bool dry_run,
-		       const char *const *rules, size_t n_rules, int *ret_err)
+char **fl_sweep_run_argv(const struct fl_sweep *sw, const char *report, bool dry_run,
+			 const char *const *rules, size_t n_rules, int *ret_err)
 {
 	struct strv s = { 0 };
 
@@ -266,7 +273,7 @@ static char **run_argv(const struct fl_sweep *sw, const char *report, bool dry_r
 	for (size_t i = 0; sw->cfg.command[i]; i++)
 		strv_add(&s, sw->cfg.command[i]);
 	if (s.err) {
-		strv_free(s.v);
+		fl_sweep_strv_free(s.v);
 		*ret_err = s.err;
 		return NULL;
 	}
@@ -284,17 +291,6 @@ static struct fl_sweep_runner runner_for(const struct fl_sweep *sw, unsigned job
 }
 
 /* ---- baseline -------------------------------------------------------------- */
-
-static bool same_calls(const struct fl_sweep_report *a, const struct fl_sweep_report *b)
-{
-	if (a->n_calls != b->n_calls)
-		return false;
-	/* Paths may carry a pid or a temp name; which calls, in which order, is what counts. */
-	for (size_t i = 0; i < a->n_calls; i++)
-		if (!same_str(a->calls[i].syscall, b->calls[i].syscall))
-			return false;
-	return true;
-}
 
 int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 {
@@ -319,7 +315,7 @@ int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 		    asprintf(&p->err_path, "%s/baseline-%zu-%zu.err", sw->dir, i / 2 + 1,
 			     i % 2 + 1) < 0)
 			return -ENOMEM;
-		p->argv = run_argv(sw, p->report_path, true, &text, 1, &r);
+		p->argv = fl_sweep_run_argv(sw, p->report_path, true, &text, 1, &r);
 		if (!p->argv)
 			return r;
 		jobs[i] = (struct fl_sweep_job){ .argv = p->argv, .err_path = p->err_path };
@@ -337,81 +333,7 @@ int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 	}
 	for (size_t i = 0; i < n_rules; i++)
 		b->stable[i] = b->passes[2 * i].has_report && b->passes[2 * i + 1].has_report &&
-			       same_calls(&b->passes[2 * i].rep, &b->passes[2 * i + 1].rep);
-	return 0;
-}
-
-/* ---- plan ------------------------------------------------------------------- */
-
-int fl_sweep_plan(struct fl_sweep *sw)
-{
-	size_t n = 0, k = 0;
-	int r;
-
-	sw->n_targets = 0;
-	for (size_t i = 0; i < sw->set->n_rules; i++)
-		sw->n_targets += sw->base.passes[2 * i].rep.n_calls;
-	sw->targets = calloc(sw->n_targets + 1, sizeof(*sw->targets));
-	if (!sw->targets)
-		return -ENOMEM;
-	sw->n_wanted = 0;
-	for (size_t i = 0; i < sw->set->n_rules; i++) {
-		const struct fl_sweep_report *rep = &sw->base.passes[2 * i].rep;
-		size_t e = sw->rules[i].n_errors;
-
-		for (size_t c = 0; c < rep->n_calls; c++)
-			sw->targets[k++] = (struct fl_sweep_target){
-				.rule = i, .nth = c + 1, .call = &rep->calls[c] };
-		sw->n_wanted += rep->n_calls * (e ? e : 1);
-	}
-
-	sw->n_runs = sw->n_wanted;
-	if (sw->cfg.max_runs && sw->n_runs > sw->cfg.max_runs)
-		sw->n_runs = (size_t)sw->cfg.max_runs;
-	sw->runs = calloc(sw->n_runs + 1, sizeof(*sw->runs));
-	if (!sw->runs)
-		return -ENOMEM;
-
-	for (size_t t = 0; t < sw->n_targets && n < sw->n_runs; t++) {
-		const struct fl_sweep_target *tg = &sw->targets[t];
-		const struct fl_sweep_rule *sr = &sw->rules[tg->rule];
-		const struct fl_rule *rule = &sw->set->rules[tg->rule];
-
-		for (size_t e = 0; e < (sr->n_errors ? sr->n_errors : 1) && n < sw->n_runs; e++) {
-			struct fl_sweep_run *run = &sw->runs[n++];
-			struct fl_sweep_pass *p = &run->pass;
-			struct fl_sweep_rule_edit edit = {
-				.set_error = sr->n_errors > 0,
-				.error = sr->n_errors ? sr->errors[e] : 0,
-				.set_counters = true,
-				.after = tg->nth - 1,
-			};
-			const char *text;
-			char **repro;
-
-			run->target = t;
-			run->error = edit.error;
-			r = fl_sweep_rule_text(sr->src, sr->src_len, rule->line, rule->column, &edit,
-					       &run->rule_text, NULL);
-			if (r < 0)
-				return r;
-			if (asprintf(&p->report_path, "%s/run-%zu.json", sw->dir, n) < 0 ||
-			    asprintf(&p->err_path, "%s/run-%zu.err", sw->dir, n) < 0)
-				return -ENOMEM;
-			text = run->rule_text;
-			p->argv = run_argv(sw, p->report_path, false, &text, 1, &r);
-			if (!p->argv)
-				return r;
-			/* What the user pastes: the same run, with faultline's log on. */
-			repro = run_argv(sw, NULL, false, &text, 1, &r);
-			if (!repro)
-				return r;
-			run->reproducer = fl_shell_join((const char *const *)repro, SIZE_MAX);
-			strv_free(repro);
-			if (!run->reproducer)
-				return -ENOMEM;
-		}
-	}
+			       fl_sweep_same_calls(&b->passes[2 * i].rep, &b->passes[2 * i + 1].rep);
 	return 0;
 }
 

@@ -1,11 +1,14 @@
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "faultline/util.h"
-#include "tracer/pgrp.h"
+#include "faultline/base.h"
+#include "pgrp.h"
+#include "run.h"
 
 int fl_proc_ids(pid_t pid, struct fl_proc_ids *ret)
 {
@@ -76,4 +79,49 @@ int fl_pgrp_members(pid_t pgrp, pid_t exclude, struct fl_proc_ids **ret, size_t 
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+/*
+ * faultline's own process group, which the command shares, is the one group
+ * whose orphan status faultline distorts: it is a member, with a parent (the
+ * shell) outside it, so the group never becomes orphaned while faultline
+ * runs. Every other group is left to the kernel.
+ *
+ * Called when a tracee enters group-stop and after a traced process exits
+ * while some tracee is stopped. When faultline's group turns orphaned -- as
+ * it would be without faultline -- with a stopped traced member, do what the
+ * kernel would have done: SIGHUP, then SIGCONT, to every process of the
+ * group. A group seen orphaned already gets nothing, as natively. A stop
+ * reported after the exit that orphaned the group (waitpid() may hand us
+ * the command's exit first) counts too: it came first in the kernel, and a
+ * group left stopped would hang the run.
+ */
+void fl_check_own_group(struct tracer *tr)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+	struct fl_proc_ids self, self_parent;
+	_cleanup_free_ struct fl_proc_ids *members = NULL;
+	size_t n = 0;
+	bool stopped = false, orphaned, was;
+
+	if (tr->attach || fl_proc_ids(getpid(), &self) < 0 ||
+	    fl_proc_ids(getppid(), &self_parent) < 0 ||
+	    fl_pgrp_members(self.pgrp, self.pid, &members, &n) < 0)
+		return;
+	for (size_t i = 0; i < tab->cap && !stopped; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (!t || !t->in_group_stop)
+			continue;
+		for (size_t k = 0; k < n && !stopped; k++)
+			stopped = members[k].pid == fl_tracee_tgid(t);
+	}
+	orphaned = fl_pgrp_orphaned(self.pgrp, members, n, &self, &self_parent);
+	was = tr->own_group_orphaned;
+	tr->own_group_orphaned = orphaned;
+	if (was || !orphaned || !stopped)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		kill(members[k].pid, SIGHUP);
+		kill(members[k].pid, SIGCONT);
+	}
 }

@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include "faultline/tracer.h"
-#include "faultline/util.h"
-#include "tracer/spawn.h"
+#include "faultline/base.h"
+#include "run.h"
+#include "signals.h"
+#include "spawn.h"
 
 /* 0 if @path is an executable regular file, else -ENOENT / -EACCES. */
 static int check_executable(const char *path)
@@ -68,7 +70,7 @@ int fl_resolve_command(const char *name, char **ret_path)
 }
 
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_spawn_filter *filter, const struct fl_spawn_signals *sigs,
+		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
 		     pid_t *ret_pid)
 {
 	pid_t pid = fork();
@@ -115,6 +117,34 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		return -ECHILD;
 	}
 	*ret_pid = pid;
+	return 0;
+}
+
+/*
+ * Run mode: fork the command stopped, seize it, and have the signal handler
+ * forward to it. The caller sends SIGCONT.
+ */
+int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
+{
+	const struct fl_tracer_config *cfg = tr->cfg;
+	pid_t pid;
+	int r;
+
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, &pid);
+	if (r < 0)
+		return r;
+	tr->main_pid = pid;
+
+	r = fl_seize(pid, cfg->prefilter != NULL, false);
+	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
+	if (!t) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		return r < 0 ? r : -ENOMEM;
+	}
+	t->before_exec = true;
+	t->tgid = pid;
+	fl_signals_forward_to(pid);
 	return 0;
 }
 

@@ -4,11 +4,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Something the child runs right before execve(), e.g. loading a BPF filter. */
-struct fl_spawn_filter {
-	int (*install)(void *ud); /* >= 0 or -1 with errno set; runs in the child */
-	void *ud;
-};
+#include "faultline/tracer.h"
+
 
 /* The signal state faultline was started with, for the command to inherit. */
 struct fl_spawn_signals {
@@ -26,5 +23,5 @@ struct fl_spawn_signals {
  * Returns 0 with the child stopped (group-stop, not yet traced), or -errno.
  */
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_spawn_filter *filter, const struct fl_spawn_signals *sigs,
+		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
 		     pid_t *ret_pid);

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "faultline/util.h"
-#include "tracer/stack.h"
+#include "faultline/base.h"
+#include "stack.h"
 
 void fl_stack_clear(struct fl_stack *st)
 {

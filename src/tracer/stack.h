@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "faultline/tracer.h"
+
 /* Deep enough to reach the program's own code from inside libc and its callers. */
 #define FL_STACK_MAX_FRAMES 16
 
@@ -22,8 +24,7 @@ struct fl_stack {
 	char *frames[FL_STACK_MAX_FRAMES];
 };
 
-/* Whether faultline was built with libdw: else fl_stack_capture() is -EOPNOTSUPP. */
-bool fl_stack_available(void);
+/* fl_stack_available() is in faultline/tracer.h: the run command asks it. */
 
 /*
  * Unwind thread @tid of process @tgid, which the caller has ptrace-stopped

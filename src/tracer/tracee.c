@@ -1,6 +1,6 @@
 #include <stdlib.h>
 
-#include "tracer/tracee.h"
+#include "tracee.h"
 
 static size_t slot_of(const struct fl_tracee_table *t, pid_t tid)
 {
@@ -18,7 +18,10 @@ void fl_tracee_table_init(struct fl_tracee_table *t)
 void fl_tracee_table_done(struct fl_tracee_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
-		free(t->slots[i]);
+		if (t->slots[i]) {
+			free(t->slots[i]->crash_exe);
+			free(t->slots[i]);
+		}
 	free(t->slots);
 	fl_tracee_table_init(t);
 }
@@ -92,6 +95,7 @@ void fl_tracee_remove(struct fl_tracee_table *t, pid_t tid)
 		if (t->slots[i]->tid == tid)
 			break;
 	}
+	free(t->slots[i]->crash_exe);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->n--;

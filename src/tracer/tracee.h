@@ -6,9 +6,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "arch/arch.h"
+#include "faultline/inject.h"
 #include "faultline/match.h"
-#include "inject/inject.h"
+#include "state.h"
 
 struct fl_tracee {
 	pid_t tid;
@@ -16,22 +16,28 @@ struct fl_tracee {
 	bool before_exec;    /* the spawned child before its own execve: not matched */
 	bool in_group_stop;  /* parked with PTRACE_LISTEN */
 
-	/* The call in flight that a decision holds on to. */
-	bool acting;         /* dec is valid for the current call */
-	bool want_exit;      /* we must see this call's exit stop */
-	struct fl_decision dec;
+	/* The call in flight that a decision holds on to (see state.h). */
+	enum fl_thread_state state;
+	struct fl_decision dec; /* valid unless state is FL_TS_IDLE */
 	uint32_t arch;       /* the call's ABI and arguments, for short counts */
 	uint64_t args[6];
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
 	int nr;              /* the acting call's number */
-	bool restarting;     /* that call is being restarted: its next entry is no new call */
-	bool passthrough;    /* a call between its -ERESTARTSYS and its restart */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
 
-	/* Delay: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
-	uint64_t deadline;   /* 0: not delayed */
-	enum fl_stop_op held_at;
+	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
+	uint64_t deadline;
 	bool held_seccomp;   /* held at a seccomp stop, not a syscall-entry stop */
+
+	/*
+	 * The last core-dumping signal delivered to this thread (0: none since
+	 * its exec), the thread it was delivered to (another thread's, handed
+	 * to the group leader) and the executable then (malloc'd, or NULL):
+	 * an exit report killed by that same signal makes it a crash.
+	 */
+	int crash_sig;
+	pid_t crash_tid;
+	char *crash_exe;
 };
 
 struct fl_tracee_table {

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "faultline/util.h"
-#include "tracer/unixsock.h"
+#include "faultline/base.h"
+#include "unixsock.h"
 
 struct diag_answer {
 	char name[256];  /* as the kernel gives it: abstract names start with NUL */

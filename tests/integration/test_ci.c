@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* FL_EXIT_EXPECTATION in faultline/util.h; spelled out here on purpose. */
+/* FL_EXIT_EXPECTATION in faultline/base.h; spelled out here on purpose. */
 #define EXIT_UNMET 122
 
 /* A rule the victim's "open FILE" meets exactly once. */

@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,91 @@ static void report_on_crash(void **state)
 	json_decref(j);
 }
 
+/* tests/helpers/fl-sweep-tree, beside fl-victim, as the kernel names it. */
+static char *tree_helper(void)
+{
+	char *copy = fl_strf("%s", fl_victim());
+	char *p = realpath(fl_strf("%s/fl-sweep-tree", dirname(copy)), NULL);
+
+	assert_non_null(p);
+	return fl_strf("%s", p);
+}
+
+/*
+ * The report's "crashes" lists every process of the tree that died of a
+ * core-dumping signal: here only the grandchild, while the command (and
+ * the child between them) exit 0.
+ */
+static void report_lists_tree_crash(void **state)
+{
+	char *report = fl_path("report.json"), *exe = tree_helper();
+	const char *at;
+	struct fl_result r;
+	json_t *j, *crashes, *c;
+	int pid;
+
+	(void)state;
+	fl_mkfile("x", "x\n");
+	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--report", report, "--", exe, "x");
+	fl_assert_exit(&r, 0);
+	at = strstr(r.err, "fl-sweep-tree: grandchild ");
+	if (!at) {
+		fl_dump(&r);
+		fail_msg("the grandchild said nothing");
+	}
+	pid = atoi(at + strlen("fl-sweep-tree: grandchild "));
+	j = fl_load_json(report);
+	assert_int_equal(fl_json_int(fl_json_get(j, "exit"), "code"), 0);
+	crashes = fl_json_get(j, "crashes");
+	if (json_array_size(crashes) != 1) {
+		fl_dump(&r);
+		fail_msg("%zu crashes listed, want the grandchild's", json_array_size(crashes));
+	}
+	c = json_array_get(crashes, 0);
+	assert_int_equal(fl_json_int(c, "pid"), pid);
+	assert_int_equal(fl_json_int(c, "tid"), pid);
+	fl_assert_str(&r, "crash exe", fl_json_str(c, "exe"), exe);
+	fl_assert_str(&r, "crash signal", fl_json_str(c, "signal"), "SIGSEGV");
+	assert_true(json_is_false(fl_json_get(c, "main")));
+	json_decref(j);
+
+	/* Nothing crashed: the array is there, empty. */
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", exe, "x");
+	fl_assert_exit(&r, 0);
+	j = fl_load_json(report);
+	assert_int_equal(json_array_size(fl_json_get(j, "crashes")), 0);
+	json_decref(j);
+}
+
+/*
+ * A core-dumping signal that is caught is no crash, nor one the process
+ * ignores; the command's own crash is listed as "main".
+ */
+static void report_crashes_only_deaths(void **state)
+{
+	char *report = fl_path("report.json");
+	struct fl_result r;
+	json_t *j, *c;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", "/bin/sh", "-c",
+	       "trap 'echo caught' SEGV; kill -SEGV $$; trap '' QUIT; kill -QUIT $$; exit 3");
+	fl_assert_exit(&r, 3);
+	fl_assert_out_has(&r, "caught\n");
+	j = fl_load_json(report);
+	assert_int_equal(json_array_size(fl_json_get(j, "crashes")), 0);
+	json_decref(j);
+
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--report", report, "--", fl_victim(), "crash");
+	fl_assert_exit(&r, 128 + SIGSEGV);
+	j = fl_load_json(report);
+	assert_int_equal(json_array_size(fl_json_get(j, "crashes")), 1);
+	c = json_array_get(fl_json_get(j, "crashes"), 0);
+	fl_assert_str(&r, "crash signal", fl_json_str(c, "signal"), "SIGSEGV");
+	assert_true(json_is_true(fl_json_get(c, "main")));
+	json_decref(j);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -306,6 +392,8 @@ int main(int argc, char **argv)
 		FL_TEST(sighup_reaches_command),
 		FL_TEST(sigterm_during_delay),
 		FL_TEST(report_on_crash),
+		FL_TEST(report_lists_tree_crash),
+		FL_TEST(report_crashes_only_deaths),
 	};
 
 	return fl_main(argc, argv, "process", tests, FL_ARRAY_SIZE(tests), true);

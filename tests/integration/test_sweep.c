@@ -1,8 +1,9 @@
 /*
  * faultline sweep: one run per matching call against the fl-sweep-* helpers
  * (tests/helpers): one crashes on the error path of its third open, one
- * handles every error, one hangs when a read fails. The reproducer a sweep
- * prints is run again through sh -c and must do what the sweep saw.
+ * handles every error, one hangs when a read fails, one crashes only in a
+ * grandchild while the command exits 0. The reproducer a sweep prints is
+ * run again through sh -c and must do what the sweep saw.
  */
 #include "harness.h"
 
@@ -129,6 +130,23 @@ static char *outcomes(json_t *report)
 		s = fl_strf("%s%s%lld:%s", s, i ? " " : "", (long long)fl_json_int(run, "call"),
 			    fl_json_str(run, "outcome"));
 	return s;
+}
+
+/* The pid fl-sweep-tree's @role said it had ("fl-sweep-tree: grandchild 1234: ..."), or -1. */
+static int tree_pid(const char *text, const char *role)
+{
+	const char *at = text ? strstr(text, fl_strf("fl-sweep-tree: %s ", role)) : NULL;
+
+	return at ? atoi(at + strlen("fl-sweep-tree: ") + strlen(role) + 1) : -1;
+}
+
+/* The executable as the kernel names it (/proc/PID/exe): no symlinks in the way. */
+static const char *real_helper(const char *name)
+{
+	char *p = realpath(helper(name), NULL);
+
+	assert_non_null(p);
+	return fl_strf("%s", p);
 }
 
 /* ---- cases ----------------------------------------------------------------- */
@@ -391,6 +409,67 @@ static void baseline_crash_125(void **state)
 	fl_assert_out_lacks(&r, "runs:");
 }
 
+/*
+ * Only the grandchild's error path crashes; the parent and the child exit 0,
+ * so the command's exit status says nothing. The sweep must still call
+ * that run crashed and say which process it was.
+ */
+static void crash_in_grandchild(void **state)
+{
+	char *report = fl_path("sweep.json");
+	json_t *j, *runs, *crashes, *c;
+	struct fl_result r;
+	const char *exe = real_helper("tree");
+	int pid;
+
+	(void)state;
+	fl_mkfile("x", "x\n");
+	SWEEP(&r, "--report", report, "-e", "{syscall: open, error: ENOENT}", "--", helper("tree"),
+	      "x");
+	fl_assert_exit(&r, 1);
+	fl_assert_out_has(&r, "  baseline: exit 0, 3 matching calls\n");
+	fl_assert_out_has(&r, "  crashed      1\n");
+	fl_assert_out_has(&r, "  handled      2\n");
+	pid = tree_pid(r.out, "grandchild");
+	if (pid <= 0) {
+		fl_dump(&r);
+		fail_msg("no grandchild pid in the crashed run's stderr");
+	}
+	fl_assert_out_has(&r, fl_strf("\ncrashed: call 3, open \"x\" ENOENT: SIGSEGV in pid %d (%s), "
+				      "exit 0\n", pid, exe));
+	fl_assert_out_has(&r, fl_strf("    | fl-sweep-tree: grandchild %d: x: No such file or "
+				      "directory\n", pid));
+	fl_assert_out_lacks(&r, "crashed: call 1");
+	fl_assert_out_lacks(&r, "crashed: call 2");
+
+	j = fl_load_json(report);
+	fl_assert_str(&r, "outcomes", outcomes(j), "1:handled 2:handled 3:crashed");
+	runs = fl_json_get(j, "runs");
+	assert_int_equal(json_array_size(fl_json_get(json_array_get(runs, 0), "crashes")), 0);
+	assert_int_equal(fl_json_int(fl_json_get(json_array_get(runs, 2), "exit"), "code"), 0);
+	crashes = fl_json_get(json_array_get(runs, 2), "crashes");
+	assert_int_equal(json_array_size(crashes), 1);
+	c = json_array_get(crashes, 0);
+	assert_int_equal(fl_json_int(c, "pid"), pid);
+	fl_assert_str(&r, "crash exe", fl_json_str(c, "exe"), exe);
+	fl_assert_str(&r, "crash signal", fl_json_str(c, "signal"), "SIGSEGV");
+	assert_true(json_is_false(fl_json_get(c, "main")));
+	json_decref(j);
+}
+
+/* A child that crashes without any injection makes the baseline unusable too. */
+static void baseline_tree_crash_125(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", helper("tree"), "missing");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, fl_strf("crashes without any injection (SIGSEGV in pid %d (%s))",
+				      tree_pid(r.err, "grandchild"), real_helper("tree")));
+	fl_assert_out_lacks(&r, "runs:");
+}
+
 static void max_runs(void **state)
 {
 	char *report = fl_path("max.json");
@@ -551,6 +630,8 @@ int main(int argc, char **argv)
 		FL_TEST(no_matching_calls),
 		FL_TEST(not_reached),
 		FL_TEST(sanitizer_report_is_crash),
+		FL_TEST(crash_in_grandchild),
+		FL_TEST(baseline_tree_crash_125),
 	};
 
 	return fl_main(argc, argv, "sweep", tests, FL_ARRAY_SIZE(tests), true);

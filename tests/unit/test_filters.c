@@ -25,10 +25,12 @@
 
 #include <cmocka.h>
 
+#include "faultline/arch.h"
 #include "faultline/match.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
+#include "matcher.h" /* private: m->cache */
 
 /* ---- the fake tracee ---- */
 
@@ -249,12 +251,27 @@ static struct fl_rule_set *load(const char *const *yaml)
 	return set;
 }
 
-static struct outcome run_call(const char *const *yaml, const struct fl_call *call)
+/*
+ * The call as the tracer hands it over: src/arch cuts each argument to its
+ * ABI's width when it reads the call (registers of an i386 call carry
+ * noise above 32 bits here, as the kernel's do).
+ */
+static struct fl_call as_read(const struct fl_call *call)
+{
+	struct fl_call c = *call;
+
+	for (int i = 0; i < 6; i++)
+		c.args[i] = fl_abi_arg(c.arch, c.args[i]);
+	return c;
+}
+
+static struct outcome run_call(const char *const *yaml, const struct fl_call *raw)
 {
 	struct fl_rule_set *set = load(yaml);
 	struct fl_matcher *m = fl_matcher_new(set, 1);
 	struct outcome o = { 0 };
 	const struct fl_match_info *info;
+	struct fl_call read = as_read(raw), *call = &read;
 
 	assert_non_null(m);
 	o.acted = fl_matcher_decide(m, call, &o.d);
@@ -266,7 +283,7 @@ static struct outcome run_call(const char *const *yaml, const struct fl_call *ca
 	o.has_sockaddr = info->has_sockaddr;
 	o.sa = info->sockaddr;
 	for (size_t i = 0; i < set->n_rules && i < 4; i++)
-		o.matched[i] = m->stats[i].matched;
+		o.matched[i] = fl_matcher_stats(m)[i].matched;
 	fl_matcher_free(m);
 	fl_rule_set_free(set);
 	return o;
@@ -710,9 +727,9 @@ static void test_read_once(void **state)
 	assert_int_equal(counts.exe, 1);
 	assert_int_equal(counts.read_mem, 0);
 	/* Filters that don't hold don't count the call. */
-	assert_int_equal(m->stats[0].matched, 0);
-	assert_int_equal(m->stats[1].matched, 0);
-	assert_int_equal(m->stats[2].matched, 1);
+	assert_int_equal(fl_matcher_stats(m)[0].matched, 0);
+	assert_int_equal(fl_matcher_stats(m)[1].matched, 0);
+	assert_int_equal(fl_matcher_stats(m)[2].matched, 1);
 	assert_string_equal(fl_matcher_last_match(m)->path, "/home/u/data/a.db");
 	assert_string_equal(fl_matcher_last_match(m)->exe, "/usr/bin/curl");
 
@@ -862,8 +879,8 @@ static void test_filters_keep_streams(void **state)
 		assert_int_equal(ra, rb);
 		assert_int_equal(da.error, db.error);
 	}
-	assert_int_equal(a->stats[0].matched, 200);
-	assert_int_equal(b->stats[0].matched, 200);
+	assert_int_equal(fl_matcher_stats(a)[0].matched, 200);
+	assert_int_equal(fl_matcher_stats(b)[0].matched, 200);
 	fl_matcher_free(a);
 	fl_matcher_free(b);
 	fl_rule_set_free(set);

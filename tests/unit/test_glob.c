@@ -1,5 +1,5 @@
 /*
- * Path globs and lexical normalization (src/match/glob.c, path.c): tables
+ * Path globs and lexical normalization (src/base/glob.c, path.c): tables
  * of pattern, path and expected outcome.
  */
 #include <errno.h>
@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/paths.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static const struct {
 	const char *pattern;

@@ -16,7 +16,7 @@
 #include <cmocka.h>
 
 #include "faultline/rules.h"
-#include "rules/lint.h"
+#include "lint.h"
 
 /* ---- helpers ---- */
 

@@ -18,8 +18,7 @@
 #include <cmocka.h>
 
 #include "faultline/rules.h"
-#include "faultline/sockaddr.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* ---- helpers ---- */
 
@@ -1085,6 +1084,50 @@ static void test_examples(void **state)
 	globfree(&g);
 }
 
+/* The set keeps what each source said: the sweep re-emits rules from it. */
+static void test_source_text(void **state)
+{
+	static const char file[] = "rules:\n  - syscall: openat\n    error: ENOENT\n"
+				   "  - {syscall: read, error: EIO}\n";
+	static const char inl[] = "{syscall: write, error: ENOSPC}";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_rule hand = { .file = "x.yaml" };
+	struct fl_rule_set bare = { .rules = &hand, .n_rules = 1 };
+	struct fl_diags d = { 0 };
+	const char *text = NULL;
+	size_t len = 0;
+	char *path;
+
+	path = write_temp(file, sizeof(file) - 1);
+	assert_int_equal(fl_rules_load_file(set, path, &d), 0);
+	assert_int_equal(fl_rules_load_inline(set, "-e #1", inl, &d), 0);
+	/* A source that does not load leaves no text behind. */
+	assert_int_equal(fl_rules_load_inline(set, "-e #2", "{syscall: nope, error: EIO}", &d),
+			 -EINVAL);
+	fl_diags_done(&d);
+	assert_int_equal(set->n_rules, 3);
+	assert_int_equal(set->n_sources, 2);
+
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(fl_rule_source_text(set, &set->rules[i], &text, &len), 0);
+		assert_int_equal(len, sizeof(file) - 1);
+		assert_memory_equal(text, file, len);
+		assert_int_equal(text[len], '\0');
+	}
+	assert_int_equal(fl_rule_source_text(set, &set->rules[2], &text, &len), 0);
+	assert_string_equal(text, inl);
+	assert_int_equal(len, strlen(inl));
+
+	/* Read once: the file may be gone (or a pipe) by the time a caller asks. */
+	unlink(path);
+	assert_int_equal(fl_rule_source_text(set, &set->rules[0], &text, &len), 0);
+	assert_memory_equal(text, file, len);
+	free(path);
+
+	assert_int_equal(fl_rule_source_text(&bare, &hand, &text, &len), -ENOENT);
+	fl_rule_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1103,6 +1146,7 @@ int main(void)
 		cmocka_unit_test(test_finish),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test(test_source_text),
 		cmocka_unit_test(test_examples),
 	};
 

@@ -15,7 +15,7 @@
 #include <cmocka.h>
 
 #include "faultline/match.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 /* x86_64 and i386 numbers, spelled out so the test doesn't need the name table. */
 #define X64_READ 0
@@ -182,11 +182,11 @@ static void test_rows(void **state)
 		}
 		assert_int_equal(n, strlen(row->expect));
 		for (size_t i = 0; i < row->n_rules; i++) {
-			if (m->stats[i].matched != row->matched[i])
+			if (fl_matcher_stats(m)[i].matched != row->matched[i])
 				fail_msg("row \"%s\": rule %zu matched %llu, want %llu", row->what, i,
-					 (unsigned long long)m->stats[i].matched,
+					 (unsigned long long)fl_matcher_stats(m)[i].matched,
 					 (unsigned long long)row->matched[i]);
-			assert_int_equal(m->stats[i].injected, injected[i]);
+			assert_int_equal(fl_matcher_stats(m)[i].injected, injected[i]);
 		}
 		fl_matcher_free(m);
 	}
@@ -222,8 +222,8 @@ static void test_counter_grid(void **state)
 					assert_int_equal(fl_matcher_decide(m, &call, &d), want);
 					done += want;
 				}
-				assert_int_equal(m->stats[0].matched, 30);
-				assert_int_equal(m->stats[0].injected, done);
+				assert_int_equal(fl_matcher_stats(m)[0].matched, 30);
+				assert_int_equal(fl_matcher_stats(m)[0].injected, done);
 				fl_matcher_free(m);
 			}
 }
@@ -279,12 +279,12 @@ static void test_stream_derivation(void **state)
 	build(&b, specs, 3);
 	m = fl_matcher_new(&b.set, seed);
 	assert_non_null(m);
-	assert_int_equal(m->seed, seed);
+	assert_int_equal(fl_matcher_seed(m), seed);
 	for (size_t i = 0; i < 3; i++) {
 		struct fl_prng want;
 
 		fl_prng_seed(&want, fl_splitmix64(&st));
-		assert_memory_equal(&m->stats[i].prng, &want, sizeof(want));
+		assert_memory_equal(&fl_matcher_stats(m)[i].prng, &want, sizeof(want));
 	}
 	fl_matcher_free(m);
 }
@@ -343,19 +343,19 @@ static void test_probability_extremes_draw_nothing(void **state)
 	build(&b, specs, 2);
 	m = fl_matcher_new(&b.set, 9);
 	assert_non_null(m);
-	p0 = m->stats[0].prng;
-	p1 = m->stats[1].prng;
+	p0 = fl_matcher_stats(m)[0].prng;
+	p1 = fl_matcher_stats(m)[1].prng;
 	for (int i = 0; i < 50; i++) {
 		struct fl_decision d;
 
 		assert_true(fl_matcher_decide(m, &call, &d));
 		assert_int_equal(d.rule, 1);
 	}
-	assert_int_equal(m->stats[0].matched, 50);
-	assert_int_equal(m->stats[0].injected, 0);
-	assert_int_equal(m->stats[1].injected, 50);
-	assert_memory_equal(&m->stats[0].prng, &p0, sizeof(p0));
-	assert_memory_equal(&m->stats[1].prng, &p1, sizeof(p1));
+	assert_int_equal(fl_matcher_stats(m)[0].matched, 50);
+	assert_int_equal(fl_matcher_stats(m)[0].injected, 0);
+	assert_int_equal(fl_matcher_stats(m)[1].injected, 50);
+	assert_memory_equal(&fl_matcher_stats(m)[0].prng, &p0, sizeof(p0));
+	assert_memory_equal(&fl_matcher_stats(m)[1].prng, &p1, sizeof(p1));
 	fl_matcher_free(m);
 }
 
@@ -438,12 +438,12 @@ static void test_single_errno_no_draw(void **state)
 	build(&b, &spec, 1);
 	m = fl_matcher_new(&b.set, 3);
 	assert_non_null(m);
-	p = m->stats[0].prng;
+	p = fl_matcher_stats(m)[0].prng;
 	for (int i = 0; i < 10; i++) {
 		assert_true(fl_matcher_decide(m, &call, &d));
 		assert_int_equal(d.error, ENOSPC);
 	}
-	assert_memory_equal(&m->stats[0].prng, &p, sizeof(p));
+	assert_memory_equal(&fl_matcher_stats(m)[0].prng, &p, sizeof(p));
 	fl_matcher_free(m);
 }
 

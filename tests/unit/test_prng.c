@@ -12,8 +12,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/prng.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static void test_splitmix64_seed0(void **state)
 {

@@ -23,7 +23,7 @@
 
 #include "config.h"
 #include "faultline/report.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static char *syscalls0[] = { (char *)"open", (char *)"openat" };
 static char *syscalls1[] = { (char *)"read" };
@@ -462,7 +462,11 @@ static void test_report_roundtrip(void **state)
 	free(text);
 
 	root = load(t->report);
-	assert_int_equal(json_object_size(root), 8);
+	assert_int_equal(json_object_size(root), 9);
+	/* Nothing crashed: the array is there, empty. */
+	o = json_object_get(root, "crashes");
+	assert_true(json_is_array(o));
+	assert_int_equal(json_array_size(o), 0);
 	/* No rule has an expectation: all met. */
 	assert_true(json_is_true(json_object_get(root, "expectations_met")));
 	assert_string_equal(json_object_iter_key(json_object_iter(root)), "injections");
@@ -657,9 +661,20 @@ static void test_report_empty_signal_bigseed(void **state)
 	json_t *root;
 	int dry = 0;
 
+	/* The command's own crash, noted like any process's; 11 is named, 77 is not. */
+	struct fl_crash crash = { .pid = 40, .tid = 41, .signal = 11, .exe = "/bin/true",
+				  .main = true };
+	struct fl_crash odd = { .pid = 50, .tid = 50, .signal = 77 };
+	const char *exe, *csig;
+	json_int_t pid, tid, nsig;
+	int is_main = 0;
+
 	r = fl_report_open(t->report, NULL);
 	assert_non_null(r);
+	assert_int_equal(fl_report_add_crash(r, &crash), 0);
+	assert_int_equal(fl_report_add_crash(r, &odd), 0);
 	assert_int_equal(fl_report_close(r, &res), 0);
+	assert_int_equal(fl_report_add_crash(NULL, &crash), -EBADF);
 
 	root = load(t->report);
 	assert_int_equal(json_array_size(json_object_get(root, "injections")), 0);
@@ -669,6 +684,19 @@ static void test_report_empty_signal_bigseed(void **state)
 	assert_true(seed == INT64_MAX);
 	assert_string_equal(sig, "SIGSEGV");
 	assert_true(dry);
+	assert_int_equal(json_array_size(json_object_get(root, "crashes")), 2);
+	assert_int_equal(json_unpack(json_array_get(json_object_get(root, "crashes"), 0),
+				     "{s:I, s:I, s:s, s:s, s:b !}", "pid", &pid, "tid", &tid,
+				     "exe", &exe, "signal", &csig, "main", &is_main), 0);
+	assert_int_equal(pid, 40);
+	assert_int_equal(tid, 41);
+	assert_string_equal(exe, "/bin/true");
+	assert_string_equal(csig, "SIGSEGV");
+	assert_true(is_main);
+	assert_int_equal(json_unpack(json_array_get(json_object_get(root, "crashes"), 1),
+				     "{s:n, s:I, s:b}", "exe", "signal", &nsig, "main", &is_main), 0);
+	assert_int_equal(nsig, 77);
+	assert_false(is_main);
 	json_decref(root);
 }
 
@@ -753,16 +781,27 @@ static void test_report_delay_encoding(void **state)
 	json_decref(root);
 }
 
-/* A close that can't rename (a directory is in the way) leaves no temp file. */
+/*
+ * A close that can't rename (a directory appeared in the way while the
+ * program ran) leaves no temp file. A directory there from the start is
+ * refused when the report is opened, before anything runs.
+ */
 static void test_report_close_fails(void **state)
 {
 	struct tmpdir *t = *state;
 	struct fl_run_result res = { .set = &set, .stats = stats, .exited = true };
 	struct fl_report *r;
+	int err = 0;
 
 	assert_int_equal(mkdir(t->report, 0755), 0);
+	assert_null(fl_report_open(t->report, &err));
+	assert_int_equal(err, -EISDIR);
+	assert_int_equal(count_entries(t->path), 1);
+	assert_int_equal(rmdir(t->report), 0);
+
 	r = fl_report_open(t->report, NULL);
 	assert_non_null(r);
+	assert_int_equal(mkdir(t->report, 0755), 0);
 	add_three(r);
 	assert_int_equal(count_entries(t->path), 2);
 	assert_int_equal(fl_report_close(r, &res), -EISDIR);

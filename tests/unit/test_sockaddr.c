@@ -1,5 +1,5 @@
 /*
- * Socket address decoding and address patterns (src/match/sockaddr.c):
+ * Socket address decoding and address patterns (src/base/sockaddr.c):
  * real struct sockaddr_* bytes in, decoded fields out; then patterns.
  */
 #include <arpa/inet.h>
@@ -16,8 +16,7 @@
 
 #include <cmocka.h>
 
-#include "faultline/sockaddr.h"
-#include "faultline/util.h"
+#include "faultline/base.h"
 
 static size_t make_in(void *buf, const char *ip, uint16_t port)
 {

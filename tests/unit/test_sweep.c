@@ -1,7 +1,8 @@
 /*
  * The pure parts of faultline sweep: classification of a run, sanitizer
  * markers and stderr tails, shell quoting of reproducers, the -e text of a
- * swept rule, reading a run's JSON report, one run per distinct errno.
+ * swept rule, reading a run's JSON report, one run per distinct errno,
+ * and the baseline policy.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -21,12 +22,12 @@
 #include <cmocka.h>
 
 #include "faultline/match.h"
-#include "faultline/names.h"
+#include "faultline/sys.h"
 #include "faultline/report.h"
 #include "faultline/rules.h"
-#include "faultline/util.h"
-#include "faultline/atomic.h"
-#include "sweep/sweep.h"
+#include "faultline/base.h"
+#include "faultline/sweep.h"
+#include "parts.h"
 
 /* ---- classification ------------------------------------------------------ */
 
@@ -86,6 +87,57 @@ static void test_classify_sanitizer_on_stderr(void **state)
 	(void)state;
 	o.sanitizer = "ERROR: AddressSanitizer";
 	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
+}
+
+/*
+ * A crash anywhere in the tree counts: the command exited 0, a grandchild
+ * died of SIGSEGV. Only crash signals do (SIGQUIT dumps core but is a
+ * user's ^\\), and the crash named is one outside the command's own process.
+ */
+static void test_classify_tree_crash(void **state)
+{
+	struct fl_sweep_crash segv_child = { .pid = 12, .tid = 13, .signal = SIGSEGV,
+					     .exe = (char *)"/bin/helper" };
+	struct fl_sweep_crash quit_child = { .pid = 14, .tid = 14, .signal = SIGQUIT };
+	struct fl_sweep_crash abrt_main = { .pid = 10, .tid = 10, .signal = SIGABRT, .main = true };
+	struct fl_sweep_crash crashes[3];
+	struct fl_sweep_observed o;
+
+	(void)state;
+	o = ended(true, 0, 1);
+	crashes[0] = segv_child;
+	o.crashes = crashes;
+	o.n_crashes = 1;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 1), &crashes[0]);
+
+	/* A core-dumping signal that is no crash signal: handled. */
+	crashes[0] = quit_child;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_HANDLED);
+	assert_null(fl_sweep_tree_crash(crashes, 1));
+
+	/* The first crash outside the command's process is the one named. */
+	crashes[0] = abrt_main;
+	crashes[1] = quit_child;
+	crashes[2] = segv_child;
+	o = ended(false, SIGABRT, 1);
+	o.crashes = crashes;
+	o.n_crashes = 3;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CRASHED);
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 3), &crashes[2]);
+	/* Only the command's own: that one. */
+	assert_ptr_equal(fl_sweep_tree_crash(crashes, 2), &crashes[0]);
+	assert_null(fl_sweep_tree_crash(NULL, 0));
+	assert_null(fl_sweep_tree_crash(crashes, 0));
+
+	/* A crash in a run whose call never came is still not this fault's. */
+	o = ended(true, 0, 0);
+	o.crashes = &segv_child;
+	o.n_crashes = 1;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_NOT_REACHED);
+	/* No report: nothing is known of the tree. */
+	o.has_report = false;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_FAILED);
 }
 
 static void test_classify_precedence(void **state)
@@ -555,6 +607,15 @@ static void test_report_from_writer(void **state)
 
 		assert_int_equal(fl_report_add(r, &inj), 0);
 	}
+	/* The command's own death, then a child's with an executable that is no UTF-8. */
+	struct fl_crash main_crash = { .pid = 10, .tid = 11, .signal = SIGSEGV, .exe = "/bin/prog",
+				       .main = true };
+	struct fl_crash child_crash = { .pid = 20, .tid = 21, .signal = SIGABRT,
+					.exe = "/bin/x\xff" };
+	struct fl_crash unknown_crash = { .pid = 30, .tid = 30, .signal = SIGXCPU };
+	assert_int_equal(fl_report_add_crash(r, &child_crash), 0);
+	assert_int_equal(fl_report_add_crash(r, &unknown_crash), 0);
+	assert_int_equal(fl_report_add_crash(r, &main_crash), 0);
 	struct fl_run_result res = {
 		.set = &set, .stats = stats, .command = argv, .exited = false,
 		.term_signal = SIGSEGV,
@@ -575,6 +636,26 @@ static void test_report_from_writer(void **state)
 	assert_int_equal(rep.calls[0].args[0], 0x1000);
 	assert_int_equal(rep.calls[0].args[5], 7);
 	assert_int_equal(rep.calls[0].error, EIO);
+	assert_int_equal(rep.n_crashes, 3);
+	assert_int_equal(rep.crashes[0].pid, 20);
+	assert_int_equal(rep.crashes[0].tid, 21);
+	assert_int_equal(rep.crashes[0].signal, SIGABRT);
+	assert_string_equal(rep.crashes[0].exe, "/bin/x\xef\xbf\xbd");
+	assert_false(rep.crashes[0].main);
+	assert_int_equal(rep.crashes[1].signal, SIGXCPU);
+	assert_null(rep.crashes[1].exe);
+	assert_int_equal(rep.crashes[2].pid, 10);
+	assert_true(rep.crashes[2].main);
+	assert_ptr_equal(fl_sweep_tree_crash(rep.crashes, rep.n_crashes), &rep.crashes[0]);
+	fl_sweep_report_done(&rep);
+
+	/* No crash: an empty array, always there. */
+	r = fl_report_open(path, &err);
+	assert_non_null(r);
+	res.exited = true;
+	assert_int_equal(fl_report_close(r, &res), 0);
+	assert_int_equal(fl_sweep_report_load(path, &rep, &msg), 0);
+	assert_int_equal(rep.n_crashes, 0);
 	fl_sweep_report_done(&rep);
 
 	assert_int_equal(fl_sweep_report_load("/nonexistent/x.json", &rep, &msg), -ENOENT);
@@ -626,6 +707,31 @@ static void test_report_parse(void **state)
 	assert_string_equal(rep.calls[0].stack[0], "syscall+0x19 (/lib/libc.so.6)");
 	assert_string_equal(rep.calls[0].stack[1], "load+0x8 (/bin/app)");
 	fl_sweep_report_done(&rep);
+
+	/* Crashes: a signal by name or number; a report without them has none. */
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[{\"injected\":1}],"
+		     "\"crashes\":[{\"pid\":7,\"tid\":8,\"exe\":\"/bin/a\",\"signal\":\"SIGSEGV\","
+		     "\"main\":false},{\"pid\":9,\"exe\":null,\"signal\":40,\"main\":true}]}",
+		     0, &rep);
+	assert_int_equal(rep.n_crashes, 2);
+	assert_int_equal(rep.crashes[0].pid, 7);
+	assert_int_equal(rep.crashes[0].tid, 8);
+	assert_string_equal(rep.crashes[0].exe, "/bin/a");
+	assert_int_equal(rep.crashes[0].signal, SIGSEGV);
+	assert_int_equal(rep.crashes[1].tid, 9);
+	assert_null(rep.crashes[1].exe);
+	assert_int_equal(rep.crashes[1].signal, 40);
+	assert_true(rep.crashes[1].main);
+	fl_sweep_report_done(&rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[]}", 0, &rep);
+	assert_int_equal(rep.n_crashes, 0);
+	fl_sweep_report_done(&rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],\"crashes\":{}}",
+		     -EBADMSG, &rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],"
+		     "\"crashes\":[{\"signal\":\"SIGSEGV\"}]}", -EBADMSG, &rep);
+	assert_parse("{\"injections\":[],\"exit\":{\"code\":0},\"rules\":[],"
+		     "\"crashes\":[{\"pid\":1,\"signal\":\"SIGNOPE\"}]}", -EBADMSG, &rep);
 
 	assert_parse("", -EBADMSG, &rep);
 	assert_parse("{\"injections\":[]", -EBADMSG, &rep);
@@ -685,12 +791,194 @@ static void test_write_atomic(void **state)
 	assert_int_equal(fl_atomic_write("dir/", "x", 1), -EISDIR);
 }
 
+/* ---- baseline policy ------------------------------------------------------ */
+
+/* A baseline pass that went well: exit 0 with a report, @n_calls calls. */
+static struct fl_sweep_pass good_pass(struct fl_sweep_call *calls, size_t n_calls)
+{
+	return (struct fl_sweep_pass){
+		.has_report = true,
+		.rep = { .exit = { .exited = true, .code = 0 }, .calls = calls, .n_calls = n_calls },
+	};
+}
+
+static void test_baseline_same_calls(void **state)
+{
+	struct fl_sweep_call a[] = { { .syscall = "openat", .path = "/tmp/x.1" },
+				     { .syscall = "read" } };
+	struct fl_sweep_call b[] = { { .syscall = "openat", .path = "/tmp/x.2" },
+				     { .syscall = "read" } };
+	struct fl_sweep_call c[] = { { .syscall = "read" }, { .syscall = "openat" } };
+	struct fl_sweep_report ra = { .calls = a, .n_calls = 2 }, rb = { .calls = b, .n_calls = 2 },
+			       rc = { .calls = c, .n_calls = 2 }, r1 = { .calls = a, .n_calls = 1 };
+
+	/* Paths may differ (a pid, a temp name); the calls and their order may not. */
+	assert_true(fl_sweep_same_calls(&ra, &rb));
+	assert_false(fl_sweep_same_calls(&ra, &rc));
+	assert_false(fl_sweep_same_calls(&ra, &r1));
+	assert_true(fl_sweep_same_calls(&r1, &r1));
+}
+
+static void test_baseline_crashed(void **state)
+{
+	struct fl_sweep_crash child = { .pid = 12, .signal = SIGSEGV, .main = false };
+	struct fl_sweep_crash term = { .pid = 12, .signal = SIGTERM, .main = false };
+	struct fl_sweep_pass p = good_pass(NULL, 0);
+
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGABRT };
+	assert_true(fl_sweep_pass_crashed(&p));
+	/* Killed, but not by a crash: the command is fit for a sweep. */
+	p.rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGTERM };
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.exit = (struct fl_sweep_exit){ .exited = true, .code = 1 };
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.sanitizer = "ERROR: AddressSanitizer";
+	assert_true(fl_sweep_pass_crashed(&p));
+	p.sanitizer = NULL;
+	/* A crash anywhere in the tree counts, a child's SIGTERM does not. */
+	p.rep.crashes = &term;
+	p.rep.n_crashes = 1;
+	assert_false(fl_sweep_pass_crashed(&p));
+	p.rep.crashes = &child;
+	assert_true(fl_sweep_pass_crashed(&p));
+}
+
+static void test_baseline_judge(void **state)
+{
+	struct fl_sweep_call calls[] = { { .syscall = "openat" } };
+	struct fl_sweep_pass passes[4];
+	bool stable[2] = { true, true };
+	struct fl_sweep_baseline b = { .passes = passes, .n_passes = 4, .stable = stable };
+	struct fl_sweep_baseline_verdict v;
+
+	for (size_t i = 0; i < 4; i++)
+		passes[i] = good_pass(calls, 1);
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
+	assert_null(v.pass);
+	assert_false(v.exit_varied);
+	assert_int_equal(v.n_unstable, 0);
+
+	/* Not deterministic: swept all the same, with the facts for a warning. */
+	stable[1] = false;
+	passes[3].rep.exit.code = 3;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
+	assert_true(v.exit_varied);
+	assert_int_equal(v.n_unstable, 1);
+
+	/* The first pass with a problem is the one named. */
+	passes[2].rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGSEGV };
+	passes[1].has_report = false;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_FAILED);
+	assert_ptr_equal(v.pass, &passes[1]);
+	assert_false(v.exit_varied);
+
+	passes[1].has_report = true;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_CRASHED);
+	assert_ptr_equal(v.pass, &passes[2]);
+
+	/* A timeout wins over what the same pass's report says. */
+	passes[2].job.timed_out = true;
+	passes[2].has_report = false;
+	v = fl_sweep_baseline_judge(&b);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_TIMED_OUT);
+	assert_ptr_equal(v.pass, &passes[2]);
+}
+
+/* ---- planning ----------------------------------------------------------- */
+
+/* A baseline pass that saw @n calls of @syscall, as fl_sweep_report_load() would fill it. */
+static void fake_pass(struct fl_sweep_pass *p, const char *syscall, size_t n)
+{
+	*p = (struct fl_sweep_pass){ .has_report = true };
+	p->rep.calls = calloc(n + 1, sizeof(*p->rep.calls));
+	assert_non_null(p->rep.calls);
+	for (size_t i = 0; i < n; i++) {
+		p->rep.calls[i].syscall = strdup(syscall);
+		assert_non_null(p->rep.calls[i].syscall);
+	}
+	p->rep.n_calls = n;
+}
+
+/*
+ * Rule by rule, call by call, a run per distinct errno; each run's -e rule
+ * acts on its call only, and --max-runs cuts the list.
+ */
+static void test_plan(void **state)
+{
+	static const char yaml[] = "rules:\n"
+				   "  - {name: rd, syscall: read, error: [EIO, EINTR, EIO]}\n"
+				   "  - {name: wr, syscall: write, delay: 1ms}\n";
+	static char *const command[] = { "prog", "arg", NULL };
+	const struct fl_sweep_config cfg = {
+		.argv0 = "faultline", .exe = "/proc/self/exe", .command = command, .jobs = 1,
+		.timeout_ns = 1000000000ull,
+	};
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const char *bad_key = NULL;
+	size_t bad_rule = 0;
+
+	assert_int_equal(fl_rules_load_string(set, "plan.yaml", yaml, strlen(yaml), &d), 0);
+	assert_int_equal(fl_rules_finish(set, &d), 0);
+	for (uint64_t max = 0; max <= 3; max += 3) {
+		struct fl_sweep sw;
+		struct fl_sweep_config c = cfg;
+
+		c.max_runs = max;
+		assert_int_equal(fl_sweep_init(&sw, &c, set, &bad_rule, &bad_key), 0);
+		sw.base.n_passes = 4;
+		sw.base.passes = calloc(4, sizeof(*sw.base.passes));
+		sw.base.stable = calloc(2, sizeof(*sw.base.stable));
+		assert_non_null(sw.base.passes);
+		assert_non_null(sw.base.stable);
+		fake_pass(&sw.base.passes[0], "read", 2);
+		fake_pass(&sw.base.passes[1], "read", 2);
+		fake_pass(&sw.base.passes[2], "write", 1);
+		fake_pass(&sw.base.passes[3], "write", 1);
+
+		assert_int_equal(fl_sweep_plan(&sw), 0);
+		/* Calls are numbered across rules, rule 1's first. */
+		assert_int_equal(sw.n_targets, 3);
+		assert_int_equal(sw.targets[0].rule, 0);
+		assert_int_equal(sw.targets[1].nth, 2);
+		assert_int_equal(sw.targets[2].rule, 1);
+		assert_int_equal(sw.targets[2].nth, 1);
+		assert_ptr_equal(sw.targets[2].call, &sw.base.passes[2].rep.calls[0]);
+		/* EIO and EINTR for each read, one run for the write: 5 wanted. */
+		assert_int_equal(sw.n_wanted, 5);
+		assert_int_equal(sw.n_runs, max ? 3 : 5);
+		assert_int_equal(sw.runs[0].target, 0);
+		assert_int_equal(sw.runs[0].error, EIO);
+		assert_int_equal(sw.runs[1].error, EINTR);
+		assert_int_equal(sw.runs[2].target, 1);
+		assert_string_equal(sw.runs[2].rule_text,
+				    "{name: rd, syscall: read, error: EIO, after: 1, times: 1}");
+		if (!max) {
+			assert_int_equal(sw.runs[4].target, 2);
+			assert_int_equal(sw.runs[4].error, 0);
+			assert_string_equal(sw.runs[4].rule_text,
+					    "{name: wr, syscall: write, delay: 1ms, after: 0, times: 1}");
+			assert_string_equal(sw.runs[4].reproducer,
+					    "faultline run -e '{name: wr, syscall: write, delay: 1ms, "
+					    "after: 0, times: 1}' -- prog arg");
+		}
+		fl_sweep_done(&sw);
+	}
+	fl_rule_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_exit_codes_are_handled),
 		cmocka_unit_test(test_classify_crash_signals),
 		cmocka_unit_test(test_classify_sanitizer_on_stderr),
+		cmocka_unit_test(test_classify_tree_crash),
 		cmocka_unit_test(test_classify_precedence),
 		cmocka_unit_test(test_outcome_names),
 		cmocka_unit_test(test_sanitizer_markers),
@@ -708,6 +996,10 @@ int main(void)
 		cmocka_unit_test(test_report_parse),
 		cmocka_unit_test(test_rule_errors_distinct),
 		cmocka_unit_test_setup_teardown(test_write_atomic, setup_dir, teardown_dir),
+		cmocka_unit_test(test_baseline_same_calls),
+		cmocka_unit_test(test_baseline_crashed),
+		cmocka_unit_test(test_baseline_judge),
+		cmocka_unit_test(test_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

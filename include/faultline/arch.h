@@ -1,0 +1,124 @@
+/*
+ * arch: every fact about a syscall ABI, and the registers of a stopped
+ * thread. The rest of the tree asks here instead of knowing that i386
+ * arguments are 32 bits or where iov_len sits in a struct iovec.
+ *
+ * An ABI (struct fl_abi) is one syscall convention a thread can run in,
+ * named by its AUDIT_ARCH_* value (what PTRACE_GET_SYSCALL_INFO reports,
+ * and libseccomp's SCMP_ARCH_*). A machine architecture (struct fl_arch)
+ * runs one or more ABIs, native first. Each architecture is one file,
+ * src/arch/NAME.c, listed once in src/arch/meson.build: its ABI tables are
+ * built on every machine, its register access only on NAME itself.
+ *
+ * x32 shares AUDIT_ARCH_X86_64 with x86_64; its calls carry
+ * __X32_SYSCALL_BIT in the number, which no rule names, so they are never
+ * matched (and x32 is not in the ABI list).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- ABIs: pure tables ---- */
+
+struct fl_abi {
+	uint32_t audit_arch;     /* AUDIT_ARCH_* (== SCMP_ARCH_*) */
+	const char *name;        /* "x86_64", "i386" */
+	unsigned long_size;      /* 8 or 4: size of a long and of a pointer */
+	uint64_t arg_mask;       /* what the kernel reads of an argument register */
+	/* struct iovec { void *iov_base; size_t iov_len; } */
+	unsigned iovec_size;
+	unsigned iov_len_off;    /* iov_len is long_size bytes */
+	/*
+	 * struct msghdr starts with void *msg_name, socklen_t msg_namelen:
+	 * read msghdr_head bytes to have both.
+	 */
+	unsigned msghdr_head;
+	unsigned msg_namelen_off; /* a 32-bit socklen_t */
+};
+
+/* The ABI of AUDIT_ARCH_* @audit_arch, or NULL: not traced by this build. */
+const struct fl_abi *fl_abi_of(uint32_t audit_arch);
+
+/*
+ * The ABIs this build traces and resolves syscall names for: those of the
+ * host architecture, native first, as AUDIT_ARCH_* values. At most
+ * FL_ABI_MAX of them.
+ */
+#define FL_ABI_MAX 4
+const uint32_t *fl_arch_list(size_t *ret_n);
+
+/* Index of @audit_arch in fl_arch_list(), or -1. */
+int fl_abi_index(uint32_t audit_arch);
+
+/* "x86_64", "i386", or NULL for an ABI not in fl_arch_list(). */
+const char *fl_arch_name(uint32_t audit_arch);
+
+/* A long (or pointer, or size_t) of @abi stored at @p, little-endian. */
+uint64_t fl_abi_load_long(const struct fl_abi *abi, const void *p);
+
+/*
+ * Argument value @v as the kernel reads it in ABI @audit_arch (i386: the low
+ * 32 bits). fl_arch_get_syscall_info() has applied this already to what it
+ * read; it is for fl_call values that came from elsewhere (unit tests).
+ * An ABI not traced here keeps all 64 bits.
+ */
+uint64_t fl_abi_arg(uint32_t audit_arch, uint64_t v);
+
+/* ---- machine architectures ---- */
+
+enum fl_stop_op {
+	FL_STOP_NONE = 0,
+	FL_STOP_ENTRY = 1,
+	FL_STOP_EXIT = 2,
+	FL_STOP_SECCOMP = 3,
+};
+
+struct fl_syscall_info {
+	enum fl_stop_op op;
+	uint32_t arch;      /* AUDIT_ARCH_* of the thread's current syscall ABI */
+	int nr;             /* entry/seccomp only */
+	uint64_t args[6];   /* entry/seccomp only; masked with the ABI's arg_mask */
+	int64_t rval;       /* exit only */
+	bool is_error;      /* exit only */
+};
+
+struct fl_arch {
+	const char *name;                 /* "x86_64" */
+	const struct fl_abi *abis;        /* native first */
+	size_t n_abis;
+	/* Register access: NULL unless this is the host architecture. */
+	int (*get_syscall_info)(pid_t tid, struct fl_syscall_info *ret);
+	int (*set_syscall_nr)(pid_t tid, long nr);
+	int (*set_result)(pid_t tid, int64_t value);
+	int (*set_arg)(pid_t tid, const struct fl_abi *abi, unsigned idx, uint64_t value);
+};
+
+/* The architecture faultline runs on (it has register access). */
+const struct fl_arch *fl_arch_host(void);
+
+/* The architecture named @name ("x86_64"), host or not, or NULL. */
+const struct fl_arch *fl_arch_by_name(const char *name);
+
+/* ---- registers of a stopped thread of the host (ptrace) ---- */
+
+/*
+ * Read the syscall state of stopped @tid (PTRACE_GET_SYSCALL_INFO, Linux
+ * >= 5.3). Arguments come masked with the ABI's arg_mask. Returns 0 or
+ * -errno.
+ */
+int fl_arch_get_syscall_info(pid_t tid, struct fl_syscall_info *ret);
+
+/* Replace the syscall number (-1 skips the call). Entry/seccomp stops. */
+int fl_arch_set_syscall_nr(pid_t tid, long nr);
+
+/* Write the value the call returns to user space (-errno for a failure). */
+int fl_arch_set_result(pid_t tid, int64_t value);
+
+/*
+ * Replace argument @idx (0..5) of the call about to run, in ABI @arch.
+ * -EINVAL for an index past 5 or an ABI the host does not run.
+ */
+int fl_arch_set_arg(pid_t tid, uint32_t arch, unsigned idx, uint64_t value);

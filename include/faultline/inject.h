@@ -1,0 +1,72 @@
+/*
+ * Applying a decision to a stopped thread: skip the call, write its result,
+ * shorten its byte count, send a signal. The tracer decides when (which
+ * stop); this decides how.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "faultline/match.h"
+
+/* Does @dec replace the call's result (error or retval)? */
+bool fl_inject_changes_result(const struct fl_decision *dec);
+
+/* The value the call returns to user space: -errno or the retval. */
+int64_t fl_inject_result_value(const struct fl_decision *dec);
+
+/*
+ * At an entry or seccomp stop: make the kernel skip the call. The result is
+ * then written with fl_inject_set_result() (at the seccomp stop itself, or at
+ * the exit stop that follows an entry stop).
+ */
+int fl_inject_skip(pid_t tid);
+
+/* Write the call's result register. */
+int fl_inject_set_result(pid_t tid, int64_t value);
+
+/*
+ * What a short count changed, to put back at the call's exit: the program
+ * may reuse its registers (the syscall ABI preserves them) and its iovecs.
+ */
+struct fl_inject_undo {
+	bool arg;            /* restore args[arg_idx] */
+	unsigned arg_idx;
+	uint64_t arg_value;
+	bool iov_len;        /* restore one iov_len in tracee memory */
+	uint64_t iov_len_addr;
+	uint64_t iov_len_value;
+	unsigned iov_len_size; /* the ABI's long_size */
+};
+
+/*
+ * At an entry or seccomp stop: clamp the call's byte count as @dec says
+ * (dec->has_short). @args are the call's arguments in ABI @arch. Fills
+ * @undo; returns 0 or -errno (the call then runs unchanged).
+ */
+int fl_inject_short(pid_t tid, uint32_t arch, const uint64_t args[6],
+		    const struct fl_decision *dec, struct fl_inject_undo *undo);
+
+/* Put back what fl_inject_short() changed; clears @undo. */
+int fl_inject_undo(pid_t tid, uint32_t arch, struct fl_inject_undo *undo);
+
+/* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
+int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
+
+/*
+ * Tracee memory (untrusted). Read a NUL-terminated string at @addr of @tid
+ * into @buf (at most size-1 bytes, always terminated). Returns the string's
+ * length, -ENAMETOOLONG when no NUL came within size-1 bytes (buf holds the
+ * prefix), or -errno when the memory cannot be read (NULL, unmapped; buf
+ * then holds the bytes read before, none of them NUL).
+ */
+ssize_t fl_tracee_read_string(pid_t tid, uint64_t addr, char *buf, size_t size);
+
+/* Up to @len bytes at @addr of @tid; returns the count read (short at an unmapped page) or -errno. */
+ssize_t fl_tracee_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len);
+
+/* Write @len bytes at @addr of @tid. Returns 0 or -errno. */
+int fl_tracee_write_mem(pid_t tid, uint64_t addr, const void *buf, size_t len);

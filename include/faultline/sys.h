@@ -1,0 +1,135 @@
+/*
+ * src/sys: the tables every stage reads. Names of syscalls (libseccomp),
+ * errnos and signals (glibc), durations, and the argument kinds of each
+ * syscall. Pure; no tracee involved.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Highest errno value a rule may name or return (the kernel's MAX_ERRNO). */
+#define FL_ERRNO_MAX 4095
+
+/*
+ * Syscall names per ABI (@arch: an AUDIT_ARCH_* value, which is libseccomp's
+ * SCMP_ARCH_*). Which ABIs faultline traces is an arch fact: the functions
+ * that look across ABIs take that list (fl_arch_list() of faultline/arch.h)
+ * from their caller.
+ */
+
+/* Syscall number of @name for @arch, or -1 if that ABI has no such call. */
+int fl_syscall_nr(uint32_t arch, const char *name);
+/* Static name of syscall @nr on @arch, or NULL. */
+const char *fl_syscall_name(uint32_t arch, int nr);
+/* True when @name is a syscall on any of the @n_abis ABIs @abis. */
+int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
+
+/* errno value for "ENOENT" (also accepts a decimal 1..4095), or -1. */
+int fl_errno_from_name(const char *name);
+/* "ENOENT", or NULL when glibc has no name for @err. */
+const char *fl_errno_name(int err);
+
+/* Signal number for "SIGTERM" or "TERM", or -1. */
+int fl_signal_from_name(const char *name);
+/* "SIGSEGV", "SIGRTMIN+3", or NULL. */
+const char *fl_signal_name(int sig);
+
+/*
+ * Parse "250ms", "1.5s", "10us", "100ns", "2s" into nanoseconds.
+ * A unit is required. Returns 0 or -EINVAL (bad syntax) / -ERANGE (overflow).
+ */
+int fl_duration_parse(const char *text, uint64_t *ret_ns);
+
+/*
+ * Closest candidate to @word by edit distance among @n @candidates, or NULL
+ * when none is close enough to be a plausible typo.
+ */
+const char *fl_did_you_mean(const char *word, const char *const *candidates, size_t n);
+
+/*
+ * For "did you mean" on syscall and errno names: closest known name, or NULL.
+ * Returned strings are static.
+ */
+const char *fl_syscall_suggest(const uint32_t *abis, size_t n_abis, const char *word);
+const char *fl_errno_suggest(const char *word);
+
+/* Call @fn for every syscall name of @abis (sorted, unique), / every errno. */
+void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
+			void (*fn)(const char *name, void *ud), void *ud);
+void fl_errno_foreach(void (*fn)(int err, const char *name, void *ud), void *ud);
+
+/* ---- argument kinds ---- */
+
+/*
+ * What faultline knows about a syscall's arguments: one kind per argument,
+ * by syscall name. The log formatter reads it to print arguments; the loader
+ * reads it to refuse filters that can never apply to a call (path: on
+ * getpid); the matcher reads it to find a call's paths, fds, socket address
+ * and byte count. Pure: a static table, no tracee involved.
+ */
+
+/*
+ * Argument kinds, one letter each so a signature fits in a short string.
+ * How each prints in a log line is given after the dash.
+ */
+enum fl_arg_kind {
+	FL_ARG_PATH = 'P',        /* path, relative to the cwd or to the FL_ARG_DIRFD right before it - quoted string */
+	FL_ARG_STRING = 'T',      /* a string that is not a path of the call (symlink's target, mount's source) - quoted */
+	FL_ARG_DIRFD = 'D',       /* dirfd for the FL_ARG_PATH after it - AT_FDCWD or int */
+	FL_ARG_FD = 'F',          /* file descriptor - int */
+	FL_ARG_INT = 'I',         /* int - signed decimal of the low 32 bits */
+	FL_ARG_OPEN_FLAGS = 'O',  /* open(2) flags - symbolic */
+	FL_ARG_MODE = 'M',        /* mode - octal */
+	FL_ARG_CREAT_MODE = 'm',  /* mode, only meaningful with O_CREAT or O_TMPFILE in the flags before it - octal or hidden */
+	FL_ARG_ADDR = 'A',        /* pointer - hex, NULL for 0 */
+	FL_ARG_UNSIGNED = 'U',    /* size or count - unsigned decimal */
+	FL_ARG_LONG = 'L',        /* offset or length - signed decimal of the full register */
+	FL_ARG_HEX = 'X',         /* flags or mask without a decoder - hex */
+	FL_ARG_AT_FLAGS = 'E',    /* AT_* flags of a call whose path may be "" with AT_EMPTY_PATH - hex */
+	FL_ARG_COUNT = 'C',       /* byte count of a read/write-like call (short: shrinks it) - unsigned decimal */
+	FL_ARG_IOVEC = 'V',       /* struct iovec array; the FL_ARG_IOVCNT right after it counts it - hex */
+	FL_ARG_IOVCNT = 'N',      /* number of iovec entries - int */
+	FL_ARG_SOCKADDR = 'S',    /* input socket address; its FL_ARG_SOCKLEN comes right after - hex */
+	FL_ARG_SOCKLEN = 's',     /* length of the socket address - unsigned decimal */
+	FL_ARG_MSGHDR = 'H',      /* input struct msghdr (sendmsg): msg_name is a socket address - hex */
+};
+
+struct fl_sysinfo {
+	const char *name;
+	const char *args; /* one enum fl_arg_kind per argument, at most 6 */
+};
+
+/* What a call offers to filters and effects, from its argument kinds. */
+enum {
+	FL_SYS_PATH = 1 << 0,     /* an FL_ARG_PATH */
+	FL_SYS_FD = 1 << 1,       /* an FL_ARG_FD */
+	FL_SYS_SOCKADDR = 1 << 2, /* an FL_ARG_SOCKADDR or FL_ARG_MSGHDR */
+	FL_SYS_COUNT = 1 << 3,    /* an FL_ARG_COUNT or an FL_ARG_IOVEC */
+};
+
+/* The signature of @name, or NULL when the table doesn't know the call. */
+const struct fl_sysinfo *fl_sysinfo_find(const char *name);
+
+/* The same for syscall @nr of @arch (through fl_syscall_name()). */
+const struct fl_sysinfo *fl_sysinfo_of(uint32_t arch, int nr);
+
+/* Number of arguments the call takes (0..6). */
+unsigned fl_sysinfo_nargs(const struct fl_sysinfo *si);
+
+/* Index of the first argument of @kind at index @from or later, or -1. */
+int fl_sysinfo_arg(const struct fl_sysinfo *si, enum fl_arg_kind kind, int from);
+
+/*
+ * Is argument @i of the call an int (fd, dirfd, int, flags, mode, count of
+ * iovecs), which the kernel reads from the low 32 bits of its register?
+ * False for NULL or an unknown argument.
+ */
+bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i);
+
+/* FL_SYS_* bits; 0 for NULL. */
+unsigned fl_sysinfo_caps(const struct fl_sysinfo *si);
+
+/* The whole table, sorted by name (for tests and listings). */
+const struct fl_sysinfo *fl_sysinfo_table(size_t *ret_n);

@@ -1,0 +1,321 @@
+/*
+ * Checks that span keys: within a rule (an action is given, keys that
+ * cannot be used together, filters that can never apply to a syscall, an
+ * expect no run can meet), and across rules (unique names, in a source and
+ * over the whole set).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "faultline/sys.h"
+#include "faultline/rules.h"
+#include "faultline/base.h"
+#include "lint.h"
+#include "load.h"
+
+/* The key written later of two (for "cannot be used together" messages). */
+static const struct node *later(const struct node *a, const struct node *b)
+{
+	if (a->line != b->line)
+		return a->line > b->line ? a : b;
+	return a->column > b->column ? a : b;
+}
+
+/*
+ * What a filter or effect needs from a call's arguments (FL_SYS_* of
+ * sys.h, any one of them), and how to say so when a call lacks it.
+ */
+static const struct {
+	int key;
+	unsigned needs;
+	const char *lacks; /* completes "NAME takes no ..." */
+} key_needs[] = {
+	{ RK_PATH, FL_SYS_PATH | FL_SYS_FD | FL_SYS_SOCKADDR,
+	  "path, file descriptor or socket address" },
+	{ RK_FD, FL_SYS_FD, "file descriptor" },
+	{ RK_ADDRESS, FL_SYS_SOCKADDR, "socket address (address: applies to connect, bind, "
+	  "sendto and sendmsg)" },
+	{ RK_PORT, FL_SYS_SOCKADDR, "socket address (port: applies to connect, bind, sendto "
+	  "and sendmsg)" },
+	{ RK_SHORT, FL_SYS_COUNT, "byte count (short: applies to read, write, pread64, pwrite64, "
+	  "readv, writev, preadv, pwritev, recvfrom, sendto and the like)" },
+};
+
+/*
+ * A filter that can never hold for one of the rule's syscalls is a mistake
+ * (path: on getpid): say so, naming both, rather than never matching.
+ */
+static void check_applicable(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *const *seen = rs->seen.key;
+	const struct fl_rule *r = &rs->p->r;
+
+	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
+		const char *name = r->syscalls[i];
+		const struct fl_sysinfo *si = fl_sysinfo_find(name);
+		unsigned caps = fl_sysinfo_caps(si), nargs = fl_sysinfo_nargs(si);
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
+			const struct node *key = seen[key_needs[k].key];
+
+			if (!key || !rs->seen.ok[key_needs[k].key] || (caps & key_needs[k].needs))
+				continue;
+			if (!si)
+				report_at(ld, key, "key '%s' can never match %s: faultline does not know "
+					  "that syscall's arguments (filter on raw values with "
+					  "'args' instead)", fl_rule_keys[key_needs[k].key].name, name);
+			else
+				report_at(ld, key, "key '%s' can never match %s: %s takes no %s",
+					  fl_rule_keys[key_needs[k].key].name, name, name,
+					  key_needs[k].lacks);
+		}
+		/* Raw registers exist for any call; only a known arity can rule one out. */
+		if (si && seen[RK_ARGS] && rs->seen.ok[RK_ARGS]) {
+			for (unsigned a = nargs; a < 6; a++) {
+				if (!r->args[a].used)
+					continue;
+				report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
+					  "%s: it takes %u argument%s (counted from 0)", a, name, nargs,
+					  nargs == 1 ? "" : "s");
+				break;
+			}
+		}
+	}
+}
+
+/* An 'expect' that no run can meet is a mistake, not a test. */
+static void check_expect(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *at = rs->seen.key[RK_EXPECT];
+	const struct fl_rule *r = &rs->p->r;
+
+	if (!at || !rs->seen.ok[RK_EXPECT] || r->expect_min == 0)
+		return;
+	if (rs->seen.ok[RK_TIMES] && r->times < r->expect_min)
+		report_at(ld, at, "key 'expect': min %" PRIu64 " can never be met: 'times: %" PRIu64
+			  "' lets the rule act at most %" PRIu64 " time%s", r->expect_min, r->times,
+			  r->times, r->times == 1 ? "" : "s");
+	else if (rs->seen.ok[RK_PROBABILITY] && r->probability == 0.0)
+		report_at(ld, at, "key 'expect': min %" PRIu64 " can never be met: 'probability: 0' "
+			  "never lets the rule act", r->expect_min);
+}
+
+/* Checks that span keys of one rule. */
+static void check_rule(struct load *ld, const struct node *map, struct rule_state *rs)
+{
+	const struct node *const *seen = rs->seen.key;
+	const struct fl_rule *r = &rs->p->r;
+	bool result = seen[RK_ERROR] || seen[RK_RETVAL];
+	/*
+	 * A key that is missing may be an unknown one misspelt ('sycall') or in
+	 * another tool's words ('poke_exit', 'inject'): then the unknown key is
+	 * the news (its message lists the valid keys), and complaints about
+	 * what the rule lacks are left out rather than put before it.
+	 */
+	bool unknown = rs->seen.unknown;
+
+	if (!seen[RK_SYSCALL] && !unknown)
+		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
+			  "(e.g. syscall: openat)");
+	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !unknown)
+		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
+			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
+			  "move fewer bytes) or 'signal' (send the caller a signal)");
+	if (seen[RK_ERROR] && seen[RK_RETVAL])
+		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
+			  "key 'error' and key 'retval' cannot be used together: "
+			  "error makes the call fail, retval makes it succeed");
+	if (seen[RK_SHORT] && result) {
+		const struct node *other = seen[RK_ERROR] ? seen[RK_ERROR] : seen[RK_RETVAL];
+
+		report_at(ld, later(seen[RK_SHORT], other), "key 'short' and key '%s' cannot be "
+			  "used together: short lets the call run with a smaller byte count, %s "
+			  "replaces its result", seen[RK_ERROR] ? "error" : "retval",
+			  seen[RK_ERROR] ? "error" : "retval");
+	}
+	if (seen[RK_SHORT] && seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
+		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
+			  "with 'phase: exit': the byte count is shortened before the call runs");
+	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !result && !seen[RK_SHORT] &&
+	    !seen[RK_SIGNAL] && !unknown)
+		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
+			  "has no other action; use a positive duration or add 'error' or 'retval'");
+	check_applicable(ld, rs);
+	check_expect(ld, rs);
+	fl_lint_errnos_documented(ld, rs);
+}
+
+void fl_parse_rule(struct load *ld, const struct node *map)
+{
+	struct pending_rule *rules;
+	struct rule_state rs = { 0 };
+
+	rules = grow_array(ld->rules, &ld->cap_rules, ld->n_rules + 1, sizeof(*rules));
+	if (!rules) {
+		ld->oom = true;
+		return;
+	}
+	ld->rules = rules;
+	/* Kept even when invalid: its name still takes part in the duplicate check. */
+	rs.p = &rules[ld->n_rules++];
+	*rs.p = (struct pending_rule){
+		.r = {
+			.line = map->line,
+			.column = map->column,
+			.phase = FL_PHASE_ENTER,
+			.after = 0,
+			.every = 1,
+			.times = FL_TIMES_UNLIMITED,
+			.probability = 1.0,
+			.expect_max = FL_TIMES_UNLIMITED,
+		},
+	};
+	fl_parse_mapping(ld, map, fl_rule_keys, N_RULE_KEYS, "in rule", &rs, &rs.seen);
+	if (!too_many_errors(ld))
+		check_rule(ld, map, &rs);
+}
+
+/* ---- names ---- */
+
+struct name_ref {
+	const char *name;
+	size_t order;  /* set rules first, then pending ones */
+};
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const struct name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cmp_name_ref_name(const void *a, const void *b)
+{
+	return strcmp(((const struct name_ref *)a)->name, ((const struct name_ref *)b)->name);
+}
+
+/* Explicit names must be unique over the whole set, this source included. */
+void fl_check_names(struct load *ld)
+{
+	const struct fl_rule_set *set = ld->set;
+	_cleanup_free_ struct name_ref *refs = NULL;
+	size_t n = 0;
+
+	refs = calloc(set->n_rules + ld->n_rules + 1, sizeof(*refs));
+	if (!refs) {
+		ld->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < set->n_rules; i++)
+		if (set->rules[i].name)
+			refs[n++] = (struct name_ref){ set->rules[i].name, i };
+	for (size_t i = 0; i < ld->n_rules; i++)
+		if (ld->rules[i].r.name)
+			refs[n++] = (struct name_ref){ ld->rules[i].r.name, set->n_rules + i };
+	qsort(refs, n, sizeof(*refs), cmp_name_ref);
+
+	for (size_t i = 1; i < n; i++) {
+		size_t first = i - 1;
+		const struct pending_rule *dup;
+		const char *file;
+		unsigned line;
+
+		if (strcmp(refs[i].name, refs[i - 1].name) != 0)
+			continue;
+		while (first > 0 && strcmp(refs[first - 1].name, refs[i].name) == 0)
+			first--;
+		/* Set rules sort first and never clash with each other. */
+		dup = &ld->rules[refs[i].order - set->n_rules];
+		if (refs[first].order < set->n_rules) {
+			file = set->rules[refs[first].order].file;
+			line = set->rules[refs[first].order].line;
+		} else {
+			file = ld->origin;
+			line = ld->rules[refs[first].order - set->n_rules].r.line;
+		}
+		fl_load_error(ld, dup->name_line, dup->name_column,
+		       "key 'name': duplicate rule name %s (first used at %s:%u); rule names "
+		       "must be unique", fl_show_text(dup->r.name, strlen(dup->r.name), '\'').s,
+		       file, line);
+	}
+}
+
+/* ---- across sources ---- */
+
+int fl_rules_finish(struct fl_rule_set *set, struct fl_diags *diags)
+{
+	_cleanup_free_ struct name_ref *refs = NULL;
+	size_t n = 0, errors = 0;
+
+	if (set->n_rules == 0) {
+		int r = fl_diags_addf(diags, set->n_sources ? set->sources[0] : "<rules>", 0, 0,
+				   "no rules: load a rule file or give an inline rule");
+		return r < 0 ? r : -EINVAL;
+	}
+
+	refs = calloc(set->n_rules, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n_rules; i++)
+		if (set->rules[i].name)
+			refs[n++] = (struct name_ref){ set->rules[i].name, i };
+	qsort(refs, n, sizeof(*refs), cmp_name_ref);
+
+	/* The loader refuses duplicates as they come; this also covers sets built by hand. */
+	for (size_t i = 1; i < n; i++) {
+		const struct fl_rule *dup = &set->rules[refs[i].order];
+		size_t first = i - 1;
+
+		if (strcmp(refs[i].name, refs[i - 1].name) != 0)
+			continue;
+		while (first > 0 && strcmp(refs[first - 1].name, refs[i].name) == 0)
+			first--;
+		errors++;
+		if (fl_diags_addf(diags, dup->file, dup->line, dup->column,
+			       "key 'name': duplicate rule name '%s' (first used at %s:%u); rule "
+			       "names must be unique", dup->name, set->rules[refs[first].order].file,
+			       set->rules[refs[first].order].line) < 0)
+			return -ENOMEM;
+	}
+
+	/* A default name "rule N" must not be taken by a rule that named itself so. */
+	for (size_t i = 0; i < set->n_rules; i++) {
+		char buf[32];
+		struct name_ref key = { buf, 0 }, *hit;
+		const struct fl_rule *owner;
+
+		if (set->rules[i].name)
+			continue;
+		snprintf(buf, sizeof(buf), "rule %zu", i + 1);
+		hit = bsearch(&key, refs, n, sizeof(*refs), cmp_name_ref_name);
+		if (!hit)
+			continue;
+		owner = &set->rules[hit->order];
+		errors++;
+		if (fl_diags_addf(diags, owner->file, owner->line, owner->column,
+			       "key 'name': '%s' is also the default name of the unnamed rule at "
+			       "%s:%u; choose another name", owner->name, set->rules[i].file,
+			       set->rules[i].line) < 0)
+			return -ENOMEM;
+	}
+	if (errors)
+		return -EINVAL;
+
+	for (size_t i = 0; i < set->n_rules; i++) {
+		if (set->rules[i].name)
+			continue;
+		if (asprintf(&set->rules[i].name, "rule %zu", i + 1) < 0) {
+			set->rules[i].name = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+

@@ -1,0 +1,151 @@
+/* Unit tests for src/arch: the ABI tables, the ABI list and the lookups. */
+#include <linux/audit.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cmocka.h>
+
+#include "faultline/arch.h"
+
+/* struct iovec and the head of struct msghdr as an i386 program lays them out. */
+struct iovec32 {
+	uint32_t iov_base;
+	uint32_t iov_len;
+};
+
+struct msghdr32_head {
+	uint32_t msg_name;
+	uint32_t msg_namelen;
+};
+
+static void test_host(void **state)
+{
+	const struct fl_arch *host = fl_arch_host();
+
+	assert_non_null(host);
+	assert_string_equal(host->name, "x86_64");
+	assert_ptr_equal(fl_arch_by_name("x86_64"), host);
+	assert_null(fl_arch_by_name("vax"));
+	assert_null(fl_arch_by_name(NULL));
+	/* Native first, then compat. */
+	assert_int_equal(host->n_abis, 2);
+	assert_int_equal(host->abis[0].audit_arch, AUDIT_ARCH_X86_64);
+	assert_int_equal(host->abis[1].audit_arch, AUDIT_ARCH_I386);
+	assert_non_null(host->get_syscall_info);
+	assert_non_null(host->set_syscall_nr);
+	assert_non_null(host->set_result);
+	assert_non_null(host->set_arg);
+}
+
+/* The x86_64 table is the compiler's own layout of these structs. */
+static void test_x86_64_layouts(void **state)
+{
+	const struct fl_abi *abi = fl_abi_of(AUDIT_ARCH_X86_64);
+
+	assert_non_null(abi);
+	assert_string_equal(abi->name, "x86_64");
+	assert_int_equal(abi->long_size, sizeof(long));
+	assert_int_equal(abi->long_size, sizeof(void *));
+	assert_true(abi->arg_mask == UINT64_MAX);
+	assert_int_equal(abi->iovec_size, sizeof(struct iovec));
+	assert_int_equal(abi->iov_len_off, offsetof(struct iovec, iov_len));
+	assert_int_equal(abi->msg_namelen_off, offsetof(struct msghdr, msg_namelen));
+	assert_int_equal(abi->msghdr_head, offsetof(struct msghdr, msg_iov));
+}
+
+static void test_i386_layouts(void **state)
+{
+	const struct fl_abi *abi = fl_abi_of(AUDIT_ARCH_I386);
+
+	assert_non_null(abi);
+	assert_string_equal(abi->name, "i386");
+	assert_int_equal(abi->long_size, 4);
+	assert_true(abi->arg_mask == UINT32_MAX);
+	assert_int_equal(abi->iovec_size, sizeof(struct iovec32));
+	assert_int_equal(abi->iov_len_off, offsetof(struct iovec32, iov_len));
+	assert_int_equal(abi->msg_namelen_off, offsetof(struct msghdr32_head, msg_namelen));
+	assert_int_equal(abi->msghdr_head, sizeof(struct msghdr32_head));
+}
+
+/* What every table must hold, whatever the architecture. */
+static void test_tables_consistent(void **state)
+{
+	const struct fl_arch *host = fl_arch_host();
+
+	assert_true(host->n_abis >= 1 && host->n_abis <= FL_ABI_MAX);
+	for (size_t i = 0; i < host->n_abis; i++) {
+		const struct fl_abi *abi = &host->abis[i];
+
+		assert_true(abi->long_size == 4 || abi->long_size == 8);
+		assert_true(abi->arg_mask == (abi->long_size == 8 ? UINT64_MAX : UINT32_MAX));
+		assert_int_equal(abi->iovec_size, 2 * abi->long_size);
+		assert_true(abi->iov_len_off + abi->long_size <= abi->iovec_size);
+		assert_true(abi->msg_namelen_off >= abi->long_size);
+		assert_true(abi->msg_namelen_off + 4 <= abi->msghdr_head);
+		assert_true(abi->msghdr_head <= 16);
+		assert_ptr_equal(fl_abi_of(abi->audit_arch), abi);
+		assert_int_equal(fl_abi_index(abi->audit_arch), (int)i);
+		for (size_t k = 0; k < i; k++) {
+			assert_int_not_equal(host->abis[k].audit_arch, abi->audit_arch);
+			assert_string_not_equal(host->abis[k].name, abi->name);
+		}
+	}
+}
+
+static void test_abi_of(void **state)
+{
+	size_t n = 0;
+	const uint32_t *list = fl_arch_list(&n);
+
+	assert_int_equal(n, 2);
+	assert_int_equal(list[0], AUDIT_ARCH_X86_64);
+	assert_int_equal(list[1], AUDIT_ARCH_I386);
+	assert_non_null(fl_arch_list(NULL));
+	/* ABIs this build does not trace. */
+	assert_null(fl_abi_of(0));
+	assert_null(fl_abi_of(AUDIT_ARCH_AARCH64));
+	assert_null(fl_abi_of(AUDIT_ARCH_ARM));
+	assert_int_equal(fl_abi_index(AUDIT_ARCH_AARCH64), -1);
+	assert_string_equal(fl_arch_name(AUDIT_ARCH_I386), "i386");
+	assert_null(fl_arch_name(AUDIT_ARCH_AARCH64));
+}
+
+/* The i386 mask: the upper halves of a compat thread's registers are not its own. */
+static void test_abi_arg(void **state)
+{
+	assert_true(fl_abi_arg(AUDIT_ARCH_I386, UINT64_C(0xdead000000000064)) == 0x64);
+	assert_true(fl_abi_arg(AUDIT_ARCH_I386, UINT64_C(0xffffffff)) == 0xffffffff);
+	assert_true(fl_abi_arg(AUDIT_ARCH_X86_64, UINT64_C(0xdead000000000064)) ==
+		    UINT64_C(0xdead000000000064));
+	/* Unknown: all 64 bits kept. */
+	assert_true(fl_abi_arg(0, UINT64_C(0xdead000000000064)) == UINT64_C(0xdead000000000064));
+}
+
+static void test_load_long(void **state)
+{
+	const unsigned char bytes[8] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x88 };
+
+	assert_true(fl_abi_load_long(fl_abi_of(AUDIT_ARCH_X86_64), bytes) ==
+		    UINT64_C(0x8807060504030201));
+	assert_true(fl_abi_load_long(fl_abi_of(AUDIT_ARCH_I386), bytes) == 0x04030201);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_x86_64_layouts),
+		cmocka_unit_test(test_i386_layouts),
+		cmocka_unit_test(test_tables_consistent),
+		cmocka_unit_test(test_abi_of),
+		cmocka_unit_test(test_abi_arg),
+		cmocka_unit_test(test_load_long),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
