@@ -108,6 +108,22 @@ struct fl_atomic_file {
  */
 int fl_output_open_direct(const char *path, int *ret_fd);
 
+/*
+ * The descriptor of faultline's own that @path names ("-" is 1 here; also
+ * /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N, or a
+ * chain of symlinks leading to one), or -1.
+ */
+int fl_own_fd_path(const char *path);
+
+/*
+ * Called first thing: put /dev/null on any of fds 0-2 that is closed
+ * (`faultline ... 2>&-`), so that no file faultline opens later (a report's
+ * temporary file) becomes its stdin, stdout or stderr and takes in what is
+ * written there. Returns the mask (bit N: fd N) of those it filled, which
+ * the traced command gets closed again, as it was started.
+ */
+unsigned fl_reserve_std_fds(void);
+
 /* strerror() for the errors above, in words a user can act on. */
 const char *fl_output_strerror(int err);
 

@@ -55,7 +55,7 @@ static int own_fd_name(const char *path)
  * /proc/PID/fd/N link itself points at the open file, which may be a pipe,
  * a socket or a deleted file that no path reaches.
  */
-static int own_fd_path(const char *path)
+int fl_own_fd_path(const char *path)
 {
 	_cleanup_free_ char *cur = strdup(path);
 
@@ -112,7 +112,7 @@ int fl_output_open_direct(const char *path, int *ret_fd)
 	*ret_fd = -1;
 	if (!*path || path[strlen(path) - 1] == '/')
 		return -EISDIR;
-	fd = own_fd_path(path);
+	fd = fl_own_fd_path(path);
 	if (fd >= 0) {
 		if (fcntl(fd, F_GETFD) < 0)
 			return -EBADF;
@@ -368,4 +368,22 @@ int fl_atomic_write(const char *path, const char *text, size_t len)
 		return r;
 	}
 	return fl_atomic_commit(&af);
+}
+
+unsigned fl_reserve_std_fds(void)
+{
+	unsigned closed = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: this one, since those below are open. */
+		int n = open("/dev/null", O_RDWR | O_NOCTTY);
+
+		if (n == fd)
+			closed |= 1u << fd;
+		else if (n >= 0)
+			close(n);
+	}
+	return closed;
 }

@@ -292,24 +292,49 @@ int fl_rules_load_inline(struct fl_rule_set *set, const char *origin, const char
 	return load_text(set, origin, text, strlen(text), diags, LOAD_INLINE);
 }
 
+/* What a rule file that is no regular file is, for the message. */
+static const char *file_kind(mode_t mode)
+{
+	return S_ISFIFO(mode) ? "a FIFO" : S_ISCHR(mode) ? "a character device" :
+	       S_ISBLK(mode) ? "a block device" : S_ISSOCK(mode) ? "a socket" : "not a regular file";
+}
+
+/* read_file(): a rule file that is no regular file (an errno no call returns). */
+#define EFTYPE_RULES 4094
+
 /*
  * Read at most FL_MAX_RULE_FILE_SIZE + 1 bytes: a bigger file is refused
- * without reading it all, pipes and /dev/stdin work too.
+ * without reading it all. A rule file is a regular file, or a descriptor
+ * faultline already has: "-" (standard input), /dev/stdin, /dev/fd/N (a
+ * shell's <(...)), read as a stream. A named FIFO or a device is refused
+ * at once (@ret_kind says which): opening a FIFO nobody writes would block
+ * forever. O_NONBLOCK makes that open return instead of waiting.
  */
-static int read_file(const char *path, char **ret, size_t *ret_len)
+static int read_file(const char *path, char **ret, size_t *ret_len, const char **ret_kind)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
 	size_t len = 0;
+	int own = strcmp(path, "-") == 0 ? 0 : fl_own_fd_path(path);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
+	if (own >= 0) {
+		fd = fcntl(own, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return errno == EBADF ? -EBADF : -errno;
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		if (fd < 0)
+			return -errno;
+	}
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode))
 		return -EISDIR;
+	if (own < 0 && !S_ISREG(st.st_mode)) {
+		*ret_kind = file_kind(st.st_mode);
+		return -EFTYPE_RULES;
+	}
 	if (S_ISREG(st.st_mode) && st.st_size > FL_MAX_RULE_FILE_SIZE)
 		return -EFBIG;
 
@@ -339,10 +364,16 @@ static int read_file(const char *path, char **ret, size_t *ret_len)
 int fl_rules_load_file(struct fl_rule_set *set, const char *path, struct fl_diags *diags)
 {
 	_cleanup_free_ char *text = NULL;
+	const char *kind = NULL;
 	size_t len = 0;
 	int r, q;
 
-	r = read_file(path, &text, &len);
+	r = read_file(path, &text, &len, &kind);
+	if (r == -EFTYPE_RULES) {
+		q = fl_diags_addf(diags, path, 0, 0, "cannot read rule file: it is %s; give a regular "
+			       "file, or '-' for standard input", kind);
+		return q < 0 ? q : -EINVAL;
+	}
 	if (r == -EFBIG) {
 		q = fl_diags_addf(diags, path, 0, 0, "rule file is too large (the limit is %d bytes)",
 			       FL_MAX_RULE_FILE_SIZE);
