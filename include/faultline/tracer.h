@@ -129,6 +129,13 @@ struct fl_tracer_config {
 	const pid_t *attach;
 	size_t n_attach;
 	uint64_t duration_ns;
+
+	/*
+	 * Run mode: fds 0-2 (bit N: fd N) that faultline found closed and
+	 * filled with /dev/null (fl_reserve_std_fds()): the command gets
+	 * them closed again, as it was started.
+	 */
+	unsigned closed_std_fds;
 };
 
 struct fl_tracer_result {

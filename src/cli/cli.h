@@ -12,6 +12,9 @@ int fl_cmd_check(int argc, char **argv); /* check.c */
 int fl_cmd_list(int argc, char **argv);  /* list.c */
 int fl_cmd_sweep(int argc, char **argv); /* sweep_cmd.c */
 
+/* Fds 0-2 that were closed when faultline started (fl_reserve_std_fds()), main.c. */
+extern unsigned fl_closed_std_fds;
+
 /*
  * A strict unsigned 64-bit decimal for option values: no sign, no junk, no
  * overflow. Returns 0, -EINVAL or -ERANGE.

@@ -29,8 +29,11 @@ static const char main_usage[] =
 	"122 an expectation was not met although the program exited 0; 125 for\n"
 	"faultline's own errors; 126 program not executable; 127 not found.\n";
 
+unsigned fl_closed_std_fds;
+
 int main(int argc, char **argv)
 {
+	fl_closed_std_fds = fl_reserve_std_fds();
 	if (argc < 2) {
 		fputs(main_usage, stderr);
 		return FL_EXIT_OWN_ERROR;

@@ -355,6 +355,7 @@ int fl_cmd_run(int argc, char **argv)
 		.attach = o.attach,
 		.n_attach = o.n_attach,
 		.duration_ns = o.duration_ns,
+		.closed_std_fds = fl_closed_std_fds,
 	};
 	struct fl_tracer_result res;
 

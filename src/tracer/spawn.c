@@ -71,7 +71,7 @@ int fl_resolve_command(const char *name, char **ret_path)
 
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     pid_t *ret_pid)
+		     unsigned close_std_fds, pid_t *ret_pid)
 {
 	pid_t pid = fork();
 
@@ -98,6 +98,9 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 				strerror(errno));
 			_exit(FL_EXIT_OWN_ERROR);
 		}
+		for (int fd = 0; fd <= 2; fd++)
+			if (close_std_fds & (1u << fd))
+				close(fd);
 		execv(exe_path, argv);
 		int err = errno;
 		fprintf(stderr, "faultline: %s: %s\n", argv[0], strerror(err));
@@ -130,7 +133,8 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 	pid_t pid;
 	int r;
 
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, &pid);
+	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
+			     &pid);
 	if (r < 0)
 		return r;
 	tr->main_pid = pid;

@@ -19,9 +19,9 @@ struct fl_spawn_signals {
  * Fork the command; the child takes back the signal state in @sigs (NULL:
  * default dispositions, nothing blocked), stops itself with SIGSTOP, and
  * after the parent has seized it and sent SIGCONT, runs @filter and execs
- * @exe_path.
+ * @exe_path with the fds 0-2 set in @close_std_fds closed.
  * Returns 0 with the child stopped (group-stop, not yet traced), or -errno.
  */
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     pid_t *ret_pid);
+		     unsigned close_std_fds, pid_t *ret_pid);

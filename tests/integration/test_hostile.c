@@ -230,6 +230,67 @@ static void rules_directory(void **state)
 }
 
 /*
+ * A FIFO nobody writes as a rule file: refused at once (opening it would
+ * block forever); so is a device. Without the fix this hangs to the
+ * bounded run's timeout.
+ */
+static void rules_fifo(void **state)
+{
+	char *fifo = fl_path("rules.fifo");
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	expect_refused(fifo, ": error: ", "it is a FIFO; give a regular file, or '-' for standard input");
+	expect_refused("/dev/zero", ": error: ", "it is a character device");
+}
+
+/* '-' is standard input; a shell's <(...) (/dev/fd/N) reads too. */
+static void rules_from_stdin(void **state)
+{
+	char *file = fl_mkfile("r.yaml", "rules: [{syscall: open, error: ENOENT}]\n");
+	char *target = fl_mkfile("exists", "data\n");
+	struct fl_result r;
+	const char *const argv[] = { "/bin/sh", "-c", "\"$0\" run -r - -- \"$1\" open \"$2\" < \"$3\"",
+				     fl_faultline(), fl_victim(), target, file, NULL };
+
+	(void)state;
+	fl_run_direct(&r, argv, 20000);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "open", "ENOENT");
+	fl_assert_err_has(&r, "1 rule from -");
+}
+
+/*
+ * faultline started with stderr closed (2>&-): the report's temporary file
+ * must not become fd 2 and take in the log lines. The report stays valid
+ * JSON, and the command still starts with fd 2 closed, as natively.
+ */
+static void stderr_closed(void **state)
+{
+	char *report = fl_path("r.json");
+	struct fl_result r, native;
+	const char *probe = "if [ -e /proc/$$/fd/2 ]; then echo fd2-open; else echo fd2-closed; fi";
+	const char *const argv[] = { "/bin/sh", "-c",
+				     "\"$0\" run --report \"$1\" -e '{syscall: getpid, retval: 4242}' -- "
+				     "\"$2\" getpid + getpid 2>&-; \"$0\" run -q -e "
+				     "'{syscall: acct, error: EPERM}' -- /bin/sh -c \"$3\" 2>&-",
+				     fl_faultline(), report, fl_victim(), probe, NULL };
+	const char *const direct[] = { "/bin/sh", "-c", "/bin/sh -c \"$0\" 2>&-", probe, NULL };
+
+	(void)state;
+	fl_run_direct(&r, argv, 20000);
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, "getpid[1]: ok 4242"), 2);
+	json_t *j = fl_load_json(report);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+		json_object_get(j, "rules"), 0), "injected")), 2);
+	json_decref(j);
+	fl_run_direct(&native, direct, 20000);
+	fl_assert_out_has(&native, "fd2-closed");
+	fl_assert_out_has(&r, "fd2-closed");
+}
+
+/*
  * Mode 000. root reads such files anyway, so as root faultline runs as
  * nobody (65534): this process sets its real and effective uid to nobody
  * around the fork, keeping 0 as its saved uid to switch back. (With only
@@ -479,6 +540,9 @@ int main(int argc, char **argv)
 		FL_TEST(rules_negative_count),
 		FL_TEST(rules_empty_file),
 		FL_TEST(rules_directory),
+		FL_TEST(rules_fifo),
+		FL_TEST(rules_from_stdin),
+		FL_TEST(stderr_closed),
 		FL_TEST(rules_unreadable),
 		FL_TEST(tracee_bad_pointers_injected),
 		FL_TEST(tracee_bad_pointers_dry_run),
