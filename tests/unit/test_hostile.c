@@ -352,9 +352,22 @@ static void test_big_file(void **state)
 	expect_diag(&d, "too large");
 	fl_diags_done(&d);
 
-	/* /dev/zero has no size to look at: the read stops at the limit. */
-	assert_int_equal(load_bounded(LOAD_FILE, "/dev/zero", 0, &d), -EFBIG);
+	/*
+	 * A stream has no size to look at: the read stops at the limit. A
+	 * stream reaches the loader as a descriptor faultline has ('-',
+	 * /dev/fd/N); /dev/zero by its name is a device, refused unread.
+	 */
+	int zero = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+	char fdpath[32];
+
+	assert_true(zero >= 0);
+	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", zero);
+	assert_int_equal(load_bounded(LOAD_FILE, fdpath, 0, &d), -EFBIG);
 	expect_diag(&d, "too large");
+	fl_diags_done(&d);
+	close(zero);
+	assert_int_equal(load_bounded(LOAD_FILE, "/dev/zero", 0, &d), -EINVAL);
+	expect_diag(&d, "it is a character device");
 	fl_diags_done(&d);
 	free(path);
 	free(text);
@@ -526,9 +539,16 @@ static void test_empty(void **state)
 	expect_diag(&d, "empty");
 	assert_string_equal(d.items[0].file, path);
 	fl_diags_done(&d);
-	assert_int_equal(load_bounded(LOAD_FILE, "/dev/null", 0, &d), -EINVAL);
+	/* An empty stream (/dev/null on a descriptor, as '< /dev/null' gives). */
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	char fdpath[32];
+
+	assert_true(null >= 0);
+	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", null);
+	assert_int_equal(load_bounded(LOAD_FILE, fdpath, 0, &d), -EINVAL);
 	expect_diag(&d, "empty");
 	fl_diags_done(&d);
+	close(null);
 	free(path);
 }
 
