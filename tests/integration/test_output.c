@@ -785,15 +785,12 @@ static void stdout_report_unprivileged(void **state)
 		if (access("/usr/bin/setpriv", X_OK) < 0)
 			fl_skip("no setpriv(1) to drop privileges with");
 		assert_int_equal(chmod(fl_dir(), 0777), 0);
+		/* What the test runs, without the report: can nobody run it here at all? */
 		const char *const probe[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-					      "--clear-groups", fl_faultline(), "--version", NULL };
+					      "--clear-groups", fl_faultline(), "run", "-q", "-e",
+					      FL_NOOP_RULE, "--", fl_victim(), "getpid", NULL };
 		fl_run_direct(&r, probe, 20000);
-		const char *const probe_victim[] = { "/usr/bin/setpriv", "--reuid=65534",
-						     "--regid=65534", "--clear-groups", fl_victim(),
-						     "getpid", NULL };
-		struct fl_result rv;
-		fl_run_direct(&rv, probe_victim, 20000);
-		if (r.code != 0 || rv.code != 0)
+		if (r.code != 0)
 			fl_skip("user nobody cannot run this build's faultline or its helpers (a "
 				"private build directory)");
 		const char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
