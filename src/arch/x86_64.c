@@ -5,8 +5,16 @@
  * eax/ebx/... onto it.
  */
 #include <linux/audit.h>
+#include <seccomp.h>
 
 #include "faultline/arch.h"
+
+/*
+ * libseccomp's SCMP_ARCH_* values are the AUDIT_ARCH_* values, so src/sys
+ * hands an fl_abi's audit_arch to libseccomp as it is.
+ */
+_Static_assert(SCMP_ARCH_X86_64 == AUDIT_ARCH_X86_64, "SCMP_ARCH_X86_64 is AUDIT_ARCH_X86_64");
+_Static_assert(SCMP_ARCH_X86 == AUDIT_ARCH_I386, "SCMP_ARCH_X86 is AUDIT_ARCH_I386");
 
 static const struct fl_abi abis[] = {
 	{

@@ -1,5 +1,5 @@
 /*
- * Names of syscalls, errnos and signals, and durations.
+ * Names of syscalls, errnos and signals.
  *
  * Syscall tables come from libseccomp (so they track the kernel without a
  * copy in this tree), errno and signal names from glibc. The caches below
@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <linux/audit.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -21,13 +20,11 @@
 #include "faultline/base.h"
 
 /*
- * libseccomp's SCMP_ARCH_* values are the AUDIT_ARCH_* values; the rest of
- * faultline speaks AUDIT_ARCH_* (what PTRACE_GET_SYSCALL_INFO reports).
+ * Above every syscall number of any ABI libseccomp knows (the highest are
+ * in the 400s). An audit arch is passed to libseccomp as it is: arch's
+ * descriptors assert that their AUDIT_ARCH_* values are libseccomp's
+ * SCMP_ARCH_* ones.
  */
-_Static_assert(SCMP_ARCH_X86_64 == AUDIT_ARCH_X86_64, "SCMP_ARCH_X86_64 is AUDIT_ARCH_X86_64");
-_Static_assert(SCMP_ARCH_X86 == AUDIT_ARCH_I386, "SCMP_ARCH_X86 is AUDIT_ARCH_I386");
-
-/* Above every syscall number of both ABIs (the highest is in the 400s). */
 #define SYSCALL_NR_LIMIT 1024
 
 /* ---- syscalls ---- */
@@ -107,8 +104,8 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 		return -1;
 	/*
 	 * Negative results are __NR_SCMP_ERROR or libseccomp's pseudo numbers
-	 * for calls that exist on other ABIs only (socketcall on x86_64 is
-	 * -10060): either way, not a syscall of this ABI.
+	 * for calls that exist on other ABIs only (socketcall, asked of an ABI
+	 * without it, is -10060): either way, not a syscall of this ABI.
 	 */
 	nr = seccomp_syscall_resolve_name_arch(arch, name);
 	return nr < 0 ? -1 : nr;
