@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -314,6 +315,104 @@ static void delay_released_when_memory_runs_out(void **state)
 	fl_assert_outcomes(&r, "open", "ok");
 }
 
+/* Every child of @pid, appended to @out (at most @max in all); the count. */
+static size_t children_of(pid_t pid, pid_t *out, size_t n, size_t max)
+{
+	char path[64];
+	FILE *f;
+	long c;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return n;
+	while (n < max && fscanf(f, "%ld", &c) == 1)
+		out[n++] = (pid_t)c;
+	fclose(f);
+	return n;
+}
+
+/* A descendant of @root whose comm is @name, or 0. */
+static pid_t descendant_named(pid_t root, const char *name)
+{
+	pid_t seen[512];
+	size_t n = children_of(root, seen, 0, FL_ARRAY_SIZE(seen));
+
+	for (size_t i = 0; i < n; i++) {
+		char path[64], comm[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", seen[i]);
+		f = fopen(path, "re");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			fclose(f);
+		}
+		comm[strcspn(comm, "\n")] = 0;
+		if (!strcmp(comm, name))
+			return seen[i];
+		n = children_of(seen[i], seen, n, FL_ARRAY_SIZE(seen));
+	}
+	return 0;
+}
+
+/*
+ * SIGKILL of `faultline sweep` while a run hangs: its jobs (the `faultline
+ * run` processes and their programs) must die with it (before: they ran on,
+ * reparented, past every --timeout).
+ */
+static void sweep_killed_takes_its_jobs(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *copy = fl_strf("%s", fl_victim());
+	char *hang = fl_strf("%s/fl-sweep-hang", dirname(copy));
+	struct fl_result r;
+	pid_t prog = 0;
+
+	(void)state;
+	be_subreaper();
+	struct fl_proc *p = FL_SPAWN("sweep", "--timeout", "600s", "-e", "{syscall: read, error: EIO}",
+				     "--", hang, file);
+	/* A run that hangs: the same program still there a second later. */
+	for (int waited = 0; waited < DIE_WITHIN_MS; waited += 1000) {
+		pid_t now = descendant_named(p->pid, "fl-sweep-hang");
+
+		if (now && now == prog)
+			break;
+		prog = now;
+		nap_ms(1000);
+	}
+	if (!prog) {
+		fl_finish(p, &r, 1000);
+		print_error("no run of the sweep ever hung\n");
+		fl_dump(&r);
+		fail();
+	}
+	kill(p->pid, SIGKILL);
+	fl_finish(p, &r, DIE_WITHIN_MS);
+
+	/* Whatever the sweep left is ours now (subreaper): it must end. */
+	for (int waited = 0;; waited += 10) {
+		pid_t left[64];
+		size_t n = children_of(getpid(), left, 0, FL_ARRAY_SIZE(left));
+
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+		if (n == 0)
+			break;
+		if (waited >= DIE_WITHIN_MS) {
+			for (size_t i = 0; i < n; i++)
+				kill(left[i], SIGKILL);
+			while (waitpid(-1, NULL, __WALL) > 0)
+				;
+			print_error("%zu process(es) of the sweep outlived its SIGKILL\n", n);
+			fail();
+		}
+		nap_ms(10);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -321,6 +420,7 @@ int main(int argc, char **argv)
 		FL_TEST(spawn_continued_before_seize),
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
+		FL_TEST(sweep_killed_takes_its_jobs),
 	};
 
 	return fl_main(argc, argv, "reliability", tests, FL_ARRAY_SIZE(tests), true);
