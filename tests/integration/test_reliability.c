@@ -315,6 +315,75 @@ static void delay_released_when_memory_runs_out(void **state)
 	fl_assert_outcomes(&r, "open", "ok");
 }
 
+/*
+ * Every allocation faultline makes, failed in turn (one per run): the run
+ * either ends with 125 and no report, or it is the run it would have been,
+ * with a complete report. Never a hang, a crash, or exit 0 with a broken
+ * report (before: jansson 2.14 dropped a failed allocation inside an object
+ * key and faultline wrote `{"seq":1,":0.04,...` and exited 0).
+ */
+static void every_allocation_failure_is_clean(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *count = fl_path("count");
+	char *report = fl_path("r.json");
+	const char *so = failalloc();
+	const char *args[] = { "run", "-q", "--report", report, "-e",
+			       "{syscall: open, error: EACCES}", "--", fl_victim(), "open", file, "1",
+			       NULL };
+	struct fl_result r;
+	unsigned long total = 0;
+
+	(void)state;
+	setenv("LD_PRELOAD", so, 1);
+	setenv("FL_FAILALLOC_COUNT", count, 1);
+	fl_run_argv(&r, args);
+	unsetenv("FL_FAILALLOC_COUNT");
+	fl_assert_exit(&r, 0);
+	char *text = fl_read_file(count);
+	assert_non_null(text);
+	total = strtoul(text, NULL, 10);
+	assert_true(total > 10);
+
+	for (unsigned long n = 1; n <= total; n++) {
+		char nth[32];
+		json_error_t jerr;
+
+		snprintf(nth, sizeof(nth), "%lu", n);
+		setenv("FL_FAILALLOC_NTH", nth, 1);
+		unlink(report);
+		fl_run_argv(&r, args);
+		if (r.code == 125) {
+			if (fl_exists(report)) {
+				fl_dump(&r);
+				fail_msg("allocation %lu failed: exit 125 but a report was left", n);
+			}
+			continue;
+		}
+		if (r.code != 0) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit %d (signal %d), want 0 or 125", n, r.code,
+				 r.signal);
+		}
+		json_t *rep = json_load_file(report, 0, &jerr);
+		if (!rep) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit 0 with a broken report: %s (line %d col %d)",
+				 n, jerr.text, jerr.line, jerr.column);
+		}
+		json_t *inj = json_object_get(rep, "injections");
+		size_t n_inj = json_is_array(inj) ? json_array_size(inj) : 0;
+		json_decref(rep);
+		if (n_inj != 1 || fl_count_lines(r.out, "open[1]") != 1 ||
+		    !strstr(r.out, "err EACCES")) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit 0 but %zu injections reported", n, n_inj);
+		}
+	}
+	unsetenv("FL_FAILALLOC_NTH");
+	unsetenv("LD_PRELOAD");
+}
+
 /* Every child of @pid, appended to @out (at most @max in all); the count. */
 static size_t children_of(pid_t pid, pid_t *out, size_t n, size_t max)
 {
@@ -421,6 +490,7 @@ int main(int argc, char **argv)
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),
+		FL_TEST(every_allocation_failure_is_clean),
 	};
 
 	return fl_main(argc, argv, "reliability", tests, FL_ARRAY_SIZE(tests), true);
