@@ -82,6 +82,7 @@ struct fl_rule {
 	char **processes;  /* process: name patterns, or path patterns if they have a '/' */
 	size_t n_processes;
 	struct fl_arg_filter args[6]; /* args: */
+	uint32_t fd_types; /* fd_type: bit (1 << enum fl_fd_type) per kind listed; 0: none */
 
 	/* Effects besides error/retval/delay. */
 	enum fl_short_kind short_kind;

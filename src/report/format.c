@@ -342,7 +342,9 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  * Outcome, strace style:
  *	error		= -1 ENOENT
  *	retval		= 5
- *	short		shortened to 100 of 4096 bytes
+ *	short		shortened to 100 of 4096 bytes, and what the 4096 is when
+ *			not the count asked for: "(file-size; asked 9223372035781033984)"
+ *			(see enum fl_short_basis)
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
  *	signal		", signal SIGUSR1" after any of the above, or
@@ -355,7 +357,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
-	char result[96] = "";
+	char result[160] = "";
 	char delay[32] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
@@ -371,8 +373,15 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 	} else if (d->has_retval) {
 		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
 	} else if (d->has_short) {
-		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
-			 d->short_count, d->short_of);
+		int k = snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64
+				 " bytes", d->short_count, d->short_of);
+
+		if (k > 0 && (size_t)k < sizeof(result) && d->short_basis != FL_SHORT_BASIS_ASKED)
+			snprintf(result + k, sizeof(result) - (size_t)k, " (%s; asked %" PRIu64 ")",
+				 fl_short_basis_name(d->short_basis), d->short_asked);
+		else if (k > 0 && (size_t)k < sizeof(result) && d->short_asked != d->short_of)
+			snprintf(result + k, sizeof(result) - (size_t)k, " (asked %" PRIu64 ")",
+				 d->short_asked);
 	}
 	if (d->delay_ns)
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);

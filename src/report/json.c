@@ -20,7 +20,10 @@
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
  *  - "action": {"error": "ENOENT"}, {"retval": N} or {"short": 100,
- *    "short_of": 4096} (bytes let through of those asked for), with
+ *    "short_of": 4096, "short_basis": "file-size", "asked": 9223372035781033984}
+ *    (bytes let through of those the call could move, how that bound is
+ *    known: "file-size", "available", "asked" or "unknown", and the count
+ *    the program passed), with
  *    "delay_ms" first when the rule delays: an integer for whole
  *    milliseconds (50), else a fractional number (0.25); "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
@@ -228,6 +231,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 	} else if (d->has_short) {
 		rc |= jset(action, "short", jcount(d->short_count));
 		rc |= jset(action, "short_of", jcount(d->short_of));
+		rc |= jset(action, "short_basis", json_string(fl_short_basis_name(d->short_basis)));
+		rc |= jset(action, "asked", jcount(d->short_asked));
 	}
 	if (d->signal) {
 		const char *sig = fl_signal_name(d->signal);

@@ -37,6 +37,7 @@ static const struct {
 	{ RK_PATH, FL_SYS_PATH | FL_SYS_FD | FL_SYS_SOCKADDR,
 	  "path, file descriptor or socket address" },
 	{ RK_FD, FL_SYS_FD, "file descriptor" },
+	{ RK_FD_TYPE, FL_SYS_FD, "file descriptor" },
 	{ RK_ADDRESS, FL_SYS_SOCKADDR, "socket address (address: applies to connect, bind, "
 	  "sendto and sendmsg)" },
 	{ RK_PORT, FL_SYS_SOCKADDR, "socket address (port: applies to connect, bind, sendto "

@@ -24,6 +24,14 @@ struct fl_tracee {
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
+	/*
+	 * A short count is told to the sinks at the call's exit, and only if
+	 * the call moved exactly what it was cut to (thread.c): the call and
+	 * what the filters saw wait here, their strings owned.
+	 */
+	bool short_pending;
+	struct fl_call short_call;
+	struct fl_match_info short_match;
 
 	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;
