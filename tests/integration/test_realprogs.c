@@ -1,0 +1,198 @@
+/*
+ * What a round of chaos against software nobody here wrote found (issue
+ * 17): each case runs the real program the finding came from (cp, sh,
+ * cat, git, sqlite3, a mktemp user) and checks the result a user relies
+ * on. A case whose program is missing skips, saying which.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An executable named @name on PATH (or at an absolute @name), or skip. */
+static void need(const char *name)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+
+	if (name[0] == '/') {
+		if (access(name, X_OK) < 0)
+			fl_skip(fl_strf("%s is not installed", name));
+		return;
+	}
+	copy = fl_strf("%s", path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+		if (access(fl_strf("%s/%s", dir, name), X_OK) == 0)
+			return;
+	fl_skip(fl_strf("%s is not installed", name));
+}
+
+static json_t *injections(const char *report)
+{
+	json_t *j = fl_load_json(report);
+
+	assert_non_null(j);
+	return json_object_get(j, "injections");
+}
+
+static json_int_t rule_injected(const char *report, size_t i)
+{
+	json_t *j = fl_load_json(report);
+	json_int_t n = fl_json_int(json_array_get(json_object_get(j, "rules"), i), "injected");
+
+	json_decref(j);
+	return n;
+}
+
+/* ---- short: of what the call can move (item 1) ---------------------------- */
+
+/*
+ * cp asks copy_file_range for 2^63 bytes. Half of that (capped at 2 GiB)
+ * is more than the file: the whole file moved in one call, "shortened".
+ * Half must be of what is left in the file.
+ */
+static void cp_short_is_of_the_file(void **state)
+{
+	char *dir = fl_path("d"), *src, *content;
+	char *report = fl_path("r.json");
+	size_t len = 5 * 1000 * 1000;
+	struct fl_result r;
+	json_t *inj, *one;
+	size_t i, n_cfr = 0;
+
+	(void)state;
+	need("cp");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	content = malloc(len + 1);
+	for (size_t k = 0; k < len; k++)
+		content[k] = (char)('a' + k % 23);
+	content[len] = '\0';
+	src = fl_mkfile("d/in", content);
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: [copy_file_range, read, write], path: '%s/**', "
+					"short: 50%%, expect: {min: 1}}", dir),
+	       "--report", report, "--", "cp", src, fl_strf("%s/out", dir));
+	fl_assert_exit(&r, 0);
+	fl_assert_err_lacks(&r, "of 2147479552 bytes");
+	assert_true(strcmp(fl_read_file(fl_strf("%s/out", dir)), content) == 0);
+	inj = injections(report);
+	json_array_foreach(inj, i, one) {
+		json_t *action = fl_json_get(one, "action");
+
+		if (strcmp(fl_json_str(one, "syscall"), "copy_file_range") != 0)
+			continue;
+		n_cfr++;
+		/* The first cut: half of the 5 MB there were, never of the 2^63 asked. */
+		if (n_cfr == 1) {
+			assert_int_equal(fl_json_int(action, "short_of"), (json_int_t)len);
+			assert_int_equal(fl_json_int(action, "short"), (json_int_t)len / 2);
+		}
+		assert_true(fl_json_int(action, "short_of") <= (json_int_t)len);
+		assert_string_equal(fl_json_str(action, "short_basis"), "file-size");
+		assert_true(fl_json_int(action, "asked") > (json_int_t)len);
+	}
+	/* cp had to come back for the rest, again and again. */
+	assert_true(n_cfr >= 2);
+}
+
+/*
+ * A read from /dev/null: how much it could move is unknown at entry (no
+ * file size, no FIONREAD), and it moves nothing. A short that did not
+ * shorten is no injection: expect: {min: 1} is not met.
+ */
+static void short_that_did_not_bite(void **state)
+{
+	char *report = fl_path("r.json");
+	struct fl_result r;
+
+	(void)state;
+	need("cat");
+	FL_RUN(&r, "run", "-e", "{syscall: read, fd: 0, short: 50%, expect: {min: 1}}",
+	       "--report", report, "--", "cat");
+	fl_assert_exit(&r, 122);
+	fl_assert_err_lacks(&r, "shortened to");
+	assert_int_equal(rule_injected(report, 0), 0);
+	assert_int_equal(json_array_size(injections(report)), 0);
+
+	/* Its times: budget is given back: the one cut that bites still comes. */
+	FL_RUN(&r, "run", "-e", "{syscall: read, short: 50%, times: 1, expect: {min: 1}}",
+	       "--report", report, "--", "/bin/sh", "-c", "cat < /dev/null; echo 0123456789 | cat");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(rule_injected(report, 0), 1);
+}
+
+/* ---- " (deleted)" (item 2) ---------------------------------------------------- */
+
+static void deleted_suffix_only_when_deleted(void **state)
+{
+	char *dir = fl_path("d");
+	struct fl_result r;
+
+	(void)state;
+	need("/bin/sh");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	/* A file whose real name ends in " (deleted)" is not its stem. */
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: write, path: '%s/log', error: EIO}", dir), "--",
+	       "/bin/sh", "-c", fl_strf("exec 3>'%s/log (deleted)'; echo hi >&3", dir));
+	fl_assert_exit(&r, 0);
+	assert_true(strcmp(fl_read_file(fl_strf("%s/log (deleted)", dir)), "hi\n") == 0);
+	/* ... but matches by its own name, suffix and all. */
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: write, path: '%s/log (deleted)', error: EIO}", dir),
+	       "--", "/bin/sh", "-c", fl_strf("exec 3>'%s/log (deleted)'; echo hi >&3", dir));
+	fl_assert_exit(&r, 1);
+	fl_assert_err_has(&r, "I/O error");
+	/* A file really unlinked while open still matches by its old name. */
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: write, path: '%s/gone', error: EIO}", dir), "--",
+	       "/bin/sh", "-c", fl_strf("exec 3>'%s/gone'; rm '%s/gone'; echo hi >&3", dir, dir));
+	fl_assert_exit(&r, 1);
+	fl_assert_err_has(&r, fl_strf("[path \"%s/gone\"]", dir));
+}
+
+/* ---- fd_type (item 9) --------------------------------------------------------- */
+
+/*
+ * EINTR on every read of the tree would hit the dynamic loader reading
+ * libc ("cannot read file data: Error 4"); aimed at pipes, only the reads
+ * of the pipe fail, and cat retries them.
+ */
+static void fd_type_aims_at_pipes(void **state)
+{
+	char *file = fl_mkfile("in.txt", "from a file\n");
+	char *report = fl_path("r.json");
+	struct fl_result r;
+	json_t *one;
+	size_t i;
+
+	(void)state;
+	need("cat");
+	FL_RUN(&r, "run", "-e", "{syscall: read, fd_type: [pipe, socket, tty], error: EINTR, "
+	       "times: 3}", "--report", report, "--", "/bin/sh", "-c",
+	       fl_strf("cat '%s'; echo x | cat", file));
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "stdout", r.out, "from a file\nx\n");
+	assert_int_equal(rule_injected(report, 0), 3);
+	/* Every one on the pipe: the second cat's stdin. */
+	json_array_foreach(injections(report), i, one)
+		assert_int_equal(json_integer_value(json_array_get(fl_json_get(one, "args"), 0)), 0);
+
+	/* The other way round: regular files only, and the loader meets them. */
+	FL_RUN(&r, "run", "-e", "{syscall: read, fd_type: regular, error: EINTR, times: 1}", "--",
+	       "cat", file);
+	fl_assert_err_has(&r, "shared libraries");
+	fl_assert_exit(&r, 127);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		FL_TEST(cp_short_is_of_the_file),
+		FL_TEST(short_that_did_not_bite),
+		FL_TEST(deleted_suffix_only_when_deleted),
+		FL_TEST(fd_type_aims_at_pipes),
+	};
+
+	return fl_main(argc, argv, "realprogs", tests, FL_ARRAY_SIZE(tests), true);
+}
