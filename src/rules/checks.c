@@ -148,6 +148,8 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	check_applicable(ld, rs);
 	check_expect(ld, rs);
 	fl_lint_errnos_documented(ld, rs);
+	fl_lint_errno_form(ld, rs);
+	fl_lint_eintr_files(ld, rs);
 }
 
 void fl_parse_rule(struct load *ld, const struct node *map)
