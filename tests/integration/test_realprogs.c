@@ -185,6 +185,113 @@ static void fd_type_aims_at_pipes(void **state)
 	fl_assert_exit(&r, 127);
 }
 
+/* ---- sweep (items 3 and 4) ----------------------------------------------------- */
+
+/* faultline sweep [--no-seccomp in that mode] ARGS... */
+static void sweep(struct fl_result *r, const char *const *args)
+{
+	const char *argv[32] = { "sweep" };
+	const char *mode = getenv("FL_MODE");
+	size_t n = 1;
+
+	if (mode && !strcmp(mode, "no-seccomp"))
+		argv[n++] = "--no-seccomp";
+	for (size_t i = 0; args[i]; i++) {
+		assert_true(n < FL_ARRAY_SIZE(argv) - 1);
+		argv[n++] = args[i];
+	}
+	argv[n] = NULL;
+	fl_run_argv(r, argv);
+}
+
+/*
+ * A program whose runs share state (one git directory, taken with a
+ * lock that a second run at the same time cannot get) must not race
+ * against itself in the baseline: its two passes run one after the other,
+ * whatever -j says, and agree.
+ */
+static void sweep_baseline_passes_in_turn(void **state)
+{
+	char *dir = fl_path("repo"), *lock = fl_path("lock");
+	struct fl_result r;
+
+	(void)state;
+	need("git");
+	sweep(&r, (const char *const[]){
+		"-j", "2", "--max-runs", "1", "-e",
+		fl_strf("{syscall: mkdir, path: '%s/**', error: EACCES}", dir), "--", "/bin/sh", "-c",
+		fl_strf("mkdir '%s' || exit 3; rm -rf '%s'; git init -q '%s'; s=$?; sleep 0.2; "
+			"rmdir '%s'; exit $s", lock, dir, dir, lock), NULL });
+	fl_assert_err_lacks(&r, "calls matching rule");
+	fl_assert_err_lacks(&r, "did not end the same way");
+	fl_assert_err_lacks(&r, "fails without any injection");
+	fl_assert_err_has(&r, "baseline: running");
+	fl_assert_out_has(&r, "runs: 1 of ");
+}
+
+/*
+ * A baseline that fails on its own (git outside a repository: exit 128)
+ * is faultline's error, 125, unless --allow-unstable says otherwise.
+ */
+static void sweep_failing_baseline_125(void **state)
+{
+	char *dir = fl_path("nothing-here");
+	struct fl_result r;
+
+	(void)state;
+	need("git");
+	assert_int_equal(mkdir(dir, 0755), 0);
+	sweep(&r, (const char *const[]){
+		"-e", "{syscall: [openat, stat, newfstatat], error: EACCES}", "--", "git", "-C", dir,
+		"--no-pager", "log", NULL });
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "fails without any injection (exit 128)");
+	fl_assert_err_has(&r, "not a git repository");
+	fl_assert_err_has(&r, "--allow-unstable");
+	sweep(&r, (const char *const[]){
+		"--allow-unstable", "--max-runs", "2", "-e", "{syscall: openat, error: EACCES}", "--",
+		"git", "-C", dir, "--no-pager", "log", NULL });
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, "warning: git -C");
+	fl_assert_out_has(&r, "runs: 2 of ");
+}
+
+/*
+ * A program that uses temporary names (mktemp, here for git init's
+ * directory) makes the same calls on other paths in every run: no run
+ * diverged, and the path shows as information.
+ */
+static void sweep_temp_names_not_diverged(void **state)
+{
+	char *tmp = fl_path("tmp"), *report = fl_path("sweep.json");
+	struct fl_result r;
+	json_t *j, *run;
+	size_t i, n_other_path = 0;
+
+	(void)state;
+	need("git");
+	need("mktemp");
+	assert_int_equal(mkdir(tmp, 0755), 0);
+	sweep(&r, (const char *const[]){
+		"-j", "2", "--max-runs", "8", "--report", report, "-e",
+		fl_strf("{syscall: [mkdir, openat], path: '%s/**', error: EACCES}", tmp), "--",
+		"/bin/sh", "-c",
+		fl_strf("d=$(mktemp -d -p '%s'); git init -q \"$d\"; s=$?; rm -rf \"$d\"; exit $s",
+			tmp), NULL });
+	fl_assert_exit(&r, 0);
+	fl_assert_out_lacks(&r, "instead)");
+	j = fl_load_json(report);
+	json_array_foreach(json_object_get(j, "runs"), i, run) {
+		if (json_is_true(json_object_get(run, "diverged")))
+			fail_msg("run %zu diverged: %s", i + 1, json_dumps(run, 0));
+		n_other_path += json_object_get(run, "failed_path") != NULL;
+	}
+	assert_int_equal(json_array_size(json_object_get(j, "runs")), 8);
+	/* Every run made its own directory: the first call is mktemp's mkdir of it. */
+	assert_true(n_other_path >= 1);
+	json_decref(j);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +299,9 @@ int main(int argc, char **argv)
 		FL_TEST(short_that_did_not_bite),
 		FL_TEST(deleted_suffix_only_when_deleted),
 		FL_TEST(fd_type_aims_at_pipes),
+		FL_TEST(sweep_baseline_passes_in_turn),
+		FL_TEST(sweep_failing_baseline_125),
+		FL_TEST(sweep_temp_names_not_diverged),
 	};
 
 	return fl_main(argc, argv, "realprogs", tests, FL_ARRAY_SIZE(tests), true);
