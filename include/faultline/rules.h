@@ -217,6 +217,14 @@ void fl_rules_require_all(struct fl_rule_set *set);
  */
 void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void *ud), void *ud);
 
+/*
+ * Does syscall @name never fail with an errno (brk, getpid, ...; the
+ * linter's table)? Then *@ret_known is set and the result says what
+ * models its failure instead (NULL: nothing, it cannot fail). An injected
+ * errno on such a call reaches the program as a value it does not check.
+ */
+const char *fl_lint_never_errno(const char *name, bool *ret_known);
+
 void fl_diags_done(struct fl_diags *diags);
 /* Number of diagnostics of @severity. */
 size_t fl_diags_count(const struct fl_diags *diags, enum fl_severity severity);

@@ -243,6 +243,27 @@ static void print_tail(const char *tail)
 	}
 }
 
+/*
+ * A crash after an errno on a call that never returns one (brk's -ENOMEM
+ * taken for the new break by the C library) is of the fault's making, not
+ * the program's: say so, and what models the failure.
+ */
+static void note_unreal_fault(const struct fl_sweep *sw, const struct fl_sweep_run *run)
+{
+	const char *name = sw->targets[run->target].call->syscall;
+	const char *instead;
+	bool known;
+
+	if (run->outcome != FL_SWEEP_CRASHED || !run->error || !name)
+		return;
+	instead = fl_lint_never_errno(name, &known);
+	if (!known)
+		return;
+	printf("  note: %s never returns an errno, so nothing checks for one: the crash is "
+	       "likely of the fault's making, not the program's%s%s\n", name,
+	       instead ? "; use " : "", instead ? instead : "");
+}
+
 /* Where the program made the call, as the baseline unwound it; nothing when it didn't. */
 static void print_call_site(const struct fl_sweep_call *c)
 {
@@ -383,6 +404,7 @@ void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool int
 				printf("  failed: %s (the baseline's path differs: a temporary "
 				       "name?)\n", hit);
 			}
+			note_unreal_fault(sw, run);
 			print_call_site(sw->targets[run->target].call);
 			print_tail(run->pass.stderr_tail);
 			printf("  reproduce: %s\n", run->reproducer);

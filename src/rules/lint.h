@@ -22,13 +22,6 @@ bool fl_lint_vdso(const char *name);
  */
 int fl_lint_errno_documented(const char *name, int err, const char **ret_page);
 
-/*
- * Does syscall @name never fail with an errno (brk, getpid, ...)? Then
- * *@ret_known is set and the result says what models its failure instead
- * (NULL: nothing, it cannot fail).
- */
-const char *fl_lint_never_errno(const char *name, bool *ret_known);
-
 struct key_def;
 struct load;
 struct node;

@@ -292,6 +292,30 @@ static void sweep_temp_names_not_diverged(void **state)
 	json_decref(j);
 }
 
+/* ---- errnos a call never returns (item 6) ------------------------------------- */
+
+/*
+ * brk answers a refused request with the old break, never an errno: glibc
+ * takes -ENOMEM for the new break and crashes. check --strict says so,
+ * and a sweep that crashes that way says whose crash it is.
+ */
+static void brk_enomem_named(void **state)
+{
+	char *rules = fl_mkfile("brk.yaml", "rules:\n  - syscall: brk\n    error: ENOMEM\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "check", "--strict", rules);
+	fl_assert_exit(&r, 1);
+	fl_assert_err_has(&r, "brk never returns an errno");
+	fl_assert_err_has(&r, "use 'retval: 0'");
+
+	sweep(&r, (const char *const[]){ "-e", "{syscall: brk, error: ENOMEM}", "--", "/bin/sh",
+					 "-c", "echo hi", NULL });
+	fl_assert_exit(&r, 1);
+	fl_assert_out_has(&r, "note: brk never returns an errno");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +326,7 @@ int main(int argc, char **argv)
 		FL_TEST(sweep_baseline_passes_in_turn),
 		FL_TEST(sweep_failing_baseline_125),
 		FL_TEST(sweep_temp_names_not_diverged),
+		FL_TEST(brk_enomem_named),
 	};
 
 	return fl_main(argc, argv, "realprogs", tests, FL_ARRAY_SIZE(tests), true);
