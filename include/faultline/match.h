@@ -133,6 +133,14 @@ struct fl_decision {
 	uint64_t short_asked; /* the count register (or iovec total) as the program passed it */
 
 	int signal;           /* send to the calling thread (call->tid) when acting; 0: none */
+
+	/*
+	 * Filled by the tracer, not the matcher: the delay ended before its
+	 * time (SIGTERM to faultline, a detach, the thread killed) after
+	 * delay_served_ns of its delay_ns.
+	 */
+	bool delay_cut;
+	uint64_t delay_served_ns;
 };
 
 /* "file-size", "available", "asked", "unknown". */

@@ -347,6 +347,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *			(see enum fl_short_basis)
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
+ *	cut short	delayed 1023ms (cut short, of 10s): SIGTERM to faultline
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -359,6 +360,7 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
 	char result[160] = "";
 	char delay[32] = "";
+	char cut[64] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
 	int n;
@@ -383,8 +385,16 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 			snprintf(result + k, sizeof(result) - (size_t)k, " (asked %" PRIu64 ")",
 				 d->short_asked);
 	}
-	if (d->delay_ns)
+	if (d->delay_ns && d->delay_cut) {
+		/* What was served, to the millisecond, and of how much. */
+		char full[32];
+
+		fl_format_duration(delay, sizeof(delay), d->delay_served_ns / 1000000 * 1000000);
+		fl_format_duration(full, sizeof(full), d->delay_ns);
+		snprintf(cut, sizeof(cut), " (cut short, of %s)", full);
+	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	}
 	if (d->signal) {
 		const char *name = fl_signal_name(d->signal);
 		bool alone = !result[0] && !delay[0];
@@ -396,9 +406,9 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 	}
 
 	if (result[0] && delay[0])
-		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
+		n = snprintf(buf, size, "%s after %s delay%s%s%s", result, delay, cut, sig, exit_tag);
 	else if (delay[0])
-		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
+		n = snprintf(buf, size, "delayed %s%s%s%s", delay, cut, sig, exit_tag);
 	else if (result[0] || sig[0])
 		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
 	else

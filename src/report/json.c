@@ -25,7 +25,9 @@
  *    known: "file-size", "available", "asked" or "unknown", and the count
  *    the program passed), with
  *    "delay_ms" first when the rule delays: an integer for whole
- *    milliseconds (50), else a fractional number (0.25); "signal":
+ *    milliseconds (50), else a fractional number (0.25); a delay cut
+ *    short (SIGTERM, a detach) gives what was served, to the
+ *    microsecond, with "delay_cut": true and "delay_of_ms" the full one; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -222,8 +224,14 @@ static json_t *build_injection(const struct fl_injection *inj)
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 
-	if (d->delay_ns)
+	if (d->delay_ns && d->delay_cut) {
+		/* What was served, and that it was cut (SIGTERM, a detach). */
+		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
+		rc |= jset(action, "delay_cut", json_true());
+		rc |= jset(action, "delay_of_ms", jdelay_ms(d->delay_ns));
+	} else if (d->delay_ns) {
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
+	}
 	if (d->error) {
 		rc |= jset(action, "error", jerrno(d->error));
 	} else if (d->has_retval) {

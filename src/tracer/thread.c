@@ -15,6 +15,8 @@
 #include "run.h"
 #include "signals.h"
 
+static void emit_pending(struct tracer *tr, struct fl_tracee *t);
+
 /* Keep @t in its stop for the decision's delay: state FL_TS_HELD_ENTRY or _EXIT. */
 static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp)
 {
@@ -63,6 +65,18 @@ static void take_back_short(struct tracer *tr, struct fl_tracee *t)
 	drop_short(t);
 }
 
+/* Tell the sinks of the decision kept by defer_short(). */
+static void emit_pending(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->short_pending)
+		return;
+	fl_stop_source_reset(&tr->stop, t->tid);
+	tr->stop.tgid = t->short_call.pid;
+	t->short_call.src = &tr->stop.src;
+	fl_emit_injection(tr, t, &t->short_call, &t->dec, &t->short_match);
+	drop_short(t);
+}
+
 /*
  * At the exit of a shortened call, with its result @rval: the short
  * counts only if the call moved exactly the count it was cut to (less, or
@@ -74,17 +88,29 @@ static void settle_short(struct tracer *tr, struct fl_tracee *t, int64_t rval)
 	int64_t keep = (int64_t)t->dec.short_count;
 	bool bit = tr->cfg->dry_run ? rval > keep : rval == keep;
 
-	if (!t->short_pending)
+	if (!t->short_pending || !t->dec.has_short)
 		return;
-	if (!bit) {
+	if (!bit)
 		take_back_short(tr, t);
-		return;
+	else
+		emit_pending(tr, t);
+}
+
+/*
+ * @t's delay is over, in full or @cut short (SIGTERM, a detach): note
+ * what was served, and tell the sinks, unless a short count still waits
+ * for the call's exit.
+ */
+static void delay_over(struct tracer *tr, struct fl_tracee *t, bool cut)
+{
+	uint64_t start = t->deadline - t->dec.delay_ns, now = fl_now_ns();
+
+	if (cut && now < t->deadline) {
+		t->dec.delay_cut = true;
+		t->dec.delay_served_ns = now > start ? now - start : 0;
 	}
-	fl_stop_source_reset(&tr->stop, t->tid);
-	tr->stop.tgid = t->short_call.pid;
-	t->short_call.src = &tr->stop.src;
-	fl_emit_injection(tr, t, &t->short_call, &t->dec, &t->short_match);
-	drop_short(t);
+	if (!t->dec.has_short)
+		emit_pending(tr, t);
 }
 
 /* Report a failed injection; a thread that died meanwhile (ESRCH) is no error. */
@@ -179,7 +205,8 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	if (dec.has_short)
+	/* What a short count or a delay did is known later: told then. */
+	if (dec.has_short || (dec.delay_ns && !tr->cfg->dry_run))
 		defer_short(t, &call, fl_matcher_last_match(m));
 	else
 		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
@@ -293,6 +320,7 @@ void fl_thread_run_timers(struct tracer *tr)
 		if (!t || !fl_state_held(t->state))
 			continue;
 		tr->n_held--;
+		delay_over(tr, t, cut);
 		if (t->state == FL_TS_HELD_EXIT)
 			apply_exit(tr, t);
 		else
@@ -302,9 +330,12 @@ void fl_thread_run_timers(struct tracer *tr)
 
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)
 {
-	take_back_short(tr, t);
-	if (fl_state_held(t->state))
+	if (fl_state_held(t->state)) {
 		tr->n_held--;
+		/* Killed in its delay: that much of it was served. */
+		delay_over(tr, t, true);
+	}
+	take_back_short(tr, t);
 	t->state = FL_TS_IDLE;
 }
 

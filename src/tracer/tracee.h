@@ -25,9 +25,11 @@ struct fl_tracee {
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
 	/*
-	 * A short count is told to the sinks at the call's exit, and only if
-	 * the call moved exactly what it was cut to (thread.c): the call and
-	 * what the filters saw wait here, their strings owned.
+	 * A short count or a delay is told to the sinks when it is known what
+	 * it did (thread.c): a short count at the call's exit, and only if the
+	 * call moved exactly what it was cut to; a delay when it ends, with
+	 * what was served. The call and what the filters saw wait here, their
+	 * strings owned.
 	 */
 	bool short_pending;
 	struct fl_call short_call;

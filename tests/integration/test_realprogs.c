@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +317,42 @@ static void brk_enomem_named(void **state)
 	fl_assert_out_has(&r, "note: brk never returns an errno");
 }
 
+/* ---- a delay cut short (item 7) ------------------------------------------------ */
+
+/*
+ * SIGTERM to faultline cuts a delay short so the program can act on it:
+ * the report gives what was served and that it was cut, not the full 10 s.
+ */
+static void delay_cut_reports_served(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n"), *report = fl_path("r.json");
+	struct fl_proc *p;
+	struct fl_result r;
+	json_t *j, *action;
+
+	(void)state;
+	p = FL_SPAWN("run", "--report", report, "-e", "{syscall: open, delay: 10s}", "--",
+		     fl_victim(), "getpid", "+", "open", file);
+	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
+		kill(p->pid, SIGKILL);
+		fl_finish(p, &r, 5000);
+		fl_dump(&r);
+		fail_msg("the victim never printed getpid[1]");
+	}
+	usleep(300 * 1000); /* now it is in the delayed open */
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, 8000);
+	fl_assert_exit(&r, 128 + SIGTERM);
+	fl_assert_err_has(&r, "(cut short, of 10s)");
+	j = fl_load_json(report);
+	action = fl_json_get(json_array_get(fl_json_get(j, "injections"), 0), "action");
+	assert_true(json_is_true(fl_json_get(action, "delay_cut")));
+	assert_int_equal(fl_json_int(action, "delay_of_ms"), 10000);
+	assert_true(json_number_value(fl_json_get(action, "delay_ms")) < 10000);
+	assert_true(json_number_value(fl_json_get(action, "delay_ms")) > 0);
+	json_decref(j);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +364,7 @@ int main(int argc, char **argv)
 		FL_TEST(sweep_failing_baseline_125),
 		FL_TEST(sweep_temp_names_not_diverged),
 		FL_TEST(brk_enomem_named),
+		FL_TEST(delay_cut_reports_served),
 	};
 
 	return fl_main(argc, argv, "realprogs", tests, FL_ARRAY_SIZE(tests), true);

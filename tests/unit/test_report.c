@@ -254,6 +254,11 @@ static void test_log_targeting(void **state)
 		  "read(3, 0x7ffd0000, 4096) signal SIGUSR1 (rule \"x\")\n" },
 		{ { .signal = SIGTERM, .error = EIO, .phase = FL_PHASE_EXIT }, NULL,
 		  "read(3, 0x7ffd0000, 4096) = -1 EIO, signal SIGTERM [exit] (rule \"x\")\n" },
+		/* Cut short by SIGTERM: what was served, to the millisecond, of how much. */
+		{ { .error = EIO, .delay_ns = 10000000000, .delay_cut = true,
+		    .delay_served_ns = 1023456789 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO after 1023ms delay (cut short, of 10s) "
+		  "(rule \"x\")\n" },
 		{ { .signal = SIGKILL, .delay_ns = 1000000000 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) delayed 1s, signal SIGKILL (rule \"x\")\n" },
 		{ { .signal = SIGPIPE, .has_short = true, .short_count = 7, .short_of = 9,
