@@ -41,7 +41,10 @@
  *    hex, so nothing is lost.
  *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
  *    so that every JSON reader holds them exactly.
- *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed);
+ *    in attach mode {"detached": true} when faultline let the processes go
+ *    while they ran, and "attached": [{"pid": N, "exe": "/usr/bin/x"}]
+ *    (exe null when unknown) instead of "command".
  *  - "crashes": every traced process that died of a core-dumping signal
  *    (signal(7): SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSEGV, SIGSYS,
  *    SIGTRAP, SIGXCPU, SIGXFSZ), the command's own included ("main": true,
@@ -382,10 +385,24 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 	}
 	rc |= jset(o, "faultline_version", json_string(FL_VERSION));
 	rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
-	for (size_t i = 0; res->command && res->command[i]; i++)
-		rc |= json_array_append_new(cmd, jstr(res->command[i]));
-	rc |= jset(o, "command", cmd);
-	if (res->exited) {
+	if (res->n_attached) {
+		/* Attach mode: no command, the processes instead. */
+		json_t *att = json_array();
+
+		for (size_t i = 0; att && i < res->n_attached; i++)
+			rc |= json_array_append_new(att, json_pack("{s:I, s:o}", "pid",
+				(json_int_t)res->attached[i].pid, "exe",
+				res->attached[i].exe ? jstr(res->attached[i].exe) : json_null()));
+		rc |= jset(o, "attached", att);
+		json_decref(cmd);
+	} else {
+		for (size_t i = 0; res->command && res->command[i]; i++)
+			rc |= json_array_append_new(cmd, jstr(res->command[i]));
+		rc |= jset(o, "command", cmd);
+	}
+	if (res->n_attached && res->detached) {
+		rc |= jset(ex, "detached", json_true());
+	} else if (res->exited) {
 		rc |= jset(ex, "code", json_integer(res->exit_code));
 	} else {
 		const char *sig = fl_signal_name(res->term_signal);
