@@ -83,6 +83,11 @@ enum fl_arg_kind {
 	FL_ARG_SOCKADDR = 'S',    /* input socket address; its FL_ARG_SOCKLEN comes right after - hex */
 	FL_ARG_SOCKLEN = 's',     /* length of the socket address - unsigned decimal */
 	FL_ARG_MSGHDR = 'H',      /* input struct msghdr (sendmsg): msg_name is a socket address - hex */
+	FL_ARG_PROT = 'p',        /* mmap/mprotect protection - PROT_READ|PROT_WRITE */
+	FL_ARG_MAP_FLAGS = 'f',   /* mmap flags - MAP_PRIVATE|MAP_ANONYMOUS */
+	FL_ARG_FD_FLAGS = 'o',    /* O_CLOEXEC/O_NONBLOCK of pipe2, dup3, accept4 - O_CLOEXEC|O_NONBLOCK */
+	FL_ARG_MSG_FLAGS = 'g',   /* send/recv flags - MSG_DONTWAIT|MSG_NOSIGNAL */
+	FL_ARG_WAIT_OPTIONS = 'w', /* wait4 options - WNOHANG|__WALL */
 };
 
 struct fl_sysinfo {

@@ -353,6 +353,22 @@ static void delay_cut_reports_served(void **state)
 	json_decref(j);
 }
 
+/* ---- flag arguments decoded (item 8) --------------------------------------------- */
+
+/* The log of a real program's anonymous mmap names its flags as glibc does. */
+static void log_decodes_mmap_flags(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	need("cat");
+	FL_RUN(&r, "run", "--dry-run", "-e", "{syscall: mmap, args: {3: {mask: 0x20}}, error: ENOMEM}",
+	       "--", "cat", "/dev/null");
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, "PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0)");
+	fl_assert_err_lacks(&r, ", 0x3, 0x22,");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -365,6 +381,7 @@ int main(int argc, char **argv)
 		FL_TEST(sweep_temp_names_not_diverged),
 		FL_TEST(brk_enomem_named),
 		FL_TEST(delay_cut_reports_served),
+		FL_TEST(log_decodes_mmap_flags),
 	};
 
 	return fl_main(argc, argv, "realprogs", tests, FL_ARRAY_SIZE(tests), true);
