@@ -100,6 +100,43 @@ static void cp_short_is_of_the_file(void **state)
 }
 
 /*
+ * sqlite3 reads its pages with pread64 at an offset of its own: half of
+ * each read is of what the file holds from that offset, and sqlite3
+ * loops until it has its page (the answer stays right).
+ */
+static void sqlite_pread_short_of_the_file(void **state)
+{
+	char *db = fl_path("t.db"), *report = fl_path("r.json");
+	struct fl_result r;
+	struct stat st;
+	json_t *one;
+	size_t i, n = 0;
+
+	(void)state;
+	need("sqlite3");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "sqlite3", db,
+	       "create table t(x); insert into t values (randomblob(3000)); "
+	       "insert into t values (randomblob(3000)); insert into t values (randomblob(3000));");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(stat(db, &st), 0);
+	FL_RUN(&r, "run", "--report", report, "-e",
+	       fl_strf("{syscall: pread64, path: '%s', short: 50%%, expect: {min: 1}}", db), "--",
+	       "sqlite3", db, "select count(*), sum(length(x)) from t");
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "stdout", r.out, "3|9000\n");
+	json_array_foreach(injections(report), i, one) {
+		json_t *action = fl_json_get(one, "action");
+		json_int_t off = json_integer_value(json_array_get(fl_json_get(one, "args"), 3));
+
+		assert_string_equal(fl_json_str(action, "short_basis"), "file-size");
+		assert_true(fl_json_int(action, "short_of") <= (json_int_t)st.st_size - off);
+		assert_int_equal(fl_json_int(action, "short"), fl_json_int(action, "short_of") / 2);
+		n++;
+	}
+	assert_true(n >= 2);
+}
+
+/*
  * A read from /dev/null: how much it could move is unknown at entry (no
  * file size, no FIONREAD), and it moves nothing. A short that did not
  * shorten is no injection: expect: {min: 1} is not met.
@@ -373,6 +410,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		FL_TEST(cp_short_is_of_the_file),
+		FL_TEST(sqlite_pread_short_of_the_file),
 		FL_TEST(short_that_did_not_bite),
 		FL_TEST(deleted_suffix_only_when_deleted),
 		FL_TEST(fd_type_aims_at_pipes),
