@@ -24,10 +24,11 @@ const struct fl_link_facts *fl_fd_cache_arg(struct fl_fd_cache *fc, int i)
 {
 	const struct fl_call *call = fc->call;
 	const struct fl_call_source *src = call->src;
-	int fd = (int)(int32_t)(uint32_t)call->args[i];
+	int fd;
 
 	if (i < 0 || i >= 6)
 		return NULL;
+	fd = (int)(int32_t)(uint32_t)call->args[i];
 	if (!(fc->tried & (1u << i))) {
 		fc->tried |= 1u << i;
 		if (fd >= 0 && src && src->link_facts &&
