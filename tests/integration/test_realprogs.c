@@ -32,12 +32,22 @@ static void need(const char *name)
 	fl_skip(fl_strf("%s is not installed", name));
 }
 
+/* The report at @path, freed at the next call (tests fail by longjmp). */
+static json_t *report_json(const char *path)
+{
+	static json_t *last;
+
+	json_decref(last);
+	last = path ? fl_load_json(path) : NULL;
+	if (path)
+		assert_non_null(last);
+	return last;
+}
+
+/* Its "injections" (borrowed from report_json()'s). */
 static json_t *injections(const char *report)
 {
-	json_t *j = fl_load_json(report);
-
-	assert_non_null(j);
-	return json_object_get(j, "injections");
+	return json_object_get(report_json(report), "injections");
 }
 
 static json_int_t rule_injected(const char *report, size_t i)
@@ -97,6 +107,8 @@ static void cp_short_is_of_the_file(void **state)
 	}
 	/* cp had to come back for the rest, again and again. */
 	assert_true(n_cfr >= 2);
+	free(content);
+	report_json(NULL);
 }
 
 /*
@@ -134,6 +146,7 @@ static void sqlite_pread_short_of_the_file(void **state)
 		n++;
 	}
 	assert_true(n >= 2);
+	report_json(NULL);
 }
 
 /*
@@ -154,6 +167,7 @@ static void short_that_did_not_bite(void **state)
 	fl_assert_err_lacks(&r, "shortened to");
 	assert_int_equal(rule_injected(report, 0), 0);
 	assert_int_equal(json_array_size(injections(report)), 0);
+	report_json(NULL);
 
 	/* Its times: budget is given back: the one cut that bites still comes. */
 	FL_RUN(&r, "run", "-e", "{syscall: read, short: 50%, times: 1, expect: {min: 1}}",
@@ -215,6 +229,7 @@ static void fd_type_aims_at_pipes(void **state)
 	/* Every one on the pipe: the second cat's stdin. */
 	json_array_foreach(injections(report), i, one)
 		assert_int_equal(json_integer_value(json_array_get(fl_json_get(one, "args"), 0)), 0);
+	report_json(NULL);
 
 	/* The other way round: regular files only, and the loader meets them. */
 	FL_RUN(&r, "run", "-e", "{syscall: read, fd_type: regular, error: EINTR, times: 1}", "--",
