@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "faultline/arch.h"
+#include "faultline/base.h"
 #include "faultline/match.h"
 #include "faultline/sys.h"
 #include "matcher.h"
@@ -50,13 +51,16 @@ bool fl_fd_type_matches(const struct fl_rule *r, struct fl_fd_cache *fc,
 	return false;
 }
 
-bool fl_link_is_deleted(const struct fl_call *call, enum fl_proc_link what, int fd)
+void fl_strip_deleted(const struct fl_call *call, enum fl_proc_link what, int fd, char *buf)
 {
+	static const char suffix[] = " (deleted)";
 	const struct fl_call_source *src = call->src;
+	size_t n = strlen(buf), k = sizeof(suffix) - 1;
 	struct fl_link_facts f;
 
-	return src && src->link_facts && src->link_facts(src->ud, what, fd, &f) == 0 &&
-	       f.nlink == 0;
+	if (n > k && strcmp(buf + n - k, suffix) == 0 && src && src->link_facts &&
+	    src->link_facts(src->ud, what, fd, &f) == 0 && f.nlink == 0)
+		fl_path_strip_deleted(buf);
 }
 
 /* The offset a read from a regular file starts at, if it can be known. */

@@ -265,20 +265,6 @@ static bool remember(struct fl_call_cache *c, unsigned item, bool ok)
 }
 
 /*
- * Drop the " (deleted)" /proc adds to an unlinked file's name (see
- * loader.c: it still matches by the name it was opened as), but only when
- * the file is unlinked: "/d/log (deleted)" may be a file's real name.
- */
-static void strip_deleted(const struct fl_call *call, enum fl_proc_link what, int fd, char *buf)
-{
-	static const char suffix[] = " (deleted)";
-	size_t n = strlen(buf), k = sizeof(suffix) - 1;
-
-	if (n > k && strcmp(buf + n - k, suffix) == 0 && fl_link_is_deleted(call, what, fd))
-		fl_path_strip_deleted(buf);
-}
-
-/*
  * A /proc link into @buf: absolute, normalized, " (deleted)" dropped when
  * the file is. Anything else ("pipe:[4]", "anon_inode:[eventpoll]") fails.
  */
@@ -296,7 +282,7 @@ static bool read_link(const struct fl_call *call, enum fl_proc_link what, int fd
 	buf[n] = '\0';
 	if (buf[0] != '/')
 		return false;
-	strip_deleted(call, what, fd, buf);
+	fl_strip_deleted(call, what, fd, buf);
 	return fl_path_normalize(buf) > 0;
 }
 
@@ -360,7 +346,7 @@ static bool resolve_fd_arg(struct fl_call_cache *c, int i)
 		return false;
 	out[n] = '\0';
 	if (out[0] == '/') {
-		strip_deleted(call, FL_LINK_FD, fd, out);
+		fl_strip_deleted(call, FL_LINK_FD, fd, out);
 		return fl_path_normalize(out) > 0;
 	}
 	if (strncmp(out, "socket:[", 8) != 0)

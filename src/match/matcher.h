@@ -43,11 +43,11 @@ bool fl_short_plan(const struct fl_rule *r, struct fl_fd_cache *fc, const struct
 		   uint64_t asked, uint64_t asked_raw, struct fl_decision *d);
 
 /*
- * Is the " (deleted)" at the end of @link (read from @what, @fd) the
- * kernel's mark of an unlinked file, rather than part of the file's name?
- * Asks the source for st_nlink; false when it can't say.
+ * Drop the " (deleted)" /proc adds to an unlinked file's name in @buf (read
+ * from @what, @fd), but only when the source says the file is unlinked
+ * (st_nlink 0): "/d/log (deleted)" may be a file's real name.
  */
-bool fl_link_is_deleted(const struct fl_call *call, enum fl_proc_link what, int fd);
+void fl_strip_deleted(const struct fl_call *call, enum fl_proc_link what, int fd, char *buf);
 
 struct fl_matcher {
 	const struct fl_rule_set *set; /* borrowed */
