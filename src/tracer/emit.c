@@ -56,16 +56,20 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 		inj.syscall = "?";
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		const struct fl_sink *s = cfg->sinks[i];
-		int r = s->injection ? s->injection(s->ud, &inj) : 0;
 
-		if (r < 0) {
-			char what[128];
-
-			snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
-			fl_run_fatal(tr, r, what, tid);
-		}
+		fl_emit_check(tr, s, s->injection ? s->injection(s->ud, &inj) : 0, tid);
 	}
 	fl_stack_clear(&stack);
+}
+
+void fl_emit_check(struct tracer *tr, const struct fl_sink *s, int r, pid_t tid)
+{
+	char what[128];
+
+	if (r >= 0)
+		return;
+	snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
+	fl_run_fatal(tr, r, what, tid);
 }
 
 const char *fl_run_mode(const struct tracer *tr)
