@@ -39,6 +39,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 extern char **environ;
 
 static const char *tag = "";
@@ -126,7 +128,7 @@ static void do_open(const char *op, const char *path, long n, bool at)
 		if (at)
 			fd = syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
 		else
-			fd = syscall(SYS_open, path, O_RDONLY);
+			fd = fl_sys_open(path, O_RDONLY);
 		result(op, i, path, fd, errno);
 		if (fd >= 0)
 			close((int)fd);
@@ -235,7 +237,7 @@ static int delay_race(const char *path)
 	before = atomic_load(&race_iters);
 	t0 = now_ms();
 	errno = 0;
-	fd = syscall(SYS_open, path, O_RDONLY);
+	fd = fl_sys_open(path, O_RDONLY);
 	err = errno;
 	t1 = now_ms();
 	after = atomic_load(&race_iters);
@@ -300,7 +302,7 @@ static int run_one(int argc, char **argv, int *status)
 
 		NEED(1);
 		errno = 0;
-		r = syscall(SYS_unlink, argv[1]);
+		r = fl_sys_unlink(argv[1]);
 		result("unlink", 1, argv[1], r, errno);
 	} else if (!strcmp(cmd, "getpid") || !strcmp(cmd, "retval-check")) {
 		long n = 1;
