@@ -93,6 +93,7 @@ int fl_setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 	char *templ;
 
+	fl_set_run_timeout(FL_RUN_TIMEOUT_MS);
 	if (asprintf(&templ, "%s/fl-it-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
 		return -1;
 	if (!mkdtemp(templ)) {
@@ -376,9 +377,16 @@ void fl_finish(struct fl_proc *p, struct fl_result *r, int timeout_ms)
 	}
 }
 
+static int run_timeout_ms = FL_RUN_TIMEOUT_MS;
+
+void fl_set_run_timeout(int ms)
+{
+	run_timeout_ms = ms > FL_RUN_TIMEOUT_MS ? ms : FL_RUN_TIMEOUT_MS;
+}
+
 void fl_run_argv(struct fl_result *r, const char *const *args)
 {
-	fl_finish(fl_spawn_argv(args), r, FL_RUN_TIMEOUT_MS);
+	fl_finish(fl_spawn_argv(args), r, run_timeout_ms);
 }
 
 void fl_run_list(struct fl_result *r, ...)

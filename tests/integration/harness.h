@@ -77,6 +77,12 @@ char *fl_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * stdin from /dev/null and waits at most FL_RUN_TIMEOUT_MS.
  */
 void fl_run_argv(struct fl_result *r, const char *const *args);
+/*
+ * The limit fl_run_argv/fl_run_list use from now on in this test (reset to
+ * FL_RUN_TIMEOUT_MS by fl_setup): for a case that sizes its work from the
+ * machine and must let faultline take as long, never less than the default.
+ */
+void fl_set_run_timeout(int ms);
 void fl_run_list(struct fl_result *r, ...);
 #define FL_RUN(r, ...) fl_run_list((r), __VA_ARGS__, (const char *)NULL)
 
