@@ -75,3 +75,25 @@ static inline long fl_sys_symlink(const char *target, const char *path)
 	return syscall(SYS_symlinkat, target, (long)AT_FDCWD, path);
 #endif
 }
+
+/* The names of the calls fl_sys_mkdir() and the others above make. */
+#ifdef SYS_mkdir
+#define FL_MKDIR_NAME "mkdir"
+#else
+#define FL_MKDIR_NAME "mkdirat"
+#endif
+#ifdef SYS_rename
+#define FL_RENAME_NAME "rename"
+#else
+#define FL_RENAME_NAME "renameat"
+#endif
+#ifdef SYS_link
+#define FL_LINK_NAME "link"
+#else
+#define FL_LINK_NAME "linkat"
+#endif
+#ifdef SYS_symlink
+#define FL_SYMLINK_NAME "symlink"
+#else
+#define FL_SYMLINK_NAME "symlinkat"
+#endif

@@ -26,6 +26,14 @@
 #include <jansson.h>
 
 /*
+ * FL_OPEN_NAME, FL_UNLINK_NAME, ...: the syscall the helpers' "open",
+ * "unlink", ... make -- the legacy call where the architecture has it, its
+ * *at form where it does not (aarch64). Rules and expected log lines name
+ * the call through them.
+ */
+#include "../helpers/fl-compat.h"
+
+/*
  * A rule that never acts: acct(2) is called by nobody here. For runs that are
  * about the process, not injection (faultline run requires at least one rule).
  */

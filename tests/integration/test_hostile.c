@@ -175,7 +175,7 @@ static void rules_big_file(void **state)
 
 static void rules_nul_bytes(void **state)
 {
-	static const char text[] = "rules:\n  - syscall: open\0at\n    error: EIO\n";
+	static const char text[] = "rules:\n  - syscall: " FL_OPEN_NAME "\0at\n    error: EIO\n";
 	char *file = mkfile_bytes("nul.yaml", text, sizeof(text) - 1);
 
 	(void)state;
@@ -184,7 +184,7 @@ static void rules_nul_bytes(void **state)
 
 static void rules_invalid_utf8(void **state)
 {
-	char *file = fl_mkfile("latin1.yaml", "rules:\n  - syscall: open\n    error: EIO\n"
+	char *file = fl_mkfile("latin1.yaml", "rules:\n  - syscall: " FL_OPEN_NAME "\n    error: EIO\n"
 				"    name: caf\xe9\n");
 
 	(void)state;
@@ -193,10 +193,10 @@ static void rules_invalid_utf8(void **state)
 
 static void rules_number_overflow(void **state)
 {
-	char *file = fl_mkfile("overflow.yaml", "rules:\n  - syscall: open\n    error: EIO\n"
+	char *file = fl_mkfile("overflow.yaml", "rules:\n  - syscall: " FL_OPEN_NAME "\n    error: EIO\n"
 				"    after: 18446744073709551616\n");
 	char *seed = fl_mkfile("seed.yaml", "seed: 99999999999999999999999999999999\n"
-				"rules: [{syscall: open, error: EIO}]\n");
+				"rules: [{syscall: " FL_OPEN_NAME ", error: EIO}]\n");
 
 	(void)state;
 	expect_refused(file, ":4:12: error: ", "too large");
@@ -205,7 +205,7 @@ static void rules_number_overflow(void **state)
 
 static void rules_negative_count(void **state)
 {
-	char *file = fl_mkfile("negative.yaml", "rules:\n  - syscall: open\n    error: EIO\n"
+	char *file = fl_mkfile("negative.yaml", "rules:\n  - syscall: " FL_OPEN_NAME "\n    error: EIO\n"
 				"    times: -1\n");
 
 	(void)state;
@@ -247,7 +247,7 @@ static void rules_fifo(void **state)
 /* '-' is standard input; a shell's <(...) (/dev/fd/N) reads too. */
 static void rules_from_stdin(void **state)
 {
-	char *file = fl_mkfile("r.yaml", "rules: [{syscall: open, error: ENOENT}]\n");
+	char *file = fl_mkfile("r.yaml", "rules: [{syscall: " FL_OPEN_NAME ", error: ENOENT}]\n");
 	char *target = fl_mkfile("exists", "data\n");
 	struct fl_result r;
 	const char *const argv[] = { "/bin/sh", "-c", "\"$0\" run -r - -- \"$1\" open \"$2\" < \"$3\"",
@@ -300,7 +300,7 @@ static void stderr_closed(void **state)
  */
 static void rules_unreadable(void **state)
 {
-	char *file = fl_mkfile("secret.yaml", "rules: [{syscall: open, error: EIO}]\n");
+	char *file = fl_mkfile("secret.yaml", "rules: [{syscall: " FL_OPEN_NAME ", error: EIO}]\n");
 
 	(void)state;
 	assert_int_equal(chmod(file, 0), 0);
@@ -323,7 +323,7 @@ static void rules_unreadable(void **state)
 
 /* ---- tracee memory ------------------------------------------------------ */
 
-static const char *const rules_open_unlink = "{syscall: [open, unlink], error: EACCES}";
+static const char *const rules_open_unlink = "{syscall: [" FL_OPEN_NAME ", " FL_UNLINK_NAME "], error: EACCES}";
 
 /* Lines of @text that start with @prefix, joined by newlines. */
 static char *lines_starting(const char *text, const char *prefix)
@@ -434,7 +434,7 @@ static void tracee_bad_pointers_dry_run(void **state)
 /* `path:` filters are newer than this test; skip while check refuses them. */
 static bool path_filters_supported(void)
 {
-	char *file = fl_mkfile("path-probe.yaml", "rules: [{syscall: open, path: /tmp/x, error: EIO}]\n");
+	char *file = fl_mkfile("path-probe.yaml", "rules: [{syscall: " FL_OPEN_NAME ", path: /tmp/x, error: EIO}]\n");
 	struct fl_result r;
 
 	FL_RUN(&r, "check", file);
@@ -521,7 +521,7 @@ static void tracee_pointer_race_path_filter(void **state)
 	if (!path_filters_supported())
 		fl_skip("faultline check does not accept the path: key yet");
 	FL_RUN(&r, "run", "-o", fl_path("log"), "-e",
-	       "{syscall: [open, unlink], path: /nonexistent-fl-badptr/*, error: EACCES}", "--",
+	       "{syscall: [" FL_OPEN_NAME ", " FL_UNLINK_NAME "], path: /nonexistent-fl-badptr/*, error: EACCES}", "--",
 	       badptr(), "race", "5000");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "race: 5000 calls");
