@@ -32,6 +32,12 @@
  * the call through them.
  */
 #include "../helpers/fl-compat.h"
+/* What faultline's log shows before the path of that open: "" or "AT_FDCWD, ". */
+#ifdef SYS_open
+#define FL_OPEN_DIRFD ""
+#else
+#define FL_OPEN_DIRFD "AT_FDCWD, "
+#endif
 
 /*
  * A rule that never acts: acct(2) is called by nobody here. For runs that are

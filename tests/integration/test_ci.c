@@ -177,7 +177,7 @@ static void summary_md_table(void **state)
 				     "**1 expectation not met: faultline exits 122**\n\n"));
 	assert_true(fl_has_line(text, "| rule | syscalls | matched | injected | expected | met |"));
 	assert_true(fl_has_line(text, "|---|---|---:|---:|---|---|"));
-	assert_true(fl_has_line(text, "| open-fails | `open` | 1 | 1 | \\>=1 | yes |"));
+	assert_true(fl_has_line(text, "| open-fails | `" FL_OPEN_NAME "` | 1 | 1 | \\>=1 | yes |"));
 	/* '|' and '*' in a name are escaped: the row keeps its six cells. */
 	assert_true(fl_has_line(text, "| a\\|b \\*c\\* | `acct`, `swapoff` | 0 | 0 | \\>=1 | **no** |"));
 }

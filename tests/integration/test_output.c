@@ -79,7 +79,7 @@ static void log_header_line_summary(void **state)
 	char *file = fl_mkfile("exists", "data\n");
 	struct fl_result r;
 	char *pid_text;
-	char *call = fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file);
+	char *call = fl_strf(FL_OPEN_NAME "(" FL_OPEN_DIRFD "\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file);
 
 	(void)state;
 	FL_RUN(&r, "run", "-s", "5", "-e", "{name: missing, syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
@@ -146,7 +146,7 @@ static void log_to_file(void **state)
 	}
 	fl_assert_str(&r, "seed in the log file", fl_log_seed(text), "8");
 	expect_injection_line(
-		&r, text, fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
+		&r, text, fl_strf(FL_OPEN_NAME "(" FL_OPEN_DIRFD "\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
 }
 
 /*
@@ -353,7 +353,7 @@ static void report_fields(void **state)
 	assert_int_equal(json_array_size(fl_json_get(j, "rules")), 1);
 	rule = report_rule(j, "cfg");
 	fl_assert_str(&r, "rule syscalls[0]",
-		      json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)), "open");
+		      json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)), FL_OPEN_NAME);
 	assert_int_equal(fl_json_int(rule, "matched"), 3);
 	assert_int_equal(fl_json_int(rule, "injected"), 1);
 
@@ -366,7 +366,7 @@ static void report_fields(void **state)
 	assert_true(json_number_value(fl_json_get(inj, "time_s")) >= 0);
 	assert_true(fl_json_int(inj, "pid") > 0);
 	assert_int_equal(fl_json_int(inj, "tid"), fl_json_int(inj, "pid"));
-	fl_assert_str(&r, "injection syscall", fl_json_str(inj, "syscall"), "open");
+	fl_assert_str(&r, "injection syscall", fl_json_str(inj, "syscall"), FL_OPEN_NAME);
 	fl_assert_str(&r, "injection path", fl_json_str(inj, "path"), file);
 	fl_assert_str(&r, "injection rule", fl_json_str(inj, "rule"), "cfg");
 	fl_assert_str(&r, "injection phase", fl_json_str(inj, "phase"), "enter");
@@ -596,7 +596,7 @@ static void outputs_to_stdout_dash(void **state)
 	FL_RUN(&r, "run", "-q", "--summary-md", "-", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
-	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	fl_assert_out_has(&r, "| rule 1 | `" FL_OPEN_NAME "` | 1 | 1 |");
 	assert_false(fl_exists(fl_path("-")));
 }
 
@@ -660,7 +660,7 @@ static void dev_stdout_stays_a_symlink(void **state)
 	fl_assert_out_has(&r, "status 0");
 	fl_assert_out_has(&r, "stdout: a symlink");
 	fl_assert_out_has(&r, "stderr: a symlink");
-	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	fl_assert_out_has(&r, "| rule 1 | `" FL_OPEN_NAME "` | 1 | 1 |");
 	fl_assert_err_has(&r, "= -1 ENOENT (rule \"rule 1\")");
 	assert_report_injected(&r, report_in(&r, r.out), 1);
 }
