@@ -379,9 +379,25 @@ void fl_finish(struct fl_proc *p, struct fl_result *r, int timeout_ms)
 
 static int run_timeout_ms = FL_RUN_TIMEOUT_MS;
 
+/*
+ * A runner on a slow machine says how slow with FL_TIMEOUT_MULTIPLIER
+ * (tests/aarch64/run sets it in its emulated arm64 VM, where its own
+ * per-test limits are scaled the same; meson's --timeout-multiplier does
+ * not reach the tests): the default run limit is scaled with it.
+ */
+static int default_run_timeout(void)
+{
+	const char *m = getenv("FL_TIMEOUT_MULTIPLIER");
+	long k = m && *m ? strtol(m, NULL, 10) : 1;
+
+	return k > 1 && k <= 100 ? (int)(FL_RUN_TIMEOUT_MS * k) : FL_RUN_TIMEOUT_MS;
+}
+
 void fl_set_run_timeout(int ms)
 {
-	run_timeout_ms = ms > FL_RUN_TIMEOUT_MS ? ms : FL_RUN_TIMEOUT_MS;
+	int def = default_run_timeout();
+
+	run_timeout_ms = ms > def ? ms : def;
 }
 
 void fl_run_argv(struct fl_result *r, const char *const *args)

@@ -92,9 +92,10 @@ char *fl_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 void fl_run_argv(struct fl_result *r, const char *const *args);
 /*
- * The limit fl_run_argv/fl_run_list use from now on in this test (reset to
- * FL_RUN_TIMEOUT_MS by fl_setup): for a case that sizes its work from the
- * machine and must let faultline take as long, never less than the default.
+ * The limit fl_run_argv/fl_run_list use from now on in this test (reset by
+ * fl_setup to FL_RUN_TIMEOUT_MS times FL_TIMEOUT_MULTIPLIER when the
+ * runner sets it): for a case that sizes its work from the machine and must
+ * let faultline take as long, never less than the default.
  */
 void fl_set_run_timeout(int ms);
 void fl_run_list(struct fl_result *r, ...);

@@ -359,28 +359,6 @@ static void shell_loop_1000(void **state)
 }
 
 /*
- * What a stopped call costs faultline on this machine, in ms: 1000 getpid
- * calls that stop (at entry and exit, --no-seccomp) and are matched but not
- * injected, less the same program without faultline. ~0.03 ms natively,
- * ten times that and more in an emulated arm64 VM.
- */
-static double stop_ms(void)
-{
-	const char *const argv[] = { fl_victim(), "getpid", "1000", NULL };
-	struct fl_result d, r;
-	double t0 = now_ms(), direct, traced;
-
-	fl_run_direct(&d, argv, FL_RUN_TIMEOUT_MS);
-	direct = now_ms() - t0;
-	t0 = now_ms();
-	FL_RUN(&r, "run", "-q", "--no-seccomp", "-e",
-	       "{syscall: getpid, error: EPERM, probability: 0}", "--", argv[0], argv[1], argv[2]);
-	traced = now_ms() - t0;
-	fl_assert_exit(&r, 0);
-	return traced > direct ? (traced - direct) / 2000 : 0;
-}
-
-/*
  * 64 threads make read, write and close at once (300 rounds each: with the
  * second rule set every one of them stops the thread). Fewer rounds, down
  * to 30, where a stop costs more than 0.05 ms (emulation): the rounds times
@@ -389,12 +367,9 @@ static double stop_ms(void)
 static void threads_64_syscalls(void **state)
 {
 	struct fl_result d;
-	double per = stop_ms();
-	long rounds = per > 0 ? (long)(300 * 0.05 / per) : 300;
+	long rounds = fl_scale_by_stop(300, 30);
 
 	(void)state;
-	rounds = rounds > 300 ? 300 : rounds < 30 ? 30 : rounds;
-	print_message("%.3f ms per stop here: %ld rounds\n", per, rounds);
 	COMPARE_HEAVY(&d, stress(), "threads-syscalls", "64", fl_strf("%ld", rounds));
 	direct_has_line(&d, fl_strf("64 threads x %ld rounds: read %ld, write %ld, close %ld",
 				    rounds, 64 * rounds, 64 * rounds, 64 * rounds));
