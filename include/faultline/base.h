@@ -163,6 +163,13 @@ void fl_atomic_abort(struct fl_atomic_file *af);
  */
 json_t *fl_json_string(const char *s, bool *ret_lossy);
 
+/*
+ * json_dumps(), but NULL (out of memory) also when any allocation failed
+ * during the dump, which jansson itself can let pass with a truncated key.
+ * The text is freed with free().
+ */
+char *fl_json_dumps(const json_t *json, size_t flags);
+
 /* ==== Path patterns and path normalization (src/base/glob.c, src/base/path.c) ==== */
 
 /*

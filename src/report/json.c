@@ -266,7 +266,7 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj)
 		return r->err;
 
 	o = build_injection(inj);
-	text = o ? json_dumps(o, FL_JSON_FLAGS) : NULL;
+	text = o ? fl_json_dumps(o, FL_JSON_FLAGS) : NULL;
 	json_decref(o);
 	if (!text)
 		return -ENOMEM;
@@ -413,7 +413,7 @@ int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 	}
 
 	tail = build_tail(r, res);
-	text = tail ? json_dumps(tail, FL_JSON_FLAGS) : NULL;
+	text = tail ? fl_json_dumps(tail, FL_JSON_FLAGS) : NULL;
 	json_decref(tail);
 	if (!text) {
 		err = -ENOMEM;

@@ -63,7 +63,7 @@ static void put_match(FILE *f, const struct fl_match_info *m)
 static void put_quoted_name(FILE *out, const char *name)
 {
 	json_t *js = json_string(name ? name : "");
-	char *text = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+	char *text = js ? fl_json_dumps(js, JSON_ENCODE_ANY) : NULL;
 
 	if (text) {
 		fputs(text, out);
