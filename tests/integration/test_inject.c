@@ -612,14 +612,16 @@ static void delay_does_not_stall_other_threads(void **state)
 	}
 	/*
 	 * Its pace just before, over 100 ms, says what this machine allows
-	 * (every call stops with --no-seccomp: under emulation a few dozen in
-	 * 500 ms): a stalled thread makes none or one; want at least as many
-	 * as in 100 ms undisturbed, and more than 2.
+	 * (every call stops with --no-seccomp: under emulation a few hundred
+	 * in 100 ms). A stalled thread makes none or one in the 500 ms; want
+	 * more than 2, and a tenth of its undisturbed pace: with a thread held
+	 * the tracer serves the others' stops more slowly (202 in 500 ms
+	 * against 276 in 100 ms before, in the loaded arm64 VM).
 	 */
-	if (during <= 2 || during < paced) {
+	if (during <= 2 || during * 10 < paced) {
 		print_error("the other thread made %lu getppid calls during the 500ms delay; "
-			    "want > 2 and >= %lu, its pace in 100 ms before (the delay stalled it)\n",
-			    during, paced);
+			    "want > 2 and >= %lu, a tenth of its pace in 100 ms before (the delay "
+			    "stalled it)\n", during, (paced + 9) / 10);
 		fl_dump(&r);
 		fail();
 	}
