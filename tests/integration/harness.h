@@ -33,10 +33,13 @@
  */
 #include "../helpers/fl-compat.h"
 /* What faultline's log shows before the path of that open: "" or "AT_FDCWD, ". */
+/* ...and which argument holds its flags. */
 #ifdef SYS_open
 #define FL_OPEN_DIRFD ""
+#define FL_OPEN_FLAGS_ARG 1
 #else
 #define FL_OPEN_DIRFD "AT_FDCWD, "
+#define FL_OPEN_FLAGS_ARG 2
 #endif
 
 /*
