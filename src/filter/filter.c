@@ -142,7 +142,8 @@ static long bpf_length(scmp_filter_ctx ctx)
  * unconditionally and the matcher decides: slower, never wrong, and never a
  * rule file that check accepts and run cannot install.
  */
-static int build(const struct fl_rule_set *set, bool narrow, scmp_filter_ctx *ret)
+static int build(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		 bool narrow, scmp_filter_ctx *ret)
 {
 	_cleanup_(fl_strset_clear) struct fl_strset plain = { 0 };
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -173,6 +174,15 @@ static int build(const struct fl_rule_set *set, bool narrow, scmp_filter_ctx *re
 		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++)
 			r = add_syscall(ctx, rule, rule->syscalls[j], narrow, &plain);
 	}
+	for (size_t i = 0; r == 0 && i < n_also; i++) {
+		int nr = seccomp_syscall_resolve_name(also[i]);
+
+		if (nr == __NR_SCMP_ERROR || fl_strset_has(&plain, also[i]))
+			continue; /* not a call of this architecture */
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+		if (r == -EEXIST)
+			r = 0;
+	}
 	if (r < 0) {
 		seccomp_release(ctx);
 		return r;
@@ -181,7 +191,8 @@ static int build(const struct fl_rule_set *set, bool narrow, scmp_filter_ctx *re
 	return 0;
 }
 
-int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		  struct fl_filter **ret)
 {
 	struct fl_filter *f = calloc(1, sizeof(*f));
 	size_t comparisons = 0;
@@ -194,14 +205,14 @@ int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 		if (has_int_filters(rule))
 			comparisons += rule->n_syscalls * (rule->n_fds ? rule->n_fds : 1);
 	}
-	r = build(set, comparisons <= FL_FILTER_MAX_NARROWED, &f->ctx);
+	r = build(set, also, n_also, comparisons <= FL_FILTER_MAX_NARROWED, &f->ctx);
 	if (r == 0 && comparisons <= FL_FILTER_MAX_NARROWED) {
 		long len = bpf_length(f->ctx);
 
 		if (len < 0 || len > BPF_MAXINSNS) {
 			seccomp_release(f->ctx);
 			f->ctx = NULL;
-			r = build(set, false, &f->ctx);
+			r = build(set, also, n_also, false, &f->ctx);
 		}
 	}
 	if (r < 0) {
@@ -239,9 +250,12 @@ bool fl_filter_available(void)
 
 #else /* !FL_HAVE_SECCOMP_FILTER */
 
-int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		  struct fl_filter **ret)
 {
 	(void)set;
+	(void)also;
+	(void)n_also;
 	*ret = NULL;
 	return -EOPNOTSUPP;
 }

@@ -160,6 +160,21 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 		fwrite(line, 1, len, out);
 }
 
+void fl_log_notice(FILE *out, const struct fl_notice *n)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	fprintf(f, FL_LOG_PREFIX "[pid %d] ", (int)n->tid);
+	put_plain(f, n->text);
+	fputc('\n', f);
+	if (fclose(f) == 0)
+		fwrite(line, 1, len, out);
+}
+
 /* @n strings joined by @sep, each through put_plain(); NULL on OOM. */
 static char *join_plain(char *const *strs, size_t n, char sep)
 {

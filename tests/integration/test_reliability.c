@@ -485,6 +485,90 @@ static void sweep_killed_takes_its_jobs(void **state)
 	}
 }
 
+static const char *uring(void)
+{
+	const char *h = getenv("FL_URING");
+
+	if (!h || !*h) {
+		print_error("FL_URING is not set (run through meson test)\n");
+		fail();
+	}
+	return h;
+}
+
+/*
+ * An open through io_uring bypasses a rule on openat: faultline cannot see
+ * it, and says so in the log and the report, once per process.
+ */
+static void io_uring_bypass_noticed(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *report = fl_path("r.json");
+	const char *argv[] = { uring(), file, NULL };
+	struct fl_result d, r;
+
+	(void)state;
+	fl_run_direct(&d, argv, 20000);
+	if (strstr(d.out, "ring: unavailable"))
+		fl_skip("io_uring is not available on this machine (io_uring_setup failed)");
+	FL_RUN(&r, "run", "--report", report, "-e",
+	       fl_strf("{syscall: openat, error: EACCES, path: '%s'}", file), "--", uring(), file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "uring-openat", "ok");
+	fl_assert_err_has(&r, "io_uring_setup: what this process submits through io_uring "
+			      "bypasses every rule");
+	assert_int_equal(fl_count_lines(r.err, "bypasses every rule"), 1);
+
+	json_t *notices = fl_json_get(fl_load_json(report), "notices");
+	assert_int_equal(json_array_size(notices), 1);
+	fl_assert_str(&r, "notice kind", fl_json_str(json_array_get(notices, 0), "kind"),
+		      "io_uring");
+}
+
+/*
+ * The remedy the notice names, shipped as rules/scenarios/no-io-uring.yaml:
+ * a program with an io_uring fallback then makes plain syscalls, and the
+ * other rules get them (and no notice: no ring was made).
+ */
+static void io_uring_scenario_remedy(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *scenario = fl_strf("%s/rules/scenarios/no-io-uring.yaml", getenv("FL_SOURCE_ROOT"));
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-r", scenario, "-e",
+	       fl_strf("{syscall: openat, error: EACCES, path: '%s'}", file), "--", uring(), file);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "ring: unavailable ENOSYS");
+	fl_assert_outcomes(&r, "openat", "EACCES");
+	fl_assert_err_lacks(&r, "bypasses every rule");
+}
+
+/*
+ * strace under faultline: its ptrace() requests fail (a process has one
+ * tracer), and faultline says why, once per process, before strace's own
+ * "Operation not permitted".
+ */
+static void ptrace_refusal_noticed(void **state)
+{
+	char *report = fl_path("r.json");
+	struct fl_result r;
+
+	(void)state;
+	need_strace();
+	FL_RUN(&r, "run", "--report", report, "-e", FL_NOOP_RULE, "--", "strace", "-o", "/dev/null",
+	       "true");
+	assert_int_not_equal(r.code, 0);
+	fl_assert_err_has(&r, "will fail with EPERM: ");
+	fl_assert_err_has(&r, "a process has only one tracer");
+	fl_assert_err_has(&r, "Operation not permitted");
+
+	json_t *notices = fl_json_get(fl_load_json(report), "notices");
+	assert_true(json_array_size(notices) >= 1);
+	fl_assert_str(&r, "notice kind", fl_json_str(json_array_get(notices, 0), "kind"), "ptrace");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -494,6 +578,9 @@ int main(int argc, char **argv)
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),
 		FL_TEST(every_allocation_failure_is_clean),
+		FL_TEST(io_uring_bypass_noticed),
+		FL_TEST(io_uring_scenario_remedy),
+		FL_TEST(ptrace_refusal_noticed),
 	};
 
 	return fl_main(argc, argv, "reliability", tests, FL_ARRAY_SIZE(tests), true);
