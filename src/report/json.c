@@ -20,9 +20,14 @@
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
  *  - "action": {"error": "ENOENT"}, {"retval": N} or {"short": 100,
- *    "short_of": 4096} (bytes let through of those asked for), with
+ *    "short_of": 4096, "short_basis": "file-size", "asked": 9223372035781033984}
+ *    (bytes let through of those the call could move, how that bound is
+ *    known: "file-size", "available", "asked" or "unknown", and the count
+ *    the program passed), with
  *    "delay_ms" first when the rule delays: an integer for whole
- *    milliseconds (50), else a fractional number (0.25); "signal":
+ *    milliseconds (50), else a fractional number (0.25); a delay cut
+ *    short (SIGTERM, a detach) gives what was served, to the
+ *    microsecond, with "delay_cut": true and "delay_of_ms" the full one; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -36,7 +41,10 @@
  *    hex, so nothing is lost.
  *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
  *    so that every JSON reader holds them exactly.
- *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed);
+ *    in attach mode {"detached": true} when faultline let the processes go
+ *    while they ran, and "attached": [{"pid": N, "exe": "/usr/bin/x"}]
+ *    (exe null when unknown) instead of "command".
  *  - "crashes": every traced process that died of a core-dumping signal
  *    (signal(7): SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSEGV, SIGSYS,
  *    SIGTRAP, SIGXCPU, SIGXFSZ), the command's own included ("main": true,
@@ -226,8 +234,14 @@ static json_t *build_injection(const struct fl_injection *inj)
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 
-	if (d->delay_ns)
+	if (d->delay_ns && d->delay_cut) {
+		/* What was served, and that it was cut (SIGTERM, a detach). */
+		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
+		rc |= jset(action, "delay_cut", json_true());
+		rc |= jset(action, "delay_of_ms", jdelay_ms(d->delay_ns));
+	} else if (d->delay_ns) {
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
+	}
 	if (d->error) {
 		rc |= jset(action, "error", jerrno(d->error));
 	} else if (d->has_retval) {
@@ -235,6 +249,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 	} else if (d->has_short) {
 		rc |= jset(action, "short", jcount(d->short_count));
 		rc |= jset(action, "short_of", jcount(d->short_of));
+		rc |= jset(action, "short_basis", json_string(fl_short_basis_name(d->short_basis)));
+		rc |= jset(action, "asked", jcount(d->short_asked));
 	}
 	if (d->signal) {
 		const char *sig = fl_signal_name(d->signal);
@@ -391,10 +407,24 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 	}
 	rc |= jset(o, "faultline_version", json_string(FL_VERSION));
 	rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
-	for (size_t i = 0; res->command && res->command[i]; i++)
-		rc |= json_array_append_new(cmd, jstr(res->command[i]));
-	rc |= jset(o, "command", cmd);
-	if (res->exited) {
+	if (res->n_attached) {
+		/* Attach mode: no command, the processes instead. */
+		json_t *att = json_array();
+
+		for (size_t i = 0; att && i < res->n_attached; i++)
+			rc |= json_array_append_new(att, json_pack("{s:I, s:o}", "pid",
+				(json_int_t)res->attached[i].pid, "exe",
+				res->attached[i].exe ? jstr(res->attached[i].exe) : json_null()));
+		rc |= jset(o, "attached", att);
+		json_decref(cmd);
+	} else {
+		for (size_t i = 0; res->command && res->command[i]; i++)
+			rc |= json_array_append_new(cmd, jstr(res->command[i]));
+		rc |= jset(o, "command", cmd);
+	}
+	if (res->n_attached && res->detached) {
+		rc |= jset(ex, "detached", json_true());
+	} else if (res->exited) {
 		rc |= jset(ex, "code", json_integer(res->exit_code));
 	} else {
 		const char *sig = fl_signal_name(res->term_signal);

@@ -16,6 +16,8 @@
 #include "run.h"
 #include "signals.h"
 
+static void emit_pending(struct tracer *tr, struct fl_tracee *t);
+
 /* Keep @t in its stop for the decision's delay: state FL_TS_HELD_ENTRY or _EXIT. */
 static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp)
 {
@@ -24,6 +26,92 @@ static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state he
 	t->held_seccomp = seccomp;
 	if (tr->n_held++ == 0 || t->deadline < tr->next_deadline)
 		tr->next_deadline = t->deadline;
+}
+
+/*
+ * A short count: keep the call and what the filters saw (the matcher's
+ * strings change with the next call, any thread's) until its exit says
+ * whether the count bit.
+ */
+static void defer_short(struct fl_tracee *t, const struct fl_call *call,
+			const struct fl_match_info *info)
+{
+	t->short_pending = true;
+	t->short_call = *call;
+	t->short_call.src = NULL;
+	t->short_match = *info;
+	t->short_match.path = info->path ? strdup(info->path) : NULL;
+	t->short_match.exe = info->exe ? strdup(info->exe) : NULL;
+}
+
+static void drop_short(struct fl_tracee *t)
+{
+	free((char *)t->short_match.path);
+	free((char *)t->short_match.exe);
+	t->short_match = (struct fl_match_info){ 0 };
+	t->short_pending = false;
+}
+
+/*
+ * The injection did not happen after all (the count could not be
+ * written, the thread died, the call did not move what it was cut to):
+ * the rule's count and its 'times' budget are given back, and no sink
+ * hears of it.
+ */
+static void take_back_short(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->short_pending)
+		return;
+	fl_matcher_take_back(tr->cfg->matcher, t->dec.rule);
+	drop_short(t);
+}
+
+/* Tell the sinks of the decision kept by defer_short(). */
+static void emit_pending(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->short_pending)
+		return;
+	fl_stop_source_reset(&tr->stop, t->tid);
+	tr->stop.tgid = t->short_call.pid;
+	t->short_call.src = &tr->stop.src;
+	fl_emit_injection(tr, t, &t->short_call, &t->dec, &t->short_match);
+	drop_short(t);
+}
+
+/*
+ * At the exit of a shortened call, with its result @rval: the short
+ * counts only if the call moved exactly the count it was cut to (less, or
+ * an error, and the cut changed nothing); in a dry run, if it moved more
+ * than that (the cut would have bitten).
+ */
+static void settle_short(struct tracer *tr, struct fl_tracee *t, int64_t rval)
+{
+	int64_t keep = (int64_t)t->dec.short_count;
+	bool bit = tr->cfg->dry_run ? rval > keep : rval == keep;
+
+	if (!t->short_pending || !t->dec.has_short)
+		return;
+	if (!bit)
+		take_back_short(tr, t);
+	else
+		emit_pending(tr, t);
+}
+
+/*
+ * @t's delay is over, in full or @cut short (SIGTERM, a detach): note
+ * what was served, and tell the sinks, unless a short count still waits
+ * for the call's exit.
+ */
+static void delay_over(struct tracer *tr, struct fl_tracee *t, bool cut)
+{
+	uint64_t start = t->deadline - t->dec.delay_ns, now = fl_now_ns();
+
+	if (cut && now < t->deadline) {
+		t->dec.delay_cut = true;
+		t->dec.delay_served_ns = now > start ? now - start : 0;
+	}
+	if (!t->dec.has_short)
+		emit_pending(tr, t);
 }
 
 /* Report a failed injection; a thread that died meanwhile (ESRCH) is no error. */
@@ -64,6 +152,8 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 		r = fl_inject_short(t->tid, t->arch, t->args, &t->dec, &t->undo);
 		if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 			want_exit = true;
+		else
+			take_back_short(tr, t); /* the call runs unchanged */
 	}
 	t->state = want_exit ? FL_TS_WANT_EXIT : FL_TS_IDLE;
 	check_inject(tr, t, r);
@@ -114,6 +204,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	call.tid = t->tid;
 	call.pid = fl_tracee_tgid(t); /* read once per thread, and only for a wanted call */
 	fl_stop_source_reset(&tr->stop, t->tid);
+	tr->stop.tgid = call.pid;
 	call.src = &tr->stop.src;
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
@@ -121,17 +212,23 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	fl_emit_injection(tr, t, &call, &dec);
-	if (tr->cfg->dry_run) {
-		fl_observe_call(tr, t, info, false);
-		fl_run_resume(tr, t, 0);
-		return;
-	}
+	/* What a short count or a delay did is known later: told then. */
+	if (dec.has_short || (dec.delay_ns && !tr->cfg->dry_run))
+		defer_short(t, &call, fl_matcher_last_match(m));
+	else
+		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
 
 	t->dec = dec;
 	t->nr = call.nr;
 	t->arch = call.arch;
 	memcpy(t->args, call.args, sizeof(t->args));
+	if (tr->cfg->dry_run) {
+		fl_observe_call(tr, t, info, false);
+		/* A short's exit says whether it would have bitten. */
+		t->state = dec.has_short ? FL_TS_WANT_EXIT : FL_TS_IDLE;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (dec.phase == FL_PHASE_EXIT) {
 		t->state = FL_TS_WANT_EXIT;
 		fl_run_resume(tr, t, 0);
@@ -157,6 +254,7 @@ static void on_call_exit(struct tracer *tr, struct fl_tracee *t, const struct fl
 		hold(tr, t, FL_TS_HELD_EXIT, false);
 		break;
 	case FL_EXIT_APPLY:
+		settle_short(tr, t, info->rval);
 		apply_exit(tr, t);
 		break;
 	}
@@ -236,6 +334,7 @@ void fl_thread_run_timers(struct tracer *tr)
 		if (!t)
 			break;
 		tr->n_held--;
+		delay_over(tr, t, cut);
 		if (t->state == FL_TS_HELD_EXIT)
 			apply_exit(tr, t);
 		else
@@ -251,8 +350,12 @@ void fl_thread_run_timers(struct tracer *tr)
 
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)
 {
-	if (fl_state_held(t->state))
+	if (fl_state_held(t->state)) {
 		tr->n_held--;
+		/* Killed in its delay: that much of it was served. */
+		delay_over(tr, t, true);
+	}
+	take_back_short(tr, t);
 	t->state = FL_TS_IDLE;
 }
 

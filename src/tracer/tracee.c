@@ -20,6 +20,8 @@ void fl_tracee_table_done(struct fl_tracee_table *t)
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i]) {
 			free(t->slots[i]->crash_exe);
+			free((char *)t->slots[i]->short_match.path);
+			free((char *)t->slots[i]->short_match.exe);
 			free(t->slots[i]);
 		}
 	free(t->slots);
@@ -96,6 +98,8 @@ void fl_tracee_remove(struct fl_tracee_table *t, pid_t tid)
 			break;
 	}
 	free(t->slots[i]->crash_exe);
+	free((char *)t->slots[i]->short_match.path);
+	free((char *)t->slots[i]->short_match.exe);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->n--;

@@ -24,6 +24,16 @@ struct fl_tracee {
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
+	/*
+	 * A short count or a delay is told to the sinks when it is known what
+	 * it did (thread.c): a short count at the call's exit, and only if the
+	 * call moved exactly what it was cut to; a delay when it ends, with
+	 * what was served. The call and what the filters saw wait here, their
+	 * strings owned.
+	 */
+	bool short_pending;
+	struct fl_call short_call;
+	struct fl_match_info short_match;
 
 	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;
