@@ -100,6 +100,10 @@ _faultline()
 		--format)
 			COMPREPLY=($(compgen -W 'text json' -- "$cur"))
 			return ;;
+		--arch)
+			# the architectures `faultline check --help` names
+			COMPREPLY=($(compgen -W 'x86_64 aarch64' -- "$cur"))
+			return ;;
 		esac ;;
 	run|sweep)
 		case $prev in

@@ -102,6 +102,20 @@ const struct fl_arch *fl_arch_host(void);
 /* The architecture named @name ("x86_64"), host or not, or NULL. */
 const struct fl_arch *fl_arch_by_name(const char *name);
 
+/* Every architecture faultline knows (NULL-terminated), host first or not. */
+const struct fl_arch *const *fl_arch_all(void);
+
+/*
+ * Make the ABI questions above (fl_arch_list, fl_abi_of, fl_abi_index,
+ * fl_arch_name, fl_abi_arg) answer for @arch instead of the host, or for
+ * the host again with NULL: `faultline check --arch` resolves rules for
+ * another machine. A process that selects another architecture traces
+ * nothing.
+ */
+void fl_arch_select(const struct fl_arch *arch);
+/* The architecture they answer for: the selected one, or the host. */
+const struct fl_arch *fl_arch_selected(void);
+
 /* ---- registers of a stopped thread of the host (ptrace) ---- */
 
 /*

@@ -26,6 +26,12 @@ const char *fl_syscall_name(uint32_t arch, int nr);
 /* True when @name is a syscall on any of the @n_abis ABIs @abis. */
 int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
 
+/*
+ * The call that does @name's job on ABI @abi, which lacks @name (openat for
+ * open on aarch64), or NULL when there is none. Static string.
+ */
+const char *fl_syscall_replacement(uint32_t abi, const char *name);
+
 /* errno value for "ENOENT" (also accepts a decimal 1..4095), or -1. */
 int fl_errno_from_name(const char *name);
 /* "ENOENT", or NULL when glibc has no name for @err. */

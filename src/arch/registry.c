@@ -24,6 +24,29 @@ const struct fl_arch *fl_arch_host(void)
 	return host;
 }
 
+/* The architecture the ABI questions answer for: fl_arch_select()'s, or the host. */
+static const struct fl_arch *selected;
+
+static const struct fl_arch *current(void)
+{
+	return selected ? selected : fl_arch_host();
+}
+
+void fl_arch_select(const struct fl_arch *arch)
+{
+	selected = arch;
+}
+
+const struct fl_arch *fl_arch_selected(void)
+{
+	return current();
+}
+
+const struct fl_arch *const *fl_arch_all(void)
+{
+	return fl_arch_table;
+}
+
 const struct fl_arch *fl_arch_by_name(const char *name)
 {
 	for (size_t i = 0; name && fl_arch_table[i]; i++)
@@ -34,7 +57,7 @@ const struct fl_arch *fl_arch_by_name(const char *name)
 
 int fl_abi_index(uint32_t audit_arch)
 {
-	const struct fl_arch *host = fl_arch_host();
+	const struct fl_arch *host = current();
 
 	/* Callers size their per-ABI tables with FL_ABI_MAX. */
 	for (size_t i = 0; host && i < host->n_abis && i < FL_ABI_MAX; i++)
@@ -47,18 +70,21 @@ const struct fl_abi *fl_abi_of(uint32_t audit_arch)
 {
 	int i = fl_abi_index(audit_arch);
 
-	return i < 0 ? NULL : &fl_arch_host()->abis[i];
+	return i < 0 ? NULL : &current()->abis[i];
 }
 
 const uint32_t *fl_arch_list(size_t *ret_n)
 {
 	static uint32_t list[FL_ABI_MAX];
 	static size_t n;
-	const struct fl_arch *host = fl_arch_host();
+	static const struct fl_arch *of;
+	const struct fl_arch *arch = current();
 
-	if (!n && host)
-		for (; n < host->n_abis && n < FL_ABI_MAX; n++)
-			list[n] = host->abis[n].audit_arch;
+	if (of != arch) {
+		of = arch;
+		for (n = 0; arch && n < arch->n_abis && n < FL_ABI_MAX; n++)
+			list[n] = arch->abis[n].audit_arch;
+	}
 	if (ret_n)
 		*ret_n = n;
 	return list;
@@ -112,5 +138,7 @@ int fl_arch_set_arg(pid_t tid, uint32_t arch, unsigned idx, uint64_t value)
 {
 	const struct fl_abi *abi = fl_abi_of(arch);
 
+	if (current() != fl_arch_host())
+		return -EINVAL; /* a process linting for another architecture traces nothing */
 	return abi ? fl_arch_host()->set_arg(tid, abi, idx, value) : -EINVAL;
 }

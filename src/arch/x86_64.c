@@ -8,6 +8,7 @@
 #include <seccomp.h>
 
 #include "faultline/arch.h"
+#include "syscall_info.h"
 
 /*
  * libseccomp's SCMP_ARCH_* values are the AUDIT_ARCH_* values, so src/sys
@@ -43,7 +44,6 @@ static const struct fl_abi abis[] = {
 
 #if defined(__x86_64__)
 #include <errno.h>
-#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 
@@ -53,45 +53,6 @@ static int poke_user(pid_t tid, size_t off, uint64_t value)
 {
 	if (ptrace(PTRACE_POKEUSER, tid, (void *)off, (void *)value) < 0)
 		return -errno;
-	return 0;
-}
-
-static int get_syscall_info(pid_t tid, struct fl_syscall_info *ret)
-{
-	struct __ptrace_syscall_info info;
-	const struct fl_abi *abi;
-
-	memset(&info, 0, sizeof(info));
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(info), &info) < 0)
-		return -errno;
-
-	memset(ret, 0, sizeof(*ret));
-	ret->arch = info.arch;
-	switch (info.op) {
-	case PTRACE_SYSCALL_INFO_ENTRY:
-		ret->op = FL_STOP_ENTRY;
-		ret->nr = (int)info.entry.nr;
-		memcpy(ret->args, info.entry.args, sizeof(ret->args));
-		break;
-	case PTRACE_SYSCALL_INFO_SECCOMP:
-		ret->op = FL_STOP_SECCOMP;
-		ret->nr = (int)info.seccomp.nr;
-		memcpy(ret->args, info.seccomp.args, sizeof(ret->args));
-		break;
-	case PTRACE_SYSCALL_INFO_EXIT:
-		ret->op = FL_STOP_EXIT;
-		ret->rval = info.exit.rval;
-		ret->is_error = info.exit.is_error;
-		break;
-	default:
-		ret->op = FL_STOP_NONE;
-		break;
-	}
-	/* The one place arguments are cut to what the kernel reads of them. */
-	abi = fl_abi_of(ret->arch);
-	if (abi)
-		for (int i = 0; i < 6; i++)
-			ret->args[i] &= abi->arg_mask;
 	return 0;
 }
 
@@ -128,7 +89,7 @@ const struct fl_arch fl_arch_x86_64 = {
 	.abis = abis,
 	.n_abis = sizeof(abis) / sizeof(abis[0]),
 #if defined(__x86_64__)
-	.get_syscall_info = get_syscall_info,
+	.get_syscall_info = fl_arch_ptrace_syscall_info,
 	.set_syscall_nr = set_syscall_nr,
 	.set_result = set_result,
 	.set_arg = set_arg,

@@ -9,19 +9,21 @@
 #include <string.h>
 
 #include "cli.h"
+#include "faultline/arch.h"
 #include "faultline/rules.h"
 #include "faultline/base.h"
 #include "sources.h"
 
 static const char check_usage[] =
-	"Usage: faultline check [--strict] [--format text|json] FILE...\n"
+	"Usage: faultline check [--strict] [--format text|json] [--arch ARCH] FILE...\n"
 	"\n"
 	"Validate and lint rule files. Prints 'FILE: ok' for each valid file, and\n"
 	"FILE:LINE:COLUMN: error: MESSAGE or FILE:LINE:COLUMN: warning: MESSAGE for\n"
 	"each problem. Warnings point at rules that load but may not do what you\n"
 	"think: a vDSO call that never reaches the kernel, 'times: 0', 'probability:\n"
 	"0', a rule that an earlier one always takes the calls from, an errno the\n"
-	"syscall is not documented to return.\n"
+	"syscall is not documented to return, a syscall this architecture lacks\n"
+	"(open on aarch64: openat replaces it).\n"
 	"\n"
 	"Options:\n"
 	"      --strict         warnings make a file fail too\n"
@@ -29,10 +31,31 @@ static const char check_usage[] =
 	"                       stdout, {\"ok\", \"errors\", \"warnings\", \"files\": [{\"file\",\n"
 	"                       \"valid\", \"errors\", \"warnings\"}], \"diagnostics\": [{\"file\",\n"
 	"                       \"line\", \"column\", \"severity\", \"message\"}]}\n"
+	"      --arch ARCH      check for ARCH instead of this machine: its syscall\n"
+	"                       names and ABIs (x86_64 or aarch64)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Exit status: 0 when every file is valid (and, with --strict, has no\n"
 	"warnings), 1 otherwise, 125 on bad usage.\n";
+
+/* "x86_64 or aarch64": the architectures faultline knows. */
+static const char *arch_names(void)
+{
+	static char buf[128];
+	const struct fl_arch *const *all = fl_arch_all();
+	size_t len = 0, n = 0;
+
+	while (all[n])
+		n++;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < sizeof(buf); i++) {
+		int w = snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				 i == 0 ? "" : i + 1 == n ? " or " : ", ", all[i]->name);
+		if (w > 0)
+			len += (size_t)w;
+	}
+	return buf;
+}
 
 /* One diagnostic for --format json; line and column null when unknown. */
 static json_t *diag_json(const struct fl_diag *d)
@@ -46,10 +69,11 @@ static json_t *diag_json(const struct fl_diag *d)
 
 int fl_cmd_check(int argc, char **argv)
 {
-	enum { OPT_STRICT = 0x100, OPT_FORMAT };
+	enum { OPT_STRICT = 0x100, OPT_FORMAT, OPT_ARCH };
 	static const struct option longopts[] = {
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -72,6 +96,16 @@ int fl_cmd_check(int argc, char **argv)
 				return fl_cli_usage_error("check", "unknown format '%s' (expected text or json)",
 						   optarg);
 			break;
+		case OPT_ARCH: {
+			const struct fl_arch *arch = fl_arch_by_name(optarg);
+
+			if (!arch)
+				return fl_cli_usage_error("check", "unknown architecture '%s' (expected %s)",
+							  optarg, arch_names());
+			/* check traces nothing: the loader may answer for another machine. */
+			fl_arch_select(arch);
+			break;
+		}
 		case 'h':
 			fputs(check_usage, stdout);
 			return 0;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "faultline/arch.h"
 #include "faultline/sys.h"
 #include "faultline/rules.h"
 #include "faultline/base.h"
@@ -88,6 +89,91 @@ static void check_applicable(struct load *ld, const struct rule_state *rs)
 	}
 }
 
+/*
+ * Where syscall @name exists besides the native ABI of @here: "arm,
+ * x86_64, i386" (the other ABIs of this architecture first), into @buf.
+ */
+static void abis_having(const struct fl_arch *here, const char *name, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int pass = 0; pass < 2; pass++)
+		for (const struct fl_arch *const *a = fl_arch_all(); *a; a++) {
+			if ((pass == 0) != (*a == here))
+				continue;
+			for (size_t i = (*a == here); i < (*a)->n_abis; i++) {
+				int n;
+
+				if (fl_syscall_nr((*a)->abis[i].audit_arch, name) < 0 || len >= size)
+					continue;
+				n = snprintf(buf + len, size - len, "%s%s", len ? ", " : "",
+					     (*a)->abis[i].name);
+				if (n > 0)
+					len += (size_t)n;
+			}
+		}
+}
+
+/* The item of syscall value @v that names @name (the scalar itself, or a sequence's item). */
+static const struct node *syscall_item(const struct node *v, const char *name)
+{
+	for (size_t i = 0; v->kind == NODE_SEQUENCE && i < v->n_kids; i++)
+		if (v->kids[i]->kind == NODE_SCALAR && strcmp(v->kids[i]->text, name) == 0)
+			return v->kids[i];
+	return v;
+}
+
+static bool rule_lists(const struct fl_rule *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_syscalls; i++)
+		if (strcmp(r->syscalls[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Rule files are shared between machines: a syscall of another
+ * architecture (open, which aarch64 lacks) is a warning naming the call
+ * that replaces it here, unless the rule lists that too; a rule none of
+ * whose syscalls exists on any ABI of this architecture is an error.
+ */
+static void check_architecture(struct load *ld, const struct rule_state *rs)
+{
+	const struct fl_rule *r = &rs->p->r;
+	const struct node *v = rs->seen.value[RK_SYSCALL];
+	const struct fl_arch *here = fl_arch_selected();
+	uint32_t native;
+
+	if (!v || !rs->seen.ok[RK_SYSCALL] || !here || !here->n_abis)
+		return;
+	native = here->abis[0].audit_arch;
+	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
+		const char *name = r->syscalls[i], *repl;
+		char where[128], instead[160] = "";
+
+		if (fl_syscall_nr(native, name) >= 0)
+			continue;
+		repl = fl_syscall_replacement(native, name);
+		if (repl && rule_lists(r, repl) && r->n_sysnos)
+			continue; /* [open, openat]: written for both */
+		abis_having(here, name, where, sizeof(where));
+		if (repl)
+			snprintf(instead, sizeof(instead), "; %s programs make %s instead: list it "
+				 "too (syscall: [%s, %s])", here->name, repl, name, repl);
+		else
+			snprintf(instead, sizeof(instead), "; no %s call replaces it", here->name);
+		if (r->n_sysnos)
+			warn_at(ld, syscall_item(v, name), "key 'syscall': %s is not a syscall of %s "
+				"(only of %s), so %s programs never make it%s", name, here->name,
+				where, here->name, instead);
+		else
+			report_at(ld, syscall_item(v, name), "key 'syscall': %s is not a syscall of "
+				  "%s (only of %s), and no other syscall of this rule is%s", name,
+				  here->name, where, instead);
+	}
+}
+
 /* An 'expect' that no run can meet is a mistake, not a test. */
 static void check_expect(struct load *ld, const struct rule_state *rs)
 {
@@ -145,6 +231,7 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	    !seen[RK_SIGNAL] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
+	check_architecture(ld, rs);
 	check_applicable(ld, rs);
 	check_expect(ld, rs);
 	fl_lint_errnos_documented(ld, rs);

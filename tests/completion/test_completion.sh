@@ -51,6 +51,8 @@ expect --summary-md faultline run --sum
 expect --report faultline run -r x.yaml --rep
 expect --strict faultline check --st
 expect json faultline check --format j
+expect --arch faultline check --ar
+expect aarch64 faultline check --arch aa
 expect syscalls faultline list sys
 expect keys faultline list k
 expect "{syscall: openat" faultline run -e "{syscall: opena"

@@ -35,6 +35,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 #define PAGE 4096
 
 /* A path no test environment has: unlink and open fail with ENOENT. */
@@ -46,35 +48,42 @@ static void die(const char *what)
 	exit(99);
 }
 
-static long call(int nr, uintptr_t ptr, int *err)
+/*
+ * The calls, by kind rather than number: where the architecture has no
+ * open or unlink (aarch64), "open" and "unlink" are openat and unlinkat
+ * (fl-compat.h) and two kinds would share a number.
+ */
+enum kind { K_OPEN, K_OPENAT, K_UNLINK };
+
+static long call(enum kind k, uintptr_t ptr, int *err)
 {
 	long r;
 
 	errno = 0;
-	switch (nr) {
-	case SYS_open:
-		r = syscall(SYS_open, ptr, O_RDONLY | O_CLOEXEC);
+	switch (k) {
+	case K_OPEN:
+		r = fl_sys_open((const char *)ptr, O_RDONLY | O_CLOEXEC);
 		break;
-	case SYS_openat:
+	case K_OPENAT:
 		r = syscall(SYS_openat, AT_FDCWD, ptr, O_RDONLY | O_CLOEXEC);
 		break;
 	default:
-		r = syscall(SYS_unlink, ptr);
+		r = fl_sys_unlink((const char *)ptr);
 		break;
 	}
 	*err = errno;
-	if (r >= 0 && nr != SYS_unlink)
+	if (r >= 0 && k != K_UNLINK)
 		close((int)r);
 	return r;
 }
 
 static const struct {
-	int nr;
+	enum kind k;
 	const char *name;
 } calls[] = {
-	{ SYS_open, "open" },
-	{ SYS_openat, "openat" },
-	{ SYS_unlink, "unlink" },
+	{ K_OPEN, "open" },
+	{ K_OPENAT, "openat" },
+	{ K_UNLINK, "unlink" },
 };
 
 static void print_call(const char *name, const char *kind, long r, int err)
@@ -90,7 +99,7 @@ static void all_calls(const char *kind, uintptr_t ptr)
 {
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		int err;
-		long r = call(calls[i].nr, ptr, &err);
+		long r = call(calls[i].k, ptr, &err);
 
 		print_call(calls[i].name, kind, r, err);
 	}
@@ -194,7 +203,7 @@ static int race(long n)
 		int err = 0;
 		size_t k;
 
-		if (call(i % 2 ? SYS_unlink : SYS_open, (uintptr_t)race_buf, &err) >= 0)
+		if (call(i % 2 ? K_UNLINK : K_OPEN, (uintptr_t)race_buf, &err) >= 0)
 			err = 0;
 		for (k = 0; k < n_t && t[k].err != err; k++)
 			;

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 int main(int argc, char **argv)
 {
 	struct timespec tick = { .tv_sec = 0, .tv_nsec = 20 * 1000 * 1000 };
@@ -22,7 +24,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("ready %d\n", getpid());
 	for (unsigned long n = 1;; n++) {
-		long fd = syscall(SYS_open, argv[1], O_RDONLY);
+		long fd = fl_sys_open(argv[1], O_RDONLY);
 		if (fd >= 0) {
 			close((int)fd);
 			printf("tick %lu: ok\n", n);

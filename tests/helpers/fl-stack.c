@@ -14,12 +14,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 __attribute__((noinline)) int fl_stack_marker_open(const char *path);
 
 __attribute__((noinline)) int fl_stack_marker_open(const char *path)
 {
 	/* The legacy syscall: the dynamic loader uses openat only. */
-	long fd = syscall(SYS_open, path, O_RDONLY);
+	long fd = fl_sys_open(path, O_RDONLY);
 
 	if (fd < 0)
 		return -errno;

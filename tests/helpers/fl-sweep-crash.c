@@ -19,6 +19,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 struct config {
 	const char *path;
 	char first_line[256];
@@ -31,7 +33,7 @@ struct config {
  */
 __attribute__((noinline)) static long fl_sweep_crash_open(const char *path)
 {
-	long fd = syscall(SYS_open, path, O_RDONLY);
+	long fd = fl_sys_open(path, O_RDONLY);
 
 	__asm__ volatile("" ::: "memory");
 	return fd;

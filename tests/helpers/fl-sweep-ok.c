@@ -15,13 +15,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 static int copy(const char *path)
 {
 	char buf[4096];
 	ssize_t n;
 	long fd;
 
-	fd = syscall(SYS_open, path, O_RDONLY);
+	fd = fl_sys_open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
 	while ((n = read((int)fd, buf, sizeof(buf))) > 0) {

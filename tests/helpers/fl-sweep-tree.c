@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 struct config {
 	const char *path;
 	char first_line[256];
@@ -33,7 +35,7 @@ struct config {
 static struct config *load(const char *role, const char *path)
 {
 	struct config *c;
-	long fd = syscall(SYS_open, path, O_RDONLY);
+	long fd = fl_sys_open(path, O_RDONLY);
 	int err = errno;
 	ssize_t n;
 

@@ -35,6 +35,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fl-compat.h"
+
 #define MAX_IOV 8
 
 static void usage(void)
@@ -604,7 +606,7 @@ static void run_one(int argc, char **argv)
 	} else if (!strcmp(cmd, "mkdir")) {
 		NEED(1);
 		errno = 0;
-		r = syscall(SYS_mkdir, argv[1], 0755L);
+		r = fl_sys_mkdir(argv[1], 0755L);
 		result("mkdir", 1, argv[1], r, errno, NULL);
 	} else if (!strcmp(cmd, "rename") || !strcmp(cmd, "link")) {
 		char target[8192];
@@ -612,7 +614,7 @@ static void run_one(int argc, char **argv)
 		NEED(2);
 		snprintf(target, sizeof(target), "%s %s", argv[1], argv[2]);
 		errno = 0;
-		r = syscall(!strcmp(cmd, "rename") ? SYS_rename : SYS_link, argv[1], argv[2]);
+		r = !strcmp(cmd, "rename") ? fl_sys_rename(argv[1], argv[2]) : fl_sys_link(argv[1], argv[2]);
 		result(cmd, 1, target, r, errno, NULL);
 	} else if (!strcmp(cmd, "symlink")) {
 		char target[8192];
@@ -620,7 +622,7 @@ static void run_one(int argc, char **argv)
 		NEED(2);
 		snprintf(target, sizeof(target), "%s %s", argv[1], argv[2]);
 		errno = 0;
-		r = syscall(SYS_symlink, argv[1], argv[2]);
+		r = fl_sys_symlink(argv[1], argv[2]);
 		result(cmd, 1, target, r, errno, NULL);
 	} else if (!strcmp(cmd, "rename-in")) {
 		char target[8192];

@@ -125,3 +125,33 @@ void fl_finish_rss(struct fl_proc *p, struct fl_result *r, int timeout_ms, long 
 	}
 	fl_finish(p, r, 1000);
 }
+
+double fl_stop_ms(void)
+{
+	static double cached = -1;
+	const char *const argv[] = { fl_victim(), "getpid", "1000", NULL };
+	struct fl_result d, r;
+	double t0, direct, traced;
+
+	if (cached >= 0)
+		return cached;
+	t0 = now_ms();
+	fl_run_direct(&d, argv, FL_RUN_TIMEOUT_MS);
+	direct = now_ms() - t0;
+	t0 = now_ms();
+	FL_RUN(&r, "run", "-q", "--no-seccomp", "-e",
+	       "{syscall: getpid, error: EPERM, probability: 0}", "--", argv[0], argv[1], argv[2]);
+	traced = now_ms() - t0;
+	fl_assert_exit(&r, 0);
+	cached = traced > direct ? (traced - direct) / 2000 : 0;
+	return cached;
+}
+
+long fl_scale_by_stop(long n, long min)
+{
+	double per = fl_stop_ms();
+	long k = per > 0.05 ? (long)(n * 0.05 / per) : n;
+
+	print_message("%.3f ms per stop here: %ld of %ld\n", per, k < min ? min : k, n);
+	return k < min ? min : k;
+}

@@ -22,3 +22,18 @@ void fl_run_direct(struct fl_result *r, const char *const *argv, int timeout_ms)
  * not in the count.
  */
 void fl_finish_rss(struct fl_proc *p, struct fl_result *r, int timeout_ms, long *ret_kib);
+
+/*
+ * What a stopped call costs faultline on this machine, in ms: 1000 getpid
+ * calls that stop (at entry and exit, --no-seccomp) and are matched but not
+ * injected, less the same program without faultline. ~0.03 ms natively,
+ * ten times that and more in an emulated arm64 VM. Heavy cases scale their
+ * work with it.
+ */
+double fl_stop_ms(void);
+
+/*
+ * @n scaled for this machine: @n where a stop costs 0.05 ms or less, fewer
+ * in proportion where it costs more, never under @min.
+ */
+long fl_scale_by_stop(long n, long min);

@@ -93,6 +93,7 @@ int fl_setup(void **state)
 	const char *tmp = getenv("TMPDIR");
 	char *templ;
 
+	fl_set_run_timeout(FL_RUN_TIMEOUT_MS);
 	if (asprintf(&templ, "%s/fl-it-XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0)
 		return -1;
 	if (!mkdtemp(templ)) {
@@ -387,9 +388,37 @@ void fl_finish(struct fl_proc *p, struct fl_result *r, int timeout_ms)
 	}
 }
 
+static int run_timeout_ms = FL_RUN_TIMEOUT_MS;
+
+/*
+ * A runner on a slow machine says how slow with FL_TIMEOUT_MULTIPLIER
+ * (tests/aarch64/run sets it in its emulated arm64 VM, where its own
+ * per-test limits are scaled the same; meson's --timeout-multiplier does
+ * not reach the tests): the default run limit is scaled with it.
+ */
+static int default_run_timeout(void)
+{
+	const char *m = getenv("FL_TIMEOUT_MULTIPLIER");
+	long k = m && *m ? strtol(m, NULL, 10) : 1;
+
+	return k > 1 && k <= 100 ? (int)(FL_RUN_TIMEOUT_MS * k) : FL_RUN_TIMEOUT_MS;
+}
+
+int fl_run_timeout(void)
+{
+	return run_timeout_ms;
+}
+
+void fl_set_run_timeout(int ms)
+{
+	int def = default_run_timeout();
+
+	run_timeout_ms = ms > def ? ms : def;
+}
+
 void fl_run_argv(struct fl_result *r, const char *const *args)
 {
-	fl_finish(fl_spawn_argv(args), r, FL_RUN_TIMEOUT_MS);
+	fl_finish(fl_spawn_argv(args), r, run_timeout_ms);
 }
 
 void fl_run_list(struct fl_result *r, ...)

@@ -26,6 +26,23 @@
 #include <jansson.h>
 
 /*
+ * FL_OPEN_NAME, FL_UNLINK_NAME, ...: the syscall the helpers' "open",
+ * "unlink", ... make -- the legacy call where the architecture has it, its
+ * *at form where it does not (aarch64). Rules and expected log lines name
+ * the call through them.
+ */
+#include "../helpers/fl-compat.h"
+/* What faultline's log shows before the path of that open: "" or "AT_FDCWD, ". */
+/* ...and which argument holds its flags. */
+#ifdef SYS_open
+#define FL_OPEN_DIRFD ""
+#define FL_OPEN_FLAGS_ARG 1
+#else
+#define FL_OPEN_DIRFD "AT_FDCWD, "
+#define FL_OPEN_FLAGS_ARG 2
+#endif
+
+/*
  * A rule that never acts: acct(2) is called by nobody here. For runs that are
  * about the process, not injection (faultline run requires at least one rule).
  */
@@ -77,6 +94,15 @@ char *fl_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * stdin from /dev/null and waits at most FL_RUN_TIMEOUT_MS.
  */
 void fl_run_argv(struct fl_result *r, const char *const *args);
+/*
+ * The limit fl_run_argv/fl_run_list use from now on in this test (reset by
+ * fl_setup to FL_RUN_TIMEOUT_MS times FL_TIMEOUT_MULTIPLIER when the
+ * runner sets it): for a case that sizes its work from the machine and must
+ * let faultline take as long, never less than the default.
+ */
+void fl_set_run_timeout(int ms);
+/* That limit, in ms. */
+int fl_run_timeout(void);
 void fl_run_list(struct fl_result *r, ...);
 #define FL_RUN(r, ...) fl_run_list((r), __VA_ARGS__, (const char *)NULL)
 

@@ -107,7 +107,7 @@ static void attach_injects_then_detaches(void **state)
 
 	(void)state;
 	FL_RUN(&r, "run", "-p", pid, "--duration", "600ms", "-e",
-	       "{syscall: open, error: EACCES}");
+	       "{syscall: " FL_OPEN_NAME ", error: EACCES}");
 	fl_assert_exit(&r, 0);
 	fl_assert_err_has(&r, "= -1 EACCES");
 	/* The service saw the faults while faultline was attached... */
@@ -132,7 +132,7 @@ static void attach_report_shape(void **state)
 
 	(void)state;
 	FL_RUN(&r, "run", "-p", pid, "--duration", "400ms", "--report", report, "-e",
-	       "{syscall: open, error: EACCES}");
+	       "{syscall: " FL_OPEN_NAME ", error: EACCES}");
 	/* Stopped before anything is asserted: a failing check must not leave it running. */
 	stop_server(&s);
 	fl_assert_exit(&r, 0);
@@ -156,7 +156,7 @@ static void attach_sigterm_detaches(void **state)
 	struct fl_result r;
 
 	(void)state;
-	p = FL_SPAWN("run", "-p", pid, "-e", "{syscall: open, error: ENOENT}");
+	p = FL_SPAWN("run", "-p", pid, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}");
 	for (int i = 0; i < 250 && fl_count_lines(fl_read_file(s.out_path), "err ENOENT") < 2; i++)
 		msleep(20);
 	assert_int_equal(kill(p->pid, SIGTERM), 0);
@@ -178,7 +178,7 @@ static void attach_releases_delay_on_detach(void **state)
 
 	(void)state;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	FL_RUN(&r, "run", "-p", pid, "--duration", "300ms", "-e", "{syscall: open, delay: 30s}");
+	FL_RUN(&r, "run", "-p", pid, "--duration", "300ms", "-e", "{syscall: " FL_OPEN_NAME ", delay: 30s}");
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	fl_assert_exit(&r, 0);
 	if (t1.tv_sec - t0.tv_sec > 10)
@@ -193,7 +193,7 @@ static void attach_no_such_process(void **state)
 
 	(void)state;
 	/* Above the largest pid_max Linux allows (2^22). */
-	FL_RUN(&r, "run", "-p", "4194305", "-e", "{syscall: open, error: EIO}");
+	FL_RUN(&r, "run", "-p", "4194305", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "no process with pid 4194305");
 }
@@ -224,7 +224,7 @@ static void attach_pid_and_command_125(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-p", "1", "-e", "{syscall: open, error: EIO}", "--", "true");
+	FL_RUN(&r, "run", "-p", "1", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", "true");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "either -p PID or a program");
 }
@@ -301,7 +301,7 @@ static void attach_permission_denied(void **state)
 	s = start_server();
 	const char *const argv[] = { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
 				     "--clear-groups", fl_faultline(), "run", "-p",
-				     fl_strf("%d", s.pid), "-e", "{syscall: open, error: EIO}", NULL };
+				     fl_strf("%d", s.pid), "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", NULL };
 	fl_run_direct(&r, argv, 20000);
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "permission denied: tracing needs the same user or CAP_SYS_PTRACE");

@@ -15,7 +15,7 @@
 #define EXIT_UNMET 122
 
 /* A rule the victim's "open FILE" meets exactly once. */
-#define OPEN_RULE "{name: open-fails, syscall: open, error: ENOENT}"
+#define OPEN_RULE "{name: open-fails, syscall: " FL_OPEN_NAME ", error: ENOENT}"
 
 /* ---- expectations ------------------------------------------------------- */
 
@@ -58,11 +58,11 @@ static void expect_in_rule_file(void **state)
 	char *rules = fl_mkfile("rules.yaml",
 				"rules:\n"
 				"  - name: once\n"
-				"    syscall: open\n"
+				"    syscall: " FL_OPEN_NAME "\n"
 				"    error: EACCES\n"
 				"    expect: {min: 1, max: 1}\n"
 				"  - name: twice\n"
-				"    syscall: unlink\n"
+				"    syscall: " FL_UNLINK_NAME "\n"
 				"    error: EPERM\n"
 				"    expect: {min: 2}\n");
 	char *report = fl_path("report.json");
@@ -99,7 +99,7 @@ static void expect_max_exceeded(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: EIO, expect: {max: 1}}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, expect: {max: 1}}", "--", fl_victim(),
 	       "open", file, "3");
 	fl_assert_exit(&r, EXIT_UNMET);
 	fl_assert_outcomes(&r, "open", "EIO EIO EIO");
@@ -177,7 +177,7 @@ static void summary_md_table(void **state)
 				     "**1 expectation not met: faultline exits 122**\n\n"));
 	assert_true(fl_has_line(text, "| rule | syscalls | matched | injected | expected | met |"));
 	assert_true(fl_has_line(text, "|---|---|---:|---:|---|---|"));
-	assert_true(fl_has_line(text, "| open-fails | `open` | 1 | 1 | \\>=1 | yes |"));
+	assert_true(fl_has_line(text, "| open-fails | `" FL_OPEN_NAME "` | 1 | 1 | \\>=1 | yes |"));
 	/* '|' and '*' in a name are escaped: the row keeps its six cells. */
 	assert_true(fl_has_line(text, "| a\\|b \\*c\\* | `acct`, `swapoff` | 0 | 0 | \\>=1 | **no** |"));
 }

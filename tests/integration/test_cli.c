@@ -393,6 +393,76 @@ static void quiet_still_reports_errors(void **state)
 	fl_assert_err_has(&r, "ENOPE");
 }
 
+/* check --arch: lint a rule file for another machine's syscall names. */
+static void check_arch(void **state)
+{
+	char *file = fl_mkfile("legacy.yaml", "rules:\n  - syscall: open\n    error: ENOENT\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "check", "--arch", "aarch64", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, fl_strf("%s:2:14: warning: key 'syscall': open is not a syscall of "
+				      "aarch64", file));
+	fl_assert_err_has(&r, "aarch64 programs make openat instead");
+	fl_assert_out_has(&r, fl_strf("%s: ok (1 warning)", file));
+	/* --strict turns it into a failure, as any warning. */
+	FL_RUN(&r, "check", "--strict", "--arch", "aarch64", file);
+	fl_assert_exit(&r, 1);
+	FL_RUN(&r, "check", "--arch", "x86_64", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_err_lacks(&r, "not a syscall of");
+	fl_assert_out_has(&r, fl_strf("%s: ok", file));
+}
+
+static void check_unknown_arch_125(void **state)
+{
+	char *file = fl_mkfile("r.yaml", "rules: [{syscall: read, error: EIO}]\n");
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "check", "--arch", "sparc", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "unknown architecture 'sparc' (expected x86_64 or aarch64)");
+}
+
+/* Every shipped example and scenario loads for every architecture faultline knows. */
+static void check_shipped_every_arch(void **state)
+{
+	static const char *const arches[] = { "x86_64", "aarch64" };
+	static const char *const dirs[] = { "rules/examples", "rules/scenarios" };
+	const char *root = getenv("FL_SOURCE_ROOT");
+
+	(void)state;
+	assert_non_null(root);
+	for (size_t a = 0; a < FL_ARRAY_SIZE(arches); a++) {
+		const char *args[64] = { "check", "--arch", arches[a] };
+		size_t n = 3;
+		struct fl_result r;
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(dirs); k++) {
+			char *dir = fl_strf("%s/%s", root, dirs[k]);
+			DIR *d = opendir(dir);
+			struct dirent *e;
+
+			assert_non_null(d);
+			while ((e = readdir(d)) && n < FL_ARRAY_SIZE(args) - 1) {
+				size_t len = strlen(e->d_name);
+
+				if (len > 5 && !strcmp(e->d_name + len - 5, ".yaml"))
+					args[n++] = fl_strf("%s/%s", dir, e->d_name);
+			}
+			closedir(d);
+		}
+		assert_true(n > 3 + 10);
+		args[n] = NULL;
+		fl_run_argv(&r, args);
+		fl_assert_exit(&r, 0);
+		fl_assert_err_lacks(&r, ": error:");
+		assert_int_equal(fl_count_lines(r.out, ": ok"), (int)n - 3);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -409,6 +479,9 @@ int main(int argc, char **argv)
 		FL_TEST(check_several_files),
 		FL_TEST(check_missing_file),
 		FL_TEST(check_examples),
+		FL_TEST(check_arch),
+		FL_TEST(check_unknown_arch_125),
+		FL_TEST(check_shipped_every_arch),
 		FL_TEST(unknown_flag_125),
 		FL_TEST(bad_rule_file_125),
 		FL_TEST(missing_rule_file_125),

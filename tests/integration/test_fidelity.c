@@ -115,11 +115,12 @@ static void compare_rules(const char *const *argv, struct fl_result *ret, size_t
 	/*
 	 * faultline's bound comes from the machine: a multiple of what the
 	 * command took without it, here and now (a loaded CI runner slows
-	 * both), never less than the harness default.
+	 * both), never less than the harness default (which the runner of an
+	 * emulated machine scales: FL_TIMEOUT_MULTIPLIER).
 	 */
 	int within = (int)((now_ms() - t0) * FL_TRACED_SLOWDOWN_MAX);
-	if (within < FL_RUN_TIMEOUT_MS)
-		within = FL_RUN_TIMEOUT_MS;
+	if (within < fl_run_timeout())
+		within = fl_run_timeout();
 	args[n++] = "run";
 	args[n++] = "-q";
 	args[n++] = "-e";
@@ -333,28 +334,58 @@ static void leader_exits_first(void **state)
 	assert_int_equal(d.code, 5);
 }
 
-/* 1000 short-lived processes, each exec'd by a shell. */
+/*
+ * Per iteration, in ms, of a shell loop running /bin/true on this machine
+ * without faultline: the heavy cases size their work with it.
+ */
+static double shell_iteration_ms(void)
+{
+	const char *const argv[] = { "/bin/sh", "-c",
+		"i=0; while [ $i -lt 20 ]; do /bin/true || exit 1; i=$((i+1)); done", NULL };
+	struct fl_result d;
+	double t0 = now_ms();
+
+	fl_run_direct(&d, argv, FL_RUN_TIMEOUT_MS);
+	fl_assert_exit(&d, 0);
+	return (now_ms() - t0) / 20;
+}
+
+/*
+ * 1000 short-lived processes, each exec'd by a shell -- fewer (down to 50)
+ * where a process start costs so much that 1000 would not take 3 s without
+ * faultline (an emulated arm64 VM: 30-170 ms each, against 1-3 ms natively).
+ */
 static void shell_loop_1000(void **state)
 {
 	struct fl_result d;
+	double per = shell_iteration_ms();
+	long n = per > 0 ? (long)(3000 / per) : 1000;
+	char *script;
 
 	(void)state;
-	COMPARE_HEAVY(&d, "/bin/sh", "-c",
-		      "i=0; while [ $i -lt 1000 ]; do /bin/true || exit 1; i=$((i+1)); done; echo $i");
-	fl_assert_str(&d, "output", d.out, "1000\n");
+	n = n > 1000 ? 1000 : n < 50 ? 50 : n;
+	print_message("%.2f ms per process start here: %ld iterations\n", per, n);
+	script = fl_strf("i=0; while [ $i -lt %ld ]; do /bin/true || exit 1; i=$((i+1)); done; "
+			 "echo $i", n);
+	COMPARE_HEAVY(&d, "/bin/sh", "-c", script);
+	fl_assert_str(&d, "output", d.out, fl_strf("%ld\n", n));
 }
 
 /*
  * 64 threads make read, write and close at once (300 rounds each: with the
- * second rule set every one of them stops the thread).
+ * second rule set every one of them stops the thread). Fewer rounds, down
+ * to 30, where a stop costs more than 0.05 ms (emulation): the rounds times
+ * the stop cost stays what it is natively.
  */
 static void threads_64_syscalls(void **state)
 {
 	struct fl_result d;
+	long rounds = fl_scale_by_stop(300, 30);
 
 	(void)state;
-	COMPARE_HEAVY(&d, stress(), "threads-syscalls", "64", "300");
-	direct_has_line(&d, "64 threads x 300 rounds: read 19200, write 19200, close 19200");
+	COMPARE_HEAVY(&d, stress(), "threads-syscalls", "64", fl_strf("%ld", rounds));
+	direct_has_line(&d, fl_strf("64 threads x %ld rounds: read %ld, write %ld, close %ld",
+				    rounds, 64 * rounds, 64 * rounds, 64 * rounds));
 }
 
 /* A child blocked in read(2) on a pipe is SIGKILLed by its parent. */
@@ -649,8 +680,11 @@ static long vm_hwm(pid_t pid)
  * per traced process; it must be freed as each exits, so its peak memory
  * after 10000 is what it was after 1000. Under ASan freed memory sits in a
  * quarantine, so the sanitized build only gets the (much looser) bound.
+ * Where a fork costs so much that 10000 would take over 15 s without
+ * faultline (an emulated arm64 VM), fewer, down to 2000.
  */
 #define SPAWNED 10000
+#define SPAWNED_MIN 2000
 #ifdef SANITIZED
 #define GROWTH_MAX_KIB (256 * 1024)
 #define HWM_MAX_KIB (1024 * 1024)
@@ -663,13 +697,22 @@ static void memory_flat_over_10000_processes(void **state)
 {
 	struct fl_proc *p;
 	struct fl_result r;
-	long at_1000 = -1, last = -1;
-	double end = now_ms() + 120000;
+	long at_1000 = -1, last = -1, spawned;
+	double per, t0 = now_ms(), end;
+	const char *const probe[] = { stress(), "spawn-many", "300", NULL };
 
 	(void)state;
+	/* What a process costs here without faultline; traced, allow 40 times that. */
+	fl_run_direct(&r, probe, FL_RUN_TIMEOUT_MS);
+	fl_assert_exit(&r, 0);
+	per = (now_ms() - t0) / 300;
+	spawned = per > 0 ? (long)(15000 / per) : SPAWNED;
+	spawned = spawned > SPAWNED ? SPAWNED : spawned < SPAWNED_MIN ? SPAWNED_MIN : spawned;
+	print_message("%.3f ms per process here: %ld processes\n", per, spawned);
+	end = now_ms() + (120000 > 40 * per * spawned ? 120000 : 40 * per * spawned);
 	p = FL_SPAWN("run", "-o", fl_path("log"), "-e", quiet_rules[1], "--", stress(), "spawn-many",
-		     fl_strf("%d", SPAWNED));
-	if (!fl_wait_stdout(p, "spawned 1000\n", 60000)) {
+		     fl_strf("%ld", spawned));
+	if (!fl_wait_stdout(p, "spawned 1000\n", 60000 > 40 * per * 1000 ? 60000 : (int)(40 * per * 1000))) {
 		fl_finish(p, &r, 1000);
 		print_error("the command never got to 1000 processes\n");
 		fl_dump(&r);
@@ -693,13 +736,13 @@ static void memory_flat_over_10000_processes(void **state)
 	}
 	fl_finish(p, &r, 1000);
 	fl_assert_exit(&r, 0);
-	fl_assert_out_has(&r, fl_strf("%d of %d children exited as expected", SPAWNED, SPAWNED));
-	print_message("faultline VmHWM: %ld KiB after 1000 processes, %ld KiB after %d\n", at_1000,
-		      last, SPAWNED);
+	fl_assert_out_has(&r, fl_strf("%ld of %ld children exited as expected", spawned, spawned));
+	print_message("faultline VmHWM: %ld KiB after 1000 processes, %ld KiB after %ld\n", at_1000,
+		      last, spawned);
 	if (last - at_1000 > GROWTH_MAX_KIB || last > HWM_MAX_KIB) {
 		print_error("faultline's peak memory grew from %ld KiB (1000 processes) to %ld KiB "
-			    "(%d processes); limits: growth %d KiB, peak %d KiB\n", at_1000, last,
-			    SPAWNED, GROWTH_MAX_KIB, HWM_MAX_KIB);
+			    "(%ld processes); limits: growth %d KiB, peak %d KiB\n", at_1000, last,
+			    spawned, GROWTH_MAX_KIB, HWM_MAX_KIB);
 		fl_dump(&r);
 		fail();
 	}

@@ -20,7 +20,7 @@ static void errno_arrives(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "open", file);
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT");
 	assert_true(fl_exists(file));
@@ -32,7 +32,7 @@ static void errno_by_number(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: 13}", "--", fl_victim(), "open", file);
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: 13}", "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "EACCES");
 }
@@ -44,7 +44,7 @@ static void other_syscalls_untouched(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EPERM}", "--", fl_victim(), "open", file,
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_UNLINK_NAME ", error: EPERM}", "--", fl_victim(), "open", file,
 	       "2", "+", "read", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ok ok");
@@ -73,7 +73,7 @@ static void syscall_list(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: [open, unlink], error: EPERM}", "--", fl_victim(), "open",
+	FL_RUN(&r, "run", "-e", "{syscall: [" FL_OPEN_NAME ", " FL_UNLINK_NAME "], error: EPERM}", "--", fl_victim(), "open",
 	       file, "+", "unlink", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "EPERM");
@@ -90,7 +90,7 @@ static void error_list(void **state)
 	int n = 0;
 
 	(void)state;
-	FL_RUN(&r, "run", "-s", "3", "-e", "{syscall: open, error: [EIO, ENOSPC]}", "--",
+	FL_RUN(&r, "run", "-s", "3", "-e", "{syscall: " FL_OPEN_NAME ", error: [EIO, ENOSPC]}", "--",
 	       fl_victim(), "open", file, "20");
 	fl_assert_exit(&r, 0);
 	outcomes = fl_strf("%s", fl_outcomes(r.out, "open"));
@@ -111,7 +111,7 @@ static void enter_phase_skips_call(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EACCES, phase: enter}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_UNLINK_NAME ", error: EACCES, phase: enter}", "--", fl_victim(),
 	       "unlink", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "unlink", "EACCES");
@@ -129,7 +129,7 @@ static void default_phase_is_enter(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EACCES}", "--", fl_victim(), "unlink", file);
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_UNLINK_NAME ", error: EACCES}", "--", fl_victim(), "unlink", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "unlink", "EACCES");
 	assert_true(fl_exists(file));
@@ -141,7 +141,7 @@ static void exit_phase_runs_call(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EACCES, phase: exit}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_UNLINK_NAME ", error: EACCES, phase: exit}", "--", fl_victim(),
 	       "unlink", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "unlink", "EACCES");
@@ -189,7 +189,7 @@ static void counters_after_every_times(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 1, every: 2, times: 2}", "--",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 1, every: 2, times: 2}", "--",
 	       fl_victim(), "open", file, "6");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ok ENOENT ok ENOENT ok ok");
@@ -201,7 +201,7 @@ static void counters_after(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 3}", "--", fl_victim(), "open",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 3}", "--", fl_victim(), "open",
 	       file, "5");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ok ok ok ENOENT ENOENT");
@@ -213,7 +213,7 @@ static void counters_times(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, times: 2}", "--", fl_victim(), "open",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, times: 2}", "--", fl_victim(), "open",
 	       file, "4");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT ENOENT ok ok");
@@ -225,7 +225,7 @@ static void counters_every(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, every: 3}", "--", fl_victim(), "open",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, every: 3}", "--", fl_victim(), "open",
 	       file, "7");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT ok ok ENOENT ok ok ENOENT");
@@ -240,10 +240,10 @@ static char *probability_pattern(const char *seed, struct fl_result *r)
 	if (!fl_exists(file))
 		fl_mkfile("exists", "data\n");
 	if (seed)
-		FL_RUN(r, "run", "-s", seed, "-e", "{syscall: open, error: EIO, probability: 0.5}", "--",
+		FL_RUN(r, "run", "-s", seed, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 0.5}", "--",
 		       fl_victim(), "open", file, "200");
 	else
-		FL_RUN(r, "run", "-e", "{syscall: open, error: EIO, probability: 0.5}", "--",
+		FL_RUN(r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 0.5}", "--",
 		       fl_victim(), "open", file, "200");
 	fl_assert_exit(r, 0);
 	return fl_outcomes(r->out, "open");
@@ -311,7 +311,7 @@ static void seed_from_rule_file(void **state)
 	char *rules = fl_mkfile("rules.yaml",
 				"seed: 77\n"
 				"rules:\n"
-				"  - syscall: open\n"
+				"  - syscall: " FL_OPEN_NAME "\n"
 				"    error: EIO\n"
 				"    probability: 0.5\n");
 	struct fl_result r1, r2;
@@ -320,7 +320,7 @@ static void seed_from_rule_file(void **state)
 	FL_RUN(&r1, "run", "-r", rules, "--", fl_victim(), "open", file, "100");
 	fl_assert_exit(&r1, 0);
 	fl_assert_str(&r1, "seed in header", fl_log_seed(r1.err), "77");
-	FL_RUN(&r2, "run", "-s", "77", "-e", "{syscall: open, error: EIO, probability: 0.5}", "--",
+	FL_RUN(&r2, "run", "-s", "77", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 0.5}", "--",
 	       fl_victim(), "open", file, "100");
 	fl_assert_exit(&r2, 0);
 	fl_assert_str(&r2, "file seed 77 vs -s 77", fl_outcomes(r2.out, "open"),
@@ -333,12 +333,12 @@ static void probability_bounds(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: EIO, probability: 0}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 0}", "--", fl_victim(),
 	       "open", file, "20");
 	fl_assert_exit(&r, 0);
 	assert_int_equal(count_word(fl_outcomes(r.out, "open"), "ok"), 20);
 
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: EIO, probability: 1}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 1}", "--", fl_victim(),
 	       "open", file, "20");
 	fl_assert_exit(&r, 0);
 	assert_int_equal(count_word(fl_outcomes(r.out, "open"), "EIO"), 20);
@@ -352,7 +352,7 @@ static void rule_applies_in_forked_child(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "fork-open", file);
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "fork-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "child-open", "ENOENT");
 	fl_assert_outcomes(&r, "parent-open", "ENOENT");
@@ -364,7 +364,7 @@ static void counter_shared_with_child(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 1}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 1}", "--", fl_victim(),
 	       "fork-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "parent-open", "ok");
@@ -377,7 +377,7 @@ static void rule_applies_in_thread(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "thread-open",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "thread-open",
 	       file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "main-open", "ENOENT");
@@ -390,7 +390,7 @@ static void counter_shared_with_thread(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 1}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 1}", "--", fl_victim(),
 	       "thread-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "main-open", "ok");
@@ -403,7 +403,7 @@ static void rule_applies_after_exec(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "exec-open", file);
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "exec-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "pre-exec-open", "ENOENT");
 	fl_assert_outcomes(&r, "post-exec-open", "ENOENT");
@@ -415,7 +415,7 @@ static void counter_kept_across_exec(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 1}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 1}", "--", fl_victim(),
 	       "exec-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "pre-exec-open", "ok");
@@ -432,13 +432,13 @@ static void counters_exact_under_thread_race(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, every: 2}", "--", fl_victim(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, every: 2}", "--", fl_victim(),
 	       "threads-open", file, "4", "50");
 	fl_assert_exit(&r, 0);
 	assert_int_equal(fl_count_lines(r.out, ": ok"), 100);
 	assert_int_equal(fl_count_lines(r.out, ": err ENOENT"), 100);
 
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT, after: 7, times: 10}", "--",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT, after: 7, times: 10}", "--",
 	       fl_victim(), "threads-open", file, "4", "50");
 	fl_assert_exit(&r, 0);
 	assert_int_equal(fl_count_lines(r.out, ": ok"), 190);
@@ -455,7 +455,7 @@ static void rule_applies_after_exec_from_thread(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "thread-exec",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "thread-exec",
 	       file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "thread-exec-open", "ENOENT");
@@ -468,7 +468,7 @@ static void rule_applies_in_spawned_child(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "spawn-open",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "spawn-open",
 	       file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "spawned-open", "ENOENT");
@@ -483,13 +483,13 @@ static void rule_files_in_order(void **state)
 	char *a = fl_mkfile("a.yaml",
 			    "rules:\n"
 			    "  - name: a\n"
-			    "    syscall: open\n"
+			    "    syscall: " FL_OPEN_NAME "\n"
 			    "    error: EACCES\n"
 			    "    times: 1\n");
 	char *b = fl_mkfile("b.yaml",
 			    "rules:\n"
 			    "  - name: b\n"
-			    "    syscall: open\n"
+			    "    syscall: " FL_OPEN_NAME "\n"
 			    "    error: ENOENT\n");
 	struct fl_result r;
 
@@ -509,11 +509,11 @@ static void first_matching_rule_wins(void **state)
 	char *file = fl_mkfile("exists", "data\n");
 	char *rules = fl_mkfile("rules.yaml",
 				"rules:\n"
-				"  - syscall: open\n"
+				"  - syscall: " FL_OPEN_NAME "\n"
 				"    error: EACCES\n"
 				"    after: 1\n"
 				"    every: 2\n"
-				"  - syscall: open\n"
+				"  - syscall: " FL_OPEN_NAME "\n"
 				"    error: ENOENT\n");
 	struct fl_result r;
 
@@ -529,8 +529,8 @@ static void several_inline_rules(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: EACCES, times: 1}", "-e",
-	       "{syscall: open, error: ENOENT}", "-e", "{syscall: getpid, retval: 4242}", "--",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: EACCES, times: 1}", "-e",
+	       "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "-e", "{syscall: getpid, retval: 4242}", "--",
 	       fl_victim(), "open", file, "3", "+", "getpid");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "EACCES ENOENT ENOENT");
@@ -574,7 +574,7 @@ static void delay_keeps_result(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, delay: 50ms}", "--", fl_victim(), "open", file, "2");
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", delay: 50ms}", "--", fl_victim(), "open", file, "2");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ok ok");
 }
@@ -590,16 +590,16 @@ static void delay_does_not_stall_other_threads(void **state)
 	struct fl_result r;
 	char *line;
 	double elapsed = -1;
-	unsigned long during = 0, before = 0;
+	unsigned long during = 0, before = 0, paced = 0;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: open, delay: 500ms}", "--", fl_victim(), "delay-race",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", delay: 500ms}", "--", fl_victim(), "delay-race",
 	       file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "delay-race-open", "ok");
 	line = fl_line_after(r.out, "delay-race: ");
-	if (!line || sscanf(line, "elapsed_ms=%lf during=%lu before=%lu", &elapsed, &during,
-			    &before) != 3) {
+	if (!line || sscanf(line, "elapsed_ms=%lf during=%lu before=%lu per_100ms=%lu", &elapsed,
+			    &during, &before, &paced) != 4) {
 		print_error("no delay-race result line\n");
 		fl_dump(&r);
 		fail();
@@ -610,10 +610,18 @@ static void delay_does_not_stall_other_threads(void **state)
 		fl_dump(&r);
 		fail();
 	}
-	if (during <= 100) {
+	/*
+	 * Its pace just before, over 100 ms, says what this machine allows
+	 * (every call stops with --no-seccomp: under emulation a few hundred
+	 * in 100 ms). A stalled thread makes none or one in the 500 ms; want
+	 * more than 2, and a tenth of its undisturbed pace: with a thread held
+	 * the tracer serves the others' stops more slowly (202 in 500 ms
+	 * against 276 in 100 ms before, in the loaded arm64 VM).
+	 */
+	if (during <= 2 || during * 10 < paced) {
 		print_error("the other thread made %lu getppid calls during the 500ms delay; "
-			    "want > 100 (the delay stalled it)\n",
-			    during);
+			    "want > 2 and >= %lu, a tenth of its pace in 100 ms before (the delay "
+			    "stalled it)\n", during, (paced + 9) / 10);
 		fl_dump(&r);
 		fail();
 	}

@@ -79,10 +79,10 @@ static void log_header_line_summary(void **state)
 	char *file = fl_mkfile("exists", "data\n");
 	struct fl_result r;
 	char *pid_text;
-	char *call = fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file);
+	char *call = fl_strf(FL_OPEN_NAME "(" FL_OPEN_DIRFD "\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file);
 
 	(void)state;
-	FL_RUN(&r, "run", "-s", "5", "-e", "{name: missing, syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "-s", "5", "-e", "{name: missing, syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "getpid", "+", "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT");
@@ -133,7 +133,7 @@ static void log_to_file(void **state)
 	char *text;
 
 	(void)state;
-	FL_RUN(&r, "run", "-o", log, "-s", "8", "-e", "{name: missing, syscall: open, error: ENOENT}",
+	FL_RUN(&r, "run", "-o", log, "-s", "8", "-e", "{name: missing, syscall: " FL_OPEN_NAME ", error: ENOENT}",
 	       "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT");
@@ -146,7 +146,7 @@ static void log_to_file(void **state)
 	}
 	fl_assert_str(&r, "seed in the log file", fl_log_seed(text), "8");
 	expect_injection_line(
-		&r, text, fl_strf("open(\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
+		&r, text, fl_strf(FL_OPEN_NAME "(" FL_OPEN_DIRFD "\"%s\", O_RDONLY) = -1 ENOENT (rule \"missing\")", file), 0);
 }
 
 /*
@@ -164,7 +164,7 @@ static void outputs_replace_planted_symlinks(void **state)
 	(void)state;
 	assert_int_equal(symlink(victim_log, log), 0);
 	assert_int_equal(symlink(victim_report, report), 0);
-	FL_RUN(&r, "run", "-o", log, "--report", report, "-e", "{syscall: open, error: ENOENT}",
+	FL_RUN(&r, "run", "-o", log, "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}",
 	       "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	assert_false(fl_exists(victim_log));
@@ -192,7 +192,7 @@ static void prefilter_skips_excluded_calls(void **state)
 	json_t *j;
 
 	(void)state;
-	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: open, args: {1: 0x12345}, error: EIO}",
+	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", args: {1: 0x12345}, error: EIO}",
 	       "--", fl_victim(), "open", file, "200");
 	fl_assert_exit(&r, 0);
 	assert_int_equal(fl_count_lines(r.out, ": ok"), 200);
@@ -228,7 +228,7 @@ static void quiet(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-q", "-e", "{syscall: open, error: ENOENT}", "--", fl_victim(), "open",
+	FL_RUN(&r, "run", "-q", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "open",
 	       file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ENOENT");
@@ -246,7 +246,7 @@ static void long_options(void **state)
 	char *rules = fl_mkfile("rules.yaml",
 				"rules:\n"
 				"  - name: from-file\n"
-				"    syscall: open\n"
+				"    syscall: " FL_OPEN_NAME "\n"
 				"    error: EACCES\n"
 				"    times: 1\n");
 	char *log = fl_path("faultline.log");
@@ -255,7 +255,7 @@ static void long_options(void **state)
 	json_t *j;
 
 	(void)state;
-	FL_RUN(&r, "run", "--rules", rules, "--rule", "{name: inline, syscall: open, error: ENOENT}",
+	FL_RUN(&r, "run", "--rules", rules, "--rule", "{name: inline, syscall: " FL_OPEN_NAME ", error: ENOENT}",
 	       "--seed", "6", "--log", log, "--report", report, "--", fl_victim(), "open", file, "2");
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "EACCES ENOENT");
@@ -266,7 +266,7 @@ static void long_options(void **state)
 	assert_int_equal(fl_json_int(report_rule(j, "inline"), "injected"), 1);
 	json_decref(j);
 
-	FL_RUN(&r, "run", "--quiet", "--dry-run", "--rule", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "--quiet", "--dry-run", "--rule", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "open", "ok");
@@ -319,7 +319,7 @@ static void report_fields(void **state)
 	char *rules = fl_mkfile("rules.yaml",
 				"rules:\n"
 				"  - name: cfg\n"
-				"    syscall: open\n"
+				"    syscall: " FL_OPEN_NAME "\n"
 				"    error: ENOENT\n"
 				"    after: 1\n"
 				"    times: 1\n");
@@ -353,7 +353,7 @@ static void report_fields(void **state)
 	assert_int_equal(json_array_size(fl_json_get(j, "rules")), 1);
 	rule = report_rule(j, "cfg");
 	fl_assert_str(&r, "rule syscalls[0]",
-		      json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)), "open");
+		      json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)), FL_OPEN_NAME);
 	assert_int_equal(fl_json_int(rule, "matched"), 3);
 	assert_int_equal(fl_json_int(rule, "injected"), 1);
 
@@ -366,16 +366,16 @@ static void report_fields(void **state)
 	assert_true(json_number_value(fl_json_get(inj, "time_s")) >= 0);
 	assert_true(fl_json_int(inj, "pid") > 0);
 	assert_int_equal(fl_json_int(inj, "tid"), fl_json_int(inj, "pid"));
-	fl_assert_str(&r, "injection syscall", fl_json_str(inj, "syscall"), "open");
+	fl_assert_str(&r, "injection syscall", fl_json_str(inj, "syscall"), FL_OPEN_NAME);
 	fl_assert_str(&r, "injection path", fl_json_str(inj, "path"), file);
 	fl_assert_str(&r, "injection rule", fl_json_str(inj, "rule"), "cfg");
 	fl_assert_str(&r, "injection phase", fl_json_str(inj, "phase"), "enter");
 	args = fl_json_get(inj, "args");
 	assert_true(json_is_array(args));
-	assert_true(json_array_size(args) >= 2);
+	assert_true(json_array_size(args) > FL_OPEN_FLAGS_ARG);
 	json_array_foreach(args, i, arg)
 		assert_true(json_is_integer(arg));
-	assert_int_equal(json_integer_value(json_array_get(args, 1)), 0); /* O_RDONLY */
+	assert_int_equal(json_integer_value(json_array_get(args, FL_OPEN_FLAGS_ARG)), 0); /* O_RDONLY */
 	action = fl_json_get(inj, "action");
 	fl_assert_str(&r, "action.error", fl_json_str(action, "error"), "ENOENT");
 	json_decref(j);
@@ -388,11 +388,11 @@ static void report_actions(void **state)
 	char *rules = fl_mkfile("rules.yaml",
 				"rules:\n"
 				"  - name: first-open\n"
-				"    syscall: open\n"
+				"    syscall: " FL_OPEN_NAME "\n"
 				"    error: ENOENT\n"
 				"    times: 1\n"
 				"  - name: slow-open\n"
-				"    syscall: open\n"
+				"    syscall: " FL_OPEN_NAME "\n"
 				"    delay: 50ms\n"
 				"  - name: fake-pid\n"
 				"    syscall: getpid\n"
@@ -445,7 +445,7 @@ static void report_pid_tid(void **state)
 	json_t *j, *injs, *a, *b;
 
 	(void)state;
-	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "thread-open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "thread-open", "ENOENT");
@@ -503,8 +503,8 @@ static void dry_run_injects_nothing(void **state)
 
 	(void)state;
 	FL_RUN(&r, "run", "--dry-run", "--report", report, "-e",
-	       "{name: dry-open, syscall: open, error: ENOENT}", "-e",
-	       "{name: dry-unlink, syscall: unlink, error: EACCES}", "-e",
+	       "{name: dry-open, syscall: " FL_OPEN_NAME ", error: ENOENT}", "-e",
+	       "{name: dry-unlink, syscall: " FL_UNLINK_NAME ", error: EACCES}", "-e",
 	       "{name: dry-pid, syscall: getpid, retval: 4242}", "--", fl_victim(), "open", file, "3",
 	       "+", "unlink", doomed, "+", "getpid");
 	fl_assert_exit(&r, 0);
@@ -575,7 +575,7 @@ static void outputs_to_stdout_dash(void **state)
 	const char *prog, *rep;
 
 	(void)state;
-	FL_RUN(&r, "run", "--report", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "--report", "-", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	prog = strstr(r.out, "open[1]");
@@ -586,17 +586,17 @@ static void outputs_to_stdout_dash(void **state)
 	assert_report_injected(&r, report_in(&r, r.out), 1);
 	assert_false(fl_exists(fl_path("-")));
 
-	FL_RUN(&r, "run", "-o", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "-o", "-", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "= -1 ENOENT (rule \"rule 1\")");
 	fl_assert_out_has(&r, "faultline: summary");
 	fl_assert_err_lacks(&r, "= -1 ENOENT (rule");
 
-	FL_RUN(&r, "run", "-q", "--summary-md", "-", "-e", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "-q", "--summary-md", "-", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
-	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	fl_assert_out_has(&r, "| rule 1 | `" FL_OPEN_NAME "` | 1 | 1 |");
 	assert_false(fl_exists(fl_path("-")));
 }
 
@@ -615,7 +615,7 @@ static void output_through_fd_link(void **state)
 	(void)state;
 	assert_int_equal(symlink("/proc/self/fd/1", link), 0);
 	assert_int_equal(symlink("/dev/fd/2", elink), 0);
-	FL_RUN(&r, "run", "--report", link, "-o", elink, "-e", "{syscall: open, error: ENOENT}",
+	FL_RUN(&r, "run", "--report", link, "-o", elink, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}",
 	       "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	assert_int_equal(lstat(link, &st), 0);
@@ -639,7 +639,7 @@ static void dev_stdout_stays_a_symlink(void **state)
 		"mount -t tmpfs fl-dev /dev || exit 99; "
 		"ln -s /proc/self/fd/1 /dev/stdout && ln -s /proc/self/fd/2 /dev/stderr || exit 98; "
 		"\"$0\" run --report /dev/stdout -o /dev/stderr --summary-md /dev/stdout "
-		"-e '{syscall: open, error: ENOENT}' -- \"$1\" open \"$2\"; echo \"status $?\"; "
+		"-e '{syscall: " FL_OPEN_NAME ", error: ENOENT}' -- \"$1\" open \"$2\"; echo \"status $?\"; "
 		"[ -L /dev/stdout ] && echo 'stdout: a symlink'; "
 		"[ -L /dev/stderr ] && echo 'stderr: a symlink'";
 
@@ -660,7 +660,7 @@ static void dev_stdout_stays_a_symlink(void **state)
 	fl_assert_out_has(&r, "status 0");
 	fl_assert_out_has(&r, "stdout: a symlink");
 	fl_assert_out_has(&r, "stderr: a symlink");
-	fl_assert_out_has(&r, "| rule 1 | `open` | 1 | 1 |");
+	fl_assert_out_has(&r, "| rule 1 | `" FL_OPEN_NAME "` | 1 | 1 |");
 	fl_assert_err_has(&r, "= -1 ENOENT (rule \"rule 1\")");
 	assert_report_injected(&r, report_in(&r, r.out), 1);
 }
@@ -680,7 +680,7 @@ static void char_device_written_not_replaced(void **state)
 	(void)state;
 	assert_int_equal(symlink("/dev/null", link), 0);
 	FL_RUN(&r, "run", "--report", link, "-o", link, "--summary-md", link, "-e",
-	       "{syscall: open, error: ENOENT}", "--", fl_victim(), "open", file);
+	       "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", fl_victim(), "open", file);
 	fl_assert_exit(&r, 0);
 	assert_int_equal(lstat(link, &st), 0);
 	assert_true(S_ISLNK(st.st_mode));
@@ -728,7 +728,7 @@ static void fifo_destination(void **state)
 
 	(void)state;
 	assert_int_equal(mkfifo(fifo, 0600), 0);
-	FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: open, error: ENOENT}", "--",
+	FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 	       fl_victim(), "open", file);
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "nothing reads it");
@@ -742,7 +742,7 @@ static void fifo_destination(void **state)
 	}
 	/* The reader opens the FIFO soon; until then faultline refuses it. */
 	for (int i = 0; i < 200; i++) {
-		FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: open, error: ENOENT}", "--",
+		FL_RUN(&r, "run", "--report", fifo, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--",
 		       fl_victim(), "open", file);
 		if (r.code != 125)
 			break;

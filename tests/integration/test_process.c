@@ -31,7 +31,7 @@ static void exit_status_with_rules(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: unlink, error: EPERM}", "--", fl_victim(), "exit", "42");
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_UNLINK_NAME ", error: EPERM}", "--", fl_victim(), "exit", "42");
 	fl_assert_exit(&r, 42);
 }
 
@@ -244,7 +244,7 @@ static void sigterm_during_delay(void **state)
 	double ms;
 
 	(void)state;
-	p = FL_SPAWN("run", "-e", "{syscall: open, delay: 10s}", "--", fl_victim(), "getpid", "+",
+	p = FL_SPAWN("run", "-e", "{syscall: " FL_OPEN_NAME ", delay: 10s}", "--", fl_victim(), "getpid", "+",
 		     "open", file);
 	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
 		kill(p->pid, SIGKILL);
@@ -313,7 +313,7 @@ static void report_lists_tree_crash(void **state)
 
 	(void)state;
 	fl_mkfile("x", "x\n");
-	FL_RUN(&r, "run", "-e", "{syscall: open, error: ENOENT}", "--report", report, "--", exe, "x");
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--report", report, "--", exe, "x");
 	fl_assert_exit(&r, 0);
 	at = strstr(r.err, "fl-sweep-tree: grandchild ");
 	if (!at) {

@@ -272,7 +272,7 @@ static void sweep_baseline_passes_in_turn(void **state)
 	need("git");
 	sweep(&r, (const char *const[]){
 		"-j", "2", "--max-runs", "1", "-e",
-		fl_strf("{syscall: mkdir, path: '%s/**', error: EACCES}", dir), "--", "/bin/sh", "-c",
+		fl_strf("{syscall: " FL_MKDIR_NAME ", path: '%s/**', error: EACCES}", dir), "--", "/bin/sh", "-c",
 		fl_strf("mkdir '%s' || exit 3; rm -rf '%s'; git init -q '%s'; s=$?; sleep 0.2; "
 			"rmdir '%s'; exit $s", lock, dir, dir, lock), NULL });
 	fl_assert_err_lacks(&r, "calls matching rule");
@@ -327,7 +327,7 @@ static void sweep_temp_names_not_diverged(void **state)
 	assert_int_equal(mkdir(tmp, 0755), 0);
 	sweep(&r, (const char *const[]){
 		"-j", "2", "--max-runs", "8", "--report", report, "-e",
-		fl_strf("{syscall: [mkdir, openat], path: '%s/**', error: EACCES}", tmp), "--",
+		fl_strf("{syscall: [" FL_MKDIR_NAME ", openat], path: '%s/**', error: EACCES}", tmp), "--",
 		"/bin/sh", "-c",
 		fl_strf("d=$(mktemp -d -p '%s'); git init -q \"$d\"; s=$?; rm -rf \"$d\"; exit $s",
 			tmp), NULL });
@@ -383,7 +383,7 @@ static void delay_cut_reports_served(void **state)
 	json_t *j, *action;
 
 	(void)state;
-	p = FL_SPAWN("run", "--report", report, "-e", "{syscall: open, delay: 10s}", "--",
+	p = FL_SPAWN("run", "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", delay: 10s}", "--",
 		     fl_victim(), "getpid", "+", "open", file);
 	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
 		kill(p->pid, SIGKILL);

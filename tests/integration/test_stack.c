@@ -64,7 +64,7 @@ static void report_names_the_function(void **state)
 	need_stack();
 	fl_mkfile("f", "x\n");
 	FL_RUN(&r, "run", "--stack", "--report", fl_path("r.json"),
-	       "-e", "{syscall: open, error: EIO}", "--", helper("fl-stack"), "f");
+	       "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("fl-stack"), "f");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "Input/output error\n");
 	/* The log stays one line per injection. */
@@ -95,7 +95,7 @@ static void dry_run_has_stacks(void **state)
 	need_stack();
 	fl_mkfile("f", "x\n");
 	FL_RUN(&r, "run", "-q", "--dry-run", "--stack", "--report", fl_path("r.json"),
-	       "-e", "{syscall: open, error: EIO}", "--", helper("fl-stack"), "f");
+	       "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("fl-stack"), "f");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "ok\n");
 	rep = fl_load_json(fl_path("r.json"));
@@ -113,7 +113,7 @@ static void no_stack_without_option(void **state)
 	(void)state;
 	fl_mkfile("f", "x\n");
 	FL_RUN(&r, "run", "-q", "--report", fl_path("r.json"),
-	       "-e", "{syscall: open, error: EIO}", "--", helper("fl-stack"), "f");
+	       "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("fl-stack"), "f");
 	fl_assert_exit(&r, 0);
 	rep = fl_load_json(fl_path("r.json"));
 	inj = json_array_get(json_object_get(rep, "injections"), 0);
@@ -153,7 +153,7 @@ static void sweep_shows_call_site(void **state)
 	argv[n++] = "--report";
 	argv[n++] = fl_path("sweep.json");
 	argv[n++] = "-e";
-	argv[n++] = "{syscall: open, error: EIO}";
+	argv[n++] = "{syscall: " FL_OPEN_NAME ", error: EIO}";
 	argv[n++] = "--";
 	argv[n++] = helper("fl-sweep-crash");
 	argv[n++] = "a";

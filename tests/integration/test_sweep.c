@@ -174,7 +174,7 @@ static void finds_crash(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", helper("crash"), "a", "b", "c", "d");
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("crash"), "a", "b", "c", "d");
 	fl_assert_exit(&r, 1);
 	fl_assert_out_has(&r, "  baseline: exit 0, 4 matching calls\n");
 	fl_assert_out_has(&r, "  crashed      1\n");
@@ -194,7 +194,7 @@ static void finds_crash(void **state)
 	}
 	fl_assert_str(&r, "reproducer",
 		      strstr(repro, " run ") ? strstr(repro, " -e ") : NULL,
-		      fl_strf(" -e '{syscall: open, error: EIO, after: 2, times: 1}' -- %s a b c d",
+		      fl_strf(" -e '{syscall: " FL_OPEN_NAME ", error: EIO, after: 2, times: 1}' -- %s a b c d",
 			      helper("crash")));
 	/* Pasted into a shell, it crashes the same way: 128 + SIGSEGV. */
 	assert_int_equal(run_sh(repro, 20000), 139);
@@ -208,7 +208,7 @@ static void all_handled(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r, "--report", report, "-e", "{syscall: [open, read, write], error: EIO}", "--",
+	SWEEP(&r, "--report", report, "-e", "{syscall: [" FL_OPEN_NAME ", read, write], error: EIO}", "--",
 	      helper("ok"), "a", "b");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "  crashed      0\n");
@@ -255,9 +255,9 @@ static void jobs_same_classification(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r1, "-j", "1", "--report", rep1, "-e", "{syscall: [open, read], error: EIO}", "--",
+	SWEEP(&r1, "-j", "1", "--report", rep1, "-e", "{syscall: [" FL_OPEN_NAME ", read], error: EIO}", "--",
 	      helper("crash"), "a", "b", "c", "d");
-	SWEEP(&r2, "-j", "2", "--report", rep2, "-e", "{syscall: [open, read], error: EIO}", "--",
+	SWEEP(&r2, "-j", "2", "--report", rep2, "-e", "{syscall: [" FL_OPEN_NAME ", read], error: EIO}", "--",
 	      helper("crash"), "a", "b", "c", "d");
 	fl_assert_exit(&r1, 1);
 	fl_assert_exit(&r2, 1);
@@ -279,7 +279,7 @@ static void report_json(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r, "--report", report, "-e", "{syscall: open, error: EIO}", "--", helper("crash"),
+	SWEEP(&r, "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("crash"),
 	      "a", "b", "c", "d");
 	fl_assert_exit(&r, 1);
 	j = fl_load_json(report);
@@ -297,13 +297,13 @@ static void report_json(void **state)
 	calls = fl_json_get(fl_json_get(j, "baseline"), "calls");
 	assert_int_equal(json_array_size(calls), 4);
 	fl_assert_str(&r, "call 3 path", fl_json_str(json_array_get(calls, 2), "path"), "c");
-	fl_assert_str(&r, "call 3 syscall", fl_json_str(json_array_get(calls, 2), "syscall"), "open");
+	fl_assert_str(&r, "call 3 syscall", fl_json_str(json_array_get(calls, 2), "syscall"), FL_OPEN_NAME);
 	assert_int_equal(fl_json_int(fl_json_get(fl_json_get(j, "baseline"), "exit"), "code"), 0);
 
 	runs = fl_json_get(j, "runs");
 	run = json_array_get(runs, 2);
 	fl_assert_str(&r, "run 3 rule_text", fl_json_str(run, "rule_text"),
-		      "{syscall: open, error: EIO, after: 2, times: 1}");
+		      "{syscall: " FL_OPEN_NAME ", error: EIO, after: 2, times: 1}");
 	fl_assert_str(&r, "run 3 error", fl_json_str(run, "error"), "EIO");
 	fl_assert_str(&r, "run 3 signal", fl_json_str(fl_json_get(run, "exit"), "signal"), "SIGSEGV");
 	assert_int_equal(fl_json_int(run, "injected"), 1);
@@ -312,7 +312,7 @@ static void report_json(void **state)
 	tail = fl_json_get(run, "stderr_tail");
 	fl_assert_str(&r, "run 3 stderr", json_string_value(json_array_get(tail, 0)),
 		      "fl-sweep-crash: c: Input/output error");
-	assert_non_null(strstr(fl_json_str(run, "reproducer"), " -e '{syscall: open, error: EIO, "
+	assert_non_null(strstr(fl_json_str(run, "reproducer"), " -e '{syscall: " FL_OPEN_NAME ", error: EIO, "
 				"after: 2, times: 1}' -- "));
 	run = json_array_get(runs, 0);
 	assert_int_equal(fl_json_int(fl_json_get(run, "exit"), "code"), 1);
@@ -331,13 +331,13 @@ static void report_json(void **state)
 static void bad_flags_125(void **state)
 {
 	static const char *const bad[][6] = {
-		{ "--bogus", "-e", "{syscall: open, error: EIO}", "--", "true", NULL },
-		{ "-j", "0", "-e", "{syscall: open, error: EIO}", "true", NULL },
-		{ "-j", "many", "-e", "{syscall: open, error: EIO}", "true", NULL },
-		{ "--timeout", "soon", "-e", "{syscall: open, error: EIO}", "true", NULL },
-		{ "--timeout", "0s", "-e", "{syscall: open, error: EIO}", "true", NULL },
-		{ "--max-runs", "0", "-e", "{syscall: open, error: EIO}", "true", NULL },
-		{ "-e", "{syscall: open, error: EIO}", NULL },
+		{ "--bogus", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", "true", NULL },
+		{ "-j", "0", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "true", NULL },
+		{ "-j", "many", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "true", NULL },
+		{ "--timeout", "soon", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "true", NULL },
+		{ "--timeout", "0s", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "true", NULL },
+		{ "--max-runs", "0", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "true", NULL },
+		{ "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", NULL },
 		{ "--", "true", NULL },
 		{ "-e", NULL },
 	};
@@ -353,7 +353,7 @@ static void bad_flags_125(void **state)
 	}
 	/* Found out before the sweep, not after it. */
 	SWEEP(&r, "--report", fl_path("no-such-dir/report.json"), "-e",
-	      "{syscall: open, error: EIO}", "--", fl_victim(), "getpid");
+	      "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", fl_victim(), "getpid");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "cannot write report");
 	fl_assert_err_lacks(&r, "baseline");
@@ -366,7 +366,7 @@ static void sweep_keys_refused_125(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < FL_ARRAY_SIZE(keys); i++) {
-		SWEEP(&r, "-e", fl_strf("{syscall: open, error: EIO, %s}", keys[i]), "--",
+		SWEEP(&r, "-e", fl_strf("{syscall: " FL_OPEN_NAME ", error: EIO, %s}", keys[i]), "--",
 		      fl_victim(), "getpid");
 		fl_assert_exit(&r, 125);
 		fl_assert_err_has(&r, fl_strf("-e #1:1:1: error: rule 'rule 1' sets '%.*s'",
@@ -380,7 +380,7 @@ static void bad_rules_125(void **state)
 	struct fl_result r;
 
 	(void)state;
-	SWEEP(&r, "-e", "{syscall: open, error: ENOENTT}", "--", fl_victim(), "getpid");
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENTT}", "--", fl_victim(), "getpid");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "did you mean 'ENOENT'?");
 	fl_assert_err_has(&r, "invalid rules: nothing was run");
@@ -394,7 +394,7 @@ static void not_found_127(void **state)
 	struct fl_result r;
 
 	(void)state;
-	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", "no-such-command-fl");
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", "no-such-command-fl");
 	fl_assert_exit(&r, 127);
 	fl_assert_err_has(&r, "no-such-command-fl: command not found");
 	fl_assert_err_lacks(&r, "baseline");
@@ -405,7 +405,7 @@ static void baseline_crash_125(void **state)
 	struct fl_result r;
 
 	(void)state;
-	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", fl_victim(), "crash");
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", fl_victim(), "crash");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "crashes without any injection (SIGSEGV)");
 	fl_assert_out_lacks(&r, "runs:");
@@ -426,7 +426,7 @@ static void crash_in_grandchild(void **state)
 
 	(void)state;
 	fl_mkfile("x", "x\n");
-	SWEEP(&r, "--report", report, "-e", "{syscall: open, error: ENOENT}", "--", helper("tree"),
+	SWEEP(&r, "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}", "--", helper("tree"),
 	      "x");
 	fl_assert_exit(&r, 1);
 	fl_assert_out_has(&r, "  baseline: exit 0, 3 matching calls\n");
@@ -465,7 +465,7 @@ static void baseline_tree_crash_125(void **state)
 	struct fl_result r;
 
 	(void)state;
-	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", helper("tree"), "missing");
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("tree"), "missing");
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, fl_strf("crashes without any injection (SIGSEGV in pid %d (%s))",
 				      tree_pid(r.err, "grandchild"), real_helper("tree")));
@@ -480,7 +480,7 @@ static void max_runs(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r, "--max-runs", "2", "--report", report, "-e", "{syscall: open, error: EIO}",
+	SWEEP(&r, "--max-runs", "2", "--report", report, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}",
 	      "--", helper("crash"), "a", "b", "c", "d");
 	/* The crash is call 3: not swept. */
 	fl_assert_exit(&r, 0);
@@ -503,7 +503,7 @@ static void rules_file_reproducer(void **state)
 				"rules:\n"
 				"  # config files\n"
 				"  - name: config open\n"
-				"    syscall: [open]\n"
+				"    syscall: [" FL_OPEN_NAME "]\n"
 				"    error:\n"
 				"      - EIO\n"
 				"      - ENOENT\n"
@@ -521,7 +521,7 @@ static void rules_file_reproducer(void **state)
 	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" EIO: SIGSEGV\n");
 	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" ENOENT: SIGSEGV\n");
 	fl_assert_out_has(&r, "    | fl-sweep-crash: c: No such file or directory\n");
-	fl_assert_out_has(&r, " -e '{name: config open, syscall: [open], error: ENOENT, "
+	fl_assert_out_has(&r, " -e '{name: config open, syscall: [" FL_OPEN_NAME "], error: ENOENT, "
 			  "after: 2, times: 1}' -- ");
 	repro = fl_line_after(strstr(r.out, "ENOENT: SIGSEGV"), "  reproduce: ");
 	assert_non_null(repro);
@@ -538,8 +538,8 @@ static void several_rules(void **state)
 
 	(void)state;
 	make_files();
-	SWEEP(&r, "--report", report, "-e", "{name: opens, syscall: open, error: EACCES}",
-	      "-e", "{name: unlinks, syscall: unlink, error: EPERM}", "--",
+	SWEEP(&r, "--report", report, "-e", "{name: opens, syscall: " FL_OPEN_NAME ", error: EACCES}",
+	      "-e", "{name: unlinks, syscall: " FL_UNLINK_NAME ", error: EPERM}", "--",
 	      fl_victim(), "open", "a", "2", "+", "unlink", "x", "+", "open", "b");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "  baseline: exit 0, 4 matching calls\n");
@@ -550,10 +550,10 @@ static void several_rules(void **state)
 	runs = fl_json_get(j, "runs");
 	json_array_foreach(runs, i, run) {
 		static const char *const want[] = {
-			"{name: opens, syscall: open, error: EACCES, after: 0, times: 1}",
-			"{name: opens, syscall: open, error: EACCES, after: 1, times: 1}",
-			"{name: opens, syscall: open, error: EACCES, after: 2, times: 1}",
-			"{name: unlinks, syscall: unlink, error: EPERM, after: 0, times: 1}",
+			"{name: opens, syscall: " FL_OPEN_NAME ", error: EACCES, after: 0, times: 1}",
+			"{name: opens, syscall: " FL_OPEN_NAME ", error: EACCES, after: 1, times: 1}",
+			"{name: opens, syscall: " FL_OPEN_NAME ", error: EACCES, after: 2, times: 1}",
+			"{name: unlinks, syscall: " FL_UNLINK_NAME ", error: EPERM, after: 0, times: 1}",
 		};
 
 		fl_assert_str(&r, "rule_text", fl_json_str(run, "rule_text"), want[i]);
@@ -587,14 +587,14 @@ static void not_reached(void **state)
 	fl_mkfile("n", "3\n");
 	fl_mkfile("x", "x\n");
 	/* A baseline whose passes disagree is faultline's error... */
-	SWEEP(&r, "-j", "1", "-e", "{syscall: open, error: EIO}", "--", "/bin/sh", "-c",
+	SWEEP(&r, "-j", "1", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", "/bin/sh", "-c",
 	      "n=$(cat n); echo $((n - 1)) > n; exec \"$0\" open x $n", fl_victim());
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "made 3 calls matching rule 'rule 1' in one run and 2 in another");
 	fl_assert_err_has(&r, "--allow-unstable sweeps it anyway");
 	/* ... unless the user says so. */
 	fl_mkfile("n", "3\n");
-	SWEEP(&r, "-j", "1", "--allow-unstable", "-e", "{syscall: open, error: EIO}", "--",
+	SWEEP(&r, "-j", "1", "--allow-unstable", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--",
 	      "/bin/sh", "-c", "n=$(cat n); echo $((n - 1)) > n; exec \"$0\" open x $n",
 	      fl_victim());
 	fl_assert_exit(&r, 0);
@@ -611,7 +611,7 @@ static void sanitizer_report_is_crash(void **state)
 
 	(void)state;
 	fl_mkfile("x", "x\n");
-	SWEEP(&r, "-e", "{syscall: open, error: EIO}", "--", "/bin/sh", "-c",
+	SWEEP(&r, "-e", "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", "/bin/sh", "-c",
 	      "case $(\"$0\" open x) in *'err EIO'*) "
 	      "echo '==1==ERROR: AddressSanitizer: heap-use-after-free' >&2; exit 1;; esac",
 	      fl_victim());

@@ -281,7 +281,7 @@ static void path_mkdir_new_dir(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", fl_strf("{syscall: mkdir, path: \"%s/*\", error: EROFS}", data),
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: " FL_MKDIR_NAME ", path: \"%s/*\", error: EROFS}", data),
 	       "--", fl_target(), "mkdir", fresh, "+", "mkdir", elsewhere);
 	fl_assert_exit(&r, 0);
 	fl_assert_outcomes(&r, "mkdir", "EROFS ok");
@@ -343,7 +343,7 @@ static void symlink_new_link_only(void **state)
 
 	(void)state;
 	FL_RUN(&r, "run", "-e",
-	       fl_strf("{syscall: symlink, path: \"%s/**\", error: EROFS}", locked), "--",
+	       fl_strf("{syscall: " FL_SYMLINK_NAME ", path: \"%s/**\", error: EROFS}", locked), "--",
 	       fl_target(), "symlink", fl_strf("%s/target", free_dir), in_locked, "+", "symlink",
 	       fl_strf("%s/target", locked), in_free);
 	fl_assert_exit(&r, 0);
@@ -436,7 +436,7 @@ static void rename_either_path(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", fl_strf("{syscall: rename, path: \"%s/*\", error: EXDEV}", locked),
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: " FL_RENAME_NAME ", path: \"%s/*\", error: EXDEV}", locked),
 	       "--", fl_target(), "rename", in, fl_strf("%s/in", locked), "+", "rename", out,
 	       fl_strf("%s/out", free_dir), "+", "rename", c, fl_strf("%s/d", free_dir));
 	fl_assert_exit(&r, 0);
@@ -479,7 +479,7 @@ static void link_either_path(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", fl_strf("{syscall: link, path: \"%s/*\", error: EPERM}", locked),
+	FL_RUN(&r, "run", "-e", fl_strf("{syscall: " FL_LINK_NAME ", path: \"%s/*\", error: EPERM}", locked),
 	       "--", fl_target(), "link", in, fl_strf("%s/in", locked), "+", "link", out,
 	       fl_strf("%s/out", free_dir), "+", "link", c, fl_strf("%s/d", free_dir));
 	fl_assert_exit(&r, 0);

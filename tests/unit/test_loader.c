@@ -17,7 +17,9 @@
 
 #include <cmocka.h>
 
+#include "faultline/arch.h"
 #include "faultline/rules.h"
+#include "faultline/sys.h"
 #include "faultline/base.h"
 
 /* ---- helpers ---- */
@@ -1065,23 +1067,36 @@ static void test_files(void **state)
 
 static void test_examples(void **state)
 {
-	glob_t g;
+	static const char *const dirs[] = {
+		FL_SOURCE_ROOT "/rules/examples/*.yaml", FL_SOURCE_ROOT "/rules/scenarios/*.yaml",
+	};
 
-	/* Every shipped example must load on its own. */
-	assert_int_equal(glob(FL_SOURCE_ROOT "/rules/examples/*.yaml", 0, NULL, &g), 0);
-	assert_true(g.gl_pathc >= 2);
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		struct fl_rule_set *set = fl_rule_set_new();
-		struct fl_diags d = { 0 };
+	/*
+	 * Every shipped example and scenario must load on its own, for every
+	 * architecture faultline knows: rule files are shared between machines.
+	 */
+	for (const struct fl_arch *const *a = fl_arch_all(); *a; a++)
+		for (size_t k = 0; k < FL_ARRAY_SIZE(dirs); k++) {
+			glob_t g;
 
-		if (fl_rules_load_file(set, g.gl_pathv[i], &d) != 0 || fl_rules_finish(set, &d) != 0) {
-			dump_diags(&d);
-			fail_msg("%s does not load", g.gl_pathv[i]);
+			fl_arch_select(*a);
+			assert_int_equal(glob(dirs[k], 0, NULL, &g), 0);
+			assert_true(g.gl_pathc >= 2);
+			for (size_t i = 0; i < g.gl_pathc; i++) {
+				struct fl_rule_set *set = fl_rule_set_new();
+				struct fl_diags d = { 0 };
+
+				if (fl_rules_load_file(set, g.gl_pathv[i], &d) != 0 ||
+				    fl_rules_finish(set, &d) != 0) {
+					dump_diags(&d);
+					fail_msg("%s does not load on %s", g.gl_pathv[i], (*a)->name);
+				}
+				assert_true(set->n_rules > 0);
+				fl_rule_set_free(set);
+			}
+			globfree(&g);
 		}
-		assert_true(set->n_rules > 0);
-		fl_rule_set_free(set);
-	}
-	globfree(&g);
+	fl_arch_select(NULL);
 }
 
 /* The set keeps what each source said: the sweep re-emits rules from it. */
@@ -1128,6 +1143,110 @@ static void test_source_text(void **state)
 	fl_rule_set_free(set);
 }
 
+/* ---- rules shared between architectures ---- */
+
+/* Load @yaml with warnings on, for architecture @arch (fl_arch_select). */
+static int load_for(const char *arch, const char *yaml, struct fl_diags *d)
+{
+	struct fl_rule_set *set = fl_rule_set_new();
+	int r;
+
+	assert_non_null(set);
+	assert_non_null(fl_arch_by_name(arch));
+	fl_arch_select(fl_arch_by_name(arch));
+	memset(d, 0, sizeof(*d));
+	d->warnings = true;
+	r = load_str(set, "t.yaml", yaml, d);
+	fl_arch_select(NULL);
+	fl_rule_set_free(set);
+	return r;
+}
+
+static size_t count_severity(const struct fl_diags *d, enum fl_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += d->items[i].severity == sev;
+	return n;
+}
+
+static size_t count_containing(const struct fl_diags *d, const char *substr)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n; i++)
+		n += strstr(d->items[i].message, substr) != NULL;
+	return n;
+}
+
+static void test_other_architecture_names(void **state)
+{
+	struct fl_diags d;
+
+	(void)state;
+	/* open: aarch64 has only openat. A warning naming it, at the name; the file loads. */
+	assert_int_equal(load_for("aarch64", "rules:\n  - syscall: open\n    error: EIO\n", &d), 0);
+	expect_diag(&d, 2, 14, "open is not a syscall of aarch64 (only of arm, x86_64, i386)");
+	expect_diag(&d, 2, 14, "aarch64 programs make openat instead");
+	assert_int_equal(count_severity(&d, FL_SEVERITY_ERROR), 0);
+	fl_diags_done(&d);
+	/* The same file on x86_64: nothing to say. */
+	assert_int_equal(load_for("x86_64", "rules:\n  - syscall: open\n    error: EIO\n", &d), 0);
+	assert_int_equal(count_containing(&d, "is not a syscall of"), 0);
+	fl_diags_done(&d);
+	/* Written for both: [open, openat] and [mkdir, mkdirat] are quiet on both. */
+	assert_int_equal(load_for("aarch64", "rules: [{syscall: [open, openat, mkdir, mkdirat], "
+				  "error: EIO}]\n", &d), 0);
+	assert_int_equal(count_containing(&d, "is not a syscall of"), 0);
+	fl_diags_done(&d);
+	/* In a list, the warning points at the item. */
+	assert_int_equal(load_for("aarch64", "rules: [{syscall: [read, pipe], error: EIO}]\n", &d), 0);
+	expect_diag(&d, 1, 26, "pipe is not a syscall of aarch64");
+	expect_diag(&d, 1, 26, "make pipe2 instead");
+	fl_diags_done(&d);
+	/* No name of the rule exists on any ABI here: an error. */
+	assert_int_equal(load_for("x86_64", "rules: [{syscall: arm_fadvise64_64, error: EIO}]\n", &d),
+			 -EINVAL);
+	expect_diag(&d, 1, 19, "arm_fadvise64_64 is not a syscall of x86_64 (only of arm), "
+		    "and no other syscall of this rule is");
+	fl_diags_done(&d);
+	/* A name no architecture has stays an error with a suggestion. */
+	assert_int_equal(load_for("aarch64", "rules: [{syscall: opnat, error: EIO}]\n", &d), -EINVAL);
+	expect_diag(&d, 1, 19, "unknown syscall 'opnat'; did you mean 'openat'?");
+	fl_diags_done(&d);
+}
+
+static void test_replacements(void **state)
+{
+	static const struct {
+		const char *legacy, *general;
+	} rows[] = {
+		{ "open", "openat" }, { "creat", "openat" }, { "unlink", "unlinkat" },
+		{ "rmdir", "unlinkat" }, { "mkdir", "mkdirat" }, { "rename", "renameat" },
+		{ "link", "linkat" }, { "symlink", "symlinkat" }, { "access", "faccessat" },
+		{ "stat", "newfstatat" }, { "lstat", "newfstatat" }, { "poll", "ppoll" },
+		{ "select", "pselect6" }, { "pipe", "pipe2" }, { "dup2", "dup3" },
+		{ "fork", "clone" }, { "epoll_wait", "epoll_pwait" }, { "readlink", "readlinkat" },
+		{ "chmod", "fchmodat" }, { "getdents", "getdents64" }, { "inotify_init", "inotify_init1" },
+		{ "eventfd", "eventfd2" }, { "epoll_create", "epoll_create1" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
+		const char *got = fl_syscall_replacement(AUDIT_ARCH_AARCH64, rows[i].legacy);
+
+		/* The legacy name is x86_64's, the replacement aarch64's: libseccomp says so. */
+		assert_true(fl_syscall_nr(AUDIT_ARCH_X86_64, rows[i].legacy) >= 0);
+		assert_true(fl_syscall_nr(AUDIT_ARCH_AARCH64, rows[i].legacy) < 0);
+		if (!got || strcmp(got, rows[i].general) != 0)
+			fail_msg("%s: got %s, want %s", rows[i].legacy, got ? got : "NULL",
+				 rows[i].general);
+	}
+	/* Nothing replaces a call with no counterpart. */
+	assert_null(fl_syscall_replacement(AUDIT_ARCH_AARCH64, "uselib"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1148,6 +1267,8 @@ int main(void)
 		cmocka_unit_test(test_files),
 		cmocka_unit_test(test_source_text),
 		cmocka_unit_test(test_examples),
+		cmocka_unit_test(test_other_architecture_names),
+		cmocka_unit_test(test_replacements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -585,7 +585,8 @@ static void test_report_from_writer(void **state)
 	struct fl_rule_set set = { .rules = rules, .n_rules = 1 };
 	struct fl_rule_stats stats[1] = { { .matched = 5, .injected = 2 } };
 	struct fl_call call = {
-		.arch = AUDIT_ARCH_X86_64, .nr = SYS_open, .args = { 0x1000, 0, 0, 0, 0, 7 },
+		.arch = AUDIT_ARCH_X86_64, .nr = fl_syscall_nr(AUDIT_ARCH_X86_64, "open"),
+		.args = { 0x1000, 0, 0, 0, 0, 7 },
 		.pid = 10, .tid = 11,
 	};
 	struct fl_decision d = { .error = EIO };
