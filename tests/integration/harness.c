@@ -211,7 +211,8 @@ struct fl_proc *fl_spawn_wrapped(const char *const *wrapper, const char *const *
 	while (wrapper && wrapper[w])
 		w++;
 	argv = own(calloc(w + n + 3, sizeof(*argv)));
-	memcpy(argv, wrapper, w * sizeof(*argv));
+	if (w)
+		memcpy(argv, wrapper, w * sizeof(*argv));
 	fl_argv = argv + w;
 	fl_argv[0] = prog;
 	memcpy(fl_argv + 1, args, n * sizeof(*argv));
