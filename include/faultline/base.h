@@ -152,6 +152,15 @@ int fl_atomic_write(const char *path, const char *text, size_t len);
 /* Remove the temporary file and release @af. Safe on a zeroed struct. */
 void fl_atomic_abort(struct fl_atomic_file *af);
 
+/* ==== Growing arrays (src/base/strset.c) ==== */
+
+/*
+ * @arr (holding @n items of @size bytes) with room for item n: reallocated
+ * only when n is 0 or a power of two, so n appends cost O(n) whatever
+ * realloc() does (a sanitizer's always copies). NULL on OOM, @arr intact.
+ */
+void *fl_grow(void *arr, size_t n, size_t size);
+
 /* ==== A set of strings (src/base/strset.c) ==== */
 
 /* Zero-initialize; fl_strset_clear() frees it (and leaves it empty, reusable). */

@@ -75,3 +75,18 @@ void fl_strset_clear(struct fl_strset *s)
 	free(s->slots);
 	memset(s, 0, sizeof(*s));
 }
+
+void *fl_grow(void *arr, size_t n, size_t size)
+{
+	size_t cap = 4;
+
+	if (n >= 4 && (n & (n - 1)) != 0)
+		return arr; /* room left: capacity is the next power of two */
+	if (n < 4 && arr)
+		return arr;
+	while (cap <= n)
+		cap *= 2;
+	if (cap > SIZE_MAX / size)
+		return NULL;
+	return realloc(arr, cap * size);
+}

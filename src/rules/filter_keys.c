@@ -20,7 +20,7 @@
 static bool push_string(struct load *ld, char ***arr, size_t *n, const char *s)
 {
 	char *copy = strdup(s);
-	char **a = copy ? realloc(*arr, (*n + 1) * sizeof(**arr)) : NULL;
+	char **a = copy ? fl_grow(*arr, *n, sizeof(**arr)) : NULL;
 
 	if (!a) {
 		free(copy);
@@ -148,7 +148,7 @@ int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 	snprintf(canon, sizeof(canon), "%" PRIu64, n);
 	if (listed_before(ld, key, canon))
 		return listed_twice(ld, def, v);
-	fds = realloc(r->fds, (r->n_fds + 1) * sizeof(*fds));
+	fds = fl_grow(r->fds, r->n_fds, sizeof(*fds));
 	if (!fds) {
 		ld->oom = true;
 		return -ENOMEM;
@@ -211,7 +211,7 @@ int fl_parse_port(struct load *ld, void *obj, const struct key_def *def,
 	snprintf(canon, sizeof(canon), "%" PRIu64, n);
 	if (listed_before(ld, key, canon))
 		return listed_twice(ld, def, v);
-	ports = realloc(r->ports, (r->n_ports + 1) * sizeof(*ports));
+	ports = fl_grow(r->ports, r->n_ports, sizeof(*ports));
 	if (!ports) {
 		ld->oom = true;
 		return -ENOMEM;
@@ -246,7 +246,7 @@ int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,
 	fl_addr_pattern_format(&p, net, sizeof(net));
 	if (listed_before(ld, key, net))
 		return listed_twice(ld, def, v);
-	a = realloc(r->addresses, (r->n_addresses + 1) * sizeof(*a));
+	a = fl_grow(r->addresses, r->n_addresses, sizeof(*a));
 	if (!a) {
 		ld->oom = true;
 		return -ENOMEM;

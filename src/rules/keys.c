@@ -157,7 +157,7 @@ static int parse_error(struct load *ld, void *obj, const struct key_def *def,
 		}
 	}
 	/* Repeats are allowed on purpose: [EIO, EIO, ENOSPC] weights the pick. */
-	errors = realloc(r->errors, (r->n_errors + 1) * sizeof(*errors));
+	errors = fl_grow(r->errors, r->n_errors, sizeof(*errors));
 	if (!errors) {
 		ld->oom = true;
 		return -ENOMEM;
