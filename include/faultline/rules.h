@@ -49,9 +49,16 @@ struct fl_rule {
 	unsigned line;     /* 1-based position of the rule's mapping */
 	unsigned column;
 
-	char **syscalls;   /* canonical names, in the order written */
+	char **syscalls;   /* as written: canonical names and "@group"s, in order */
 	size_t n_syscalls;
-	struct fl_sysno *sysnos; /* each name resolved for every ABI in fl_arch_list() */
+	/*
+	 * Every syscall the rule acts on, unique: its names, and the members
+	 * of its groups that an ABI of fl_arch_list() has and that its filters
+	 * and effects apply to. Point into syscalls or at static strings.
+	 */
+	const char **calls;
+	size_t n_calls;
+	struct fl_sysno *sysnos; /* each call resolved for every ABI in fl_arch_list() */
 	size_t n_sysnos;
 
 	int *errors;       /* errno values to pick from; n_errors == 0: no error */

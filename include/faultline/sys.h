@@ -26,6 +26,31 @@ const char *fl_syscall_name(uint32_t arch, int nr);
 /* True when @name is a syscall on any of the @n_abis ABIs @abis. */
 int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
 
+/*
+ * Syscall groups (src/sys/groups.c): systemd's SystemCallFilter= sets, as
+ * `systemd-analyze syscall-filter` of systemd 252 lists them. Members are
+ * names of any architecture; resolve them per ABI with fl_syscall_nr().
+ */
+struct fl_syscall_group {
+	const char *name;            /* "@file-system" */
+	const char *description;     /* "File system operations" */
+	const char *const *members;  /* names and nested "@groups", NULL-terminated */
+};
+
+/* Every group, in systemd-analyze's order. */
+const struct fl_syscall_group *fl_syscall_groups(size_t *ret_n);
+/* Where the membership facts come from: "systemd 252". */
+const char *fl_syscall_groups_origin(void);
+/* The group named @name ("@sync"), or NULL. */
+const struct fl_syscall_group *fl_syscall_group_find(const char *name);
+/* Closest group name to @word, or NULL. */
+const char *fl_syscall_group_suggest(const char *word);
+/*
+ * Every syscall name of @g, nested groups expanded, sorted and unique, as a
+ * malloc'd array of static strings (free() it). Returns 0 or -ENOMEM.
+ */
+int fl_syscall_group_expand(const struct fl_syscall_group *g, const char ***ret, size_t *ret_n);
+
 /* errno value for "ENOENT" (also accepts a decimal 1..4095), or -1. */
 int fl_errno_from_name(const char *name);
 /* "ENOENT", or NULL when glibc has no name for @err. */

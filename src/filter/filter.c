@@ -132,8 +132,8 @@ int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 
 	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
-		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++)
-			r = add_syscall(f->ctx, rule, rule->syscalls[j]);
+		for (size_t j = 0; r == 0 && j < rule->n_calls; j++)
+			r = add_syscall(f->ctx, rule, rule->calls[j]);
 	}
 	if (r < 0) {
 		fl_filter_free(f);

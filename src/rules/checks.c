@@ -45,24 +45,45 @@ static const struct {
 	  "readv, writev, preadv, pwritev, recvfrom, sendto and the like)" },
 };
 
+struct needs {
+	unsigned caps;   /* FL_SYS_* (any one), or 0 */
+	unsigned nargs;  /* with caps 0: the call takes at least this many arguments */
+};
+
+static bool call_has(const char *call, const void *ud)
+{
+	const struct needs *n = ud;
+	const struct fl_sysinfo *si = fl_sysinfo_find(call);
+
+	if (n->caps)
+		return fl_sysinfo_caps(si) & n->caps;
+	return si && fl_sysinfo_nargs(si) >= n->nargs;
+}
+
 /*
  * A filter that can never hold for one of the rule's syscalls is a mistake
- * (path: on getpid): say so, naming both, rather than never matching.
+ * (path: on getpid): say so, naming both, rather than never matching. A
+ * group is narrowed to the members it can hold for instead (path: with
+ * @file-system leaves out getcwd); a group left with none is the mistake.
  */
-static void check_applicable(struct load *ld, const struct rule_state *rs)
+static void check_applicable(struct load *ld, struct rule_state *rs)
 {
 	const struct node *const *seen = rs->seen.key;
-	const struct fl_rule *r = &rs->p->r;
+	struct fl_rule *r = &rs->p->r;
+	int max_arg = -1;
 
-	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
-		const char *name = r->syscalls[i];
-		const struct fl_sysinfo *si = fl_sysinfo_find(name);
-		unsigned caps = fl_sysinfo_caps(si), nargs = fl_sysinfo_nargs(si);
+	for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
+		const struct node *key = seen[key_needs[k].key];
+		struct needs needs = { .caps = key_needs[k].needs };
+		char why[256];
 
-		for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
-			const struct node *key = seen[key_needs[k].key];
+		if (!key || !rs->seen.ok[key_needs[k].key])
+			continue;
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+			const char *name = r->calls[i];
+			const struct fl_sysinfo *si = fl_sysinfo_find(name);
 
-			if (!key || !rs->seen.ok[key_needs[k].key] || (caps & key_needs[k].needs))
+			if (rs->call_by[i]->text[0] == '@' || call_has(name, &needs))
 				continue;
 			if (!si)
 				report_at(ld, key, "key '%s' can never match %s: faultline does not know "
@@ -73,17 +94,38 @@ static void check_applicable(struct load *ld, const struct rule_state *rs)
 					  fl_rule_keys[key_needs[k].key].name, name, name,
 					  key_needs[k].lacks);
 		}
-		/* Raw registers exist for any call; only a known arity can rule one out. */
-		if (si && seen[RK_ARGS] && rs->seen.ok[RK_ARGS]) {
-			for (unsigned a = nargs; a < 6; a++) {
-				if (!r->args[a].used)
-					continue;
-				report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
-					  "%s: it takes %u argument%s (counted from 0)", a, name, nargs,
-					  nargs == 1 ? "" : "s");
-				break;
-			}
+		snprintf(why, sizeof(why), "none of them takes a %s", key_needs[k].lacks);
+		fl_calls_narrow(ld, rs, key, call_has, &needs, why);
+	}
+	/* Raw registers exist for any call; only a known arity can rule one out. */
+	if (!seen[RK_ARGS] || !rs->seen.ok[RK_ARGS])
+		return;
+	for (int a = 0; a < 6; a++)
+		if (r->args[a].used)
+			max_arg = a;
+	if (max_arg < 0)
+		return;
+	for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+		const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+		unsigned nargs = fl_sysinfo_nargs(si);
+
+		if (rs->call_by[i]->text[0] == '@' || !si || (int)nargs > max_arg)
+			continue;
+		for (unsigned a = nargs; a < 6; a++) {
+			if (!r->args[a].used)
+				continue;
+			report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
+				  "%s: it takes %u argument%s (counted from 0)", a, r->calls[i], nargs,
+				  nargs == 1 ? "" : "s");
+			break;
 		}
+	}
+	{
+		struct needs needs = { .nargs = (unsigned)max_arg + 1 };
+		char why[128];
+
+		snprintf(why, sizeof(why), "none of them takes an argument %d", max_arg);
+		fl_calls_narrow(ld, rs, seen[RK_ARGS], call_has, &needs, why);
 	}
 }
 
@@ -177,6 +219,9 @@ void fl_parse_rule(struct load *ld, const struct node *map)
 	fl_parse_mapping(ld, map, fl_rule_keys, N_RULE_KEYS, "in rule", &rs, &rs.seen);
 	if (!too_many_errors(ld))
 		check_rule(ld, map, &rs);
+	if (!too_many_errors(ld))
+		fl_calls_resolve(ld, &rs);
+	free(rs.call_by);
 }
 
 /* ---- names ---- */

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/arch.h"
 #include "faultline/base.h"
 #include "faultline/rules.h"
 #include "faultline/sys.h"
@@ -46,65 +45,6 @@ static int parse_name(struct load *ld, void *obj, const struct key_def *def,
 	}
 	rs->p->name_line = v->line;
 	rs->p->name_column = v->column;
-	return 0;
-}
-
-static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
-			 const struct node *key, const struct node *v)
-{
-	struct fl_rule *r = RULE(obj);
-	const uint32_t *arches;
-	size_t n_arches;
-	const char *hint;
-	char *name, **names;
-
-	if (fl_looks_numeric(v->text)) {
-		report_at(ld, v, "key '%s': %s is a number; give the syscall's name "
-			  "(numbers differ between ABIs)", def->name, show(v).s);
-		return -EINVAL;
-	}
-	arches = fl_arch_list(&n_arches);
-	if (!fl_syscall_known(arches, n_arches, v->text)) {
-		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(arches, n_arches, v->text);
-		if (hint)
-			report_at(ld, v, "key '%s': unknown syscall %s; did you mean '%s'?",
-				  def->name, show(v).s, hint);
-		else
-			report_at(ld, v, "key '%s': unknown syscall %s", def->name, show(v).s);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < r->n_syscalls; i++)
-		if (strcmp(r->syscalls[i], v->text) == 0) {
-			report_at(ld, v, "key '%s': syscall %s is listed twice in this rule",
-				  def->name, show(v).s);
-			return -EINVAL;
-		}
-	fl_lint_syscall(ld, def, v);
-
-	name = strdup(v->text);
-	names = name ? realloc(r->syscalls, (r->n_syscalls + 1) * sizeof(*names)) : NULL;
-	if (!names) {
-		free(name);
-		ld->oom = true;
-		return -ENOMEM;
-	}
-	r->syscalls = names;
-	names[r->n_syscalls++] = name;
-
-	for (size_t a = 0; a < n_arches; a++) {
-		int nr = fl_syscall_nr(arches[a], name);
-		struct fl_sysno *s;
-
-		if (nr < 0)
-			continue; /* exists on another ABI only */
-		s = realloc(r->sysnos, (r->n_sysnos + 1) * sizeof(*s));
-		if (!s) {
-			ld->oom = true;
-			return -ENOMEM;
-		}
-		r->sysnos = s;
-		s[r->n_sysnos++] = (struct fl_sysno){ .arch = arches[a], .nr = nr };
-	}
 	return 0;
 }
 
@@ -413,7 +353,9 @@ static int parse_expect(struct load *ld, void *obj, const struct key_def *def,
 
 const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_NAME] = { "name", SHAPE_SCALAR, "a rule name", parse_name },
-	[RK_SYSCALL] = { "syscall", SHAPE_LIST, "a syscall name or a list of them", parse_syscall },
+	[RK_SYSCALL] = { "syscall", SHAPE_LIST,
+			"a syscall name, a quoted group such as \"@file-system\", or a list "
+			"of them", fl_parse_syscall },
 	[RK_PATH] = { "path", SHAPE_LIST,
 		      "an absolute path pattern such as /srv/data/** or a list of them", fl_parse_path },
 	[RK_FD] = { "fd", SHAPE_LIST, "a file descriptor number or a list of them", fl_parse_fd },

@@ -366,12 +366,38 @@ void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs)
 			ld->oom = true;
 			return;
 		}
-		for (size_t i = 0; i < r->n_syscalls; i++) {
+		for (size_t i = 0; i < r->n_calls; i++) {
 			const char *page = NULL;
 
-			if (fl_lint_errno_documented(r->syscalls[i], r->errors[e], &page) != 0)
+			if (rs->call_by[i]->text[0] == '@')
+				continue; /* below */
+			if (fl_lint_errno_documented(r->calls[i], r->errors[e], &page) != 0)
 				continue;
-			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->syscalls[i], page);
+			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->calls[i], page);
+			n_bad++;
+		}
+		/*
+		 * A group's members differ in what they return: only a group none
+		 * of whose known members is documented to return the errno is named.
+		 */
+		for (size_t g = 0; g < r->n_syscalls; g++) {
+			size_t known = 0, documented = 0;
+
+			if (r->syscalls[g][0] != '@')
+				continue;
+			for (size_t i = 0; i < r->n_calls; i++) {
+				const char *page;
+				int d;
+
+				if (strcmp(rs->call_by[i]->text, r->syscalls[g]) != 0)
+					continue;
+				d = fl_lint_errno_documented(r->calls[i], r->errors[e], &page);
+				known += d >= 0;
+				documented += d == 1;
+			}
+			if (!known || documented)
+				continue;
+			fprintf(f, "%sany call of %s", n_bad ? ", " : "", r->syscalls[g]);
 			n_bad++;
 		}
 		if (fclose(f) != 0) {
@@ -407,10 +433,15 @@ static bool always_acts(const struct fl_rule *r)
 
 static bool covers(const struct fl_rule *early, const struct fl_rule *late)
 {
-	for (size_t i = 0; i < late->n_syscalls; i++)
-		if (!fl_listed(early->syscalls, early->n_syscalls, late->syscalls[i]))
+	for (size_t i = 0; i < late->n_calls; i++) {
+		bool listed = false;
+
+		for (size_t j = 0; j < early->n_calls && !listed; j++)
+			listed = strcmp(early->calls[j], late->calls[i]) == 0;
+		if (!listed)
 			return false;
-	return late->n_syscalls > 0;
+	}
+	return late->n_calls > 0;
 }
 
 /*

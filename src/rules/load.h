@@ -238,6 +238,12 @@ _Static_assert(N_RULE_KEYS <= 32, "struct key_seen holds 32 keys");
 struct rule_state {
 	struct pending_rule *p;
 	struct key_seen seen;
+	/*
+	 * For each of p->r.calls, the 'syscall' entry that brought it in: a
+	 * name, or a "@group" (whose members the checks may leave out).
+	 */
+	const struct node **call_by;
+	size_t cap_calls;
 };
 
 #define RULE(obj) (&((struct rule_state *)(obj))->p->r)
@@ -294,6 +300,22 @@ int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
 int fl_parse_args(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
+
+/* ---- syscall names and groups (syscalls.c) ---- */
+
+/* The parser of 'syscall': a name or a "@group", once per list entry. */
+int fl_parse_syscall(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v);
+/*
+ * Leave out the calls of @rs that came from a group and for which @keep
+ * returns false; then error at @at for each group left with none, saying
+ * "@why" about it. Returns the number of calls left out.
+ */
+size_t fl_calls_narrow(struct load *ld, struct rule_state *rs, const struct node *at,
+		       bool (*keep)(const char *call, const void *ud), const void *ud,
+		       const char *why);
+/* Resolve each call of @rs for every ABI into its sysnos (after the checks). */
+void fl_calls_resolve(struct load *ld, struct rule_state *rs);
 
 /* ---- the key-table engine (keytable.c) ---- */
 

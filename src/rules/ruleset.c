@@ -18,6 +18,7 @@ void fl_rule_done(struct fl_rule *r)
 	for (size_t i = 0; i < r->n_syscalls; i++)
 		free(r->syscalls[i]);
 	free(r->syscalls);
+	free(r->calls);
 	free(r->sysnos);
 	free(r->errors);
 	for (size_t i = 0; i < r->n_paths; i++)

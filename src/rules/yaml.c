@@ -55,7 +55,13 @@ static void report_yaml_error(struct load *ld, const yaml_parser_t *p, const cha
 			line = end_line;
 			column = end_column;
 		}
-		if (p->context)
+		/* '@' is reserved in YAML: a syscall group must be quoted. */
+		if (p->error == YAML_SCANNER_ERROR && p->problem_mark.index < len &&
+		    text[p->problem_mark.index] == '@')
+			fl_load_error(ld, line, column, "syntax error: %s; a value starting with '@' "
+				      "(a syscall group such as \"@file-system\") must be quoted",
+				      p->problem ? p->problem : "invalid YAML");
+		else if (p->context)
 			fl_load_error(ld, line, column, "syntax error: %s (%s at line %zu, column %zu)",
 			       p->problem ? p->problem : "invalid YAML", p->context,
 			       p->context_mark.line + 1, p->context_mark.column + 1);

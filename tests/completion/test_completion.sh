@@ -53,6 +53,10 @@ expect --strict faultline check --st
 expect json faultline check --format j
 expect syscalls faultline list sys
 expect keys faultline list k
+expect groups faultline list gr
+expect @file-system faultline list groups @file
+expect '{syscall: "@file-system' faultline run -e '{syscall: "@file-s'
+expect '{syscall: [read, "@sync' faultline run -e '{syscall: [read, "@sy'
 expect "{syscall: openat" faultline run -e "{syscall: opena"
 expect "{syscall: [read, write" faultline run -e "{syscall: [read, writ"
 expect "{syscall: read, error: ENOENT" faultline run -e "{syscall: read, error: ENOEN"

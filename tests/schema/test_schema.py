@@ -105,6 +105,17 @@ def main():
         fail(f"rules/schema.json describes '{k}' but the loader does not accept it")
     print(f"keys: {len(loader)} in the loader, {len(in_schema)} in the schema")
 
+    # 3b. Syscall groups: the schema's list is `faultline list groups`.
+    out = subprocess.run([faultline, "list", "groups"], check=True, capture_output=True,
+                         text=True).stdout
+    groups = [line.split("\t")[0] for line in out.splitlines() if line]
+    enums = [alt["enum"] for alt in defs["syscall"]["anyOf"] if "enum" in alt]
+    if enums != [groups]:
+        fail(f"rules/schema.json's syscall groups {enums} are not `faultline list groups` {groups}")
+    good = as_json(yaml.safe_load('rules: [{syscall: ["@file-system", read], error: EIO}]'))
+    if not validator.is_valid(good):
+        fail("schema refuses a rule mixing a syscall group and a name")
+
     # 4. Shapes the loader refuses, the schema refuses too.
     bad = {
         "unknown key": "rules: [{syscall: read, error: EIO, erorr: EIO}]",
@@ -127,6 +138,7 @@ def main():
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",
         "retval past 64 bits": "rules: [{syscall: read, retval: 0x10000000000000000}]",
         "version 2": "{version: 2, rules: [{syscall: read, error: EIO}]}",
+        "unknown group": 'rules: [{syscall: "@file-sytem", error: EIO}]',
     }
     for what, text in bad.items():
         doc = as_json(yaml.safe_load(text))

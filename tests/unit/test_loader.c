@@ -403,6 +403,76 @@ static void test_inline(void **state)
 	fl_rule_set_free(set);
 }
 
+static bool has_call(const struct fl_rule *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_calls; i++)
+		if (strcmp(r->calls[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* "@group": its members per ABI, narrowed by filters, beside names. */
+static void test_groups(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@basic-io\"\n"            /* 2 */
+		"    error: EIO\n"
+		"  - syscall: [\"@file-system\", \"@sync\", mmap]\n" /* 4 */
+		"    path: /srv/**\n"
+		"    error: EIO\n"
+		"  - syscall: [read, \"@basic-io\"]\n"     /* 7 */
+		"    error: EIO\n"
+		"  - syscall: [\"@system-service\", \"@basic-io\"]\n" /* 9 */
+		"    error: EIO\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "g.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	/* As written for the report; each member that some ABI has as a call. */
+	assert_int_equal(r->n_syscalls, 1);
+	assert_string_equal(r->syscalls[0], "@basic-io");
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "close_range"));
+	assert_true(has_call(r, "_llseek"));      /* i386 only */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 140));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 8)); /* lseek */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 19));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 0)); /* read */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 3));
+	assert_false(has_call(r, "openat"));
+
+	/* path: keeps the members that take a path or fd; a name stays as given. */
+	r = &set->rules[1];
+	assert_int_equal(r->n_syscalls, 3);
+	assert_true(has_call(r, "openat"));
+	assert_true(has_call(r, "fsync"));
+	assert_true(has_call(r, "mmap"));        /* a named call with an fd */
+	assert_false(has_call(r, "getcwd"));     /* @file-system, but no path argument */
+	assert_false(has_sysno(r, AUDIT_ARCH_X86_64, 79));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 257));
+
+	/* A name also in a group is counted once, and the linter says so. */
+	r = &set->rules[2];
+	assert_int_equal(r->n_syscalls, 2);
+	{
+		size_t reads = 0;
+
+		for (size_t i = 0; i < r->n_calls; i++)
+			reads += strcmp(r->calls[i], "read") == 0;
+		assert_int_equal(reads, 1);
+	}
+	expect_diag(&d, 7, 15, "syscall 'read' is also in @basic-io, listed in this rule too");
+	/* @system-service holds @basic-io. */
+	expect_diag(&d, 9, 34, "key 'syscall': @basic-io adds nothing: each of its calls that "
+		    "this build traces is already in the rule");
+	assert_int_equal(fl_diags_count(&d, FL_SEVERITY_ERROR), 0);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
 /* ---- diagnostics ---- */
 
 static const struct error_case {
@@ -468,14 +538,35 @@ static const struct error_case {
 	  "key 'syscall': syscall 'open' is listed twice in this rule" },
 	{ "rules:\n  - syscall: 257\n    error: EIO\n", 1, 2, 14,
 	  "key 'syscall': '257' is a number; give the syscall's name" },
+	/* syscall groups. */
+	{ "rules:\n  - syscall: \"@file-sytem\"\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': unknown syscall group \"@file-sytem\"; did you mean '@file-system'? "
+	  "(faultline list groups)" },
+	{ "rules:\n  - syscall: [\"@sync\", \"@sync\"]\n    error: EIO\n", 1, 2, 24,
+	  "key 'syscall': group \"@sync\" is listed twice in this rule" },
+	{ "rules:\n  - syscall: @sync\n    error: EIO\n", 1, 2, 14,
+	  "a value starting with '@' (a syscall group such as \"@file-system\") must be quoted" },
+	{ "rules:\n  - syscall: \"@signal\"\n    path: /x\n    error: EIO\n", 1, 3, 5,
+	  "key 'path' can never match a call of @signal: none of them takes a path, file "
+	  "descriptor or socket address" },
+	{ "rules:\n  - syscall: \"@file-system\"\n    short: 1\n", 1, 3, 5,
+	  "key 'short' can never match a call of @file-system: none of them takes a byte count" },
+	{ "rules:\n  - syscall: \"@timer\"\n    args: {5: 1}\n    error: EIO\n", 1, 3, 5,
+	  "key 'args' can never match a call of @timer: none of them takes an argument 5" },
+	/* A name keeps its error beside a group that the filter narrows. */
+	{ "rules:\n  - syscall: [\"@basic-io\", getpid]\n    fd: 3\n    error: EIO\n", 1, 3, 5,
+	  "key 'fd' can never match getpid: getpid takes no file descriptor" },
 	{ "rules:\n  - syscall: []\n    error: EIO\n", 1, 2, 14,
-	  "key 'syscall': the list is empty; expected a syscall name or a list of them" },
+	  "key 'syscall': the list is empty; expected a syscall name, a quoted group such as "
+	  "\"@file-system\", or a list of them" },
 	{ "rules:\n  - syscall: {open: 1}\n    error: EIO\n", 1, 2, 14,
-	  "key 'syscall': expected a syscall name or a list of them, got a mapping" },
+	  "key 'syscall': expected a syscall name, a quoted group such as \"@file-system\", or a "
+	  "list of them, got a mapping" },
 	{ "rules:\n  - syscall: [open, [read]]\n    error: EIO\n", 1, 2, 21,
 	  "key 'syscall': list entry 2 is a sequence; expected a syscall name" },
 	{ "rules:\n  - syscall:\n    error: EIO\n", 1, 2, 5,
-	  "key 'syscall': expected a syscall name or a list of them, got nothing" },
+	  "key 'syscall': expected a syscall name, a quoted group such as \"@file-system\", or a "
+	  "list of them, got nothing" },
 	/* error. */
 	{ "rules:\n  - syscall: open\n    error: ENOENTT\n", 1, 3, 12,
 	  "key 'error': unknown errno 'ENOENTT'; did you mean 'ENOENT'? (an errno name such as "
@@ -1134,6 +1225,7 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),

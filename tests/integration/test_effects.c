@@ -1,0 +1,129 @@
+/*
+ * Syscall groups, and the effects and counting scopes peers have (issue
+ * 12): the real faultline on tests/helpers/fl-effects.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *effects(void)
+{
+	const char *p = getenv("FL_EFFECTS");
+
+	assert_non_null(p);
+	return p;
+}
+
+/*
+ * The i386 ABI, probed outside faultline: without it, int $0x80 returns
+ * -ENOSYS or kills the caller, and the test skips saying which.
+ */
+static void require_ia32(void)
+{
+	char out[256] = "";
+	int fds[2], status;
+	ssize_t n, got = 0;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execl(effects(), effects(), "fsync-abis", fl_path("probe"), (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while ((n = read(fds[0], out + got, sizeof(out) - 1 - (size_t)got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fl_skip(fl_strf("this kernel has no i386 syscall ABI: int $0x80 kills the caller "
+				"with %s", strsignal(WTERMSIG(status))));
+	if (strstr(out, "int80 fsync: -38") || strstr(out, "int80 fsync: none"))
+		fl_skip("this machine has no i386 syscall ABI");
+	assert_non_null(strstr(out, "int80 fsync: 0"));
+}
+
+/* "@sync" is fsync on x86_64 and on i386 (where it is another number). */
+static void group_on_both_abis(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	require_ia32();
+	FL_RUN(&r, "run", "--report", "r.json", "-e", "{syscall: \"@sync\", error: EROFS}", "--",
+	       effects(), "fsync-abis", "f");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "int80 fsync: -30\n");
+	fl_assert_out_has(&r, "native fsync: err EROFS\n");
+	fl_assert_err_has(&r, "fsync(3) = -1 EROFS (rule \"rule 1\")");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *rule = json_array_get(fl_json_get(rep, "rules"), 0);
+		json_t *inj = fl_json_get(rep, "injections");
+
+		/* The report names the group as written, and both ABIs' calls. */
+		assert_string_equal(json_string_value(json_array_get(fl_json_get(rule, "syscalls"), 0)),
+				    "@sync");
+		assert_int_equal(fl_json_int(rule, "injected"), 2);
+		assert_string_equal(fl_json_str(json_array_get(inj, 0), "arch"), "i386");
+		assert_string_equal(fl_json_str(json_array_get(inj, 1), "arch"), "x86_64");
+		assert_string_equal(fl_json_str(json_array_get(inj, 1), "syscall"), "fsync");
+		json_decref(rep);
+	}
+}
+
+/* A group and a name in one rule; filters narrow the group. */
+static void group_native(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: [\"@sync\", \"@file-system\"], path: /nonexistent/**, "
+	       "error: EROFS}", "-e", "{syscall: [dup, \"@sync\"], fd: 3, error: EIO}", "--",
+	       effects(), "fsync", "f");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "native fsync: err EIO\n");
+	fl_assert_err_has(&r, "fsync(3) = -1 EIO (rule \"rule 2\")");
+	fl_assert_err_has(&r, "dup,@sync");
+}
+
+/* list groups NAME: what a rule with the group acts on, per ABI. */
+static void group_list_members(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "list", "groups");
+	fl_assert_exit(&r, 0);
+	assert_true(fl_has_line(r.out, "@file-system\tFile system operations"));
+	assert_true(fl_has_line(r.out, "@sync\tSynchronize files and memory to storage"));
+	FL_RUN(&r, "list", "groups", "@basic-io");
+	fl_assert_exit(&r, 0);
+	assert_true(fl_has_line(r.out, "read\tx86_64 i386"));
+	assert_true(fl_has_line(r.out, "_llseek\ti386"));
+	fl_assert_out_lacks(&r, "openat");
+	FL_RUN(&r, "list", "groups", "@syn");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "unknown group '@syn'; did you mean '@sync'?");
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		FL_TEST(group_on_both_abis),
+		FL_TEST(group_native),
+		FL_TEST(group_list_members),
+	};
+
+	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);
+}
