@@ -69,7 +69,11 @@ struct fl_decision {
 	int error;            /* errno to inject, 0 for none */
 	bool has_retval;
 	int64_t retval;
-	uint64_t delay_ns;
+	uint64_t delay_ns;       /* at the phase's stop */
+	/* delay: {enter, exit}: held at the entry stop, and at the exit stop (delay_ns is 0). */
+	bool delay_sides;
+	uint64_t delay_enter_ns;
+	uint64_t delay_exit_ns;
 	enum fl_phase phase;
 
 	/*

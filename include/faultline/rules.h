@@ -65,7 +65,16 @@ struct fl_rule {
 	size_t n_errors;
 	bool has_retval;
 	int64_t retval;
-	uint64_t delay_ns; /* 0: no delay */
+	uint64_t delay_ns; /* delay: T, at the rule's phase; 0: none */
+	/*
+	 * delay: {enter: T1, exit: T2} (delay_sides): held at the call's
+	 * entry stop before it runs or is skipped, and at its exit stop
+	 * before the program sees the result, whatever the phase. Then
+	 * delay_ns is 0.
+	 */
+	bool delay_sides;
+	uint64_t delay_enter_ns;
+	uint64_t delay_exit_ns;
 	enum fl_phase phase;
 
 	uint64_t after;    /* let this many matching calls through */

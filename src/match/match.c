@@ -768,6 +768,9 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		d.has_retval = r->has_retval;
 		d.retval = r->retval;
 		d.delay_ns = r->delay_ns;
+		d.delay_sides = r->delay_sides;
+		d.delay_enter_ns = r->delay_enter_ns;
+		d.delay_exit_ns = r->delay_exit_ns;
 		d.phase = r->phase;
 		d.signal = r->signal;
 		*ret = d;

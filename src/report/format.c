@@ -345,6 +345,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *	short		shortened to 100 of 4096 bytes
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
+ *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -356,7 +357,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
 	char result[96] = "";
-	char delay[32] = "";
+	char delay[80] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
 	int n;
@@ -374,8 +375,17 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
 			 d->short_count, d->short_of);
 	}
-	if (d->delay_ns)
+	if (d->delay_sides) {
+		char enter[32] = "0s", exit[32] = "0s";
+
+		if (d->delay_enter_ns)
+			fl_format_duration(enter, sizeof(enter), d->delay_enter_ns);
+		if (d->delay_exit_ns)
+			fl_format_duration(exit, sizeof(exit), d->delay_exit_ns);
+		snprintf(delay, sizeof(delay), "%s enter + %s exit", enter, exit);
+	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	}
 	if (d->signal) {
 		const char *name = fl_signal_name(d->signal);
 		bool alone = !result[0] && !delay[0];

@@ -22,7 +22,9 @@
  *  - "action": {"error": "ENOENT"}, {"retval": N} or {"short": 100,
  *    "short_of": 4096} (bytes let through of those asked for), with
  *    "delay_ms" first when the rule delays: an integer for whole
- *    milliseconds (50), else a fractional number (0.25); "signal":
+ *    milliseconds (50), else a fractional number (0.25); with delay:
+ *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
+ *    "delay_exit_ms" follow it; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -219,8 +221,16 @@ static json_t *build_injection(const struct fl_injection *inj)
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 
-	if (d->delay_ns)
+	if (d->delay_sides) {
+		uint64_t total = d->delay_enter_ns + d->delay_exit_ns;
+
+		/* What the program waited in all, then each side. */
+		rc |= jset(action, "delay_ms", jdelay_ms(total < d->delay_enter_ns ? UINT64_MAX : total));
+		rc |= jset(action, "delay_enter_ms", jdelay_ms(d->delay_enter_ns));
+		rc |= jset(action, "delay_exit_ms", jdelay_ms(d->delay_exit_ns));
+	} else if (d->delay_ns) {
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
+	}
 	if (d->error) {
 		rc |= jset(action, "error", jerrno(d->error));
 	} else if (d->has_retval) {

@@ -182,7 +182,8 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	if (seen[RK_SHORT] && seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
 		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
 			  "with 'phase: exit': the byte count is shortened before the call runs");
-	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !result && !seen[RK_SHORT] &&
+	if (rs->seen.ok[RK_DELAY] && (r->delay_ns | r->delay_enter_ns | r->delay_exit_ns) == 0 &&
+	    !result && !seen[RK_SHORT] &&
 	    !seen[RK_SIGNAL] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");

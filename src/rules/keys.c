@@ -138,24 +138,83 @@ static int parse_retval(struct load *ld, void *obj, const struct key_def *def,
 	return 0;
 }
 
-static int parse_delay(struct load *ld, void *obj, const struct key_def *def,
-		       const struct node *key, const struct node *v)
+/* A duration value of key @what ("delay", "delay.enter"): 0 or -EINVAL. */
+static int get_duration(struct load *ld, const char *what, const struct node *v, uint64_t *ret)
 {
-	uint64_t ns;
 	int r;
 
-	r = fl_duration_parse(v->text, &ns);
+	if (v->kind != NODE_SCALAR || node_is_null(v)) {
+		report_at(ld, v, "key '%s': expected a duration such as 250ms, got %s", what,
+			  fl_describe(v).s);
+		return -EINVAL;
+	}
+	r = fl_duration_parse(v->text, ret);
 	if (r == -ERANGE) {
 		report_at(ld, v, "key '%s': duration %s is too large (at most %" PRIu64 "s)",
-			  def->name, show(v).s, UINT64_MAX / 1000000000);
-		return r;
+			  what, show(v).s, UINT64_MAX / 1000000000);
+		return -EINVAL;
+	}
+	if (r < 0 && v->text[0] && strspn(v->text, "0123456789.") == v->len) {
+		report_at(ld, v, "key '%s': %s has no unit; write it with ns, us, ms or s (e.g. "
+			  "%sms; strace reads a bare number as microseconds, faultline does not "
+			  "guess)", what, show(v).s, v->text);
+		return -EINVAL;
 	}
 	if (r < 0) {
 		report_at(ld, v, "key '%s': bad duration %s; expected a number with a unit ns, us, "
-			  "ms or s (e.g. 250ms)", def->name, show(v).s);
-		return r;
+			  "ms or s (e.g. 250ms)", what, show(v).s);
+		return -EINVAL;
 	}
-	RULE(obj)->delay_ns = ns;
+	return 0;
+}
+
+static int parse_delay_enter(struct load *ld, void *obj, const struct key_def *def,
+			     const struct node *key, const struct node *v)
+{
+	return get_duration(ld, "delay.enter", v, &RULE(obj)->delay_enter_ns);
+}
+
+static int parse_delay_exit(struct load *ld, void *obj, const struct key_def *def,
+			    const struct node *key, const struct node *v)
+{
+	return get_duration(ld, "delay.exit", v, &RULE(obj)->delay_exit_ns);
+}
+
+const struct key_def fl_delay_keys[N_DELAY_KEYS] = {
+	[DK_ENTER] = { "enter", SHAPE_SCALAR, "a duration such as 300ms: held at the call's "
+		       "entry, before it runs (or is skipped)", parse_delay_enter },
+	[DK_EXIT] = { "exit", SHAPE_SCALAR, "a duration such as 600ms: held at the call's exit, "
+		      "before the program sees its result", parse_delay_exit },
+};
+
+/*
+ * delay: T holds the call for T at the rule's phase; delay: {enter: T1,
+ * exit: T2} holds it on both sides (strace's delay_enter and delay_exit),
+ * whatever the phase.
+ */
+static int parse_delay(struct load *ld, void *obj, const struct key_def *def,
+		       const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	struct key_seen seen = { 0 };
+	unsigned errors = ld->n_errors;
+
+	if (v->kind == NODE_SCALAR)
+		return get_duration(ld, def->name, v, &r->delay_ns);
+	if (v->kind != NODE_MAPPING)
+		return fl_bad_value(ld, def, v);
+	if (v->n_kids == 0) {
+		report_at(ld, v, "key '%s': the mapping is empty; expected %s", def->name, def->expect);
+		return -EINVAL;
+	}
+	fl_parse_mapping(ld, v, fl_delay_keys, N_DELAY_KEYS, "in 'delay'", obj, &seen);
+	if (ld->n_errors != errors)
+		return -EINVAL;
+	r->delay_sides = true;
+	if (seen.key[DK_ENTER] && r->delay_enter_ns == 0)
+		warn_at(ld, seen.value[DK_ENTER], "key 'delay.enter': 0 does nothing; leave it out");
+	if (seen.key[DK_EXIT] && r->delay_exit_ns == 0)
+		warn_at(ld, seen.value[DK_EXIT], "key 'delay.exit': 0 does nothing; leave it out");
 	return 0;
 }
 
@@ -375,7 +434,8 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_SHORT] = { "short", SHAPE_SCALAR,
 		       "a byte count such as 100 or a percentage such as 50%", parse_short },
 	[RK_SIGNAL] = { "signal", SHAPE_SCALAR, "a signal name such as SIGUSR1", parse_signal },
-	[RK_DELAY] = { "delay", SHAPE_SCALAR, "a duration such as 250ms", parse_delay },
+	[RK_DELAY] = { "delay", SHAPE_ANY, "a duration such as 250ms, or {enter: T, exit: T}",
+		       parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },
 	[RK_AFTER] = { "after", SHAPE_SCALAR, "a non-negative integer", parse_after },
 	[RK_EVERY] = { "every", SHAPE_SCALAR, "an integer >= 1", parse_every },

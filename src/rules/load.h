@@ -256,6 +256,14 @@ enum {
 	N_EXPECT_KEYS,
 };
 
+/* ---- delay: {enter, exit} ---- */
+
+enum {
+	DK_ENTER,
+	DK_EXIT,
+	N_DELAY_KEYS,
+};
+
 /* ---- top-level keys ---- */
 
 enum {
@@ -285,6 +293,7 @@ bool fl_has_control_chars(const char *s);
 
 extern const struct key_def fl_rule_keys[N_RULE_KEYS];
 extern const struct key_def fl_expect_keys[N_EXPECT_KEYS];
+extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
 extern const struct key_def fl_top_keys[N_TOP_KEYS];
 
 bool fl_listed(char *const *arr, size_t n, const char *s);

@@ -15,11 +15,30 @@
 #include "run.h"
 #include "signals.h"
 
-/* Keep @t in its stop for the decision's delay: state FL_TS_HELD_ENTRY or _EXIT. */
-static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp)
+/*
+ * How long the decision holds a thread at its call's entry and exit stops:
+ * delay: T at the rule's phase, delay: {enter, exit} on both sides.
+ */
+static uint64_t entry_delay(const struct fl_decision *d)
+{
+	if (d->delay_sides)
+		return d->delay_enter_ns;
+	return d->phase == FL_PHASE_ENTER ? d->delay_ns : 0;
+}
+
+static uint64_t exit_delay(const struct fl_decision *d)
+{
+	if (d->delay_sides)
+		return d->delay_exit_ns;
+	return d->phase == FL_PHASE_EXIT ? d->delay_ns : 0;
+}
+
+/* Keep @t in its stop for @ns: state FL_TS_HELD_ENTRY or _EXIT. */
+static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp,
+		 uint64_t ns)
 {
 	t->state = held;
-	t->deadline = fl_now_ns() + t->dec.delay_ns;
+	t->deadline = fl_now_ns() + ns;
 	t->held_seccomp = seccomp;
 	if (tr->n_held++ == 0 || t->deadline < tr->next_deadline)
 		tr->next_deadline = t->deadline;
@@ -48,9 +67,16 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
  */
 static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 {
-	bool want_exit = false;
+	/* An exit delay needs the exit stop, also after a result written at once. */
+	bool want_exit = exit_delay(&t->dec) != 0;
 	int r = 0;
 
+	if (t->dec.phase == FL_PHASE_EXIT) {
+		/* Held at entry by delay: {enter}: the call now runs, its exit acts. */
+		t->state = FL_TS_WANT_EXIT;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
@@ -124,11 +150,11 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	t->nr = call.nr;
 	t->arch = call.arch;
 	memcpy(t->args, call.args, sizeof(t->args));
-	if (dec.phase == FL_PHASE_EXIT) {
+	if (entry_delay(&dec)) {
+		hold(tr, t, FL_TS_HELD_ENTRY, seccomp, entry_delay(&dec));
+	} else if (dec.phase == FL_PHASE_EXIT) {
 		t->state = FL_TS_WANT_EXIT;
 		fl_run_resume(tr, t, 0);
-	} else if (dec.delay_ns) {
-		hold(tr, t, FL_TS_HELD_ENTRY, seccomp);
 	} else {
 		apply_enter(tr, t, seccomp);
 	}
@@ -137,16 +163,15 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 static void on_call_exit(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info)
 {
 	bool has_undo = t->undo.arg || t->undo.iov_len;
-	bool exit_delay = t->dec.phase == FL_PHASE_EXIT && t->dec.delay_ns;
 	enum fl_thread_state next;
-	switch (fl_state_exit(t->state, info->rval, has_undo, exit_delay, &next)) {
+	switch (fl_state_exit(t->state, info->rval, has_undo, exit_delay(&t->dec) != 0, &next)) {
 	case FL_EXIT_PASS:
 	case FL_EXIT_RESTART:
 		t->state = next;
 		fl_run_resume(tr, t, 0);
 		break;
 	case FL_EXIT_HOLD:
-		hold(tr, t, FL_TS_HELD_EXIT, false);
+		hold(tr, t, FL_TS_HELD_EXIT, false, exit_delay(&t->dec));
 		break;
 	case FL_EXIT_APPLY:
 		apply_exit(tr, t);

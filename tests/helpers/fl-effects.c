@@ -6,9 +6,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *err_name(int e)
@@ -51,12 +56,80 @@ static int fsync_abis(const char *file, int abis)
 	return 0;
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * delay-sides DIR: mkdir(DIR) while a second thread watches DIR with stat.
+ * The watcher only counts what it saw while the mkdir had not returned
+ * (the flag unchanged before and after its stat): DIR missing 200 ms or more
+ * after the call began (held before it ran), and DIR there (held after it
+ * ran). Prints both, and how long mkdir took at least.
+ */
+static struct {
+	const char *dir;
+	int64_t start;
+	atomic_int returned;
+	int missing_late, created_inside;
+} watch;
+
+static void *watcher(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&watch.returned)) {
+		struct stat st;
+		int before = atomic_load(&watch.returned);
+		int there = stat(watch.dir, &st) == 0;
+		int64_t t = now_ms();
+
+		if (!before && !atomic_load(&watch.returned)) {
+			if (there)
+				watch.created_inside = 1;
+			else if (t - watch.start >= 200)
+				watch.missing_late = 1;
+		}
+		usleep(5000);
+	}
+	return NULL;
+}
+
+static int delay_sides(const char *dir)
+{
+	pthread_t th;
+	int r, e;
+
+	watch.dir = dir;
+	watch.start = now_ms();
+	if (pthread_create(&th, NULL, watcher, NULL) != 0)
+		return 1;
+	r = mkdir(dir, 0700);
+	e = errno;
+	atomic_store(&watch.returned, 1);
+	pthread_join(th, NULL);
+	if (r == 0)
+		printf("mkdir: ok\n");
+	else
+		printf("mkdir: err %s\n", err_name(e));
+	printf("took at least 900ms: %s\n", now_ms() - watch.start >= 900 ? "yes" : "no");
+	printf("missing 200ms into the call: %s\n", watch.missing_late ? "yes" : "no");
+	printf("there before the call returned: %s\n", watch.created_inside ? "yes" : "no");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "delay-sides") == 0)
+		return delay_sides(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "fsync-abis") == 0)
 		return fsync_abis(argv[2], 1);
 	if (argc == 3 && strcmp(argv[1], "fsync") == 0)
 		return fsync_abis(argv[2], 0);
-	fprintf(stderr, "usage: fl-effects fsync-abis|fsync FILE\n");
+	fprintf(stderr, "usage: fl-effects fsync-abis|fsync FILE\n"
+		"       fl-effects delay-sides DIR\n");
 	return 2;
 }

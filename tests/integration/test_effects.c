@@ -117,12 +117,74 @@ static void group_list_members(void **state)
 	fl_assert_err_has(&r, "unknown group '@syn'; did you mean '@sync'?");
 }
 
+/*
+ * delay: {enter, exit}: the call is held before it runs and again after
+ * it ran, before the program sees its result. Seen from a second thread:
+ * the directory is not there well into the call, then there while the
+ * call has not returned yet. A plain delay holds on one side only.
+ */
+static void delay_both_sides(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e",
+	       "{syscall: mkdir, delay: {enter: 400ms, exit: 800ms}}", "--", effects(),
+	       "delay-sides", "d");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "mkdir: ok\n");
+	fl_assert_out_has(&r, "took at least 900ms: yes\n");
+	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
+	fl_assert_out_has(&r, "there before the call returned: yes\n");
+	fl_assert_err_has(&r, "mkdir(\"d\", 0700) delayed 400ms enter + 800ms exit (rule");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *action = fl_json_get(json_array_get(fl_json_get(rep, "injections"), 0),
+					     "action");
+
+		assert_int_equal(fl_json_int(action, "delay_ms"), 1200);
+		assert_int_equal(fl_json_int(action, "delay_enter_ms"), 400);
+		assert_int_equal(fl_json_int(action, "delay_exit_ms"), 800);
+		json_decref(rep);
+	}
+
+	/* The plain form holds at the rule's phase only: before the call... */
+	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: 1200ms}", "--", effects(),
+	       "delay-sides", "e");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
+	fl_assert_out_has(&r, "there before the call returned: no\n");
+	/* ... or after it, with phase: exit. */
+	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: 1200ms, phase: exit}", "--", effects(),
+	       "delay-sides", "f");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "missing 200ms into the call: no\n");
+	fl_assert_out_has(&r, "there before the call returned: yes\n");
+}
+
+/* Both sides around a failure: held, skipped, held again, then the error. */
+static void delay_both_sides_with_error(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: {enter: 500ms, exit: 500ms}, error: EDQUOT}",
+	       "--", effects(), "delay-sides", "d");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "mkdir: err EDQUOT\n");
+	fl_assert_out_has(&r, "took at least 900ms: yes\n");
+	fl_assert_out_has(&r, "there before the call returned: no\n");
+	fl_assert_err_has(&r, "= -1 EDQUOT after 500ms enter + 500ms exit delay (rule");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		FL_TEST(group_on_both_abis),
 		FL_TEST(group_native),
 		FL_TEST(group_list_members),
+		FL_TEST(delay_both_sides),
+		FL_TEST(delay_both_sides_with_error),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

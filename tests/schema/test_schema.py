@@ -91,6 +91,7 @@ def main():
         "": schema["properties"],
         "rules[].": defs["rule"]["properties"],
         "rules[].expect.": defs["expect"]["properties"],
+        "rules[].delay.": defs["delaySides"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -115,6 +116,9 @@ def main():
     good = as_json(yaml.safe_load('rules: [{syscall: ["@file-system", read], error: EIO}]'))
     if not validator.is_valid(good):
         fail("schema refuses a rule mixing a syscall group and a name")
+    good = as_json(yaml.safe_load('rules: [{syscall: read, delay: {enter: 300ms, exit: 1s}}]'))
+    if not validator.is_valid(good):
+        fail("schema refuses delay: {enter, exit}")
 
     # 4. Shapes the loader refuses, the schema refuses too.
     bad = {
@@ -133,6 +137,9 @@ def main():
         "arg index 6": "rules: [{syscall: read, error: EIO, args: {6: 1}}]",
         "mask 0": "rules: [{syscall: read, error: EIO, args: {1: {mask: 0}}}]",
         "bad duration": "rules: [{syscall: read, delay: 10}]",
+        "bare number in delay sides": "rules: [{syscall: read, delay: {enter: 10}}]",
+        "empty delay sides": "rules: [{syscall: read, delay: {}}]",
+        "delay sides typo": "rules: [{syscall: read, delay: {entr: 1s}}]",
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",

@@ -473,6 +473,41 @@ static void test_groups(void **state)
 	fl_rule_set_free(set);
 }
 
+/* delay: {enter, exit} beside the plain form. */
+static void test_delay_sides(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    delay: {enter: 300ms, exit: 600ms}\n"
+		"  - syscall: pread64\n"
+		"    delay: {exit: 1s}\n"
+		"    phase: exit\n"
+		"    error: EIO\n"
+		"  - syscall: write\n"
+		"    delay: {enter: 0s, exit: 2s}\n"  /* 9 */
+		"  - syscall: pwrite64\n"
+		"    delay: 5ms\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "d.yaml", yaml, &d), 0);
+	assert_true(set->rules[0].delay_sides);
+	assert_int_equal(set->rules[0].delay_ns, 0);
+	assert_int_equal(set->rules[0].delay_enter_ns, 300000000);
+	assert_int_equal(set->rules[0].delay_exit_ns, 600000000);
+	assert_true(set->rules[1].delay_sides);
+	assert_int_equal(set->rules[1].delay_enter_ns, 0);
+	assert_int_equal(set->rules[1].delay_exit_ns, 1000000000);
+	assert_true(fl_rule_has_action(&set->rules[0]));
+	expect_diag(&d, 9, 20, "key 'delay.enter': 0 does nothing; leave it out");
+	assert_int_equal(d.n, 1);
+	assert_false(set->rules[3].delay_sides);
+	assert_int_equal(set->rules[3].delay_ns, 5000000);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
 /* ---- diagnostics ---- */
 
 static const struct error_case {
@@ -609,7 +644,24 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n    delay: 10 parsecs\n", 1, 3, 12,
 	  "key 'delay': bad duration '10 parsecs'; expected a number with a unit ns, us, ms or s "
 	  "(e.g. 250ms)" },
-	{ "rules:\n  - syscall: open\n    delay: 250\n", 1, 3, 12, "key 'delay': bad duration '250'" },
+	{ "rules:\n  - syscall: open\n    delay: 250\n", 1, 3, 12,
+	  "key 'delay': '250' has no unit; write it with ns, us, ms or s (e.g. 250ms; strace reads "
+	  "a bare number as microseconds, faultline does not guess)" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: 1.5, exit: 1s}\n", 1, 3, 20,
+	  "key 'delay.enter': '1.5' has no unit; write it with ns, us, ms or s" },
+	{ "rules:\n  - syscall: open\n    delay: {exit: soon}\n", 1, 3, 19,
+	  "key 'delay.exit': bad duration 'soon'" },
+	{ "rules:\n  - syscall: open\n    delay: {}\n", 1, 3, 12,
+	  "key 'delay': the mapping is empty; expected a duration such as 250ms, or {enter: T, "
+	  "exit: T}" },
+	{ "rules:\n  - syscall: open\n    delay: {entr: 1s}\n", 1, 3, 13,
+	  "unknown key 'entr' in 'delay'; did you mean 'enter'? (valid keys: enter, exit)" },
+	{ "rules:\n  - syscall: open\n    delay: [1s]\n", 1, 3, 12,
+	  "key 'delay': expected a duration such as 250ms, or {enter: T, exit: T}, got a sequence" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: [1s]}\n", 1, 3, 20,
+	  "key 'enter': expected a duration such as 300ms: held at the call's entry" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: 0s, exit: 0ms}\n", 1, 3, 5,
+	  "key 'delay': a delay of 0 does nothing and the rule has no other action" },
 	{ "rules:\n  - syscall: open\n    delay: 99999999999s\n", 1, 3, 12,
 	  "key 'delay': duration '99999999999s' is too large (at most 18446744073s)" },
 	/* phase. */
@@ -1226,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_delay_sides),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
