@@ -50,6 +50,8 @@ _faultline_inline_rule()
 		list=$(_faultline_names errnos) ;;
 	phase)
 		list=$'enter\nexit' ;;
+	per)
+		list=$'tree\nprocess\nthread' ;;
 	'')
 		list=$(_faultline_names keys | sed -n 's/^rules\[\]\.\([a-z_]*\)$/\1:/p') ;;
 	*)

@@ -140,6 +140,14 @@ struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m);
 /* The seed it was built with. */
 uint64_t fl_matcher_seed(const struct fl_matcher *m);
 
+/*
+ * Thread @tid has ended (and, when it was a thread group leader, its
+ * process): the per: thread and per: process counters and streams keyed
+ * on it are dropped, so a process or thread that reuses the id starts
+ * afresh. The rules' tree totals are kept.
+ */
+void fl_matcher_forget(struct fl_matcher *m, pid_t tid);
+
 /* Cheap: does any rule name syscall @nr of @arch? */
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);
 

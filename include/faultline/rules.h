@@ -23,6 +23,16 @@ enum fl_phase {
 	FL_PHASE_EXIT = 1,  /* let the call run, overwrite its result */
 };
 
+/*
+ * per: the scope of a rule's counters (after, every, times) and of its
+ * PRNG stream. The report's counts stay totals over the tree.
+ */
+enum fl_per {
+	FL_PER_TREE = 0, /* the whole traced tree (the default) */
+	FL_PER_PROCESS,  /* each process (thread group) on its own */
+	FL_PER_THREAD,   /* each thread on its own, as strace's when= counts */
+};
+
 /* args: one raw argument register compared with a value. */
 struct fl_arg_filter {
 	bool used;
@@ -81,6 +91,7 @@ struct fl_rule {
 	uint64_t every;    /* >= 1 */
 	uint64_t times;    /* FL_TIMES_UNLIMITED when not given */
 	double probability; /* [0, 1], 1.0 when not given */
+	enum fl_per per;   /* what after/every/times and the stream count over */
 
 	/*
 	 * Filters (see the top of src/rules/loader.c for their semantics): each

@@ -187,6 +187,15 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	    !seen[RK_SIGNAL] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
+	/*
+	 * per: scopes counters and the stream; a rule that counts nothing and
+	 * draws nothing acts the same in every scope.
+	 */
+	if (seen[RK_PER] && rs->seen.ok[RK_PER] && r->per != FL_PER_TREE && !seen[RK_AFTER] &&
+	    !seen[RK_EVERY] && !seen[RK_TIMES] && !seen[RK_PROBABILITY] && r->n_errors < 2)
+		warn_at(ld, seen[RK_PER], "key 'per': the rule has no after, every, times or "
+			"probability and no errno list to pick from, so counting per %s changes "
+			"nothing", r->per == FL_PER_PROCESS ? "process" : "thread");
 	check_applicable(ld, rs);
 	check_expect(ld, rs);
 	fl_lint_errnos_documented(ld, rs);

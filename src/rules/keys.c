@@ -290,6 +290,26 @@ static int parse_probability(struct load *ld, void *obj, const struct key_def *d
 	return 0;
 }
 
+static int parse_per(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v)
+{
+	static const char *const pers[] = { "tree", "process", "thread" };
+	const char *hint;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(pers); i++)
+		if (strcmp(v->text, pers[i]) == 0) {
+			RULE(obj)->per = (enum fl_per)i;
+			return 0;
+		}
+	hint = fl_did_you_mean(v->text, pers, FL_ARRAY_SIZE(pers));
+	if (hint)
+		report_at(ld, v, "key '%s': expected %s, got %s; did you mean '%s'?", def->name,
+			  def->expect, fl_describe(v).s, hint);
+	else
+		fl_bad_value(ld, def, v);
+	return -EINVAL;
+}
+
 /* ---- more effects ---- */
 
 static int parse_short(struct load *ld, void *obj, const struct key_def *def,
@@ -442,6 +462,7 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_TIMES] = { "times", SHAPE_SCALAR, "a non-negative integer", parse_times },
 	[RK_PROBABILITY] = { "probability", SHAPE_SCALAR, "a number between 0 and 1",
 			     parse_probability },
+	[RK_PER] = { "per", SHAPE_SCALAR, "'tree', 'process' or 'thread'", parse_per },
 	[RK_EXPECT] = { "expect", SHAPE_ANY,
 			"a mapping with 'min' and/or 'max', such as {min: 1}", parse_expect },
 };

@@ -167,6 +167,8 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 {
 	struct fl_tracee *t = fl_tracee_find(&tr->tracees, tid);
 
+	/* Per-thread (and, for a leader, per-process) counters end with it. */
+	fl_matcher_forget(tr->cfg->matcher, tid);
 	if (t) {
 		fl_crash_exited(tr, t, status);
 		fl_thread_gone(tr, t);

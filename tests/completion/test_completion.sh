@@ -63,6 +63,7 @@ expect "{syscall: read, error: ENOENT" faultline run -e "{syscall: read, error: 
 expect "{syscall: read, probability:" faultline run -e "{syscall: read, prob"
 expect "{expect:" faultline run -e "{exp"
 expect "{syscall: read, phase: exit" faultline run -e "{syscall: read, phase: ex"
+expect "{syscall: read, per: thread" faultline run -e "{syscall: read, per: thr"
 expect bash faultline run -r x.yaml -- bas
 nothing faultline run -s ""
 nothing faultline run -e "{syscall: read, times: "

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -121,8 +123,90 @@ static int delay_sides(const char *dir)
 	return 0;
 }
 
+/* The parent pid from /proc/self/stat, without calling getppid. */
+static long real_ppid(void)
+{
+	char buf[512], *p;
+	long ppid = -1;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	if (f && fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %ld", &ppid);
+	if (f)
+		fclose(f);
+	return ppid;
+}
+
+/* @n getppid calls, each printed as "WHO getppid[I]: real" or its value. */
+static void getppids(const char *who, int n)
+{
+	long ppid = real_ppid();
+
+	for (int i = 1; i <= n; i++) {
+		long r = syscall(SYS_getppid);
+
+		if (r == ppid)
+			printf("%s getppid[%d]: real\n", who, i);
+		else
+			printf("%s getppid[%d]: %ld\n", who, i, r);
+	}
+	fflush(stdout);
+}
+
+static int calls_per;
+
+static void *thread_calls(void *arg)
+{
+	getppids(arg, calls_per);
+	return NULL;
+}
+
+/* threads N: thread1 makes N getppid calls, then (after it ended) thread2. */
+static int threads(int n)
+{
+	char *names[2] = { "thread1", "thread2" };
+
+	calls_per = n;
+	for (int i = 0; i < 2; i++) {
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, thread_calls, names[i]) != 0)
+			return 1;
+		pthread_join(th, NULL);
+	}
+	return 0;
+}
+
+/* forks K N: K children one after another, each making N getppid calls. */
+static int forks(int k, int n)
+{
+	for (int c = 1; c <= k; c++) {
+		pid_t pid;
+		int status;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0)
+			return 1;
+		if (pid == 0) {
+			char who[32];
+
+			snprintf(who, sizeof(who), "child%d", c);
+			getppids(who, n);
+			_exit(0);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+			return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "threads") == 0)
+		return threads(atoi(argv[2]));
+	if (argc == 4 && strcmp(argv[1], "forks") == 0)
+		return forks(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "delay-sides") == 0)
 		return delay_sides(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "fsync-abis") == 0)
@@ -130,6 +214,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "fsync") == 0)
 		return fsync_abis(argv[2], 0);
 	fprintf(stderr, "usage: fl-effects fsync-abis|fsync FILE\n"
-		"       fl-effects delay-sides DIR\n");
+		"       fl-effects delay-sides DIR\n"
+		"       fl-effects threads N | forks K N\n");
 	return 2;
 }

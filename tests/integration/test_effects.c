@@ -177,6 +177,149 @@ static void delay_both_sides_with_error(void **state)
 	fl_assert_err_has(&r, "= -1 EDQUOT after 500ms enter + 500ms exit delay (rule");
 }
 
+static const char thread_view[] =
+	"thread1 getppid[1]: real\n"
+	"thread1 getppid[2]: 42\n"
+	"thread1 getppid[3]: 42\n"
+	"thread1 getppid[4]: real\n"
+	"thread1 getppid[5]: real\n"
+	"thread2 getppid[1]: real\n"
+	"thread2 getppid[2]: 42\n"
+	"thread2 getppid[3]: 42\n"
+	"thread2 getppid[4]: real\n"
+	"thread2 getppid[5]: real\n";
+
+#define PER_THREAD_RULE "{syscall: getppid, retval: 42, after: 1, times: 2, per: thread}"
+
+/*
+ * per: thread with after: 1, times: 2 is strace's when=2..3: each of two
+ * threads (one after the other) gets its own 2nd and 3rd call faked. The
+ * report's counts stay the tree's.
+ */
+static void per_thread_when_2_3(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e", PER_THREAD_RULE, "--", effects(),
+	       "threads", "5");
+	fl_assert_exit(&r, 0);
+	fl_assert_str(&r, "stdout", r.out, thread_view);
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *rule = json_array_get(fl_json_get(rep, "rules"), 0);
+
+		assert_int_equal(fl_json_int(rule, "matched"), 10);
+		assert_int_equal(fl_json_int(rule, "injected"), 4);
+		json_decref(rep);
+	}
+	/* The default, per: tree, counts the two threads together. */
+	FL_RUN(&r, "run", "-e", "{syscall: getppid, retval: 42, after: 1, times: 2}", "--",
+	       effects(), "threads", "5");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": 42"), 2);
+	fl_assert_out_has(&r, "thread2 getppid[2]: real\n");
+}
+
+/* The same program under strace -e inject=...:when=2..3 sees the same. */
+static void per_thread_same_as_strace(void **state)
+{
+	char *cmd, *out;
+	FILE *p;
+	size_t len = 0;
+
+	(void)state;
+	if (system("strace -V >/dev/null 2>&1") != 0)
+		fl_skip("strace is not installed");
+	cmd = fl_strf("strace -f -qq -o /dev/null -e trace=getppid "
+		      "-e inject=getppid:retval=42:when=2..3 %s threads 5 2>&1", effects());
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	out = NULL;
+	if (getdelim(&out, &len, '\0', p) < 0) {
+		free(out);
+		out = NULL;
+	}
+	if (pclose(p) != 0 && out && strstr(out, "ptrace"))
+		fl_skip("strace cannot trace here");
+	assert_non_null(out);
+	fl_assert_str(NULL, "strace's view", out, thread_view);
+	free(out);
+	{
+		struct fl_result r;
+
+		FL_RUN(&r, "run", "-q", "-e", PER_THREAD_RULE, "--", effects(), "threads", "5");
+		fl_assert_exit(&r, 0);
+		fl_assert_str(&r, "faultline's view", r.out, thread_view);
+	}
+}
+
+/* per: process: four children forked one after another, each its own 2nd call. */
+static void per_process_children(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e",
+	       "{syscall: getppid, retval: 42, after: 1, times: 1, per: process}", "--", effects(),
+	       "forks", "4", "3");
+	fl_assert_exit(&r, 0);
+	for (int c = 1; c <= 4; c++) {
+		fl_assert_out_has(&r, fl_strf("child%d getppid[1]: real\n", c));
+		fl_assert_out_has(&r, fl_strf("child%d getppid[2]: 42\n", c));
+		fl_assert_out_has(&r, fl_strf("child%d getppid[3]: real\n", c));
+	}
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *rule = json_array_get(fl_json_get(rep, "rules"), 0);
+
+		assert_int_equal(fl_json_int(rule, "matched"), 12);
+		assert_int_equal(fl_json_int(rule, "injected"), 4);
+		json_decref(rep);
+	}
+	/* per: tree: only the tree's 2nd call, child 1's. */
+	FL_RUN(&r, "run", "-e", "{syscall: getppid, retval: 42, after: 1, times: 1}", "--",
+	       effects(), "forks", "4", "3");
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": 42"), 1);
+	fl_assert_out_has(&r, "child1 getppid[2]: 42\n");
+}
+
+/*
+ * Streams per process: the same seed gives every child the same draws run
+ * after run; the children's draws differ from each other's (their streams
+ * are not one stream restarted).
+ */
+static void per_process_streams_reproducible(void **state)
+{
+	struct fl_result a, b;
+	const char *rule = "{syscall: getppid, retval: 42, probability: 0.5, per: process}";
+
+	(void)state;
+	FL_RUN(&a, "run", "-q", "-s", "99", "-e", rule, "--", effects(), "forks", "4", "16");
+	FL_RUN(&b, "run", "-q", "-s", "99", "-e", rule, "--", effects(), "forks", "4", "16");
+	fl_assert_exit(&a, 0);
+	fl_assert_exit(&b, 0);
+	fl_assert_str(&b, "second run's stdout", b.out, a.out);
+	{
+		char *lines[4];
+
+		for (int c = 0; c < 4; c++) {
+			char *p = a.out, *who = fl_strf("child%d ", c + 1);
+			char *o = lines[c] = fl_strf("%s", "");
+
+			for (char *l = strstr(p, who); l; l = strstr(l + 1, who)) {
+				char *v = strstr(l, ": ") + 2;
+
+				o = lines[c] = fl_strf("%s%c", o, v[0] == 'r' ? 'r' : 'x');
+			}
+			assert_int_equal(strlen(lines[c]), 16);
+		}
+		assert_true(strcmp(lines[0], lines[1]) || strcmp(lines[1], lines[2]) ||
+			    strcmp(lines[2], lines[3]));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +328,10 @@ int main(int argc, char **argv)
 		FL_TEST(group_list_members),
 		FL_TEST(delay_both_sides),
 		FL_TEST(delay_both_sides_with_error),
+		FL_TEST(per_thread_when_2_3),
+		FL_TEST(per_thread_same_as_strace),
+		FL_TEST(per_process_children),
+		FL_TEST(per_process_streams_reproducible),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

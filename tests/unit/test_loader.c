@@ -473,6 +473,38 @@ static void test_groups(void **state)
 	fl_rule_set_free(set);
 }
 
+/* per: the value, and the warning when there is nothing to count. */
+static void test_per(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    error: EIO\n"
+		"    per: thread\n"                  /* 4: warned */
+		"  - syscall: write\n"
+		"    error: EIO\n"
+		"    times: 1\n"
+		"    per: process\n"
+		"  - syscall: close\n"
+		"    error: [EIO, EINTR]\n"
+		"    per: process\n"
+		"  - syscall: openat\n"
+		"    error: ENOENT\n"
+		"    per: tree\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "p.yaml", yaml, &d), 0);
+	assert_int_equal(set->rules[0].per, FL_PER_THREAD);
+	assert_int_equal(set->rules[1].per, FL_PER_PROCESS);
+	assert_int_equal(set->rules[3].per, FL_PER_TREE);
+	expect_diag(&d, 4, 5, "key 'per': the rule has no after, every, times or probability and "
+		    "no errno list to pick from, so counting per thread changes nothing");
+	assert_int_equal(d.n, 1);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
 /* delay: {enter, exit} beside the plain form. */
 static void test_delay_sides(void **state)
 {
@@ -520,7 +552,7 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
 	  "address, port, process, args, error, retval, short, signal, delay, phase, after, every, "
-	  "times, probability, expect)" },
+	  "times, probability, per, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 1, 1, 1,
@@ -664,6 +696,12 @@ static const struct error_case {
 	  "key 'delay': a delay of 0 does nothing and the rule has no other action" },
 	{ "rules:\n  - syscall: open\n    delay: 99999999999s\n", 1, 3, 12,
 	  "key 'delay': duration '99999999999s' is too large (at most 18446744073s)" },
+	/* per. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
+	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
+	  "'process'?" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    per: [thread]\n", 1, 4, 10,
+	  "key 'per': expected 'tree', 'process' or 'thread', got a sequence" },
 	/* phase. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    phase: entr\n", 1, 4, 12,
 	  "key 'phase': expected 'enter' or 'exit', got 'entr'; did you mean 'enter'?" },
@@ -1279,6 +1317,7 @@ int main(void)
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_delay_sides),
+		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
