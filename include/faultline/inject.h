@@ -53,6 +53,15 @@ int fl_inject_short(pid_t tid, uint32_t arch, const uint64_t args[6],
 /* Put back what fl_inject_short() changed; clears @undo. */
 int fl_inject_undo(pid_t tid, uint32_t arch, struct fl_inject_undo *undo);
 
+/*
+ * poke: write dec->poke_data through argument dec->poke_arg of call @nr
+ * (@args, ABI @arch). When the next argument is the call's length for that
+ * buffer (read's count, getcwd's size), more bytes than it says are not
+ * written: -EMSGSIZE, with *@ret_room the room there was. 0 or -errno.
+ */
+int fl_inject_poke(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec, uint64_t *ret_room);
+
 /* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
 int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
 

@@ -98,6 +98,12 @@ struct fl_decision {
 	uint64_t short_of;    /* asked for, capped at FL_MAX_RW_COUNT */
 
 	int signal;           /* send to the calling thread (call->tid) when acting; 0: none */
+
+	/* poke: write poke_len bytes of poke_data (the rule's) through args[poke_arg], at phase. */
+	bool has_poke;
+	unsigned poke_arg;
+	const unsigned char *poke_data;
+	size_t poke_len;
 };
 
 /* The most a read or write moves in one call (the kernel's MAX_RW_COUNT on 4k pages). */

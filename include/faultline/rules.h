@@ -114,6 +114,16 @@ struct fl_rule {
 	enum fl_short_kind short_kind;
 	uint64_t short_value;
 	int signal;        /* sent to the calling thread when the rule acts; 0: none */
+	/*
+	 * poke: {arg, data}: poke_len bytes written into the buffer argument
+	 * poke_arg points to, at the rule's phase (before the call runs, or
+	 * after it ran); never more than the call's own length argument says
+	 * the buffer holds, where it has one.
+	 */
+	bool has_poke;
+	unsigned poke_arg;
+	unsigned char *poke_data;
+	size_t poke_len;
 
 	/*
 	 * expect: how many times the rule must act (its "injected" count,

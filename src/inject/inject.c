@@ -6,6 +6,7 @@
 
 #include "faultline/arch.h"
 #include "faultline/inject.h"
+#include "faultline/sys.h"
 #include "short_iov.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
@@ -18,6 +19,23 @@ int64_t fl_inject_result_value(const struct fl_decision *dec)
 	if (dec->error)
 		return -(int64_t)dec->error;
 	return dec->retval;
+}
+
+int fl_inject_poke(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec, uint64_t *ret_room)
+{
+	const struct fl_sysinfo *si = fl_sysinfo_of(arch, nr);
+	unsigned a = dec->poke_arg;
+
+	if (a >= 6)
+		return -EINVAL;
+	if (si && a + 1 < fl_sysinfo_nargs(si) &&
+	    (si->args[a + 1] == FL_ARG_COUNT || si->args[a + 1] == FL_ARG_UNSIGNED) &&
+	    args[a + 1] < dec->poke_len) {
+		*ret_room = args[a + 1];
+		return -EMSGSIZE;
+	}
+	return fl_tracee_write_mem(tid, args[a], dec->poke_data, dec->poke_len);
 }
 
 int fl_inject_skip(pid_t tid)

@@ -741,6 +741,10 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		d.delay_exit_ns = r->delay_exit_ns;
 		d.phase = r->phase;
 		d.signal = r->signal;
+		d.has_poke = r->has_poke;
+		d.poke_arg = r->poke_arg;
+		d.poke_data = r->poke_data;
+		d.poke_len = r->poke_len;
 		*ret = d;
 		m->last = info;
 		return true;

@@ -346,6 +346,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
  *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
+ *	poke		"poked 5 bytes into argument 0", after a result with ", "
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -356,7 +357,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
-	char result[96] = "";
+	char result[160] = "";
 	char delay[80] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
@@ -385,6 +386,12 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 		snprintf(delay, sizeof(delay), "%s enter + %s exit", enter, exit);
 	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	}
+	if (d->has_poke) {
+		size_t o = strlen(result);
+
+		snprintf(result + o, sizeof(result) - o, "%spoked %zu byte%s into argument %u",
+			 o ? ", " : "", d->poke_len, d->poke_len == 1 ? "" : "s", d->poke_arg);
 	}
 	if (d->signal) {
 		const char *name = fl_signal_name(d->signal);

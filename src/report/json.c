@@ -24,7 +24,8 @@
  *    "delay_ms" first when the rule delays: an integer for whole
  *    milliseconds (50), else a fractional number (0.25); with delay:
  *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
- *    "delay_exit_ms" follow it; "signal":
+ *    "delay_exit_ms" follow it; "poke": {"arg": N, "bytes": N} when the rule
+ *    writes into a buffer; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -238,6 +239,13 @@ static json_t *build_injection(const struct fl_injection *inj)
 	} else if (d->has_short) {
 		rc |= jset(action, "short", jcount(d->short_count));
 		rc |= jset(action, "short_of", jcount(d->short_of));
+	}
+	if (d->has_poke) {
+		json_t *poke = json_object();
+
+		rc |= jset(poke, "arg", json_integer(d->poke_arg));
+		rc |= jset(poke, "bytes", jcount(d->poke_len));
+		rc |= jset(action, "poke", poke);
 	}
 	if (d->signal) {
 		const char *sig = fl_signal_name(d->signal);

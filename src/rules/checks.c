@@ -48,16 +48,54 @@ static const struct {
 struct needs {
 	unsigned caps;   /* FL_SYS_* (any one), or 0 */
 	unsigned nargs;  /* with caps 0: the call takes at least this many arguments */
+	int ptr_arg;     /* >= 0: instead, argument ptr_arg points to memory of the caller's */
 };
+
+/* Argument kinds that point into the caller's memory (an iovec array is not a buffer). */
+static bool is_pointer(const struct fl_sysinfo *si, unsigned i)
+{
+	return si && i < fl_sysinfo_nargs(si) && strchr("APTSH", si->args[i]);
+}
 
 static bool call_has(const char *call, const void *ud)
 {
 	const struct needs *n = ud;
 	const struct fl_sysinfo *si = fl_sysinfo_find(call);
 
+	if (n->ptr_arg >= 0)
+		return is_pointer(si, (unsigned)n->ptr_arg);
 	if (n->caps)
 		return fl_sysinfo_caps(si) & n->caps;
 	return si && fl_sysinfo_nargs(si) >= n->nargs;
+}
+
+/* poke: argument N must point to memory on every call (a group is narrowed to those). */
+static void check_pointer_arg(struct load *ld, struct rule_state *rs, int key, unsigned arg)
+{
+	const struct node *at = rs->seen.key[key];
+	struct fl_rule *r = &rs->p->r;
+	struct needs needs = { .ptr_arg = (int)arg };
+	const char *name = fl_rule_keys[key].name;
+	char why[96];
+
+	for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+		const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+
+		if (rs->call_by[i]->text[0] == '@' || is_pointer(si, arg))
+			continue;
+		if (!si)
+			report_at(ld, at, "key '%s' can never apply to %s: faultline does not know "
+				  "that syscall's arguments", name, r->calls[i]);
+		else if (arg >= fl_sysinfo_nargs(si))
+			report_at(ld, at, "key '%s': %s takes %u argument%s (counted from 0), so "
+				  "there is no argument %u", name, r->calls[i], fl_sysinfo_nargs(si),
+				  fl_sysinfo_nargs(si) == 1 ? "" : "s", arg);
+		else
+			report_at(ld, at, "key '%s': argument %u of %s is not a pointer to a buffer",
+				  name, arg, r->calls[i]);
+	}
+	snprintf(why, sizeof(why), "in none of them is argument %u a pointer to a buffer", arg);
+	fl_calls_narrow(ld, rs, at, call_has, &needs, why);
 }
 
 /*
@@ -74,7 +112,7 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 
 	for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
 		const struct node *key = seen[key_needs[k].key];
-		struct needs needs = { .caps = key_needs[k].needs };
+		struct needs needs = { .caps = key_needs[k].needs, .ptr_arg = -1 };
 		char why[256];
 
 		if (!key || !rs->seen.ok[key_needs[k].key])
@@ -97,6 +135,8 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 		snprintf(why, sizeof(why), "none of them takes a %s", key_needs[k].lacks);
 		fl_calls_narrow(ld, rs, key, call_has, &needs, why);
 	}
+	if (seen[RK_POKE] && rs->seen.ok[RK_POKE])
+		check_pointer_arg(ld, rs, RK_POKE, r->poke_arg);
 	/* Raw registers exist for any call; only a known arity can rule one out. */
 	if (!seen[RK_ARGS] || !rs->seen.ok[RK_ARGS])
 		return;
@@ -121,7 +161,7 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 		}
 	}
 	{
-		struct needs needs = { .nargs = (unsigned)max_arg + 1 };
+		struct needs needs = { .nargs = (unsigned)max_arg + 1, .ptr_arg = -1 };
 		char why[128];
 
 		snprintf(why, sizeof(why), "none of them takes an argument %d", max_arg);
@@ -163,10 +203,12 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	if (!seen[RK_SYSCALL] && !unknown)
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
-	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !unknown)
+	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] &&
+	    !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
-			  "move fewer bytes) or 'signal' (send the caller a signal)");
+			  "move fewer bytes), 'signal' (send the caller a signal) or 'poke' (write "
+			  "into a buffer it points to)");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "
@@ -183,8 +225,7 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
 			  "with 'phase: exit': the byte count is shortened before the call runs");
 	if (rs->seen.ok[RK_DELAY] && (r->delay_ns | r->delay_enter_ns | r->delay_exit_ns) == 0 &&
-	    !result && !seen[RK_SHORT] &&
-	    !seen[RK_SIGNAL] && !unknown)
+	    !result && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
 	/*

@@ -223,6 +223,7 @@ enum {
 	RK_RETVAL,
 	RK_SHORT,
 	RK_SIGNAL,
+	RK_POKE,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
@@ -265,6 +266,17 @@ enum {
 	N_DELAY_KEYS,
 };
 
+/* ---- poke: {arg, data} ---- */
+
+enum {
+	PK_ARG,
+	PK_DATA,
+	N_POKE_KEYS,
+};
+
+/* Most bytes one poke writes. */
+#define POKE_MAX 4096
+
 /* ---- top-level keys ---- */
 
 enum {
@@ -295,6 +307,11 @@ bool fl_has_control_chars(const char *s);
 extern const struct key_def fl_rule_keys[N_RULE_KEYS];
 extern const struct key_def fl_expect_keys[N_EXPECT_KEYS];
 extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
+extern const struct key_def fl_poke_keys[N_POKE_KEYS];
+
+/* The effects that write tracee memory (effect_keys.c). */
+int fl_parse_poke(struct load *ld, void *obj, const struct key_def *def,
+		  const struct node *key, const struct node *v);
 extern const struct key_def fl_top_keys[N_TOP_KEYS];
 
 bool fl_listed(char *const *arr, size_t n, const char *s);

@@ -402,6 +402,10 @@ void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void 
 		snprintf(path, sizeof(path), "rules[].expect.%s", fl_expect_keys[i].name);
 		fn(path, fl_expect_keys[i].expect, ud);
 	}
+	for (size_t i = 0; i < N_POKE_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].poke.%s", fl_poke_keys[i].name);
+		fn(path, fl_poke_keys[i].expect, ud);
+	}
 	for (size_t i = 0; i < N_DELAY_KEYS; i++) {
 		snprintf(path, sizeof(path), "rules[].delay.%s", fl_delay_keys[i].name);
 		fn(path, fl_delay_keys[i].expect, ud);

@@ -30,6 +30,7 @@ void fl_rule_done(struct fl_rule *r)
 	for (size_t i = 0; i < r->n_processes; i++)
 		free(r->processes[i]);
 	free(r->processes);
+	free(r->poke_data);
 	*r = (struct fl_rule){ 0 };
 }
 
@@ -46,7 +47,7 @@ bool fl_rule_has_filters(const struct fl_rule *r)
 bool fl_rule_has_action(const struct fl_rule *r)
 {
 	return r->n_errors || r->has_retval || r->delay_ns || r->delay_enter_ns ||
-	       r->delay_exit_ns || r->short_kind != FL_SHORT_NONE ||
+	       r->delay_exit_ns || r->short_kind != FL_SHORT_NONE || r->has_poke ||
 	       r->signal;
 }
 

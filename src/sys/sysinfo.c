@@ -79,6 +79,7 @@ static const struct fl_sysinfo sys_table[] = {
 	{ "fsync", "F" },
 	{ "ftruncate", "FL" },
 	{ "ftruncate64", "FUU" },
+	{ "getcwd", "AU" },
 	{ "getdents", "FAU" },
 	{ "getdents64", "FAU" },
 	{ "getpeername", "FAA" },

@@ -58,6 +58,26 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 		fl_run_fatal(tr, r, "cannot inject", t->tid);
 }
 
+/* poke at the decision's phase; a poke that does not fit is left out, and said so. */
+static int poke(struct tracer *tr, struct fl_tracee *t)
+{
+	uint64_t room = 0;
+	int r = fl_inject_poke(t->tid, t->arch, t->nr, t->args, &t->dec, &room);
+
+	if (r == -EMSGSIZE) {
+		fprintf(tr->cfg->err, "faultline: [pid %d] poke left out: %zu bytes do not fit the "
+			"%llu the call's length argument gives\n", t->tid, t->dec.poke_len,
+			(unsigned long long)room);
+		return 0;
+	}
+	if (r == -EFAULT || r == -EIO) {
+		fprintf(tr->cfg->err, "faultline: [pid %d] poke left out: argument %u points to "
+			"no writable memory\n", t->tid, t->dec.poke_arg);
+		return 0;
+	}
+	return r;
+}
+
 /*
  * Phase enter, at the entry (or seccomp) stop, after any delay: send the
  * signal, then skip the call and arrange for its result, or shorten its byte
@@ -79,6 +99,8 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 	}
 	if (t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
+	if (r >= 0 && t->dec.has_poke)
+		r = poke(tr, t);
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
@@ -104,6 +126,8 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 		r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
 	if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 		r = fl_inject_undo(t->tid, t->arch, &t->undo);
+	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.has_poke)
+		r = poke(tr, t);
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
 	check_inject(tr, t, r);

@@ -201,8 +201,33 @@ static int forks(int k, int n)
 	return 0;
 }
 
+/*
+ * getcwd: the working directory through libc's getcwd (a 4096-byte
+ * buffer), then the raw call with a 3-byte buffer holding "ab": prints
+ * "getcwd: PATH" and "getcwd small: RESULT, buffer ab".
+ */
+static int show_getcwd(void)
+{
+	char buf[4096], small[3] = "ab";
+	long r;
+
+	if (getcwd(buf, sizeof(buf)))
+		printf("getcwd: %s\n", buf);
+	else
+		printf("getcwd: err %s\n", err_name(errno));
+	r = syscall(SYS_getcwd, small, sizeof(small));
+	small[2] = '\0';
+	if (r < 0)
+		printf("getcwd small: err %s, buffer %s\n", err_name(errno), small);
+	else
+		printf("getcwd small: %ld, buffer %s\n", r, small);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "getcwd") == 0)
+		return show_getcwd();
 	if (argc == 3 && strcmp(argv[1], "threads") == 0)
 		return threads(atoi(argv[2]));
 	if (argc == 4 && strcmp(argv[1], "forks") == 0)
@@ -215,6 +240,7 @@ int main(int argc, char **argv)
 		return fsync_abis(argv[2], 0);
 	fprintf(stderr, "usage: fl-effects fsync-abis|fsync FILE\n"
 		"       fl-effects delay-sides DIR\n"
-		"       fl-effects threads N | forks K N\n");
+		"       fl-effects threads N | forks K N\n"
+		"       fl-effects getcwd\n");
 	return 2;
 }

@@ -320,6 +320,59 @@ static void per_process_streams_reproducible(void **state)
 	}
 }
 
+/* poke at phase exit: getcwd ran, then its buffer says "/xyz"; to Python too. */
+static void poke_getcwd(void **state)
+{
+	struct fl_result r;
+	const char *rule = "{syscall: getcwd, phase: exit, poke: {arg: 0, data: \"/xyz\\0\"}}";
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e", rule, "--", effects(), "getcwd");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "getcwd: /xyz\n");
+	fl_assert_err_has(&r, "poked 5 bytes into argument 0 [exit] (rule \"rule 1\")");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *poke = fl_json_get(fl_json_get(json_array_get(fl_json_get(rep, "injections"),
+								      0), "action"), "poke");
+
+		assert_int_equal(fl_json_int(poke, "arg"), 0);
+		assert_int_equal(fl_json_int(poke, "bytes"), 5);
+		json_decref(rep);
+	}
+	/* The system's Python itself, not a version manager's shell wrapper. */
+	if (access("/usr/bin/python3", X_OK) != 0)
+		fl_skip("/usr/bin/python3 is not installed");
+	FL_RUN(&r, "run", "-q", "-e", rule, "--", "/usr/bin/python3", "-c",
+	       "import os; print('cwd', os.getcwd())");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "cwd /xyz\n");
+}
+
+/*
+ * The call's own length argument bounds a poke: 5 bytes do not go into
+ * getcwd's 3-byte buffer, and faultline says so. With phase enter and a
+ * retval, the call is skipped and the program reads what was poked.
+ */
+static void poke_bounds_and_enter(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: getcwd, phase: exit, poke: {arg: 0, data: \"/xyz\\0\"}}",
+	       "--", effects(), "getcwd");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "getcwd small: err ERANGE, buffer ab\n");
+	fl_assert_err_has(&r, "poke left out: 5 bytes do not fit the 3 the call's length argument "
+			  "gives");
+	FL_RUN(&r, "run", "-e", "{syscall: getcwd, poke: {arg: 0, data: \"/f\\0\"}, retval: 3}",
+	       "--", effects(), "getcwd");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "getcwd: /f\n");
+	fl_assert_out_has(&r, "getcwd small: 3, buffer /f\n");
+	fl_assert_err_has(&r, "= 3, poked 3 bytes into argument 0 (rule");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -332,6 +385,8 @@ int main(int argc, char **argv)
 		FL_TEST(per_thread_same_as_strace),
 		FL_TEST(per_process_children),
 		FL_TEST(per_process_streams_reproducible),
+		FL_TEST(poke_getcwd),
+		FL_TEST(poke_bounds_and_enter),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

@@ -92,6 +92,7 @@ def main():
         "rules[].": defs["rule"]["properties"],
         "rules[].expect.": defs["expect"]["properties"],
         "rules[].delay.": defs["delaySides"]["properties"],
+        "rules[].poke.": defs["poke"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -140,6 +141,8 @@ def main():
         "bare number in delay sides": "rules: [{syscall: read, delay: {enter: 10}}]",
         "empty delay sides": "rules: [{syscall: read, delay: {}}]",
         "delay sides typo": "rules: [{syscall: read, delay: {entr: 1s}}]",
+        "poke without data": "rules: [{syscall: getcwd, poke: {arg: 0}}]",
+        "poke arg 6": 'rules: [{syscall: getcwd, poke: {arg: 6, data: "x"}}]',
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",

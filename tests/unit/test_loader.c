@@ -473,6 +473,35 @@ static void test_groups(void **state)
 	fl_rule_set_free(set);
 }
 
+/* poke: the bytes as written, NULs included; groups narrowed to pointer arguments. */
+static void test_poke(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: getcwd\n"
+		"    phase: exit\n"
+		"    poke: {arg: 0, data: \"/xyz\\0\\xff\"}\n"
+		"  - syscall: \"@basic-io\"\n"
+		"    poke: {arg: 1, data: ab}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "k.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_true(r->has_poke);
+	assert_int_equal(r->poke_arg, 0);
+	assert_int_equal(r->poke_len, 7); /* "\xff" is U+00FF: two bytes of UTF-8 */
+	assert_memory_equal(r->poke_data, "/xyz\0\xc3\xbf", 7);
+	assert_true(fl_rule_has_action(r));
+	r = &set->rules[1];
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "pwrite64"));
+	assert_false(has_call(r, "close"));
+	assert_false(has_call(r, "readv")); /* argument 1 is an iovec array */
+	fl_rule_set_free(set);
+}
+
 /* per: the value, and the warning when there is nothing to count. */
 static void test_per(void **state)
 {
@@ -551,7 +580,7 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
-	  "address, port, process, args, error, retval, short, signal, delay, phase, after, every, "
+	  "address, port, process, args, error, retval, short, signal, poke, delay, phase, after, every, "
 	  "times, probability, per, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
@@ -570,8 +599,8 @@ static const struct error_case {
 	{ "rules:\n  - error: EIO\n", 1, 2, 5, "rule has no key 'syscall'" },
 	{ "rules:\n  - syscall: open\n", 1, 2, 5,
 	  "rule has no action; add 'error' (make the call fail), 'retval' (make it succeed with a "
-	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes) or 'signal' (send the "
-	  "caller a signal)" },
+	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes), 'signal' (send the "
+	  "caller a signal) or 'poke' (write into a buffer it points to)" },
 	{ "rules:\n  - syscall: open\n    path: /x\n", 1, 2, 5, "rule has no action" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
@@ -696,6 +725,26 @@ static const struct error_case {
 	  "key 'delay': a delay of 0 does nothing and the rule has no other action" },
 	{ "rules:\n  - syscall: open\n    delay: 99999999999s\n", 1, 3, 12,
 	  "key 'delay': duration '99999999999s' is too large (at most 18446744073s)" },
+	/* poke. */
+	{ "rules:\n  - syscall: read\n    poke: {arg: 2, data: x}\n", 1, 3, 5,
+	  "key 'poke': argument 2 of read is not a pointer to a buffer" },
+	{ "rules:\n  - syscall: getpid\n    poke: {arg: 0, data: x}\n", 1, 3, 5,
+	  "key 'poke': getpid takes 0 arguments (counted from 0), so there is no argument 0" },
+	{ "rules:\n  - syscall: uname\n    poke: {arg: 0, data: x}\n", 1, 3, 5,
+	  "key 'poke' can never apply to uname: faultline does not know that syscall's arguments" },
+	{ "rules:\n  - syscall: \"@signal\"\n    poke: {arg: 5, data: x}\n", 1, 3, 5,
+	  "key 'poke' can never match a call of @signal: in none of them is argument 5 a pointer" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0}\n", 1, 3, 11,
+	  "key 'poke': no 'data'; expected a mapping {arg: N, data: \"BYTES\"}" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 6, data: x}\n", 1, 3, 17,
+	  "key 'poke.arg': 6 is not an argument index; arguments are counted 0..5" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0, data: \"\"}\n", 1, 3, 26,
+	  "key 'poke.data': no bytes to write" },
+	{ "rules:\n  - syscall: getcwd\n    poke: \"/x\"\n", 1, 3, 11,
+	  "key 'poke': expected a mapping {arg: N, data: \"BYTES\"}" },
+	/* NUL bytes are for poke's data only. */
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0, data: x}\n    name: \"a\\0\"\n", 1, 4, 11,
+	  "string contains a NUL character" },
 	/* per. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
 	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
@@ -1318,6 +1367,7 @@ int main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_delay_sides),
 		cmocka_unit_test(test_per),
+		cmocka_unit_test(test_poke),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
