@@ -104,6 +104,20 @@ struct fl_decision {
 	unsigned poke_arg;
 	const unsigned char *poke_data;
 	size_t poke_len;
+
+	/*
+	 * corrupt: damage corrupt_bytes bytes of the call's data, how as
+	 * corrupt_how, offsets and values from a PRNG seeded with corrupt_seed
+	 * (drawn from the rule's stream). The tracer fills corrupt_offsets
+	 * (ascending, corrupt_n of them, in the call's data) once it has done
+	 * so: after a read-like call, before a write-like one.
+	 */
+	uint64_t corrupt_bytes;
+	enum fl_corrupt_how corrupt_how;
+	uint64_t corrupt_seed;
+	bool corrupt_done;
+	const uint64_t *corrupt_offsets;
+	size_t corrupt_n;
 };
 
 /* The most a read or write moves in one call (the kernel's MAX_RW_COUNT on 4k pages). */

@@ -33,6 +33,16 @@ enum fl_per {
 	FL_PER_THREAD,   /* each thread on its own, as strace's when= counts */
 };
 
+/* corrupt: how the chosen bytes are damaged. */
+enum fl_corrupt_how {
+	FL_CORRUPT_FLIP = 0, /* one bit of each flipped */
+	FL_CORRUPT_ZERO,     /* each set to 0 */
+	FL_CORRUPT_RANDOM,   /* each set to another value */
+};
+
+/* Most bytes one corrupt: damages per call. */
+#define FL_CORRUPT_MAX 256
+
 /* args: one raw argument register compared with a value. */
 struct fl_arg_filter {
 	bool used;
@@ -124,6 +134,13 @@ struct fl_rule {
 	unsigned poke_arg;
 	unsigned char *poke_data;
 	size_t poke_len;
+	/*
+	 * corrupt: {bytes, how}: corrupt_bytes (1..FL_CORRUPT_MAX; 0: none)
+	 * bytes of the data a read-like call returned are damaged after it,
+	 * or of what a write-like call stores before it (and put back after).
+	 */
+	uint64_t corrupt_bytes;
+	enum fl_corrupt_how corrupt_how;
 
 	/*
 	 * expect: how many times the rule must act (its "injected" count,

@@ -145,5 +145,15 @@ bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i);
 /* FL_SYS_* bits; 0 for NULL. */
 unsigned fl_sysinfo_caps(const struct fl_sysinfo *si);
 
+/*
+ * Which way a call moves data through its buffer (FL_ARG_ADDR before its
+ * FL_ARG_COUNT, or its FL_ARG_IOVEC array): FL_DATA_IN when the kernel
+ * fills it (read, pread64, readv, preadv, preadv2, recvfrom), FL_DATA_OUT
+ * when the kernel takes it (write, pwrite64, writev, pwritev, pwritev2,
+ * sendto), 0 for any other call.
+ */
+enum { FL_DATA_IN = 1, FL_DATA_OUT = 2 };
+int fl_sysinfo_data_dir(const struct fl_sysinfo *si);
+
 /* The whole table, sorted by name (for tests and listings). */
 const struct fl_sysinfo *fl_sysinfo_table(size_t *ret_n);

@@ -745,6 +745,11 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		d.poke_arg = r->poke_arg;
 		d.poke_data = r->poke_data;
 		d.poke_len = r->poke_len;
+		if (r->corrupt_bytes) {
+			d.corrupt_bytes = r->corrupt_bytes;
+			d.corrupt_how = r->corrupt_how;
+			d.corrupt_seed = fl_prng_next(c.prng);
+		}
 		*ret = d;
 		m->last = info;
 		return true;

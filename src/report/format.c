@@ -347,6 +347,8 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *	delay + result	= -1 EIO after 250ms delay
  *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
  *	poke		"poked 5 bytes into argument 0", after a result with ", "
+ *	corrupt		"corrupted 3 bytes (flip) at offsets 17, 402, 3999" (the first
+ *			16; "corrupt 3 bytes (flip)" when not done, in a dry run)
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -357,7 +359,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
-	char result[160] = "";
+	char result[480] = "";
 	char delay[80] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
@@ -386,6 +388,29 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 		snprintf(delay, sizeof(delay), "%s enter + %s exit", enter, exit);
 	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	}
+	if (d->corrupt_bytes) {
+		static const char *const hows[] = { "flip", "zero", "random" };
+		const char *how = (unsigned)d->corrupt_how < 3 ? hows[d->corrupt_how] : "?";
+		size_t o = strlen(result);
+
+		if (!d->corrupt_done)
+			snprintf(result + o, sizeof(result) - o, "corrupt %" PRIu64 " byte%s (%s)",
+				 d->corrupt_bytes, d->corrupt_bytes == 1 ? "" : "s", how);
+		else if (d->corrupt_n == 0)
+			snprintf(result + o, sizeof(result) - o, "corrupted nothing (%s; no data)", how);
+		else {
+			o += (size_t)snprintf(result + o, sizeof(result) - o, "corrupted %zu byte%s "
+					      "(%s) at %s", d->corrupt_n, d->corrupt_n == 1 ? "" : "s",
+					      how, d->corrupt_n == 1 ? "offset" : "offsets");
+			/* The first 16 here; the report has them all. */
+			for (size_t i = 0; i < d->corrupt_n && i < 16 && o < sizeof(result); i++)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s%" PRIu64,
+						      i ? ", " : " ", d->corrupt_offsets[i]);
+			if (d->corrupt_n > 16 && o < sizeof(result))
+				snprintf(result + o, sizeof(result) - o, " and %zu more",
+					 d->corrupt_n - 16);
+		}
 	}
 	if (d->has_poke) {
 		size_t o = strlen(result);

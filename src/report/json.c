@@ -25,7 +25,8 @@
  *    milliseconds (50), else a fractional number (0.25); with delay:
  *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
  *    "delay_exit_ms" follow it; "poke": {"arg": N, "bytes": N} when the rule
- *    writes into a buffer; "signal":
+ *    writes into a buffer; "corrupt": {"how", "bytes" (asked), "offsets"
+ *    (ascending, into the call's data; left out in a dry run)}; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -239,6 +240,22 @@ static json_t *build_injection(const struct fl_injection *inj)
 	} else if (d->has_short) {
 		rc |= jset(action, "short", jcount(d->short_count));
 		rc |= jset(action, "short_of", jcount(d->short_of));
+	}
+	if (d->corrupt_bytes) {
+		static const char *const hows[] = { "flip", "zero", "random" };
+		json_t *corrupt = json_object();
+
+		rc |= jset(corrupt, "how", json_string((unsigned)d->corrupt_how < 3 ?
+						       hows[d->corrupt_how] : "?"));
+		rc |= jset(corrupt, "bytes", jcount(d->corrupt_bytes));
+		if (d->corrupt_done) {
+			json_t *offs = json_array();
+
+			for (size_t i = 0; i < d->corrupt_n; i++)
+				rc |= json_array_append_new(offs, jcount(d->corrupt_offsets[i]));
+			rc |= jset(corrupt, "offsets", offs);
+		}
+		rc |= jset(action, "corrupt", corrupt);
 	}
 	if (d->has_poke) {
 		json_t *poke = json_object();

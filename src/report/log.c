@@ -124,7 +124,7 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 	_cleanup_free_ char *args = NULL;
 	const char *args_text = inj->args_text;
 	const char *name = inj->syscall;
-	char result[192];
+	char result[512];
 	char nrname[32];
 	size_t len = 0;
 	FILE *f;

@@ -49,6 +49,7 @@ struct needs {
 	unsigned caps;   /* FL_SYS_* (any one), or 0 */
 	unsigned nargs;  /* with caps 0: the call takes at least this many arguments */
 	int ptr_arg;     /* >= 0: instead, argument ptr_arg points to memory of the caller's */
+	bool data;       /* instead, the call moves data through a buffer (fl_sysinfo_data_dir) */
 };
 
 /* Argument kinds that point into the caller's memory (an iovec array is not a buffer). */
@@ -62,6 +63,8 @@ static bool call_has(const char *call, const void *ud)
 	const struct needs *n = ud;
 	const struct fl_sysinfo *si = fl_sysinfo_find(call);
 
+	if (n->data)
+		return fl_sysinfo_data_dir(si) != 0;
 	if (n->ptr_arg >= 0)
 		return is_pointer(si, (unsigned)n->ptr_arg);
 	if (n->caps)
@@ -137,6 +140,18 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 	}
 	if (seen[RK_POKE] && rs->seen.ok[RK_POKE])
 		check_pointer_arg(ld, rs, RK_POKE, r->poke_arg);
+	if (seen[RK_CORRUPT] && rs->seen.ok[RK_CORRUPT]) {
+		struct needs needs = { .data = true, .ptr_arg = -1 };
+
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++)
+			if (rs->call_by[i]->text[0] != '@' && !call_has(r->calls[i], &needs))
+				report_at(ld, seen[RK_CORRUPT], "key 'corrupt' can never apply to %s: it "
+					  "damages the data of read, pread64, readv, preadv, preadv2, "
+					  "recvfrom, write, pwrite64, writev, pwritev, pwritev2 and "
+					  "sendto", r->calls[i]);
+		fl_calls_narrow(ld, rs, seen[RK_CORRUPT], call_has, &needs,
+				"none of them reads or writes data through a buffer");
+	}
 	/* Raw registers exist for any call; only a known arity can rule one out. */
 	if (!seen[RK_ARGS] || !rs->seen.ok[RK_ARGS])
 		return;
@@ -204,11 +219,11 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
 	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] &&
-	    !unknown)
+	    !seen[RK_CORRUPT] && !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
-			  "move fewer bytes), 'signal' (send the caller a signal) or 'poke' (write "
-			  "into a buffer it points to)");
+			  "move fewer bytes), 'signal' (send the caller a signal), 'poke' (write "
+			  "into a buffer it points to) or 'corrupt' (damage the data it moves)");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "
@@ -220,6 +235,21 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 			  "used together: short lets the call run with a smaller byte count, %s "
 			  "replaces its result", seen[RK_ERROR] ? "error" : "retval",
 			  seen[RK_ERROR] ? "error" : "retval");
+	}
+	if (seen[RK_CORRUPT]) {
+		/* The real call must run, on its own buffer. */
+		static const int others[] = { RK_ERROR, RK_RETVAL, RK_SHORT, RK_POKE };
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(others); k++)
+			if (seen[others[k]])
+				report_at(ld, later(seen[RK_CORRUPT], seen[others[k]]), "key 'corrupt' "
+					  "and key '%s' cannot be used together: corrupt damages the "
+					  "data the real call moves", fl_rule_keys[others[k]].name);
+		if (seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
+			report_at(ld, later(seen[RK_CORRUPT], seen[RK_PHASE]), "key 'corrupt' "
+				  "cannot be used with 'phase: exit': it damages what a read returns "
+				  "after the call and what a write stores before it by itself; leave "
+				  "'phase' out");
 	}
 	if (seen[RK_SHORT] && seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
 		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "

@@ -1,6 +1,7 @@
 /*
  * The keys of the effects that write the tracee's memory: poke (given
- * bytes into a buffer argument). Which calls they apply to is checked with
+ * bytes into a buffer argument) and corrupt (damage the data a read-like
+ * call returns or a write-like call stores). Which calls they apply to is checked with
  * the other cross-key checks (checks.c).
  */
 #include <errno.h>
@@ -83,5 +84,71 @@ int fl_parse_poke(struct load *ld, void *obj, const struct key_def *def,
 	if (seen.unknown)
 		return -EINVAL;
 	RULE(obj)->has_poke = true;
+	return 0;
+}
+
+static int parse_corrupt_bytes(struct load *ld, void *obj, const struct key_def *def,
+			       const struct node *key, const struct node *v)
+{
+	uint64_t n;
+
+	if (fl_get_u64(ld, def, v, &n) < 0)
+		return -EINVAL;
+	if (n < 1 || n > FL_CORRUPT_MAX) {
+		report_at(ld, v, "key 'corrupt.bytes': %s is outside 1..%d", v->text, FL_CORRUPT_MAX);
+		return -EINVAL;
+	}
+	RULE(obj)->corrupt_bytes = n;
+	return 0;
+}
+
+static int parse_corrupt_how(struct load *ld, void *obj, const struct key_def *def,
+			     const struct node *key, const struct node *v)
+{
+	static const char *const hows[] = { "flip", "zero", "random" };
+	const char *hint;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(hows); i++)
+		if (strcmp(v->text, hows[i]) == 0) {
+			RULE(obj)->corrupt_how = (enum fl_corrupt_how)i;
+			return 0;
+		}
+	hint = fl_did_you_mean(v->text, hows, FL_ARRAY_SIZE(hows));
+	if (hint)
+		report_at(ld, v, "key 'corrupt.how': expected %s, got %s; did you mean '%s'?",
+			  def->expect, fl_describe(v).s, hint);
+	else
+		report_at(ld, v, "key 'corrupt.how': expected %s, got %s", def->expect,
+			  fl_describe(v).s);
+	return -EINVAL;
+}
+
+const struct key_def fl_corrupt_keys[N_CORRUPT_KEYS] = {
+	[CK_BYTES] = { "bytes", SHAPE_SCALAR, "how many bytes to damage per call, 1..256",
+		       parse_corrupt_bytes },
+	[CK_HOW] = { "how", SHAPE_SCALAR, "'flip' (one bit each, the default), 'zero' or 'random' "
+		     "(another value each)", parse_corrupt_how },
+};
+
+/*
+ * corrupt: {bytes: N, how: flip | zero | random}: IOChaos's mistake. The
+ * offsets and values come from the rule's stream: the same seed damages
+ * the same bytes the same way.
+ */
+int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v)
+{
+	struct key_seen seen = { 0 };
+	unsigned errors = ld->n_errors;
+
+	if (v->kind != NODE_MAPPING)
+		return fl_bad_value(ld, def, v);
+	fl_parse_mapping(ld, v, fl_corrupt_keys, N_CORRUPT_KEYS, "in 'corrupt'", obj, &seen);
+	if (ld->n_errors != errors)
+		return -EINVAL;
+	if (!seen.key[CK_BYTES]) {
+		report_at(ld, v, "key 'corrupt': no 'bytes'; expected %s", def->expect);
+		return -EINVAL;
+	}
 	return 0;
 }

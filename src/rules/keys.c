@@ -456,6 +456,8 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_SIGNAL] = { "signal", SHAPE_SCALAR, "a signal name such as SIGUSR1", parse_signal },
 	[RK_POKE] = { "poke", SHAPE_ANY, "a mapping {arg: N, data: \"BYTES\"}, such as {arg: 0, "
 		      "data: \"/xyz\\0\"}", fl_parse_poke },
+	[RK_CORRUPT] = { "corrupt", SHAPE_ANY, "a mapping {bytes: N, how: flip|zero|random}, such "
+			 "as {bytes: 3, how: flip}", fl_parse_corrupt },
 	[RK_DELAY] = { "delay", SHAPE_ANY, "a duration such as 250ms, or {enter: T, exit: T}",
 		       parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },

@@ -224,6 +224,7 @@ enum {
 	RK_SHORT,
 	RK_SIGNAL,
 	RK_POKE,
+	RK_CORRUPT,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
@@ -274,6 +275,14 @@ enum {
 	N_POKE_KEYS,
 };
 
+/* ---- corrupt: {bytes, how} ---- */
+
+enum {
+	CK_BYTES,
+	CK_HOW,
+	N_CORRUPT_KEYS,
+};
+
 /* Most bytes one poke writes. */
 #define POKE_MAX 4096
 
@@ -308,6 +317,9 @@ extern const struct key_def fl_rule_keys[N_RULE_KEYS];
 extern const struct key_def fl_expect_keys[N_EXPECT_KEYS];
 extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
 extern const struct key_def fl_poke_keys[N_POKE_KEYS];
+extern const struct key_def fl_corrupt_keys[N_CORRUPT_KEYS];
+int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v);
 
 /* The effects that write tracee memory (effect_keys.c). */
 int fl_parse_poke(struct load *ld, void *obj, const struct key_def *def,

@@ -11,13 +11,15 @@
 #include "stack.h"
 
 /*
- * Hand one decision to the sinks, at the moment it is taken. The tracer
+ * Hand one decision to the sinks, at the moment it is taken (a corrupt
+ * one once the damage is done; @match then what the filters saw, else
+ * NULL for the matcher's last match). The tracer
  * gives facts; the sinks format them (the call's source serves the path
  * the matcher already read). The stack is unwound only for a sink that
  * shows it.
  */
 void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
-		       const struct fl_decision *dec)
+		       const struct fl_decision *dec, const struct fl_match_info *match)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
 	struct fl_stack stack = { 0 };
@@ -46,7 +48,7 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 		.rule = &fl_matcher_set(cfg->matcher)->rules[dec->rule],
 		.decision = dec,
 		.dry_run = cfg->dry_run,
-		.match = fl_matcher_last_match(cfg->matcher),
+		.match = match ? match : fl_matcher_last_match(cfg->matcher),
 		.stack = stack.frames,
 		.n_stack = stack.n,
 		.has_stack = tr->want_stack,

@@ -67,7 +67,7 @@ void fl_thread_gone(struct tracer *tr, struct fl_tracee *t);
 /* emit.c: the sinks' run start, one injection, run end. */
 void fl_emit_run_start(struct tracer *tr);
 void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
-		       const struct fl_decision *dec);
+		       const struct fl_decision *dec, const struct fl_match_info *match);
 void fl_emit_run_end(struct tracer *tr, const struct fl_tracer_result *res);
 /* emit.c: "seccomp", "ptrace" or "attach". */
 const char *fl_run_mode(const struct tracer *tr);

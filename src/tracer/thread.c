@@ -11,6 +11,7 @@
 
 #include "faultline/arch.h"
 #include "faultline/inject.h"
+#include "faultline/sys.h"
 #include "faultline/base.h"
 #include "run.h"
 #include "signals.h"
@@ -58,6 +59,61 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 		fl_run_fatal(tr, r, "cannot inject", t->tid);
 }
 
+/* Keep what the filters saw, for an injection emitted later than its decision. */
+static void defer_emit(struct tracer *tr, struct fl_tracee *t)
+{
+	const struct fl_match_info *m = fl_matcher_last_match(tr->cfg->matcher);
+
+	free(t->pending_path);
+	free(t->pending_exe);
+	t->pending_match = *m;
+	t->pending_path = m->path ? strdup(m->path) : NULL;
+	t->pending_exe = m->exe ? strdup(m->exe) : NULL;
+	if ((m->path && !t->pending_path) || (m->exe && !t->pending_exe))
+		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
+	t->pending_match.path = t->pending_path;
+	t->pending_match.exe = t->pending_exe;
+	t->emit_pending = true;
+}
+
+/* Emit the decision held back by defer_emit(), with what corrupt did. */
+static void emit_deferred(struct tracer *tr, struct fl_tracee *t)
+{
+	struct fl_call call = {
+		.arch = t->arch, .nr = t->nr, .tid = t->tid, .pid = fl_tracee_tgid(t),
+	};
+
+	if (!t->emit_pending)
+		return;
+	memcpy(call.args, t->args, sizeof(call.args));
+	fl_stop_source_reset(&tr->stop, t->tid);
+	call.src = &tr->stop.src;
+	if (t->corrupt) {
+		t->dec.corrupt_done = true;
+		t->dec.corrupt_offsets = t->corrupt->offsets;
+		t->dec.corrupt_n = t->corrupt->n;
+	}
+	t->emit_pending = false;
+	fl_emit_injection(tr, t, &call, &t->dec, &t->pending_match);
+}
+
+/* Damage the first @len bytes of the call's data as the decision says. */
+static void corrupt(struct tracer *tr, struct fl_tracee *t, uint64_t len, bool restore)
+{
+	int r;
+
+	if (!t->corrupt)
+		t->corrupt = calloc(1, sizeof(*t->corrupt));
+	if (!t->corrupt) {
+		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
+		return;
+	}
+	r = fl_inject_corrupt(t->tid, t->arch, t->nr, t->args, len, &t->dec, restore, t->corrupt);
+	if (r < 0 && r != -ESRCH)
+		fprintf(tr->cfg->err, "faultline: [pid %d] corrupt stopped after %zu bytes: %s\n",
+			t->tid, t->corrupt->n, strerror(-r));
+}
+
 /* poke at the decision's phase; a poke that does not fit is left out, and said so. */
 static int poke(struct tracer *tr, struct fl_tracee *t)
 {
@@ -101,6 +157,16 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
 	if (r >= 0 && t->dec.has_poke)
 		r = poke(tr, t);
+	if (r >= 0 && t->dec.corrupt_bytes) {
+		/* A write's data is damaged now and put back at the exit; a read's at the exit. */
+		if (fl_sysinfo_data_dir(fl_sysinfo_of(t->arch, t->nr)) == FL_DATA_OUT) {
+			int64_t len = fl_inject_data_len(t->tid, t->arch, t->nr, t->args);
+
+			corrupt(tr, t, len > 0 ? (uint64_t)len : 0, true);
+			emit_deferred(tr, t);
+		}
+		want_exit = true;
+	}
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
@@ -128,6 +194,13 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 		r = fl_inject_undo(t->tid, t->arch, &t->undo);
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.has_poke)
 		r = poke(tr, t);
+	if (r >= 0 && t->dec.corrupt_bytes) {
+		if (t->corrupt && t->corrupt->restore)
+			r = fl_inject_corrupt_undo(t->tid, t->corrupt);
+		else if (t->emit_pending)
+			corrupt(tr, t, t->exit_rval > 0 ? (uint64_t)t->exit_rval : 0, false);
+		emit_deferred(tr, t);
+	}
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
 	check_inject(tr, t, r);
@@ -164,7 +237,10 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	fl_emit_injection(tr, t, &call, &dec);
+	if (dec.corrupt_bytes && !tr->cfg->dry_run)
+		defer_emit(tr, t);
+	else
+		fl_emit_injection(tr, t, &call, &dec, NULL);
 	if (tr->cfg->dry_run) {
 		fl_run_resume(tr, t, 0);
 		return;
@@ -188,6 +264,8 @@ static void on_call_exit(struct tracer *tr, struct fl_tracee *t, const struct fl
 {
 	bool has_undo = t->undo.arg || t->undo.iov_len;
 	enum fl_thread_state next;
+
+	t->exit_rval = info->rval;
 	switch (fl_state_exit(t->state, info->rval, has_undo, exit_delay(&t->dec) != 0, &next)) {
 	case FL_EXIT_PASS:
 	case FL_EXIT_RESTART:
@@ -280,6 +358,12 @@ void fl_thread_run_timers(struct tracer *tr)
 
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)
 {
+	/* A decision whose damage never came still happened: say so, without offsets. */
+	if (t->emit_pending) {
+		if (t->corrupt)
+			t->corrupt->n = 0;
+		emit_deferred(tr, t);
+	}
 	if (fl_state_held(t->state))
 		tr->n_held--;
 	t->state = FL_TS_IDLE;

@@ -38,6 +38,17 @@ struct fl_tracee {
 	int crash_sig;
 	pid_t crash_tid;
 	char *crash_exe;
+
+	/*
+	 * corrupt: what the decision damaged (malloc'd on first use), and its
+	 * injection, emitted once the offsets are known (after a read-like
+	 * call, before a write-like one) with what the filters saw at entry.
+	 */
+	struct fl_corrupt *corrupt;
+	int64_t exit_rval;            /* the result at the exit stop being handled */
+	bool emit_pending;
+	struct fl_match_info pending_match; /* path and exe point to pending_path, pending_exe */
+	char *pending_path, *pending_exe;
 };
 
 struct fl_tracee_table {

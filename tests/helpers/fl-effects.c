@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -224,8 +225,43 @@ static int show_getcwd(void)
 	return 0;
 }
 
+/*
+ * write-check FILE1 FILE2: 64 bytes into FILE1 with write(2) and into FILE2
+ * with writev(2) (two buffers of 32), then says whether its own buffers
+ * still hold what they held ("buffer unchanged: yes") and whether what the
+ * files hold differs from them ("FILE stored differs: yes").
+ */
+static int write_check(const char *f1, const char *f2)
+{
+	char buf[64], orig[64], back[64];
+	struct iovec iov[2] = { { buf, 32 }, { buf + 32, 32 } };
+	const char *files[2] = { f1, f2 };
+
+	for (int i = 0; i < 64; i++)
+		buf[i] = orig[i] = (char)('A' + i % 26);
+	for (int i = 0; i < 2; i++) {
+		int fd = open(files[i], O_RDWR | O_CREAT | O_TRUNC, 0600);
+		ssize_t n;
+
+		if (fd < 0)
+			return 1;
+		n = i == 0 ? write(fd, buf, sizeof(buf)) : writev(fd, iov, 2);
+		printf("%s: wrote %zd\n", i == 0 ? "write" : "writev", n);
+		printf("%s buffer unchanged: %s\n", i == 0 ? "write" : "writev",
+		       memcmp(buf, orig, sizeof(buf)) == 0 ? "yes" : "no");
+		if (pread(fd, back, sizeof(back), 0) != (ssize_t)sizeof(back))
+			return 1;
+		printf("%s stored differs: %s\n", i == 0 ? "write" : "writev",
+		       memcmp(back, orig, sizeof(back)) ? "yes" : "no");
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "write-check") == 0)
+		return write_check(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "getcwd") == 0)
 		return show_getcwd();
 	if (argc == 3 && strcmp(argv[1], "threads") == 0)
@@ -241,6 +277,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "usage: fl-effects fsync-abis|fsync FILE\n"
 		"       fl-effects delay-sides DIR\n"
 		"       fl-effects threads N | forks K N\n"
-		"       fl-effects getcwd\n");
+		"       fl-effects getcwd\n"
+		"       fl-effects write-check FILE1 FILE2\n");
 	return 2;
 }

@@ -373,6 +373,201 @@ static void poke_bounds_and_enter(void **state)
 	fl_assert_err_has(&r, "= 3, poked 3 bytes into argument 0 (rule");
 }
 
+/* The offsets of the report's first injection that corrupted something. */
+static json_t *report_offsets(const char *report)
+{
+	json_t *rep = fl_load_json(fl_path(report));
+	json_t *injs = fl_json_get(rep, "injections");
+
+	for (size_t i = 0; i < json_array_size(injs); i++) {
+		json_t *c = json_object_get(json_object_get(json_array_get(injs, i), "action"),
+					    "corrupt");
+		json_t *offs = c ? json_object_get(c, "offsets") : NULL;
+
+		if (offs && json_array_size(offs)) {
+			json_incref(offs);
+			json_decref(rep);
+			return offs;
+		}
+	}
+	fail_msg("no injection in %s corrupted anything", report);
+	return NULL;
+}
+
+/* The offsets where two files differ, as a JSON array (same length asserted). */
+static json_t *differences(const char *a, const char *b, size_t len)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	json_t *out = json_array();
+
+	assert_non_null(fa);
+	assert_non_null(fb);
+	for (size_t i = 0; i < len; i++) {
+		int x = fgetc(fa), y = fgetc(fb);
+
+		assert_true(x != EOF && y != EOF);
+		if (x != y)
+			json_array_append_new(out, json_integer((json_int_t)i));
+	}
+	assert_int_equal(fgetc(fa), EOF);
+	assert_int_equal(fgetc(fb), EOF);
+	fclose(fa);
+	fclose(fb);
+	return out;
+}
+
+/* A file of @len bytes that are all different from their neighbours' pattern. */
+static char *pattern_file(const char *name, size_t len)
+{
+	char *path = fl_path(name);
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	for (size_t i = 0; i < len; i++)
+		fputc((int)('a' + (i * 7) % 26), f);
+	fclose(f);
+	return path;
+}
+
+/*
+ * corrupt on a read: the copy cat makes differs from the file exactly at
+ * the offsets the report gives (random: every chosen byte changes). cat
+ * writes to a pipe, so that it reads (into a file it would copy_file_range).
+ */
+static void corrupt_read_where_report_says(void **state)
+{
+	char *src = pattern_file("data", 5000);
+	struct fl_result r;
+	json_t *want, *got;
+
+	(void)state;
+	FL_RUN(&r, "run", "-s", "11", "--report", "r.json", "-e",
+	       fl_strf("{syscall: [read, pread64, readv], path: %s, corrupt: {bytes: 7, how: random}}",
+		       src), "--", "sh", "-c", fl_strf("cat %s | cat > %s", src, fl_path("copy")));
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, "corrupted 7 bytes (random) at offsets ");
+	want = report_offsets("r.json");
+	assert_int_equal(json_array_size(want), 7);
+	got = differences(src, fl_path("copy"), 5000);
+	if (!json_equal(want, got)) {
+		fl_dump(&r);
+		fail_msg("the copy differs at %s, the report says %s", json_dumps(got, 0),
+			 json_dumps(want, 0));
+	}
+	json_decref(want);
+	json_decref(got);
+
+	/* The same seed damages the same bytes. */
+	FL_RUN(&r, "run", "-s", "11", "--report", "r2.json", "-e",
+	       fl_strf("{syscall: [read, pread64, readv], path: %s, corrupt: {bytes: 7, how: random}}",
+		       src), "--", "sh", "-c", fl_strf("cat %s | cat > %s", src, fl_path("copy2")));
+	fl_assert_exit(&r, 0);
+	want = report_offsets("r.json");
+	got = report_offsets("r2.json");
+	assert_true(json_equal(want, got));
+	json_decref(want);
+	json_decref(got);
+	assert_true(fl_read_file(fl_path("copy")) && fl_read_file(fl_path("copy2")));
+	assert_string_equal(fl_read_file(fl_path("copy")), fl_read_file(fl_path("copy2")));
+}
+
+/*
+ * corrupt on writes: what write(2) and writev(2) store is damaged, at the
+ * offsets the log gives, while the program's own buffers are put back.
+ */
+static void corrupt_write_restores_buffer(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e",
+	       fl_strf("{syscall: [write, writev], path: \"%s/w*\", corrupt: {bytes: 4, how: flip}}",
+		       fl_dir()), "--", effects(), "write-check", fl_path("w1"), fl_path("w2"));
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "write: wrote 64\nwrite buffer unchanged: yes\nwrite stored differs: yes\n");
+	fl_assert_out_has(&r, "writev: wrote 64\nwritev buffer unchanged: yes\nwritev stored "
+			  "differs: yes\n");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *injs = fl_json_get(rep, "injections");
+
+		assert_int_equal(json_array_size(injs), 2);
+		for (size_t i = 0; i < 2; i++) {
+			json_t *c = fl_json_get(fl_json_get(json_array_get(injs, i), "action"), "corrupt");
+			json_t *offs = fl_json_get(c, "offsets");
+			char *orig = fl_strf("%s", "");
+			char *file = fl_path(i == 0 ? "w1" : "w2");
+			json_t *diff;
+
+			assert_string_equal(fl_json_str(c, "how"), "flip");
+			for (int k = 0; k < 64; k++)
+				orig = fl_strf("%s%c", orig, 'A' + k % 26);
+			fl_mkfile(i == 0 ? "o1" : "o2", orig);
+			diff = differences(fl_path(i == 0 ? "o1" : "o2"), file, 64);
+			assert_true(json_equal(offs, diff));
+			json_decref(diff);
+		}
+		json_decref(rep);
+	}
+}
+
+/* sha256sum of a file read under corrupt is not the file's. */
+static void real_sha256sum_differs(void **state)
+{
+	char *src = pattern_file("data", 100000);
+	struct fl_result native, hit;
+
+	(void)state;
+	if (access("/usr/bin/sha256sum", X_OK) != 0)
+		fl_skip("sha256sum is not installed");
+	FL_RUN(&native, "run", "-q", "-e", FL_NOOP_RULE, "--", "sha256sum", src);
+	FL_RUN(&hit, "run", "-q", "-e",
+	       fl_strf("{syscall: read, path: %s, corrupt: {bytes: 1}, times: 1}", src), "--",
+	       "sha256sum", src);
+	fl_assert_exit(&native, 0);
+	fl_assert_exit(&hit, 0);
+	assert_int_equal(strlen(native.out), strlen(hit.out));
+	assert_true(strcmp(native.out, hit.out) != 0);
+	/* And the file itself was never touched. */
+	FL_RUN(&hit, "run", "-q", "-e", FL_NOOP_RULE, "--", "sha256sum", src);
+	fl_assert_str(&hit, "sha256sum afterwards", hit.out, native.out);
+}
+
+/*
+ * sqlite3 reading its database through damaged pages (pread64 of 4096
+ * bytes past the first page) reports the corruption and does not crash.
+ */
+static void real_sqlite3_malformed(void **state)
+{
+	char *db = fl_path("db.sqlite");
+	struct fl_result r;
+	const char *query = "select count(*), sum(length(b)) from t;";
+
+	(void)state;
+	if (access("/usr/bin/sqlite3", X_OK) != 0)
+		fl_skip("sqlite3 is not installed (apt-get install sqlite3)");
+	FL_RUN(&r, "run", "-q", "-e", FL_NOOP_RULE, "--", "sqlite3", db,
+	       "create table t(a integer primary key, b text); with recursive c(x) as (select 1 "
+	       "union all select x + 1 from c limit 2000) insert into t select x, "
+	       "printf('row %d padding padding padding', x) from c;");
+	fl_assert_exit(&r, 0);
+	FL_RUN(&r, "run", "-q", "-e", FL_NOOP_RULE, "--", "sqlite3", db, query);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "2000|");
+	FL_RUN(&r, "run", "-s", "1", "--report", "r.json", "-e",
+	       fl_strf("{syscall: pread64, path: %s, args: {2: 4096}, after: 1, "
+		       "corrupt: {bytes: 64, how: random}}", db), "--", "sqlite3", db, query);
+	assert_false(r.timed_out);
+	assert_true(r.code > 0 && r.code < 128); /* an error exit, no signal */
+	fl_assert_err_has(&r, "database disk image is malformed");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+
+		assert_int_equal(json_array_size(fl_json_get(rep, "crashes")), 0);
+		json_decref(rep);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +582,10 @@ int main(int argc, char **argv)
 		FL_TEST(per_process_streams_reproducible),
 		FL_TEST(poke_getcwd),
 		FL_TEST(poke_bounds_and_enter),
+		FL_TEST(corrupt_read_where_report_says),
+		FL_TEST(corrupt_write_restores_buffer),
+		FL_TEST(real_sha256sum_differs),
+		FL_TEST(real_sqlite3_malformed),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

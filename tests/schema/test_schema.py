@@ -93,6 +93,7 @@ def main():
         "rules[].expect.": defs["expect"]["properties"],
         "rules[].delay.": defs["delaySides"]["properties"],
         "rules[].poke.": defs["poke"]["properties"],
+        "rules[].corrupt.": defs["corrupt"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -143,6 +144,9 @@ def main():
         "delay sides typo": "rules: [{syscall: read, delay: {entr: 1s}}]",
         "poke without data": "rules: [{syscall: getcwd, poke: {arg: 0}}]",
         "poke arg 6": 'rules: [{syscall: getcwd, poke: {arg: 6, data: "x"}}]',
+        "corrupt 0 bytes": "rules: [{syscall: read, corrupt: {bytes: 0}}]",
+        "corrupt without bytes": "rules: [{syscall: read, corrupt: {how: flip}}]",
+        "corrupt how typo": "rules: [{syscall: read, corrupt: {bytes: 1, how: flp}}]",
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",

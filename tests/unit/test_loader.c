@@ -502,6 +502,33 @@ static void test_poke(void **state)
 	fl_rule_set_free(set);
 }
 
+/* corrupt: values; a group narrowed to the calls that move data. */
+static void test_corrupt(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@basic-io\"\n"
+		"    corrupt: {bytes: 3, how: zero}\n"
+		"  - syscall: sendto\n"
+		"    corrupt: {bytes: 256}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "c.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_int_equal(r->corrupt_bytes, 3);
+	assert_int_equal(r->corrupt_how, FL_CORRUPT_ZERO);
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "pwritev2"));
+	assert_false(has_call(r, "close"));
+	assert_false(has_call(r, "lseek"));
+	assert_true(fl_rule_has_action(r));
+	assert_int_equal(set->rules[1].corrupt_how, FL_CORRUPT_FLIP);
+	assert_int_equal(set->rules[1].corrupt_bytes, 256);
+	fl_rule_set_free(set);
+}
+
 /* per: the value, and the warning when there is nothing to count. */
 static void test_per(void **state)
 {
@@ -580,7 +607,8 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
-	  "address, port, process, args, error, retval, short, signal, poke, delay, phase, after, every, "
+	  "address, port, process, args, error, retval, short, signal, poke, corrupt, delay, phase, "
+	  "after, every, "
 	  "times, probability, per, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
@@ -600,7 +628,8 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n", 1, 2, 5,
 	  "rule has no action; add 'error' (make the call fail), 'retval' (make it succeed with a "
 	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes), 'signal' (send the "
-	  "caller a signal) or 'poke' (write into a buffer it points to)" },
+	  "caller a signal), 'poke' (write into a buffer it points to) or 'corrupt' (damage the "
+	  "data it moves)" },
 	{ "rules:\n  - syscall: open\n    path: /x\n", 1, 2, 5, "rule has no action" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
@@ -745,6 +774,24 @@ static const struct error_case {
 	/* NUL bytes are for poke's data only. */
 	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0, data: x}\n    name: \"a\\0\"\n", 1, 4, 11,
 	  "string contains a NUL character" },
+	/* corrupt. */
+	{ "rules:\n  - syscall: openat\n    corrupt: {bytes: 1}\n", 1, 3, 5,
+	  "key 'corrupt' can never apply to openat: it damages the data of read, pread64" },
+	{ "rules:\n  - syscall: \"@file-system\"\n    corrupt: {bytes: 1}\n", 1, 3, 5,
+	  "key 'corrupt' can never match a call of @file-system: none of them reads or writes data "
+	  "through a buffer" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 0}\n", 1, 3, 22,
+	  "key 'corrupt.bytes': 0 is outside 1..256" },
+	{ "rules:\n  - syscall: read\n    corrupt: {how: flip}\n", 1, 3, 14,
+	  "key 'corrupt': no 'bytes'; expected a mapping {bytes: N, how: flip|zero|random}" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1, how: flp}\n", 1, 3, 30,
+	  "key 'corrupt.how': expected 'flip' (one bit each, the default), 'zero' or 'random' "
+	  "(another value each), got 'flp'; did you mean 'flip'?" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1}\n    error: EIO\n", 1, 4, 5,
+	  "key 'corrupt' and key 'error' cannot be used together: corrupt damages the data the "
+	  "real call moves" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1}\n    phase: exit\n", 1, 4, 5,
+	  "key 'corrupt' cannot be used with 'phase: exit'" },
 	/* per. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
 	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
@@ -1368,6 +1415,7 @@ int main(void)
 		cmocka_unit_test(test_delay_sides),
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_poke),
+		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
