@@ -84,6 +84,14 @@ int fl_inject_corrupt_undo(pid_t tid, struct fl_corrupt *c);
 /* The byte count a write-like call asks to move (its count, or its iovecs' total), or -errno. */
 int64_t fl_inject_data_len(pid_t tid, uint32_t arch, int nr, const uint64_t args[6]);
 
+/*
+ * stat: overwrite dec->stat_fields of the struct stat or statx that call
+ * @nr (@args, ABI @arch) filled. -ENOTSUP when the ABI's struct stat is not
+ * known (i386); 0 or -errno.
+ */
+int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec);
+
 /* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
 int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
 

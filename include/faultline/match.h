@@ -118,6 +118,10 @@ struct fl_decision {
 	bool corrupt_done;
 	const uint64_t *corrupt_offsets;
 	size_t corrupt_n;
+
+	/* stat: fields to fake after the call succeeded (bit 1 << FL_STAT_*), values the rule's. */
+	unsigned stat_fields;
+	const uint64_t *stat_values;
 };
 
 /* The most a read or write moves in one call (the kernel's MAX_RW_COUNT on 4k pages). */

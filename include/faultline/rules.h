@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "faultline/arch.h"
 #include "faultline/base.h"
 #include "faultline/sys.h"
 
@@ -141,6 +142,13 @@ struct fl_rule {
 	 */
 	uint64_t corrupt_bytes;
 	enum fl_corrupt_how corrupt_how;
+	/*
+	 * stat: {size: N, mode: 0600, ...}: after a stat, lstat, fstat,
+	 * newfstatat or statx that succeeded, these fields of its result are
+	 * overwritten. stat_fields has bit 1 << FL_STAT_* per field given.
+	 */
+	unsigned stat_fields;
+	uint64_t stat_values[FL_STAT_N_FIELDS];
 
 	/*
 	 * expect: how many times the rule must act (its "injected" count,

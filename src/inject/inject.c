@@ -129,3 +129,52 @@ int fl_inject_signal(pid_t tgid, pid_t tid, int sig)
 		return -errno;
 	return 0;
 }
+
+/* A little-endian field of @width bytes. */
+static void put_le(unsigned char *p, unsigned width, uint64_t v)
+{
+	for (unsigned i = 0; i < width; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, unsigned width)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec)
+{
+	const char *name = fl_syscall_name(arch, nr);
+	const struct fl_sysinfo *si = fl_sysinfo_of(arch, nr);
+	const struct fl_abi *abi = fl_abi_of(arch);
+	const struct fl_stat_layout *l;
+	unsigned char buf[256];
+	uint32_t mask = 0;
+	int a = fl_sysinfo_arg(si, FL_ARG_ADDR, 0);
+
+	if (!name || !abi || a < 0)
+		return -EINVAL;
+	l = strcmp(name, "statx") == 0 ? fl_statx_layout() : abi->stat;
+	if (!l)
+		return -ENOTSUP;
+	if (fl_tracee_read_mem(tid, args[a], buf, l->size) != (ssize_t)l->size)
+		return -EFAULT;
+	for (unsigned f = 0; f < FL_STAT_N_FIELDS; f++) {
+		uint64_t v = dec->stat_values[f];
+
+		if (!(dec->stat_fields & (1u << f)) || !l->f[f].width)
+			continue;
+		if (f == FL_STAT_MODE) /* the file type stays */
+			v = (get_le(buf + l->f[f].off, l->f[f].width) & ~(uint64_t)07777) | (v & 07777);
+		put_le(buf + l->f[f].off, l->f[f].width, v);
+		mask |= l->f[f].mask_bit;
+	}
+	if (l->has_mask) /* statx: the faked fields count as filled */
+		put_le(buf, 4, get_le(buf, 4) | mask);
+	return fl_tracee_write_mem(tid, args[a], buf, l->size);
+}

@@ -347,6 +347,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *	delay + result	= -1 EIO after 250ms delay
  *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
  *	poke		"poked 5 bytes into argument 0", after a result with ", "
+ *	stat		"faked size 1048576, mode 0600"
  *	corrupt		"corrupted 3 bytes (flip) at offsets 17, 402, 3999" (the first
  *			16; "corrupt 3 bytes (flip)" when not done, in a dry run)
  *	signal		", signal SIGUSR1" after any of the above, or
@@ -410,6 +411,26 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 			if (d->corrupt_n > 16 && o < sizeof(result))
 				snprintf(result + o, sizeof(result) - o, " and %zu more",
 					 d->corrupt_n - 16);
+		}
+	}
+	if (d->stat_fields) {
+		size_t o = strlen(result);
+
+		o += (size_t)snprintf(result + o, sizeof(result) - o, "%sfaked", o ? ", " : "");
+		for (unsigned f = 0, k = 0; f < FL_STAT_N_FIELDS && o < sizeof(result); f++) {
+			if (!(d->stat_fields & (1u << f)))
+				continue;
+			if (f == FL_STAT_MODE)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s mode %04" PRIo64,
+						      k++ ? "," : "", d->stat_values[f]);
+			else if (f >= FL_STAT_ATIME)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s %s %" PRId64,
+						      k++ ? "," : "", fl_stat_field_name(f),
+						      (int64_t)d->stat_values[f]);
+			else
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s %s %" PRIu64,
+						      k++ ? "," : "", fl_stat_field_name(f),
+						      d->stat_values[f]);
 		}
 	}
 	if (d->has_poke) {

@@ -25,7 +25,8 @@
  *    milliseconds (50), else a fractional number (0.25); with delay:
  *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
  *    "delay_exit_ms" follow it; "poke": {"arg": N, "bytes": N} when the rule
- *    writes into a buffer; "corrupt": {"how", "bytes" (asked), "offsets"
+ *    writes into a buffer; "stat": {"size": N, "mode": "0600", ...} (the
+ *    faked fields; mode in octal); "corrupt": {"how", "bytes" (asked), "offsets"
  *    (ascending, into the call's data; left out in a dry run)}; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
@@ -256,6 +257,25 @@ static json_t *build_injection(const struct fl_injection *inj)
 			rc |= jset(corrupt, "offsets", offs);
 		}
 		rc |= jset(action, "corrupt", corrupt);
+	}
+	if (d->stat_fields) {
+		json_t *st = json_object();
+
+		for (unsigned f = 0; f < FL_STAT_N_FIELDS; f++) {
+			char mode[16];
+
+			if (!(d->stat_fields & (1u << f)))
+				continue;
+			if (f == FL_STAT_MODE) {
+				snprintf(mode, sizeof(mode), "%04" PRIo64, d->stat_values[f]);
+				rc |= jset(st, "mode", json_string(mode));
+			} else if (f >= FL_STAT_ATIME) {
+				rc |= jset(st, fl_stat_field_name(f), json_integer((json_int_t)d->stat_values[f]));
+			} else {
+				rc |= jset(st, fl_stat_field_name(f), jcount(d->stat_values[f]));
+			}
+		}
+		rc |= jset(action, "stat", st);
 	}
 	if (d->has_poke) {
 		json_t *poke = json_object();

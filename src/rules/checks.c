@@ -50,7 +50,10 @@ struct needs {
 	unsigned nargs;  /* with caps 0: the call takes at least this many arguments */
 	int ptr_arg;     /* >= 0: instead, argument ptr_arg points to memory of the caller's */
 	bool data;       /* instead, the call moves data through a buffer (fl_sysinfo_data_dir) */
+	bool stat;       /* instead, the call fills a struct stat or statx */
 };
+
+static const char *const stat_calls[] = { "stat", "lstat", "fstat", "newfstatat", "statx" };
 
 /* Argument kinds that point into the caller's memory (an iovec array is not a buffer). */
 static bool is_pointer(const struct fl_sysinfo *si, unsigned i)
@@ -65,6 +68,12 @@ static bool call_has(const char *call, const void *ud)
 
 	if (n->data)
 		return fl_sysinfo_data_dir(si) != 0;
+	if (n->stat) {
+		for (size_t i = 0; i < FL_ARRAY_SIZE(stat_calls); i++)
+			if (strcmp(call, stat_calls[i]) == 0)
+				return true;
+		return false;
+	}
 	if (n->ptr_arg >= 0)
 		return is_pointer(si, (unsigned)n->ptr_arg);
 	if (n->caps)
@@ -152,6 +161,17 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 		fl_calls_narrow(ld, rs, seen[RK_CORRUPT], call_has, &needs,
 				"none of them reads or writes data through a buffer");
 	}
+	if (seen[RK_STAT] && rs->seen.ok[RK_STAT]) {
+		struct needs needs = { .stat = true, .ptr_arg = -1 };
+
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++)
+			if (rs->call_by[i]->text[0] != '@' && !call_has(r->calls[i], &needs))
+				report_at(ld, seen[RK_STAT], "key 'stat' can never apply to %s: it fakes "
+					  "the result of stat, lstat, fstat, newfstatat and statx",
+					  r->calls[i]);
+		fl_calls_narrow(ld, rs, seen[RK_STAT], call_has, &needs,
+				"none of them is stat, lstat, fstat, newfstatat or statx");
+	}
 	/* Raw registers exist for any call; only a known arity can rule one out. */
 	if (!seen[RK_ARGS] || !rs->seen.ok[RK_ARGS])
 		return;
@@ -219,11 +239,12 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
 	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] &&
-	    !seen[RK_CORRUPT] && !unknown)
+	    !seen[RK_CORRUPT] && !seen[RK_STAT] && !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
 			  "move fewer bytes), 'signal' (send the caller a signal), 'poke' (write "
-			  "into a buffer it points to) or 'corrupt' (damage the data it moves)");
+			  "into a buffer it points to), 'corrupt' (damage the data it moves) or "
+			  "'stat' (fake file attributes)");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "
@@ -235,6 +256,16 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 			  "used together: short lets the call run with a smaller byte count, %s "
 			  "replaces its result", seen[RK_ERROR] ? "error" : "retval",
 			  seen[RK_ERROR] ? "error" : "retval");
+	}
+	if (seen[RK_STAT]) {
+		/* The real call must run and succeed; its result is what is faked. */
+		static const int others[] = { RK_ERROR, RK_RETVAL, RK_SHORT, RK_POKE, RK_CORRUPT };
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(others); k++)
+			if (seen[others[k]])
+				report_at(ld, later(seen[RK_STAT], seen[others[k]]), "key 'stat' and "
+					  "key '%s' cannot be used together: stat fakes fields of the "
+					  "real call's result", fl_rule_keys[others[k]].name);
 	}
 	if (seen[RK_CORRUPT]) {
 		/* The real call must run, on its own buffer. */

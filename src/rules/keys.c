@@ -458,6 +458,8 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 		      "data: \"/xyz\\0\"}", fl_parse_poke },
 	[RK_CORRUPT] = { "corrupt", SHAPE_ANY, "a mapping {bytes: N, how: flip|zero|random}, such "
 			 "as {bytes: 3, how: flip}", fl_parse_corrupt },
+	[RK_STAT] = { "stat", SHAPE_ANY, "a mapping of stat fields to fake, such as {size: "
+		      "1048576, mode: 0600}", fl_parse_stat },
 	[RK_DELAY] = { "delay", SHAPE_ANY, "a duration such as 250ms, or {enter: T, exit: T}",
 		       parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },

@@ -225,6 +225,7 @@ enum {
 	RK_SIGNAL,
 	RK_POKE,
 	RK_CORRUPT,
+	RK_STAT,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
@@ -318,6 +319,9 @@ extern const struct key_def fl_expect_keys[N_EXPECT_KEYS];
 extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
 extern const struct key_def fl_poke_keys[N_POKE_KEYS];
 extern const struct key_def fl_corrupt_keys[N_CORRUPT_KEYS];
+extern const struct key_def fl_stat_keys[FL_STAT_N_FIELDS];
+int fl_parse_stat(struct load *ld, void *obj, const struct key_def *def,
+		  const struct node *key, const struct node *v);
 int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
 

@@ -167,6 +167,8 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 		}
 		want_exit = true;
 	}
+	if (t->dec.stat_fields)
+		want_exit = true; /* the result is faked after the call */
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
@@ -200,6 +202,16 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 		else if (t->emit_pending)
 			corrupt(tr, t, t->exit_rval > 0 ? (uint64_t)t->exit_rval : 0, false);
 		emit_deferred(tr, t);
+	}
+	/* stat: only a result there is; a failed call filled nothing. */
+	if (r >= 0 && t->dec.stat_fields && t->exit_rval == 0) {
+		r = fl_inject_stat(t->tid, t->arch, t->nr, t->args, &t->dec);
+		if (r == -ENOTSUP || r == -EFAULT) {
+			fprintf(tr->cfg->err, "faultline: [pid %d] stat left out: %s\n", t->tid,
+				r == -ENOTSUP ? "this ABI's struct stat is not known" :
+				"the result is in no readable memory");
+			r = 0;
+		}
 	}
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);

@@ -568,6 +568,42 @@ static void real_sqlite3_malformed(void **state)
 	}
 }
 
+/* stat: ls -l (statx) and Python's os.stat (newfstatat) see the faked fields. */
+static void stat_fakes_size(void **state)
+{
+	char *f = fl_mkfile("f", "hi\n");
+	struct fl_result r;
+	const char *rule = fl_strf("{syscall: [stat, lstat, fstat, newfstatat, statx], path: %s, "
+				   "stat: {size: 1048576, mode: 0600, mtime: 0}}", f);
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e", rule, "--", "ls", "-l", "--time-style=+%Y",
+	       f);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "-rw------- 1 ");
+	fl_assert_out_has(&r, " 1048576 1970 ");
+	fl_assert_err_has(&r, "faked size 1048576, mode 0600, mtime 0 (rule");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *st = fl_json_get(fl_json_get(json_array_get(fl_json_get(rep, "injections"), 0),
+						     "action"), "stat");
+
+		assert_int_equal(fl_json_int(st, "size"), 1048576);
+		assert_string_equal(fl_json_str(st, "mode"), "0600");
+		assert_int_equal(fl_json_int(st, "mtime"), 0);
+		json_decref(rep);
+	}
+	/* Only the result is faked: the file is as it was. */
+	FL_RUN(&r, "run", "-q", "-e", FL_NOOP_RULE, "--", "ls", "-l", f);
+	fl_assert_out_has(&r, " 3 ");
+	if (access("/usr/bin/python3", X_OK) != 0)
+		fl_skip("/usr/bin/python3 is not installed");
+	FL_RUN(&r, "run", "-q", "-e", rule, "--", "/usr/bin/python3", "-c",
+	       fl_strf("import os; s = os.stat('%s'); print('size', s.st_size, oct(s.st_mode))", f));
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "size 1048576 0o100600\n");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +622,7 @@ int main(int argc, char **argv)
 		FL_TEST(corrupt_write_restores_buffer),
 		FL_TEST(real_sha256sum_differs),
 		FL_TEST(real_sqlite3_malformed),
+		FL_TEST(stat_fakes_size),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

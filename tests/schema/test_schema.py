@@ -94,6 +94,7 @@ def main():
         "rules[].delay.": defs["delaySides"]["properties"],
         "rules[].poke.": defs["poke"]["properties"],
         "rules[].corrupt.": defs["corrupt"]["properties"],
+        "rules[].stat.": defs["stat"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -147,6 +148,8 @@ def main():
         "corrupt 0 bytes": "rules: [{syscall: read, corrupt: {bytes: 0}}]",
         "corrupt without bytes": "rules: [{syscall: read, corrupt: {how: flip}}]",
         "corrupt how typo": "rules: [{syscall: read, corrupt: {bytes: 1, how: flp}}]",
+        "empty stat": "rules: [{syscall: stat, stat: {}}]",
+        "stat typo": "rules: [{syscall: stat, stat: {sise: 1}}]",
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",

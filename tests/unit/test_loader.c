@@ -529,6 +529,31 @@ static void test_corrupt(void **state)
 	fl_rule_set_free(set);
 }
 
+/* stat: the fields and values; a group narrowed to the stat calls. */
+static void test_stat(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@file-system\"\n"
+		"    stat: {size: 1048576, mode: 0600, uid: 0, mtime: -1}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "s.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_int_equal(r->stat_fields, (1u << FL_STAT_SIZE) | (1u << FL_STAT_MODE) |
+					 (1u << FL_STAT_UID) | (1u << FL_STAT_MTIME));
+	assert_int_equal(r->stat_values[FL_STAT_SIZE], 1048576);
+	assert_int_equal(r->stat_values[FL_STAT_MODE], 0600);
+	assert_true((int64_t)r->stat_values[FL_STAT_MTIME] == -1);
+	assert_true(has_call(r, "statx"));
+	assert_true(has_call(r, "newfstatat"));
+	assert_false(has_call(r, "openat"));
+	assert_int_equal(r->n_calls, 5);
+	fl_rule_set_free(set);
+}
+
 /* per: the value, and the warning when there is nothing to count. */
 static void test_per(void **state)
 {
@@ -607,7 +632,8 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
-	  "address, port, process, args, error, retval, short, signal, poke, corrupt, delay, phase, "
+	  "address, port, process, args, error, retval, short, signal, poke, corrupt, stat, delay, "
+	  "phase, "
 	  "after, every, "
 	  "times, probability, per, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
@@ -628,8 +654,8 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n", 1, 2, 5,
 	  "rule has no action; add 'error' (make the call fail), 'retval' (make it succeed with a "
 	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes), 'signal' (send the "
-	  "caller a signal), 'poke' (write into a buffer it points to) or 'corrupt' (damage the "
-	  "data it moves)" },
+	  "caller a signal), 'poke' (write into a buffer it points to), 'corrupt' (damage the "
+	  "data it moves) or 'stat' (fake file attributes)" },
 	{ "rules:\n  - syscall: open\n    path: /x\n", 1, 2, 5, "rule has no action" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
@@ -792,6 +818,19 @@ static const struct error_case {
 	  "real call moves" },
 	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1}\n    phase: exit\n", 1, 4, 5,
 	  "key 'corrupt' cannot be used with 'phase: exit'" },
+	/* stat. */
+	{ "rules:\n  - syscall: read\n    stat: {size: 1}\n", 1, 3, 5,
+	  "key 'stat' can never apply to read: it fakes the result of stat, lstat, fstat, "
+	  "newfstatat and statx" },
+	{ "rules:\n  - syscall: stat\n    stat: {mode: 0999}\n", 1, 3, 18,
+	  "key 'stat.mode': '0999' is not a mode; give the permission bits in octal" },
+	{ "rules:\n  - syscall: stat\n    stat: {uid: 4294967296}\n", 1, 3, 17,
+	  "key 'stat.uid': 4294967296 is more than 32 bits hold" },
+	{ "rules:\n  - syscall: stat\n    stat: {}\n", 1, 3, 11, "key 'stat': the mapping is empty" },
+	{ "rules:\n  - syscall: stat\n    stat: {sise: 1}\n", 1, 3, 12,
+	  "unknown key 'sise' in 'stat'; did you mean 'size'?" },
+	{ "rules:\n  - syscall: stat\n    stat: {size: 1}\n    error: EIO\n", 1, 4, 5,
+	  "key 'stat' and key 'error' cannot be used together" },
 	/* per. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
 	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
@@ -1416,6 +1455,7 @@ int main(void)
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_poke),
 		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),
