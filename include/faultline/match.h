@@ -45,6 +45,12 @@ struct fl_call_source {
 	ssize_t (*read_string)(void *ud, uint64_t addr, char *buf, size_t size);
 	/* readlink() of /proc/PID/cwd, /proc/PID/fd/@fd or /proc/PID/exe. */
 	ssize_t (*proc_link)(void *ud, enum fl_proc_link what, int fd, char *buf, size_t size);
+	/*
+	 * The calling thread's user-space stack, innermost first, as --stack
+	 * gives it ("func+0x1a (/usr/bin/prog)"), unwound at most once per
+	 * stop: the frame count, or -errno. NULL: no stack to be had.
+	 */
+	ssize_t (*stack)(void *ud, pid_t pid, const char *const **ret_frames);
 };
 
 /* One syscall entry as the tracer saw it. */
@@ -144,6 +150,8 @@ struct fl_match_info {
 	struct fl_sockaddr sockaddr;
 	/* The executable that passed process:, NULL when the rule has none. */
 	const char *exe;
+	/* The stack frame that passed caller: ("save_config+0x1a (/usr/bin/app)"), or NULL. */
+	const char *caller;
 };
 
 /* The rule set's state in one run: counters, PRNG streams, what filters read. */

@@ -119,6 +119,13 @@ struct fl_rule {
 	size_t n_ports;
 	char **processes;  /* process: name patterns, or path patterns if they have a '/' */
 	size_t n_processes;
+	/*
+	 * caller: function name patterns; one must match a function on the
+	 * calling thread's user-space stack (unwound with libdw, only for a
+	 * call that passed every other filter).
+	 */
+	char **callers;
+	size_t n_callers;
 	struct fl_arg_filter args[6]; /* args: */
 
 	/* Effects besides error/retval/delay. */

@@ -683,6 +683,9 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 		return false;
 	if (r->n_processes && !process_matches(r, c, info))
 		return false;
+	/* Unwinding is the dearest of all: only for a call every other filter let through. */
+	if (r->n_callers && !fl_caller_matches(r, call, info))
+		return false;
 	return true;
 }
 

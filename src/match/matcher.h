@@ -44,6 +44,12 @@ struct fl_matcher {
 	struct fl_scopes scopes;
 };
 
+/* ---- caller.c ---- */
+
+/* caller: does a function on the calling thread's stack match? Sets info->caller. */
+bool fl_caller_matches(const struct fl_rule *r, const struct fl_call *call,
+		       struct fl_match_info *info);
+
 /* ---- counters.c ---- */
 
 /* The counters a rule's after/every/times read, and its stream: the tree's or a scope's. */

@@ -221,6 +221,11 @@ static json_t *build_injection(const struct fl_injection *inj)
 		if (lossy)
 			rc |= jset(o, "process_hex", jhex(m->exe));
 	}
+	if (m && m->caller) {
+		bool lossy;
+
+		rc |= jset(o, "caller", fl_json_string(m->caller, &lossy));
+	}
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 

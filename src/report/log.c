@@ -53,6 +53,11 @@ static void put_match(FILE *f, const struct fl_match_info *m)
 		put_cstring(f, m->exe);
 		fputc(']', f);
 	}
+	if (m->caller) {
+		fputs(" [caller ", f);
+		put_cstring(f, m->caller);
+		fputc(']', f);
+	}
 }
 
 /*

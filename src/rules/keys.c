@@ -445,6 +445,9 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_PROCESS] = { "process", SHAPE_LIST,
 			 "an executable name pattern such as curl, an absolute path pattern such "
 			 "as /usr/bin/*, or a list of them", fl_parse_process },
+	[RK_CALLER] = { "caller", SHAPE_LIST,
+			"a function name pattern such as save_config or json_*, or a list of them",
+			fl_parse_caller },
 	[RK_ARGS] = { "args", SHAPE_ANY,
 		      "a mapping of argument index 0..5 to a value or to {mask: BITS}, such as "
 		      "{1: 0x80000}", fl_parse_args },

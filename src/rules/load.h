@@ -218,6 +218,7 @@ enum {
 	RK_ADDRESS,
 	RK_PORT,
 	RK_PROCESS,
+	RK_CALLER,
 	RK_ARGS,
 	RK_ERROR,
 	RK_RETVAL,
@@ -335,6 +336,8 @@ int fl_parse_path(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_process(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
+int fl_parse_caller(struct load *ld, void *obj, const struct key_def *def,
+		    const struct node *key, const struct node *v);
 int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 		const struct node *key, const struct node *v);
 int fl_parse_port(struct load *ld, void *obj, const struct key_def *def,

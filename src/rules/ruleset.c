@@ -30,13 +30,17 @@ void fl_rule_done(struct fl_rule *r)
 	for (size_t i = 0; i < r->n_processes; i++)
 		free(r->processes[i]);
 	free(r->processes);
+	for (size_t i = 0; i < r->n_callers; i++)
+		free(r->callers[i]);
+	free(r->callers);
 	free(r->poke_data);
 	*r = (struct fl_rule){ 0 };
 }
 
 bool fl_rule_has_filters(const struct fl_rule *r)
 {
-	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes)
+	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes ||
+	    r->n_callers)
 		return true;
 	for (size_t i = 0; i < FL_ARRAY_SIZE(r->args); i++)
 		if (r->args[i].used)

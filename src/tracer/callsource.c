@@ -109,10 +109,31 @@ static ssize_t source_proc_link(void *ud, enum fl_proc_link what, int fd, char *
 	return n;
 }
 
+/* caller: the stack, unwound once per stop (libdwfl, as for --stack). */
+static ssize_t source_stack(void *ud, pid_t pid, const char *const **ret_frames)
+{
+	struct fl_stop_source *s = ud;
+
+	if (!s->stack_done) {
+		s->stack_done = true;
+		s->stack_result = fl_stack_capture(pid, s->tid, &s->stack);
+	}
+	*ret_frames = (const char *const *)s->stack.frames;
+	return s->stack_result < 0 ? s->stack_result : (ssize_t)s->stack.n;
+}
+
+void fl_stop_source_done(struct fl_stop_source *s)
+{
+	fl_stack_clear(&s->stack);
+	s->stack_done = false;
+}
+
 void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid)
 {
+	fl_stop_source_done(s);
 	s->tid = tid;
 	s->n_strings = 0;
+	s->src.stack = source_stack;
 	s->src.ud = s;
 	s->src.read_mem = source_read_mem;
 	s->src.read_string = fl_stop_source_read_string;

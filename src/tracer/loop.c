@@ -454,6 +454,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		}
 		fl_signals_restore(&saved);
 		fl_tracee_table_done(&tr.tracees);
+	fl_stop_source_done(&tr.stop);
 		return r;
 	}
 	if (!tr.attach)
@@ -492,6 +493,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	}
 	fl_signals_restore(&saved);
 	fl_tracee_table_done(&tr.tracees);
+	fl_stop_source_done(&tr.stop);
 
 	r = finish(&tr, ret);
 	fl_crashes_free(&tr);

@@ -66,13 +66,17 @@ static void defer_emit(struct tracer *tr, struct fl_tracee *t)
 
 	free(t->pending_path);
 	free(t->pending_exe);
+	free(t->pending_caller);
 	t->pending_match = *m;
 	t->pending_path = m->path ? strdup(m->path) : NULL;
 	t->pending_exe = m->exe ? strdup(m->exe) : NULL;
-	if ((m->path && !t->pending_path) || (m->exe && !t->pending_exe))
+	t->pending_caller = m->caller ? strdup(m->caller) : NULL;
+	if ((m->path && !t->pending_path) || (m->exe && !t->pending_exe) ||
+	    (m->caller && !t->pending_caller))
 		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
 	t->pending_match.path = t->pending_path;
 	t->pending_match.exe = t->pending_exe;
+	t->pending_match.caller = t->pending_caller;
 	t->emit_pending = true;
 }
 

@@ -99,6 +99,7 @@ void fl_tracee_remove(struct fl_tracee_table *t, pid_t tid)
 	free(t->slots[i]->corrupt);
 	free(t->slots[i]->pending_path);
 	free(t->slots[i]->pending_exe);
+	free(t->slots[i]->pending_caller);
 	free(t->slots[i]);
 	t->slots[i] = NULL;
 	t->n--;

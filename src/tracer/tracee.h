@@ -48,7 +48,7 @@ struct fl_tracee {
 	int64_t exit_rval;            /* the result at the exit stop being handled */
 	bool emit_pending;
 	struct fl_match_info pending_match; /* path and exe point to pending_path, pending_exe */
-	char *pending_path, *pending_exe;
+	char *pending_path, *pending_exe, *pending_caller;
 };
 
 struct fl_tracee_table {

@@ -258,8 +258,55 @@ static int write_check(const char *f1, const char *f2)
 	return 0;
 }
 
+/*
+ * caller FILE: the same write(2) of one line to FILE, made from
+ * save_config() and then from save_log(); prints each one's outcome.
+ */
+__attribute__((noinline)) static int write_line(int fd, const char *who)
+{
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%s\n", who);
+	ssize_t r = write(fd, line, (size_t)n);
+
+	if (r < 0)
+		printf("%s write: err %s\n", who, err_name(errno));
+	else
+		printf("%s write: ok\n", who);
+	return r < 0 ? -1 : 0;
+}
+
+__attribute__((noinline)) int save_config(int fd);
+__attribute__((noinline)) int save_config(int fd)
+{
+	int r = write_line(fd, "save_config");
+
+	return r; /* not a tail call: this frame stays on the stack */
+}
+
+__attribute__((noinline)) int save_log(int fd);
+__attribute__((noinline)) int save_log(int fd)
+{
+	int r = write_line(fd, "save_log");
+
+	return r;
+}
+
+static int callers(const char *file)
+{
+	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		return 1;
+	save_config(fd);
+	save_log(fd);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "caller") == 0)
+		return callers(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "write-check") == 0)
 		return write_check(argv[2], argv[3]);
 	if (argc == 2 && strcmp(argv[1], "getcwd") == 0)
@@ -278,6 +325,7 @@ int main(int argc, char **argv)
 		"       fl-effects delay-sides DIR\n"
 		"       fl-effects threads N | forks K N\n"
 		"       fl-effects getcwd\n"
-		"       fl-effects write-check FILE1 FILE2\n");
+		"       fl-effects write-check FILE1 FILE2\n"
+		"       fl-effects caller FILE\n");
 	return 2;
 }

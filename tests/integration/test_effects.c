@@ -604,6 +604,45 @@ static void stat_fakes_size(void **state)
 	fl_assert_out_has(&r, "size 1048576 0o100600\n");
 }
 
+/*
+ * caller: the same write fails when save_config() makes it and not when
+ * save_log() does. Needs libdw, as --stack does: without it, faultline
+ * refuses the rule (125) and the test skips saying so.
+ */
+static void caller_one_function(void **state)
+{
+	struct fl_result r;
+	char *file = fl_path("out");
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", "r.json", "-e",
+	       fl_strf("{syscall: write, path: %s, caller: save_config, error: ENOSPC}", file), "--",
+	       effects(), "caller", file);
+	if (r.code == 125 && strstr(r.err, "built without libdw"))
+		fl_skip("faultline was built without libdw");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "save_config write: err ENOSPC\n");
+	fl_assert_out_has(&r, "save_log write: ok\n");
+	fl_assert_err_has(&r, "[caller \"save_config+0x");
+	{
+		json_t *rep = fl_load_json(fl_path("r.json"));
+		json_t *rule = json_array_get(fl_json_get(rep, "rules"), 0);
+		json_t *inj = json_array_get(fl_json_get(rep, "injections"), 0);
+
+		assert_int_equal(fl_json_int(rule, "matched"), 1); /* save_log's did not match */
+		assert_int_equal(json_array_size(fl_json_get(rep, "injections")), 1);
+		assert_true(strncmp(fl_json_str(inj, "caller"), "save_config+0x", 14) == 0);
+		json_decref(rep);
+	}
+	/* A list of patterns: the other function, by glob. */
+	FL_RUN(&r, "run", "-q", "-e",
+	       fl_strf("{syscall: write, path: %s, caller: [nothing_here, 'save_l*'], error: EIO}",
+		       file), "--", effects(), "caller", file);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "save_config write: ok\n");
+	fl_assert_out_has(&r, "save_log write: err EIO\n");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +662,7 @@ int main(int argc, char **argv)
 		FL_TEST(real_sha256sum_differs),
 		FL_TEST(real_sqlite3_malformed),
 		FL_TEST(stat_fakes_size),
+		FL_TEST(caller_one_function),
 	};
 
 	return fl_main(argc, argv, "effects", tests, FL_ARRAY_SIZE(tests), true);

@@ -632,7 +632,8 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
-	  "address, port, process, args, error, retval, short, signal, poke, corrupt, stat, delay, "
+	  "address, port, process, caller, args, error, retval, short, signal, poke, corrupt, stat, "
+	  "delay, "
 	  "phase, "
 	  "after, every, "
 	  "times, probability, per, expect)" },
@@ -831,6 +832,11 @@ static const struct error_case {
 	  "unknown key 'sise' in 'stat'; did you mean 'size'?" },
 	{ "rules:\n  - syscall: stat\n    stat: {size: 1}\n    error: EIO\n", 1, 4, 5,
 	  "key 'stat' and key 'error' cannot be used together" },
+	/* caller (this build has libdw when the tests run the filter). */
+	{ "rules:\n  - syscall: write\n    caller: a/b\n    error: EIO\n", 1, 3, 13,
+	  "key 'caller': bad pattern 'a/b': a function name has no '/'" },
+	{ "rules:\n  - syscall: write\n    caller: [f, f]\n    error: EIO\n", 1, 3, 17,
+	  "key 'caller': 'f' is listed twice" },
 	/* per. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
 	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
