@@ -9,7 +9,8 @@
  * its deadline can be killed whole: first SIGTERM to faultline alone, which
  * forwards it to the command and still writes the report; if that doesn't
  * end it within the grace, SIGKILL to the group. Tracees that left the
- * group die with faultline through PTRACE_O_EXITKILL.
+ * group die with faultline through PTRACE_O_EXITKILL. Each job has
+ * PR_SET_PDEATHSIG(SIGKILL): it dies with the sweep.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -46,10 +48,17 @@ static void noop_handler(int sig)
 
 /* The child side of a start: never returns. */
 static void exec_job(const struct fl_sweep_runner *r, const struct fl_sweep_job *job,
-		     const sigset_t *mask)
+		     const sigset_t *mask, pid_t sweep)
 {
 	int in, out, err;
 
+	/*
+	 * A job dies with its sweep, however the sweep ends (SIGKILL
+	 * included): nobody else would ever enforce its deadline. The run's
+	 * PTRACE_O_EXITKILL then takes the program's whole tree.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != sweep)
+		_exit(FL_EXIT_OWN_ERROR);
 	setpgid(0, 0);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	err = open(job->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -73,14 +82,14 @@ static void exec_job(const struct fl_sweep_runner *r, const struct fl_sweep_job 
 static int start_job(const struct fl_sweep_runner *r, struct fl_sweep_job *job,
 		     const sigset_t *child_mask)
 {
-	pid_t pid;
+	pid_t sweep = getpid(), pid;
 
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0)
-		exec_job(r, job, child_mask);
+		exec_job(r, job, child_mask, sweep);
 	/* Both sides set the group: whichever runs first, it exists before any kill. */
 	setpgid(pid, pid);
 	job->pid = pid;

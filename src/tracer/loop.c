@@ -385,6 +385,32 @@ static void kill_all(struct tracer *tr)
 		kill(tr->main_pid, SIGKILL);
 }
 
+/*
+ * Never leave anything stopped: in run mode the tree dies with us. The table
+ * is not the whole tree: a child whose parent's fork event was still queued
+ * when the run failed is traced (auto-attached) but unknown, and sits in its
+ * first stop. Whatever reports a stop is killed on the spot; SIGKILL ends a
+ * ptrace-stopped task, PTRACE_CONT lets one held at PTRACE_EVENT_EXIT go.
+ */
+static void kill_and_reap_all(struct tracer *tr)
+{
+	kill_all(tr);
+	for (;;) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (WIFSTOPPED(status)) {
+			kill(tid, SIGKILL);
+			ptrace(PTRACE_CONT, tid, NULL, NULL);
+		}
+	}
+}
+
 /* The run is over: its result, and the sinks' run end. */
 static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 {
@@ -485,12 +511,8 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 			start_detach(&tr);
 	}
 
-	if (tr.fatal && !tr.attach) {
-		/* Never leave anything stopped: in run mode the tree dies with us. */
-		kill_all(&tr);
-		while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
-			;
-	}
+	if (tr.fatal && !tr.attach)
+		kill_and_reap_all(&tr);
 	fl_signals_restore(&saved);
 	fl_tracee_table_done(&tr.tracees);
 	fl_stop_source_done(&tr.stop);

@@ -1,9 +1,12 @@
 /* Finding the command and starting it stopped, ready to be seized. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,16 +72,50 @@ int fl_resolve_command(const char *name, char **ret_path)
 	return best;
 }
 
+/*
+ * The child's own check, after the stop: is its tracer the process that
+ * forked it? /proc/self/status is read with plain syscalls: the child runs
+ * nothing that could depend on the program's environment. False when it
+ * cannot be told.
+ */
+static bool traced_by(pid_t parent)
+{
+	char buf[2048];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	const char *p = strstr(buf, "\nTracerPid:");
+	if (!p)
+		return false;
+	return strtol(p + strlen("\nTracerPid:"), NULL, 10) == parent;
+}
+
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
 		     unsigned close_std_fds, pid_t *ret_pid)
 {
+	pid_t parent = getpid();
 	pid_t pid = fork();
 
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
 		sigset_t none;
+
+		/*
+		 * Until faultline has seized it, the child dies with faultline:
+		 * SIGKILL on the parent's death (even while stopped), and a
+		 * re-check for a parent that died before prctl() took effect.
+		 */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+			_exit(FL_EXIT_OWN_ERROR);
 
 		/*
 		 * The command starts with the signal state faultline was given:
@@ -92,6 +129,21 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 
 		/* Wait here until the parent has seized us. */
 		raise(SIGSTOP);
+
+		/*
+		 * Continued by anyone but a seizing faultline (a SIGCONT from a
+		 * shell, faultline gone between stop and seize): never run the
+		 * program untraced with a filter that fails every call it names.
+		 * Once seized, PTRACE_O_EXITKILL takes over and the program gets
+		 * the parent-death signal it was started with (none).
+		 */
+		if (!traced_by(parent)) {
+			fprintf(stderr, "faultline: the command was continued without its tracer; "
+				"not starting it\n");
+			_exit(FL_EXIT_OWN_ERROR);
+		}
+		if (prctl(PR_SET_PDEATHSIG, 0) < 0)
+			_exit(FL_EXIT_OWN_ERROR);
 
 		if (filter && filter->install && filter->install(filter->ud) < 0) {
 			fprintf(stderr, "faultline: cannot install the seccomp filter: %s\n",

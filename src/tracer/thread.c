@@ -340,36 +340,48 @@ void fl_thread_syscall_stop(struct tracer *tr, struct fl_tracee *t)
  * collected first: releasing one may remove it from the table (detach),
  * which moves other entries around.
  */
+/* A held thread whose delay is over (every held one after a cut), or NULL. */
+static struct fl_tracee *next_due(struct tracer *tr, bool cut, uint64_t now)
+{
+	struct fl_tracee_table *tab = &tr->tracees;
+
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (t && fl_state_held(t->state) && (cut || t->deadline <= now))
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * Release the threads whose delay is over. Nothing here allocates: a thread
+ * due must go on even when memory has run out. A release can change the
+ * table (a detaching run forgets the thread), so each one scans it anew;
+ * there are at most n_held of them.
+ */
 void fl_thread_run_timers(struct tracer *tr)
 {
 	struct fl_tracee_table *tab = &tr->tracees;
 	bool cut = fl_signals_take_cut();
 	uint64_t now = fl_now_ns(), next = UINT64_MAX;
-	_cleanup_free_ pid_t *due = calloc(tr->n_held + 1, sizeof(*due));
-	size_t n_due = 0;
 
-	for (size_t i = 0; i < tab->cap; i++) {
-		struct fl_tracee *t = tab->slots[i];
-		if (!t || !fl_state_held(t->state))
-			continue;
-		if (!cut && t->deadline > now) {
-			if (t->deadline < next)
-				next = t->deadline;
-		} else if (due && n_due < tr->n_held) {
-			due[n_due++] = t->tid;
-		}
-	}
-	tr->next_deadline = next;
-	for (size_t k = 0; k < n_due; k++) {
-		struct fl_tracee *t = fl_tracee_find(tab, due[k]);
-		if (!t || !fl_state_held(t->state))
-			continue;
+	for (size_t budget = tr->n_held; budget > 0; budget--) {
+		struct fl_tracee *t = next_due(tr, cut, now);
+
+		if (!t)
+			break;
 		tr->n_held--;
 		if (t->state == FL_TS_HELD_EXIT)
 			apply_exit(tr, t);
 		else
 			apply_enter(tr, t, t->held_seccomp);
 	}
+	for (size_t i = 0; i < tab->cap; i++) {
+		struct fl_tracee *t = tab->slots[i];
+		if (t && fl_state_held(t->state) && t->deadline < next)
+			next = t->deadline;
+	}
+	tr->next_deadline = next;
 }
 
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)

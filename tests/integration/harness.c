@@ -193,12 +193,12 @@ static char *join_cmdline(const char *prog, const char *const *args)
 	return s;
 }
 
-struct fl_proc *fl_spawn_argv(const char *const *args)
+struct fl_proc *fl_spawn_wrapped(const char *const *wrapper, const char *const *args)
 {
 	const char *prog = fl_faultline();
 	struct fl_proc *p = own(calloc(1, sizeof(*p)));
-	size_t n = 0;
-	const char **argv;
+	size_t n = 0, w = 0;
+	const char **argv, **fl_argv;
 	int fd_in, fd_out, fd_err;
 
 	if (access(prog, X_OK) < 0) {
@@ -207,23 +207,29 @@ struct fl_proc *fl_spawn_argv(const char *const *args)
 	}
 	while (args[n])
 		n++;
-	argv = own(calloc(n + 3, sizeof(*argv)));
-	argv[0] = prog;
-	memcpy(argv + 1, args, n * sizeof(*argv));
+	while (wrapper && wrapper[w])
+		w++;
+	argv = own(calloc(w + n + 3, sizeof(*argv)));
+	memcpy(argv, wrapper, w * sizeof(*argv));
+	fl_argv = argv + w;
+	fl_argv[0] = prog;
+	memcpy(fl_argv + 1, args, n * sizeof(*argv));
 	/*
 	 * FL_MODE=no-seccomp runs the same case with every syscall stopping
 	 * (PTRACE_SYSCALL): both engine paths must behave the same.
 	 */
 	if (n > 0 && !strcmp(args[0], "run") && getenv("FL_MODE") &&
 	    !strcmp(getenv("FL_MODE"), "no-seccomp")) {
-		memmove(argv + 3, argv + 2, (n - 1) * sizeof(*argv));
-		argv[2] = "--no-seccomp";
+		memmove(fl_argv + 3, fl_argv + 2, (n - 1) * sizeof(*argv));
+		fl_argv[2] = "--no-seccomp";
 	}
 
 	run_counter++;
 	p->out_path = fl_strf("%s/.fl-stdout.%u", fl_dir(), run_counter);
 	p->err_path = fl_strf("%s/.fl-stderr.%u", fl_dir(), run_counter);
 	p->cmdline = join_cmdline(prog, args);
+	if (w)
+		prog = argv[0];
 
 	fd_in = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	fd_out = open(p->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -245,7 +251,7 @@ struct fl_proc *fl_spawn_argv(const char *const *args)
 			_exit(121);
 		if (chdir(test_dir) < 0)
 			_exit(122);
-		execv(prog, (char *const *)argv);
+		execvp(prog, (char *const *)argv);
 		dprintf(2, "harness: execv %s: %s\n", prog, strerror(errno));
 		_exit(123);
 	}
@@ -254,6 +260,11 @@ struct fl_proc *fl_spawn_argv(const char *const *args)
 	close(fd_out);
 	close(fd_err);
 	return p;
+}
+
+struct fl_proc *fl_spawn_argv(const char *const *args)
+{
+	return fl_spawn_wrapped(NULL, args);
 }
 
 struct fl_proc *fl_spawn_list(const char *first, ...)

@@ -82,6 +82,11 @@ void fl_run_list(struct fl_result *r, ...);
 
 /* Asynchronous form, for tests that signal faultline while it runs. */
 struct fl_proc *fl_spawn_argv(const char *const *args);
+/*
+ * The same run under a wrapper command (NULL-terminated, e.g. strace and its
+ * options, which then runs faultline and ARGS); the process is the wrapper.
+ */
+struct fl_proc *fl_spawn_wrapped(const char *const *wrapper, const char *const *args);
 struct fl_proc *fl_spawn_list(const char *first, ...);
 #define FL_SPAWN(...) fl_spawn_list(__VA_ARGS__, (const char *)NULL)
 /* Waits until the captured stdout contains @needle; false on timeout. */

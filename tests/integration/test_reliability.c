@@ -1,0 +1,427 @@
+/*
+ * Reliability (issue 16): faultline never leaves a process behind, stopped
+ * or running untraced, whatever happens to faultline itself.
+ *
+ * The failures are provoked, not waited for: strace's `-e inject=` holds
+ * faultline inside its first ptrace() call (the window between the child's
+ * stop and PTRACE_SEIZE), and tests/helpers/fl-failalloc.c (LD_PRELOAD)
+ * makes faultline's allocations fail from the moment the test says so.
+ * The test process is a child subreaper, so whatever faultline orphans
+ * comes back to it and can be watched and reaped.
+ */
+#include "direct.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+
+/* How long a process that must die has to do so (it takes milliseconds). */
+#define DIE_WITHIN_MS 15000
+
+static void nap_ms(int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The first child of @pid (from /proc), or 0. */
+static pid_t child_of(pid_t pid)
+{
+	char path[64], buf[256];
+	FILE *f;
+	long c = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(buf, sizeof(buf), f) || sscanf(buf, "%ld", &c) != 1)
+		c = 0;
+	fclose(f);
+	return (pid_t)c;
+}
+
+/* The state letter of /proc/PID/stat ('T' stopped, 't' traced, ...), or 0. */
+static char state_of(pid_t pid)
+{
+	char path[64], buf[512];
+	FILE *f;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : 0;
+}
+
+/*
+ * Waits for faultline's command to exist and be stopped ('T'): the child of
+ * the wrapper's child (strace forks probes of its own first, so the child is
+ * looked up anew each time). 0 if it never is; *@ret_fl is faultline.
+ */
+static pid_t stopped_grandchild(pid_t wrapper, pid_t *ret_fl, int timeout_ms)
+{
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		pid_t fl = child_of(wrapper);
+		pid_t c = fl > 0 ? child_of(fl) : 0;
+
+		if (c > 0 && state_of(c) == 'T') {
+			*ret_fl = fl;
+			return c;
+		}
+		nap_ms(10);
+	}
+	return 0;
+}
+
+/*
+ * Reaps @pid (our child: its parent died and we are the subreaper) within
+ * @timeout_ms. Its wait status, or -1 when it did not end; then it is
+ * killed and reaped here, so nothing outlives the test.
+ */
+static int reap_within(pid_t pid, int timeout_ms)
+{
+	int st;
+
+	for (int waited = 0; waited < timeout_ms; waited += 10) {
+		pid_t w = waitpid(pid, &st, WNOHANG | __WALL);
+
+		if (w == pid)
+			return st;
+		nap_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, __WALL);
+	return -1;
+}
+
+static void need_strace(void)
+{
+	struct fl_result r;
+	const char *argv[] = { "strace", "-qq", "-o", "/dev/null", "-e", "inject=getppid:error=EPERM",
+			       "true", NULL };
+
+	fl_run_direct(&r, argv, 20000);
+	if (r.code != 0)
+		fl_skip("strace with -e inject= is not available here (apt-get install strace)");
+}
+
+static void be_subreaper(void)
+{
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		print_error("PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
+		fail();
+	}
+}
+
+/*
+ * strace holds faultline in its first ptrace() call (PTRACE_SEIZE of the
+ * command) for 5 s; the command has forked and stopped itself by then.
+ */
+static const char *const seize_delayed[] = {
+	"strace", "-qq", "-o", "/dev/null", "-e", "trace=ptrace",
+	"-e", "inject=ptrace:delay_enter=5000000:when=1", NULL,
+};
+
+/* The command leaves a file "ran" if it ever runs. */
+#define RAN_COMMAND "--", "/bin/sh", "-c", "echo ran > ran"
+
+/*
+ * faultline SIGKILLed between fork and PTRACE_SEIZE: its stopped child must
+ * die with it (before: it stayed in state T, reparented, forever).
+ */
+static void spawn_killed_before_seize(void **state)
+{
+	const char *args[] = { "run", "-q", "-e", "{syscall: getppid, error: EPERM}", RAN_COMMAND,
+			       NULL };
+	struct fl_result r;
+	pid_t fl = 0, cmd;
+	int st;
+
+	(void)state;
+	need_strace();
+	be_subreaper();
+	struct fl_proc *p = fl_spawn_wrapped(seize_delayed, args);
+
+	cmd = stopped_grandchild(p->pid, &fl, DIE_WITHIN_MS);
+	if (!cmd) {
+		fl_finish(p, &r, DIE_WITHIN_MS);
+		print_error("faultline's command never showed up stopped\n");
+		fl_dump(&r);
+		fail();
+	}
+	kill(fl, SIGKILL);
+	st = reap_within(cmd, DIE_WITHIN_MS);
+	fl_finish(p, &r, DIE_WITHIN_MS);
+	if (st == -1) {
+		print_error("the command (pid %d) outlived faultline's SIGKILL, stopped\n", cmd);
+		fail();
+	}
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) {
+		print_error("the command ended with status 0x%x, want death by SIGKILL\n", st);
+		fail();
+	}
+	assert_false(fl_exists(fl_path("ran")));
+}
+
+/*
+ * The stopped child continued by someone else (a stray SIGCONT) before
+ * faultline seized it: it must not run the command untraced, with a
+ * prefilter that fails every call a rule names (before: it did).
+ */
+static void spawn_continued_before_seize(void **state)
+{
+	const char *args[] = { "run", "-q", "-e", "{syscall: getppid, error: EPERM}", RAN_COMMAND,
+			       NULL };
+	struct fl_result r;
+	pid_t fl = 0, cmd;
+
+	(void)state;
+	need_strace();
+	struct fl_proc *p = fl_spawn_wrapped(seize_delayed, args);
+
+	cmd = stopped_grandchild(p->pid, &fl, DIE_WITHIN_MS);
+	if (!cmd) {
+		fl_finish(p, &r, DIE_WITHIN_MS);
+		print_error("faultline's command never showed up stopped\n");
+		fl_dump(&r);
+		fail();
+	}
+	kill(cmd, SIGCONT);
+	fl_finish(p, &r, 30000);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "continued without its tracer");
+	if (fl_exists(fl_path("ran"))) {
+		fl_dump(&r);
+		print_error("the command ran untraced\n");
+		fail();
+	}
+}
+
+static const char *failalloc(void)
+{
+	const char *so = getenv("FL_FAILALLOC");
+
+#ifdef SANITIZED
+	fl_skip("the allocation-failure shim cannot be preloaded into a sanitized faultline");
+#endif
+	if (!so || !*so) {
+		print_error("FL_FAILALLOC is not set (run through meson test)\n");
+		fail();
+	}
+	return so;
+}
+
+/* Opens the FIFO @path for writing within DIE_WITHIN_MS, or fails. */
+static int open_fifo_writer(const char *path)
+{
+	for (int waited = 0; waited < DIE_WITHIN_MS; waited += 10) {
+		int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+		if (fd >= 0)
+			return fd;
+		nap_ms(10);
+	}
+	print_error("nobody opened the FIFO %s for reading\n", path);
+	fail();
+	return -1;
+}
+
+/*
+ * Out of memory while the program forks: the new child is traced but never
+ * made it into faultline's table. The run must still end, with 125, and
+ * take the child with it (before: faultline waited for it forever).
+ */
+static void fatal_error_during_fork_storm(void **state)
+{
+	char *fifo = fl_path("go");
+	char *trigger = fl_path("no-more-memory");
+	const char *so = failalloc();
+	struct fl_result r;
+
+	(void)state;
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	setenv("FL_FAILALLOC_FILE", trigger, 1);
+	setenv("LD_PRELOAD", so, 1);
+	struct fl_proc *p = FL_SPAWN("run", "-q", "-e", FL_NOOP_RULE, "--", "/bin/sh", "-c",
+				     "echo ready; read x < go; /bin/sleep 30 & /bin/sleep 30; echo done");
+	unsetenv("LD_PRELOAD");
+
+	if (!fl_wait_stdout(p, "ready", DIE_WITHIN_MS)) {
+		fl_finish(p, &r, 1000);
+		fl_dump(&r);
+		fail();
+	}
+	/* From now on faultline cannot allocate; then the shell forks. */
+	fl_mkfile("no-more-memory", "");
+	int fd = open_fifo_writer(fifo);
+	assert_true(write(fd, "\n", 1) == 1);
+	close(fd);
+
+	fl_finish(p, &r, 30000);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "out of memory");
+	fl_assert_out_lacks(&r, "done");
+}
+
+/*
+ * Out of memory while a thread is held in a delay: the delay must still end
+ * and the call go on (before: the thread stayed stopped and the run never
+ * ended).
+ */
+static void delay_released_when_memory_runs_out(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	char *trigger = fl_path("no-more-memory");
+	const char *so = failalloc();
+	struct fl_result r;
+
+	(void)state;
+	setenv("FL_FAILALLOC_FILE", trigger, 1);
+	setenv("LD_PRELOAD", so, 1);
+	struct fl_proc *p = FL_SPAWN("run", "-o", "-", "-e", "{syscall: open, delay: 2s}", "--",
+				     fl_victim(), "open", file, "1");
+	unsetenv("LD_PRELOAD");
+
+	/* The log line is written when the delay starts. */
+	if (!fl_wait_stdout(p, "(rule ", DIE_WITHIN_MS)) {
+		fl_finish(p, &r, 1000);
+		fl_dump(&r);
+		fail();
+	}
+	fl_mkfile("no-more-memory", "");
+	fl_finish(p, &r, 30000);
+	fl_assert_outcomes(&r, "open", "ok");
+}
+
+/* Every child of @pid, appended to @out (at most @max in all); the count. */
+static size_t children_of(pid_t pid, pid_t *out, size_t n, size_t max)
+{
+	char path[64];
+	FILE *f;
+	long c;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "re");
+	if (!f)
+		return n;
+	while (n < max && fscanf(f, "%ld", &c) == 1)
+		out[n++] = (pid_t)c;
+	fclose(f);
+	return n;
+}
+
+/* A descendant of @root whose comm is @name, or 0. */
+static pid_t descendant_named(pid_t root, const char *name)
+{
+	pid_t seen[512];
+	size_t n = children_of(root, seen, 0, FL_ARRAY_SIZE(seen));
+
+	for (size_t i = 0; i < n; i++) {
+		char path[64], comm[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", seen[i]);
+		f = fopen(path, "re");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = 0;
+			fclose(f);
+		}
+		comm[strcspn(comm, "\n")] = 0;
+		if (!strcmp(comm, name))
+			return seen[i];
+		n = children_of(seen[i], seen, n, FL_ARRAY_SIZE(seen));
+	}
+	return 0;
+}
+
+/*
+ * SIGKILL of `faultline sweep` while a run hangs: its jobs (the `faultline
+ * run` processes and their programs) must die with it (before: they ran on,
+ * reparented, past every --timeout).
+ */
+static void sweep_killed_takes_its_jobs(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *copy = fl_strf("%s", fl_victim());
+	char *hang = fl_strf("%s/fl-sweep-hang", dirname(copy));
+	struct fl_result r;
+	pid_t prog = 0;
+
+	(void)state;
+	be_subreaper();
+	struct fl_proc *p = FL_SPAWN("sweep", "--timeout", "600s", "-e", "{syscall: read, error: EIO}",
+				     "--", hang, file);
+	/* A run that hangs: the same program still there a second later. */
+	for (int waited = 0; waited < DIE_WITHIN_MS; waited += 1000) {
+		pid_t now = descendant_named(p->pid, "fl-sweep-hang");
+
+		if (now && now == prog)
+			break;
+		prog = now;
+		nap_ms(1000);
+	}
+	if (!prog) {
+		fl_finish(p, &r, 1000);
+		print_error("no run of the sweep ever hung\n");
+		fl_dump(&r);
+		fail();
+	}
+	kill(p->pid, SIGKILL);
+	fl_finish(p, &r, DIE_WITHIN_MS);
+
+	/* Whatever the sweep left is ours now (subreaper): it must end. */
+	for (int waited = 0;; waited += 10) {
+		pid_t left[64];
+		size_t n = children_of(getpid(), left, 0, FL_ARRAY_SIZE(left));
+
+		while (waitpid(-1, NULL, WNOHANG | __WALL) > 0)
+			;
+		if (n == 0)
+			break;
+		if (waited >= DIE_WITHIN_MS) {
+			for (size_t i = 0; i < n; i++)
+				kill(left[i], SIGKILL);
+			while (waitpid(-1, NULL, __WALL) > 0)
+				;
+			print_error("%zu process(es) of the sweep outlived its SIGKILL\n", n);
+			fail();
+		}
+		nap_ms(10);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct CMUnitTest tests[] = {
+		FL_TEST(spawn_killed_before_seize),
+		FL_TEST(spawn_continued_before_seize),
+		FL_TEST(fatal_error_during_fork_storm),
+		FL_TEST(delay_released_when_memory_runs_out),
+		FL_TEST(sweep_killed_takes_its_jobs),
+	};
+
+	return fl_main(argc, argv, "reliability", tests, FL_ARRAY_SIZE(tests), true);
+}
