@@ -147,8 +147,26 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 		snprintf(why, sizeof(why), "none of them takes a %s", key_needs[k].lacks);
 		fl_calls_narrow(ld, rs, key, call_has, &needs, why);
 	}
-	if (seen[RK_POKE] && rs->seen.ok[RK_POKE])
+	if (seen[RK_POKE] && rs->seen.ok[RK_POKE]) {
+		bool result = seen[RK_ERROR] || seen[RK_RETVAL];
+
 		check_pointer_arg(ld, rs, RK_POKE, r->poke_arg);
+		/*
+		 * Before a read-like call runs, its buffer is about to be filled
+		 * by the call itself: a poke there is overwritten.
+		 */
+		for (size_t i = 0; i < r->n_calls && r->phase == FL_PHASE_ENTER && !result; i++) {
+			const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+			int buf = fl_sysinfo_arg(si, FL_ARG_ADDR, 0);
+
+			if (rs->call_by[i]->text[0] == '@' || fl_sysinfo_data_dir(si) != FL_DATA_IN ||
+			    buf != (int)r->poke_arg)
+				continue;
+			warn_at(ld, seen[RK_POKE], "key 'poke': %s fills argument %u itself, so a poke "
+				"before it runs is overwritten; use 'phase: exit' to change what it "
+				"returns", r->calls[i], r->poke_arg);
+		}
+	}
 	if (seen[RK_CORRUPT] && rs->seen.ok[RK_CORRUPT]) {
 		struct needs needs = { .data = true, .ptr_arg = -1 };
 

@@ -473,6 +473,29 @@ static void test_groups(void **state)
 	fl_rule_set_free(set);
 }
 
+/* poke before a read runs: the read overwrites it, and the linter says so. */
+static void test_poke_lint(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    poke: {arg: 1, data: x}\n"        /* 3: warned */
+		"  - syscall: pread64\n"
+		"    phase: exit\n"
+		"    poke: {arg: 1, data: x}\n"
+		"  - syscall: write\n"
+		"    poke: {arg: 1, data: x}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "l.yaml", yaml, &d), 0);
+	expect_diag(&d, 3, 5, "key 'poke': read fills argument 1 itself, so a poke before it runs "
+		    "is overwritten; use 'phase: exit'");
+	assert_int_equal(d.n, 1);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
 /* poke: the bytes as written, NULs included; groups narrowed to pointer arguments. */
 static void test_poke(void **state)
 {
@@ -1460,6 +1483,7 @@ int main(void)
 		cmocka_unit_test(test_delay_sides),
 		cmocka_unit_test(test_per),
 		cmocka_unit_test(test_poke),
+		cmocka_unit_test(test_poke_lint),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_inline),
