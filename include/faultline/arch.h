@@ -66,6 +66,9 @@ struct fl_abi {
 	 */
 	unsigned msghdr_head;
 	unsigned msg_namelen_off; /* a 32-bit socklen_t */
+	/* msg_iov (a pointer) and msg_iovlen (a size_t): long_size bytes each; 0: not known */
+	unsigned msg_iov_off;
+	unsigned msg_iovlen_off;
 	/* struct stat as stat, lstat, fstat and newfstatat fill it; NULL: not known here. */
 	const struct fl_stat_layout *stat;
 };

@@ -148,9 +148,10 @@ unsigned fl_sysinfo_caps(const struct fl_sysinfo *si);
 /*
  * Which way a call moves data through its buffer (FL_ARG_ADDR before its
  * FL_ARG_COUNT, or its FL_ARG_IOVEC array): FL_DATA_IN when the kernel
- * fills it (read, pread64, readv, preadv, preadv2, recvfrom), FL_DATA_OUT
- * when the kernel takes it (write, pwrite64, writev, pwritev, pwritev2,
- * sendto), 0 for any other call.
+ * fills it (read, pread64, readv, preadv, preadv2, recvfrom, recvmsg),
+ * FL_DATA_OUT when the kernel takes it (write, pwrite64, writev, pwritev,
+ * pwritev2, sendto, sendmsg), 0 for any other call. recvmsg and sendmsg
+ * move it through the iovecs of the struct msghdr argument 1 points to.
  */
 enum { FL_DATA_IN = 1, FL_DATA_OUT = 2 };
 int fl_sysinfo_data_dir(const struct fl_sysinfo *si);

@@ -49,6 +49,8 @@ static const struct fl_abi abis[] = {
 		/* msg_name, msg_namelen and the padding after it */
 		.msghdr_head = 16,
 		.msg_namelen_off = 8,
+		.msg_iov_off = 16,
+		.msg_iovlen_off = 24,
 		.stat = &stat_x86_64,
 	},
 	{
@@ -61,6 +63,8 @@ static const struct fl_abi abis[] = {
 		.iov_len_off = 4,
 		.msghdr_head = 8,
 		.msg_namelen_off = 4,
+		.msg_iov_off = 8,
+		.msg_iovlen_off = 12,
 	},
 };
 

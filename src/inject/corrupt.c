@@ -32,23 +32,36 @@ static int segments(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
 	const struct fl_sysinfo *si = fl_sysinfo_of(arch, nr);
 	const struct fl_abi *abi = fl_abi_of(arch);
 	int v = fl_sysinfo_arg(si, FL_ARG_IOVEC, 0), c = fl_sysinfo_arg(si, FL_ARG_COUNT, 0);
-	uint64_t count;
+	uint64_t count, iov_addr;
 	size_t n = 0;
 
 	if (!si || !abi || !fl_sysinfo_data_dir(si))
 		return -EINVAL;
-	if (v < 0) {
+	if (strcmp(si->name, "recvmsg") == 0 || strcmp(si->name, "sendmsg") == 0) {
+		/* The buffers are the iovecs of the struct msghdr argument 1 points to. */
+		unsigned char hdr[32];
+		unsigned need = abi->msg_iovlen_off + abi->long_size;
+
+		if (!abi->msg_iov_off || need > sizeof(hdr))
+			return -EINVAL;
+		if (fl_tracee_read_mem(tid, args[1], hdr, need) != (ssize_t)need)
+			return -EFAULT;
+		iov_addr = fl_abi_load_long(abi, hdr + abi->msg_iov_off);
+		count = fl_abi_load_long(abi, hdr + abi->msg_iovlen_off);
+	} else if (v >= 0) {
+		iov_addr = args[v];
+		count = args[v + 1] & 0xffffffffu;
+	} else {
 		if (c < 1 || si->args[c - 1] != FL_ARG_ADDR)
 			return -EINVAL;
 		seg[0] = (struct segment){ args[c - 1], args[c] };
 		return 1;
 	}
-	count = args[v + 1] & 0xffffffffu;
 	if (count > IOV_MAX_ENTRIES)
 		return -EINVAL;
 	for (uint64_t i = 0; i < count && n < max; i++) {
 		unsigned char iov[16];
-		ssize_t got = fl_tracee_read_mem(tid, args[v] + i * abi->iovec_size, iov,
+		ssize_t got = fl_tracee_read_mem(tid, iov_addr + i * abi->iovec_size, iov,
 						 abi->iovec_size);
 
 		if (got != (ssize_t)abi->iovec_size)

@@ -174,8 +174,8 @@ static void check_applicable(struct load *ld, struct rule_state *rs)
 			if (rs->call_by[i]->text[0] != '@' && !call_has(r->calls[i], &needs))
 				report_at(ld, seen[RK_CORRUPT], "key 'corrupt' can never apply to %s: it "
 					  "damages the data of read, pread64, readv, preadv, preadv2, "
-					  "recvfrom, write, pwrite64, writev, pwritev, pwritev2 and "
-					  "sendto", r->calls[i]);
+					  "recvfrom, recvmsg, write, pwrite64, writev, pwritev, "
+					  "pwritev2, sendto and sendmsg", r->calls[i]);
 		fl_calls_narrow(ld, rs, seen[RK_CORRUPT], call_has, &needs,
 				"none of them reads or writes data through a buffer");
 	}

@@ -238,9 +238,9 @@ bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i)
 int fl_sysinfo_data_dir(const struct fl_sysinfo *si)
 {
 	static const char *const in[] = { "read", "pread64", "readv", "preadv", "preadv2",
-					  "recvfrom" };
+					  "recvfrom", "recvmsg" };
 	static const char *const out[] = { "write", "pwrite64", "writev", "pwritev", "pwritev2",
-					   "sendto" };
+					   "sendto", "sendmsg" };
 
 	for (size_t i = 0; si && i < FL_ARRAY_SIZE(in); i++)
 		if (strcmp(si->name, in[i]) == 0)

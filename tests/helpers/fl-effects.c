@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -303,8 +304,45 @@ static int callers(const char *file)
 	return 0;
 }
 
+/*
+ * msg: 64 bytes through a socketpair, sent with sendmsg(2) from two iovecs
+ * and received with recvmsg(2) into two. Prints whether the sender's
+ * buffer is unchanged and whether what arrived differs from what was sent,
+ * and at which offsets ("differs at: 3 17").
+ */
+static int msg(void)
+{
+	char out[64], orig[64], in[64];
+	struct iovec oiov[2] = { { out, 32 }, { out + 32, 32 } };
+	struct iovec iiov[2] = { { in, 40 }, { in + 40, 24 } };
+	struct msghdr om = { .msg_iov = oiov, .msg_iovlen = 2 };
+	struct msghdr im = { .msg_iov = iiov, .msg_iovlen = 2 };
+	int sv[2];
+	ssize_t got = 0, n;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		return 1;
+	for (int i = 0; i < 64; i++)
+		out[i] = orig[i] = (char)('a' + i % 26);
+	printf("sendmsg: %zd\n", sendmsg(sv[0], &om, 0));
+	printf("send buffer unchanged: %s\n", memcmp(out, orig, 64) == 0 ? "yes" : "no");
+	while (got < 64 && (n = recvmsg(sv[1], &im, 0)) > 0) {
+		got += n;
+		break; /* one call: a stream socket hands over what is there */
+	}
+	printf("recvmsg: %zd\n", got);
+	printf("differs at:");
+	for (int i = 0; i < got; i++)
+		if (in[i] != orig[i])
+			printf(" %d", i);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "msg") == 0)
+		return msg();
 	if (argc == 3 && strcmp(argv[1], "caller") == 0)
 		return callers(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "write-check") == 0)
@@ -326,6 +364,7 @@ int main(int argc, char **argv)
 		"       fl-effects threads N | forks K N\n"
 		"       fl-effects getcwd\n"
 		"       fl-effects write-check FILE1 FILE2\n"
-		"       fl-effects caller FILE\n");
+		"       fl-effects caller FILE\n"
+		"       fl-effects msg\n");
 	return 2;
 }

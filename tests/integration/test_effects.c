@@ -511,6 +511,32 @@ static void corrupt_write_restores_buffer(void **state)
 	}
 }
 
+/* recvmsg and sendmsg: the bytes in their msghdr's iovecs, where the report says. */
+static void corrupt_msg_iovecs(void **state)
+{
+	static const char *const calls[] = { "recvmsg", "sendmsg" };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct fl_result r;
+		json_t *offs;
+		char *want = fl_strf("%s", "differs at:");
+
+		FL_RUN(&r, "run", "--report", "r.json", "-e",
+		       fl_strf("{syscall: %s, corrupt: {bytes: 3, how: random}}", calls[i]), "--",
+		       effects(), "msg");
+		fl_assert_exit(&r, 0);
+		fl_assert_out_has(&r, "send buffer unchanged: yes\nrecvmsg: 64\n");
+		offs = report_offsets("r.json");
+		assert_int_equal(json_array_size(offs), 3);
+		for (size_t k = 0; k < 3; k++)
+			want = fl_strf("%s %lld", want,
+				       (long long)json_integer_value(json_array_get(offs, k)));
+		fl_assert_out_has(&r, fl_strf("%s\n", want));
+		json_decref(offs);
+	}
+}
+
 /* sha256sum of a file read under corrupt is not the file's. */
 static void real_sha256sum_differs(void **state)
 {
@@ -659,6 +685,7 @@ int main(int argc, char **argv)
 		FL_TEST(poke_bounds_and_enter),
 		FL_TEST(corrupt_read_where_report_says),
 		FL_TEST(corrupt_write_restores_buffer),
+		FL_TEST(corrupt_msg_iovecs),
 		FL_TEST(real_sha256sum_differs),
 		FL_TEST(real_sqlite3_malformed),
 		FL_TEST(stat_fakes_size),
