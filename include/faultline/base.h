@@ -152,6 +152,19 @@ int fl_atomic_write(const char *path, const char *text, size_t len);
 /* Remove the temporary file and release @af. Safe on a zeroed struct. */
 void fl_atomic_abort(struct fl_atomic_file *af);
 
+/* ==== A set of strings (src/base/strset.c) ==== */
+
+/* Zero-initialize; fl_strset_clear() frees it (and leaves it empty, reusable). */
+struct fl_strset {
+	char **slots;
+	size_t cap, n;
+};
+
+/* Adds a copy of @key: 1 when added, 0 when it was already there, -ENOMEM. */
+int fl_strset_add(struct fl_strset *s, const char *key);
+bool fl_strset_has(const struct fl_strset *s, const char *key);
+void fl_strset_clear(struct fl_strset *s);
+
 /* ==== JSON strings (src/base/jsonstr.c) ==== */
 
 /* JSON strings from arbitrary bytes (paths, argv) for the reports. */
@@ -162,6 +175,13 @@ void fl_atomic_abort(struct fl_atomic_file *af);
  * *ret_lossy (if given) says whether that happened. NULL on OOM.
  */
 json_t *fl_json_string(const char *s, bool *ret_lossy);
+
+/*
+ * json_dumps(), but NULL (out of memory) also when any allocation failed
+ * during the dump, which jansson itself can let pass with a truncated key.
+ * The text is freed with free().
+ */
+char *fl_json_dumps(const json_t *json, size_t flags);
 
 /* ==== Path patterns and path normalization (src/base/glob.c, src/base/path.c) ==== */
 

@@ -14,10 +14,12 @@ struct fl_filter;
 
 /*
  * Build the filter for every syscall (in every ABI of fl_arch_list()) that
- * some rule of @set names. Returns 0 and a filter owned by the caller (free
- * with fl_filter_free()), or -errno.
+ * some rule of @set names, and for the @n_also syscalls named in @also
+ * (those this architecture lacks are left out). Returns 0 and a filter owned
+ * by the caller (free with fl_filter_free()), or -errno.
  */
-int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret);
+int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		  struct fl_filter **ret);
 void fl_filter_free(struct fl_filter *f);
 
 /*

@@ -81,6 +81,8 @@ void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed);
  * Written with one fwrite().
  */
 void fl_log_injection(FILE *out, const struct fl_injection *inj);
+/* "faultline: [pid N] TEXT": a notice (struct fl_notice), one line. */
+void fl_log_notice(FILE *out, const struct fl_notice *n);
 
 /*
  * Summary per rule: matched calls and injections, columns sized to fit:
@@ -143,6 +145,8 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
 
 /* Note a crash, in the order they happen; the report lists them at the end. 0 or -errno. */
 int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c);
+/* A notice for the report's "notices" (kept, written at the end). */
+int fl_report_add_notice(struct fl_report *r, const struct fl_notice *n);
 
 struct fl_run_result {
 	const struct fl_rule_set *set;

@@ -71,6 +71,22 @@ struct fl_crash {
 	bool main;        /* the command's own process (the one "exit" is about) */
 };
 
+/*
+ * Something faultline cannot see or cannot allow, said once per process:
+ * "io_uring" (io_uring_setup succeeded: what the process submits through
+ * the ring bypasses every rule) or "ptrace" (the process asks for a tracer
+ * and will be refused: it already has one, faultline).
+ */
+struct fl_notice {
+	pid_t pid;        /* the process (thread group) */
+	pid_t tid;        /* the thread that made the call */
+	const char *kind; /* "io_uring", "ptrace" */
+	const char *text; /* one line, for people */
+};
+
+/* The syscalls the tracer watches for notices: the prefilter must stop them. */
+const char *const *fl_tracer_observed(size_t *ret_n);
+
 /* The run is over, and faultline did not fail (else no sink hears of it). */
 struct fl_run_end {
 	const struct fl_tracer_result *result;
@@ -94,6 +110,7 @@ struct fl_sink {
 	bool wants_crashes;      /* note the processes that die of a crash, for run end */
 	void (*run_start)(void *ud, const struct fl_run_start *start);
 	int (*injection)(void *ud, const struct fl_injection *inj);
+	int (*notice)(void *ud, const struct fl_notice *notice);
 	int (*run_end)(void *ud, const struct fl_run_end *end);
 };
 

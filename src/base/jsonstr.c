@@ -76,3 +76,37 @@ json_t *fl_json_string(const char *s, bool *ret_lossy)
 		*ret_lossy = true;
 	return json_stringn(buf, o);
 }
+
+/*
+ * jansson's own success is not enough: 2.14 ignores a failed allocation
+ * while it dumps an object key and returns a line with the key cut short.
+ * Every allocation jansson makes goes through here, and a dump during which
+ * one failed is thrown away.
+ */
+static unsigned long json_alloc_failures;
+
+static void *counting_malloc(size_t size)
+{
+	void *p = malloc(size);
+
+	if (!p)
+		json_alloc_failures++;
+	return p;
+}
+
+__attribute__((constructor)) static void track_json_allocations(void)
+{
+	json_set_alloc_funcs(counting_malloc, free);
+}
+
+char *fl_json_dumps(const json_t *json, size_t flags)
+{
+	unsigned long before = json_alloc_failures;
+	char *text = json_dumps(json, flags);
+
+	if (text && json_alloc_failures != before) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}

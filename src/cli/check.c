@@ -146,7 +146,9 @@ int fl_cmd_check(int argc, char **argv)
 		json_object_set_new(root, "warnings", json_integer((json_int_t)n_warnings));
 		json_object_set_new(root, "files", files);
 		json_object_set_new(root, "diagnostics", all);
-		if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || putchar('\n') == EOF) {
+		_cleanup_free_ char *text = fl_json_dumps(root, JSON_INDENT(2));
+
+		if (!text || fputs(text, stdout) == EOF || putchar('\n') == EOF) {
 			fprintf(stderr, "faultline: cannot write the JSON output\n");
 			status = FL_EXIT_OWN_ERROR;
 		}

@@ -370,7 +370,10 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	/* A running process cannot be given a filter: attach stops at every call. */
 	if (!o.no_seccomp && !o.n_attach && fl_filter_available()) {
-		r = fl_filter_new(set, &filter);
+		size_t n_observed;
+		const char *const *observed = fl_tracer_observed(&n_observed);
+
+		r = fl_filter_new(set, observed, n_observed, &filter);
 		if (r < 0) {
 			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
 			goto out;

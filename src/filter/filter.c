@@ -1,4 +1,7 @@
 #include <errno.h>
+#include <linux/filter.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +68,17 @@ static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd
 	return n;
 }
 
+/* Past this many fd:/args: comparisons in all, the prefilter stops narrowing. */
+#define FL_FILTER_MAX_NARROWED 256
+
+static bool has_int_filters(const struct fl_rule *rule)
+{
+	for (unsigned a = 0; a < 6; a++)
+		if (rule->args[a].used)
+			return true;
+	return rule->n_fds > 0;
+}
+
 /*
  * SCMP_ACT_TRACE for syscall @name as @rule names it: narrowed by the rule's
  * fd:/args: filters where BPF can check them (one BPF rule per fd: value,
@@ -74,7 +88,8 @@ static unsigned int_filters(const struct fl_rule *rule, const char *name, int fd
  * multiplexed i386 call), the syscall is traced unconditionally: slower,
  * never wrong.
  */
-static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name)
+static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name,
+		       bool narrow, struct fl_strset *plain)
 {
 	/*
 	 * By name: libseccomp translates it for each ABI of the filter (a
@@ -88,44 +103,68 @@ static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const ch
 
 	if (nr == __NR_SCMP_ERROR)
 		return -ENOENT;
-	for (size_t k = 0; r == 0 && k < n_fd; k++) {
+	/* Traced unconditionally already: nothing a narrower rule could add. */
+	if (fl_strset_has(plain, name))
+		return 0;
+	for (size_t k = 0; narrow && r == 0 && k < n_fd && has_int_filters(rule); k++) {
 		unsigned n = int_filters(rule, name, rule->n_fds ? rule->fds[k] : 0, cmp);
 		r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr, n, cmp);
 		if (r == -EEXIST)
 			r = 0;
+		if (r == 0 && k + 1 == n_fd)
+			return 0;
 	}
-	if (r < 0)
-		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+	if (fl_strset_add(plain, name) < 0)
+		return -ENOMEM;
+	r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
 	return r == -EEXIST ? 0 : r;
 }
 
-int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+/* The BPF program's length in instructions, or a negative errno. */
+static long bpf_length(scmp_filter_ctx ctx)
 {
-	struct fl_filter *f = calloc(1, sizeof(*f));
+	int fd = memfd_create("faultline-bpf", MFD_CLOEXEC);
+	long len;
 	int r;
 
-	if (!f)
-		return -ENOMEM;
-	f->ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!f->ctx) {
-		free(f);
-		return -ENOMEM;
-	}
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	len = r < 0 ? r : (long)lseek(fd, 0, SEEK_END);
+	close(fd);
+	return len < 0 ? len : len / (long)sizeof(struct sock_filter);
+}
 
+/*
+ * The filter for @set. Narrowed (fd:/args: checked in BPF) while that
+ * stays small; past FL_FILTER_MAX_NARROWED comparisons in all, or a program
+ * longer than the kernel takes (BPF_MAXINSNS), every named syscall is traced
+ * unconditionally and the matcher decides: slower, never wrong, and never a
+ * rule file that check accepts and run cannot install.
+ */
+static int build(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		 bool narrow, scmp_filter_ctx *ret)
+{
+	_cleanup_(fl_strset_clear) struct fl_strset plain = { 0 };
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
 	/*
 	 * Let calls of ABIs the filter doesn't list (x32) run: a prefilter
 	 * must never change what the program sees.
 	 */
-	r = seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	if (r == 0)
-		r = seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, have_cap_sys_admin() ? 0 : 1);
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, have_cap_sys_admin() ? 0 : 1);
 
 	size_t n_arch;
 	const uint32_t *arches = fl_arch_list(&n_arch);
 	for (size_t i = 0; r == 0 && i < n_arch; i++) {
 		if (arches[i] == seccomp_arch_native())
 			continue;
-		r = seccomp_arch_add(f->ctx, arches[i]);
+		r = seccomp_arch_add(ctx, arches[i]);
 		if (r == -EEXIST)
 			r = 0;
 	}
@@ -133,10 +172,51 @@ int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
 	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
 		for (size_t j = 0; r == 0 && j < rule->n_calls; j++)
-			r = add_syscall(f->ctx, rule, rule->calls[j]);
+			r = add_syscall(ctx, rule, rule->calls[j], narrow, &plain);
+	}
+	for (size_t i = 0; r == 0 && i < n_also; i++) {
+		int nr = seccomp_syscall_resolve_name(also[i]);
+
+		if (nr == __NR_SCMP_ERROR || fl_strset_has(&plain, also[i]))
+			continue; /* not a call of this architecture */
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+		if (r == -EEXIST)
+			r = 0;
 	}
 	if (r < 0) {
-		fl_filter_free(f);
+		seccomp_release(ctx);
+		return r;
+	}
+	*ret = ctx;
+	return 0;
+}
+
+int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		  struct fl_filter **ret)
+{
+	struct fl_filter *f = calloc(1, sizeof(*f));
+	size_t comparisons = 0;
+	int r;
+
+	if (!f)
+		return -ENOMEM;
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *rule = &set->rules[i];
+		if (has_int_filters(rule))
+			comparisons += rule->n_calls * (rule->n_fds ? rule->n_fds : 1);
+	}
+	r = build(set, also, n_also, comparisons <= FL_FILTER_MAX_NARROWED, &f->ctx);
+	if (r == 0 && comparisons <= FL_FILTER_MAX_NARROWED) {
+		long len = bpf_length(f->ctx);
+
+		if (len < 0 || len > BPF_MAXINSNS) {
+			seccomp_release(f->ctx);
+			f->ctx = NULL;
+			r = build(set, also, n_also, false, &f->ctx);
+		}
+	}
+	if (r < 0) {
+		free(f);
 		return r;
 	}
 	*ret = f;
@@ -170,9 +250,12 @@ bool fl_filter_available(void)
 
 #else /* !FL_HAVE_SECCOMP_FILTER */
 
-int fl_filter_new(const struct fl_rule_set *set, struct fl_filter **ret)
+int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t n_also,
+		  struct fl_filter **ret)
 {
 	(void)set;
+	(void)also;
+	(void)n_also;
 	*ret = NULL;
 	return -EOPNOTSUPP;
 }

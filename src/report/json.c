@@ -50,6 +50,12 @@
  *    is the process, "tid" the thread the signal was delivered to; "exe"
  *    its executable at that moment, null when it could not be read, with
  *    "exe_hex" as for paths.
+ *  - "notices": what faultline could not see or allow, once per process
+ *    and kind, in order: {"pid", "tid", "kind": "io_uring" | "ptrace",
+ *    "message"}; [] when none. "io_uring": the process set up a ring, and
+ *    what it submits there bypasses every rule. "ptrace": it asked for a
+ *    tracer (PTRACE_TRACEME, or attaching to a process faultline traces)
+ *    and was refused: a process has one tracer.
  *  - "expect": the rule's expectation ('expect:' or --require-all), only
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
@@ -73,6 +79,7 @@ struct fl_report {
 	uint64_t n;     /* injections written */
 	int err;        /* first write error, sticky */
 	json_t *crashes; /* built as they come (few), written at the end */
+	json_t *notices; /* the same */
 };
 
 static json_t *jstr(const char *s)
@@ -326,7 +333,7 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj)
 		return r->err;
 
 	o = build_injection(inj);
-	text = o ? json_dumps(o, FL_JSON_FLAGS) : NULL;
+	text = o ? fl_json_dumps(o, FL_JSON_FLAGS) : NULL;
 	json_decref(o);
 	if (!text)
 		return -ENOMEM;
@@ -372,6 +379,21 @@ int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c)
 		return -ENOMEM;
 	}
 	return json_array_append_new(r->crashes, o) ? -ENOMEM : 0;
+}
+
+int fl_report_add_notice(struct fl_report *r, const struct fl_notice *n)
+{
+	json_t *o;
+
+	if (!r)
+		return -EBADF;
+	if (!r->notices && !(r->notices = json_array()))
+		return -ENOMEM;
+	o = json_pack("{s:I, s:I, s:s, s:s}", "pid", (json_int_t)n->pid, "tid", (json_int_t)n->tid,
+		      "kind", n->kind, "message", n->text);
+	if (!o)
+		return -ENOMEM;
+	return json_array_append_new(r->notices, o) ? -ENOMEM : 0;
 }
 
 static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_stats *stats)
@@ -441,6 +463,7 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 	}
 	rc |= jset(o, "exit", ex);
 	rc |= jset(o, "crashes", r->crashes ? json_incref(r->crashes) : json_array());
+	rc |= jset(o, "notices", r->notices ? json_incref(r->notices) : json_array());
 	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
 	if (res->tracer_mode)
 		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
@@ -473,7 +496,7 @@ int fl_report_close(struct fl_report *r, const struct fl_run_result *res)
 	}
 
 	tail = build_tail(r, res);
-	text = tail ? json_dumps(tail, FL_JSON_FLAGS) : NULL;
+	text = tail ? fl_json_dumps(tail, FL_JSON_FLAGS) : NULL;
 	json_decref(tail);
 	if (!text) {
 		err = -ENOMEM;
@@ -508,5 +531,6 @@ void fl_report_free(struct fl_report *r)
 		return;
 	fl_atomic_abort(&r->out); /* a no-op once committed */
 	json_decref(r->crashes);
+	json_decref(r->notices);
 	free(r);
 }

@@ -68,7 +68,7 @@ static void put_match(FILE *f, const struct fl_match_info *m)
 static void put_quoted_name(FILE *out, const char *name)
 {
 	json_t *js = json_string(name ? name : "");
-	char *text = js ? json_dumps(js, JSON_ENCODE_ANY) : NULL;
+	char *text = js ? fl_json_dumps(js, JSON_ENCODE_ANY) : NULL;
 
 	if (text) {
 		fputs(text, out);
@@ -160,6 +160,21 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 	put_quoted_name(f, inj->rule ? inj->rule->name : NULL);
 	fputc(')', f);
 	put_match(f, inj->match);
+	fputc('\n', f);
+	if (fclose(f) == 0)
+		fwrite(line, 1, len, out);
+}
+
+void fl_log_notice(FILE *out, const struct fl_notice *n)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	fprintf(f, FL_LOG_PREFIX "[pid %d] ", (int)n->tid);
+	put_plain(f, n->text);
 	fputc('\n', f);
 	if (fclose(f) == 0)
 		fwrite(line, 1, len, out);

@@ -48,6 +48,14 @@ static int log_injection(void *ud, const struct fl_injection *inj)
 	return 0;
 }
 
+static int log_notice(void *ud, const struct fl_notice *n)
+{
+	struct fl_output *o = ud;
+
+	fl_log_notice(o->log, n);
+	return 0;
+}
+
 static int log_run_end(void *ud, const struct fl_run_end *end)
 {
 	struct fl_output *o = ud;
@@ -61,7 +69,8 @@ void fl_output_log(struct fl_output *o, const struct fl_run_info *run, FILE *out
 {
 	*o = (struct fl_output){
 		.sink = { .ud = o, .name = "the log", .run_start = log_run_start,
-			  .injection = log_injection, .run_end = log_run_end },
+			  .injection = log_injection, .notice = log_notice,
+			  .run_end = log_run_end },
 		.run = run,
 		.log = out,
 		.md_fd = -1,
@@ -78,6 +87,13 @@ static int report_injection(void *ud, const struct fl_injection *inj)
 		in.path = raw_path(&in, path, sizeof(path));
 	in.has_stack = o->sink.wants_stack;
 	return fl_report_add(o->report, &in);
+}
+
+static int report_notice(void *ud, const struct fl_notice *n)
+{
+	struct fl_output *o = ud;
+
+	return fl_report_add_notice(o->report, n);
 }
 
 /* What the report's tail says of the run. */
@@ -123,7 +139,8 @@ void fl_output_report(struct fl_output *o, const struct fl_run_info *run,
 	*o = (struct fl_output){
 		.sink = { .ud = o, .name = "the report", .wants_stack = stack,
 			  .wants_crashes = true,
-			  .injection = report_injection, .run_end = report_run_end },
+			  .injection = report_injection, .notice = report_notice,
+			  .run_end = report_run_end },
 		.run = run,
 		.report = report,
 		.md_fd = -1,

@@ -47,6 +47,25 @@ static int listed_twice(struct load *ld, const struct key_def *def, const struct
 }
 
 /*
+ * Whether the entry @canon (its canonical text) came earlier in the list
+ * under @key; records it. A hash set, so a list of n entries costs O(n).
+ * Out of memory: false, with the load marked so.
+ */
+static bool listed_before(struct load *ld, const struct node *key, const char *canon)
+{
+	int r;
+
+	if (ld->listed_key != key) {
+		fl_strset_clear(&ld->listed);
+		ld->listed_key = key;
+	}
+	r = fl_strset_add(&ld->listed, canon);
+	if (r < 0)
+		ld->oom = true;
+	return r == 0;
+}
+
+/*
  * A relative pattern could only be a mistake: paths are matched absolute.
  * Say what to write instead.
  */
@@ -81,7 +100,7 @@ int fl_parse_path(struct load *ld, void *obj, const struct key_def *def,
 			report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
-	if (fl_listed(r->paths, r->n_paths, v->text))
+	if (listed_before(ld, key, v->text))
 		return listed_twice(ld, def, v);
 	return push_string(ld, &r->paths, &r->n_paths, v->text) ? 0 : -ENOMEM;
 }
@@ -105,7 +124,7 @@ int fl_parse_process(struct load *ld, void *obj, const struct key_def *def,
 		report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
-	if (fl_listed(r->processes, r->n_processes, v->text))
+	if (listed_before(ld, key, v->text))
 		return listed_twice(ld, def, v);
 	return push_string(ld, &r->processes, &r->n_processes, v->text) ? 0 : -ENOMEM;
 }
@@ -132,7 +151,7 @@ int fl_parse_caller(struct load *ld, void *obj, const struct key_def *def,
 			  "a function name has no '/'" : msg);
 		return -EINVAL;
 	}
-	if (fl_listed(r->callers, r->n_callers, v->text))
+	if (listed_before(ld, key, v->text))
 		return listed_twice(ld, def, v);
 	return push_string(ld, &r->callers, &r->n_callers, v->text) ? 0 : -ENOMEM;
 }
@@ -151,9 +170,11 @@ int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 			  v->text, INT32_MAX);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < r->n_fds; i++)
-		if (r->fds[i] == (int)n)
-			return listed_twice(ld, def, v);
+	char canon[24];
+
+	snprintf(canon, sizeof(canon), "%" PRIu64, n);
+	if (listed_before(ld, key, canon))
+		return listed_twice(ld, def, v);
 	fds = realloc(r->fds, (r->n_fds + 1) * sizeof(*fds));
 	if (!fds) {
 		ld->oom = true;
@@ -177,9 +198,11 @@ int fl_parse_port(struct load *ld, void *obj, const struct key_def *def,
 		report_at(ld, v, "key '%s': %s is outside 0..65535", def->name, v->text);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < r->n_ports; i++)
-		if (r->ports[i] == n)
-			return listed_twice(ld, def, v);
+	char canon[24];
+
+	snprintf(canon, sizeof(canon), "%" PRIu64, n);
+	if (listed_before(ld, key, canon))
+		return listed_twice(ld, def, v);
 	ports = realloc(r->ports, (r->n_ports + 1) * sizeof(*ports));
 	if (!ports) {
 		ld->oom = true;
@@ -212,9 +235,9 @@ int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,
 		report_at(ld, v, "key '%s': bad address %s: %s", def->name, show(v).s, msg);
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < r->n_addresses; i++)
-		if (memcmp(&r->addresses[i], &p, sizeof(p)) == 0)
-			return listed_twice(ld, def, v);
+	fl_addr_pattern_format(&p, net, sizeof(net));
+	if (listed_before(ld, key, net))
+		return listed_twice(ld, def, v);
 	a = realloc(r->addresses, (r->n_addresses + 1) * sizeof(*a));
 	if (!a) {
 		ld->oom = true;

@@ -347,18 +347,28 @@ void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs)
 
 	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
 		return;
+	/* Each errno once, at its first place: a bitmap, so a long list costs O(n). */
+	int max_err = 0;
+	for (size_t e = 0; e < r->n_errors; e++)
+		if (r->errors[e] > max_err)
+			max_err = r->errors[e];
+	_cleanup_free_ unsigned char *done = calloc((size_t)max_err / 8 + 1, 1);
+	if (!done) {
+		ld->oom = true;
+		return;
+	}
 	for (size_t e = 0; e < r->n_errors; e++) {
 		_cleanup_free_ char *list = NULL;
 		const struct node *where;
-		const char *name = fl_errno_name(r->errors[e]);
+		const char *name;
 		size_t len = 0, n_bad = 0;
-		bool repeat = false;
+		int err = r->errors[e];
 		FILE *f;
 
-		for (size_t k = 0; k < e; k++)
-			repeat |= r->errors[k] == r->errors[e];
-		if (repeat)
+		if (err <= 0 || (done[err / 8] & (1u << (err % 8))))
 			continue;
+		done[err / 8] |= (unsigned char)(1u << (err % 8));
+		name = fl_errno_name(err);
 		/* Entry e of the list is errors[e]: a valid list parses one to one. */
 		where = value->kind == NODE_SEQUENCE && e < value->n_kids ? value->kids[e] : value;
 		f = open_memstream(&list, &len);
@@ -453,22 +463,38 @@ static bool covers(const struct fl_rule *early, const struct fl_rule *late)
 void fl_lint_shadowed(struct load *ld)
 {
 	const struct fl_rule_set *set = ld->set;
+	/* The rules that always act, in order: usually few, so n rules cost O(n). */
+	_cleanup_free_ const struct fl_rule **acting = NULL;
+	_cleanup_free_ const char **acting_file = NULL;
+	size_t n_acting = 0;
 
 	if (!ld->diags->warnings)
 		return;
+	acting = calloc(set->n_rules + ld->n_rules + 1, sizeof(*acting));
+	acting_file = calloc(set->n_rules + ld->n_rules + 1, sizeof(*acting_file));
+	if (!acting || !acting_file) {
+		ld->oom = true;
+		return;
+	}
+	for (size_t j = 0; j < set->n_rules; j++)
+		if (always_acts(&set->rules[j])) {
+			acting_file[n_acting] = set->rules[j].file;
+			acting[n_acting++] = &set->rules[j];
+		}
 	for (size_t i = 0; i < ld->n_rules; i++) {
 		const struct fl_rule *late = &ld->rules[i].r;
 		const struct fl_rule *early = NULL;
 		const char *file = ld->origin;
 
-		for (size_t j = 0; j < set->n_rules && !early; j++)
-			if (always_acts(&set->rules[j]) && covers(&set->rules[j], late)) {
-				early = &set->rules[j];
-				file = early->file;
+		for (size_t k = 0; k < n_acting && !early; k++)
+			if (covers(acting[k], late)) {
+				early = acting[k];
+				file = acting_file[k] ? acting_file[k] : ld->origin;
 			}
-		for (size_t j = 0; j < i && !early; j++)
-			if (always_acts(&ld->rules[j].r) && covers(&ld->rules[j].r, late))
-				early = &ld->rules[j].r;
+		if (always_acts(late)) {
+			acting_file[n_acting] = NULL; /* this source */
+			acting[n_acting++] = late;
+		}
 		if (!early)
 			continue;
 		if (early->name)

@@ -95,6 +95,10 @@ struct load {
 	bool has_seed;
 	uint64_t seed;
 	unsigned seed_line, seed_column;
+
+	/* The entries seen so far of the list under key node listed_key. */
+	struct fl_strset listed;
+	const struct node *listed_key;
 };
 
 /* ---- diagnostics (diag.c) ---- */

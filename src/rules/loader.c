@@ -132,6 +132,7 @@ static void load_done(struct load *ld)
 		fl_rule_done(&ld->rules[i].r);
 	free(ld->rules);
 	ld->rules = NULL;
+	fl_strset_clear(&ld->listed);
 	ld->n_rules = 0;
 }
 

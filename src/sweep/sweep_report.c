@@ -294,7 +294,7 @@ char *fl_sweep_json(const struct fl_sweep *sw)
 	rc |= json_object_set_new(root, "runs", runs);
 	rc |= json_object_set_new(root, "summary", sum);
 	if (!rc)
-		text = json_dumps(root, JSON_FLAGS);
+		text = fl_json_dumps(root, JSON_FLAGS);
 	json_decref(root);
 	return text;
 }

@@ -519,5 +519,6 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 
 	r = finish(&tr, ret);
 	fl_crashes_free(&tr);
+	fl_strset_clear(&tr.noticed);
 	return r;
 }

@@ -40,6 +40,7 @@ struct tracer {
 	size_t n_crashes, cap_crashes;
 	bool stack_warned;    /* one warning for a stack that could not be unwound */
 	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
+	struct fl_strset noticed; /* "KIND:PID" of the notices given (observe.c) */
 };
 
 static inline uint64_t fl_now_ns(void)

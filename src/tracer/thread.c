@@ -13,6 +13,7 @@
 #include "faultline/inject.h"
 #include "faultline/sys.h"
 #include "faultline/base.h"
+#include "observe.h"
 #include "run.h"
 #include "signals.h"
 
@@ -236,7 +237,12 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	if (t->before_exec || tr->detaching || !fl_matcher_wants(m, info->arch, info->nr)) {
+	if (t->before_exec || tr->detaching) {
+		fl_run_resume(tr, t, 0);
+		return;
+	}
+	if (!fl_matcher_wants(m, info->arch, info->nr)) {
+		fl_observe_call(tr, t, info, false);
 		fl_run_resume(tr, t, 0);
 		return;
 	}
@@ -250,6 +256,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	call.src = &tr->stop.src;
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
+		fl_observe_call(tr, t, info, false);
 		fl_run_resume(tr, t, 0);
 		return;
 	}
@@ -258,6 +265,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	else
 		fl_emit_injection(tr, t, &call, &dec, NULL);
 	if (tr->cfg->dry_run) {
+		fl_observe_call(tr, t, info, false);
 		fl_run_resume(tr, t, 0);
 		return;
 	}

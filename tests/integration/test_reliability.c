@@ -315,6 +315,75 @@ static void delay_released_when_memory_runs_out(void **state)
 	fl_assert_outcomes(&r, "open", "ok");
 }
 
+/*
+ * Every allocation faultline makes, failed in turn (one per run): the run
+ * either ends with 125 and no report, or it is the run it would have been,
+ * with a complete report. Never a hang, a crash, or exit 0 with a broken
+ * report (before: jansson 2.14 dropped a failed allocation inside an object
+ * key and faultline wrote `{"seq":1,":0.04,...` and exited 0).
+ */
+static void every_allocation_failure_is_clean(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *count = fl_path("count");
+	char *report = fl_path("r.json");
+	const char *so = failalloc();
+	const char *args[] = { "run", "-q", "--report", report, "-e",
+			       "{syscall: open, error: EACCES}", "--", fl_victim(), "open", file, "1",
+			       NULL };
+	struct fl_result r;
+	unsigned long total = 0;
+
+	(void)state;
+	setenv("LD_PRELOAD", so, 1);
+	setenv("FL_FAILALLOC_COUNT", count, 1);
+	fl_run_argv(&r, args);
+	unsetenv("FL_FAILALLOC_COUNT");
+	fl_assert_exit(&r, 0);
+	char *text = fl_read_file(count);
+	assert_non_null(text);
+	total = strtoul(text, NULL, 10);
+	assert_true(total > 10);
+
+	for (unsigned long n = 1; n <= total; n++) {
+		char nth[32];
+		json_error_t jerr;
+
+		snprintf(nth, sizeof(nth), "%lu", n);
+		setenv("FL_FAILALLOC_NTH", nth, 1);
+		unlink(report);
+		fl_run_argv(&r, args);
+		if (r.code == 125) {
+			if (fl_exists(report)) {
+				fl_dump(&r);
+				fail_msg("allocation %lu failed: exit 125 but a report was left", n);
+			}
+			continue;
+		}
+		if (r.code != 0) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit %d (signal %d), want 0 or 125", n, r.code,
+				 r.signal);
+		}
+		json_t *rep = json_load_file(report, 0, &jerr);
+		if (!rep) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit 0 with a broken report: %s (line %d col %d)",
+				 n, jerr.text, jerr.line, jerr.column);
+		}
+		json_t *inj = json_object_get(rep, "injections");
+		size_t n_inj = json_is_array(inj) ? json_array_size(inj) : 0;
+		json_decref(rep);
+		if (n_inj != 1 || fl_count_lines(r.out, "open[1]") != 1 ||
+		    !strstr(r.out, "err EACCES")) {
+			fl_dump(&r);
+			fail_msg("allocation %lu failed: exit 0 but %zu injections reported", n, n_inj);
+		}
+	}
+	unsetenv("FL_FAILALLOC_NTH");
+	unsetenv("LD_PRELOAD");
+}
+
 /* Every child of @pid, appended to @out (at most @max in all); the count. */
 static size_t children_of(pid_t pid, pid_t *out, size_t n, size_t max)
 {
@@ -413,6 +482,90 @@ static void sweep_killed_takes_its_jobs(void **state)
 	}
 }
 
+static const char *uring(void)
+{
+	const char *h = getenv("FL_URING");
+
+	if (!h || !*h) {
+		print_error("FL_URING is not set (run through meson test)\n");
+		fail();
+	}
+	return h;
+}
+
+/*
+ * An open through io_uring bypasses a rule on openat: faultline cannot see
+ * it, and says so in the log and the report, once per process.
+ */
+static void io_uring_bypass_noticed(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *report = fl_path("r.json");
+	const char *argv[] = { uring(), file, NULL };
+	struct fl_result d, r;
+
+	(void)state;
+	fl_run_direct(&d, argv, 20000);
+	if (strstr(d.out, "ring: unavailable"))
+		fl_skip("io_uring is not available on this machine (io_uring_setup failed)");
+	FL_RUN(&r, "run", "--report", report, "-e",
+	       fl_strf("{syscall: openat, error: EACCES, path: '%s'}", file), "--", uring(), file);
+	fl_assert_exit(&r, 0);
+	fl_assert_outcomes(&r, "uring-openat", "ok");
+	fl_assert_err_has(&r, "io_uring_setup: what this process submits through io_uring "
+			      "bypasses every rule");
+	assert_int_equal(fl_count_lines(r.err, "bypasses every rule"), 1);
+
+	json_t *notices = fl_json_get(fl_load_json(report), "notices");
+	assert_int_equal(json_array_size(notices), 1);
+	fl_assert_str(&r, "notice kind", fl_json_str(json_array_get(notices, 0), "kind"),
+		      "io_uring");
+}
+
+/*
+ * The remedy the notice names, shipped as rules/scenarios/no-io-uring.yaml:
+ * a program with an io_uring fallback then makes plain syscalls, and the
+ * other rules get them (and no notice: no ring was made).
+ */
+static void io_uring_scenario_remedy(void **state)
+{
+	char *file = fl_mkfile("data", "some data\n");
+	char *scenario = fl_strf("%s/rules/scenarios/no-io-uring.yaml", getenv("FL_SOURCE_ROOT"));
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-r", scenario, "-e",
+	       fl_strf("{syscall: openat, error: EACCES, path: '%s'}", file), "--", uring(), file);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "ring: unavailable ENOSYS");
+	fl_assert_outcomes(&r, "openat", "EACCES");
+	fl_assert_err_lacks(&r, "bypasses every rule");
+}
+
+/*
+ * strace under faultline: its ptrace() requests fail (a process has one
+ * tracer), and faultline says why, once per process, before strace's own
+ * "Operation not permitted".
+ */
+static void ptrace_refusal_noticed(void **state)
+{
+	char *report = fl_path("r.json");
+	struct fl_result r;
+
+	(void)state;
+	need_strace();
+	FL_RUN(&r, "run", "--report", report, "-e", FL_NOOP_RULE, "--", "strace", "-o", "/dev/null",
+	       "true");
+	assert_int_not_equal(r.code, 0);
+	fl_assert_err_has(&r, "will fail with EPERM: ");
+	fl_assert_err_has(&r, "a process has only one tracer");
+	fl_assert_err_has(&r, "Operation not permitted");
+
+	json_t *notices = fl_json_get(fl_load_json(report), "notices");
+	assert_true(json_array_size(notices) >= 1);
+	fl_assert_str(&r, "notice kind", fl_json_str(json_array_get(notices, 0), "kind"), "ptrace");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -421,6 +574,10 @@ int main(int argc, char **argv)
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),
+		FL_TEST(every_allocation_failure_is_clean),
+		FL_TEST(io_uring_bypass_noticed),
+		FL_TEST(io_uring_scenario_remedy),
+		FL_TEST(ptrace_refusal_noticed),
 	};
 
 	return fl_main(argc, argv, "reliability", tests, FL_ARRAY_SIZE(tests), true);

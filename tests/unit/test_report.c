@@ -478,9 +478,13 @@ static void test_report_roundtrip(void **state)
 	free(text);
 
 	root = load(t->report);
-	assert_int_equal(json_object_size(root), 9);
+	assert_int_equal(json_object_size(root), 10);
 	/* Nothing crashed: the array is there, empty. */
 	o = json_object_get(root, "crashes");
+	assert_true(json_is_array(o));
+	assert_int_equal(json_array_size(o), 0);
+	/* Nothing to notice: the same. */
+	o = json_object_get(root, "notices");
 	assert_true(json_is_array(o));
 	assert_int_equal(json_array_size(o), 0);
 	/* No rule has an expectation: all met. */

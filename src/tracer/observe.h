@@ -1,0 +1,17 @@
+/* observe.c: notices for what faultline cannot see or allow. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "faultline/arch.h"
+
+struct tracer;
+struct fl_tracee;
+
+/*
+ * At the entry of any call of @t: a notice when it is io_uring_setup or a
+ * ptrace request that will fail because faultline traces it. @acted: a
+ * rule acted on this call (no ring gets made when one fails it).
+ */
+void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info,
+		     bool acted);
