@@ -135,7 +135,7 @@ static void delay_both_sides(void **state)
 	fl_assert_out_has(&r, "mkdir: ok\n");
 	fl_assert_out_has(&r, "took at least 900ms: yes\n");
 	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
-	fl_assert_out_has(&r, "there before the call returned: yes\n");
+	fl_assert_out_has(&r, "there 300ms before the call returned: yes\n");
 	fl_assert_err_has(&r, "mkdir(\"d\", 0700) delayed 400ms enter + 800ms exit (rule");
 	{
 		json_t *rep = fl_load_json(fl_path("r.json"));
@@ -153,13 +153,12 @@ static void delay_both_sides(void **state)
 	       "delay-sides", "e");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
-	fl_assert_out_has(&r, "there before the call returned: no\n");
+	fl_assert_out_has(&r, "there 300ms before the call returned: no\n");
 	/* ... or after it, with phase: exit. */
 	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: 1200ms, phase: exit}", "--", effects(),
 	       "delay-sides", "f");
 	fl_assert_exit(&r, 0);
-	fl_assert_out_has(&r, "missing 200ms into the call: no\n");
-	fl_assert_out_has(&r, "there before the call returned: yes\n");
+	fl_assert_out_has(&r, "there 300ms before the call returned: yes\n");
 }
 
 /* Both sides around a failure: held, skipped, held again, then the error. */
@@ -173,7 +172,7 @@ static void delay_both_sides_with_error(void **state)
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "mkdir: err EDQUOT\n");
 	fl_assert_out_has(&r, "took at least 900ms: yes\n");
-	fl_assert_out_has(&r, "there before the call returned: no\n");
+	fl_assert_out_has(&r, "there 300ms before the call returned: no\n");
 	fl_assert_err_has(&r, "= -1 EDQUOT after 500ms enter + 500ms exit delay (rule");
 }
 
