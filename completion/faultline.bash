@@ -52,6 +52,9 @@ _faultline_inline_rule()
 		list=$'enter\nexit' ;;
 	per)
 		list=$'tree\nprocess\nthread' ;;
+	fd_type)
+		# The kinds of src/sys/fdtype.c (rules/schema.json lists them too).
+		list=$'regular\ndir\npipe\nfifo\nsocket\ntty\nchardev\nblockdev\neventfd\nepoll\ntimerfd\nsignalfd\ninotify\npidfd\nanon_inode' ;;
 	'')
 		list=$(_faultline_names keys | sed -n 's/^rules\[\]\.\([a-z_]*\)$/\1:/p') ;;
 	*)

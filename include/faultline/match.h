@@ -32,6 +32,19 @@ enum fl_proc_link {
 };
 
 /*
+ * What stat(2) through a /proc/PID link says of the file behind it (the
+ * file the link leads to, not the link), and for an fd its position.
+ */
+struct fl_link_facts {
+	unsigned mode;       /* st_mode */
+	uint64_t size;       /* st_size */
+	uint64_t nlink;      /* st_nlink: 0 once the file was unlinked */
+	enum fl_fd_type type; /* FL_LINK_FD only: fl_fd_type_classify() of it */
+	bool has_pos;        /* FL_LINK_FD only: the "pos" of /proc/PID/fdinfo/N */
+	uint64_t pos;
+};
+
+/*
  * How the matcher reads what lies beyond a call's registers: tracee memory
  * and /proc links. The tracer supplies these (reading lazily, only when a
  * filter asks); unit tests supply fakes. All return a length or -errno;
@@ -51,6 +64,14 @@ struct fl_call_source {
 	 * stop: the frame count, or -errno. NULL: no stack to be had.
 	 */
 	ssize_t (*stack)(void *ud, pid_t pid, const char *const **ret_frames);
+	/* stat(2) of /proc/PID/cwd, fd/@fd or exe (not FL_LINK_UNIX_NAME); 0 or -errno. */
+	int (*link_facts)(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret);
+	/*
+	 * The bytes a read of pipe, FIFO, socket or terminal @fd would find
+	 * now (FIONREAD on a copy of the fd). 0 or -errno (-EPERM, -ENOSYS:
+	 * the copy is not permitted here; -ENOTTY: the fd has no such count).
+	 */
+	int (*fd_available)(void *ud, int fd, uint64_t *ret);
 };
 
 /* One syscall entry as the tracer saw it. */
@@ -68,6 +89,13 @@ struct fl_rule_stats {
 	uint64_t matched;  /* calls this rule saw that matched it */
 	uint64_t injected; /* calls it acted on (in dry-run: would have) */
 	struct fl_prng prng;
+};
+
+enum fl_short_basis {
+	FL_SHORT_BASIS_ASKED = 0,
+	FL_SHORT_BASIS_FILE_SIZE,
+	FL_SHORT_BASIS_AVAILABLE,
+	FL_SHORT_BASIS_UNKNOWN,
 };
 
 struct fl_decision {
@@ -103,6 +131,17 @@ struct fl_decision {
 	uint64_t short_count; /* 1 <= short_count < short_of */
 	uint64_t short_of;    /* asked for, capped at FL_MAX_RW_COUNT */
 
+	/*
+	 * What short_of is of: FL_SHORT_BASIS_FILE_SIZE (the bytes left in a
+	 * regular file from the call's offset), _AVAILABLE (what a pipe or
+	 * socket holds), _ASKED (a write, or getrandom: the call moves all it
+	 * asks for) or _UNKNOWN (no bound known: the call's count). Whatever
+	 * the basis, the injection only counts if the call, at its exit,
+	 * moved exactly short_count (see fl_matcher_take_back()).
+	 */
+	enum fl_short_basis short_basis;
+	uint64_t short_asked; /* the count register (or iovec total) as the program passed it */
+
 	int signal;           /* send to the calling thread (call->tid) when acting; 0: none */
 
 	/* poke: write poke_len bytes of poke_data (the rule's) through args[poke_arg], at phase. */
@@ -128,7 +167,17 @@ struct fl_decision {
 	/* stat: fields to fake after the call succeeded (bit 1 << FL_STAT_*), values the rule's. */
 	unsigned stat_fields;
 	const uint64_t *stat_values;
+	/*
+	 * Filled by the tracer, not the matcher: the delay ended before its
+	 * time (SIGTERM to faultline, a detach, the thread killed) after
+	 * delay_served_ns of its delay_ns.
+	 */
+	bool delay_cut;
+	uint64_t delay_served_ns;
 };
+
+/* "file-size", "available", "asked", "unknown". */
+const char *fl_short_basis_name(enum fl_short_basis b);
 
 /* The most a read or write moves in one call (the kernel's MAX_RW_COUNT on 4k pages). */
 #define FL_MAX_RW_COUNT UINT64_C(0x7ffff000)
@@ -205,3 +254,11 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
  * before holding on to a decision across calls.
  */
 const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m);
+
+/*
+ * A decision fl_matcher_decide() returned did not happen after all (a
+ * short count the call did not reach, an injection the tracee's memory
+ * refused): rule @rule's injected count goes back down, which also gives
+ * its 'times' budget back.
+ */
+void fl_matcher_take_back(struct fl_matcher *m, size_t rule);

@@ -164,6 +164,15 @@ struct fl_run_result {
 	 */
 	const char *tracer_mode;
 	uint64_t stops;
+	/*
+	 * Attach mode: the processes attached to (-p), with their executables
+	 * as faultline found them (NULL: unknown), instead of a command; and
+	 * whether faultline let them go while they ran (then "exit" is
+	 * {"detached": true}).
+	 */
+	const struct fl_attached *attached;
+	size_t n_attached;
+	bool detached;
 };
 
 /*
@@ -198,12 +207,20 @@ int fl_summary_md_write(int fd, const struct fl_run_result *res, int status);
  * before the run (@run, which must outlive it) and hears the rest from the
  * tracer; give &out->sink to fl_tracer_config.sinks.
  */
+/* A process attach mode traced (-p PID). */
+struct fl_attached {
+	pid_t pid;
+	const char *exe; /* /proc/PID/exe when attaching; NULL when unknown */
+};
+
 struct fl_run_info {
 	const struct fl_rule_set *set;
 	const struct fl_rule_stats *stats;
 	uint64_t seed;
 	char *const *command;  /* argv, NULL-terminated */
 	bool dry_run;
+	const struct fl_attached *attached; /* attach mode; n_attached 0 otherwise */
+	size_t n_attached;
 };
 
 struct fl_output {

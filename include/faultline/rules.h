@@ -127,6 +127,7 @@ struct fl_rule {
 	char **callers;
 	size_t n_callers;
 	struct fl_arg_filter args[6]; /* args: */
+	uint32_t fd_types; /* fd_type: bit (1 << enum fl_fd_type) per kind listed; 0: none */
 
 	/* Effects besides error/retval/delay. */
 	enum fl_short_kind short_kind;
@@ -284,6 +285,14 @@ void fl_rules_require_all(struct fl_rule_set *set);
  * rules/schema.json in step with the loader.
  */
 void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void *ud), void *ud);
+
+/*
+ * Does syscall @name never fail with an errno (brk, getpid, ...; the
+ * linter's table)? Then *@ret_known is set and the result says what
+ * models its failure instead (NULL: nothing, it cannot fail). An injected
+ * errno on such a call reaches the program as a value it does not check.
+ */
+const char *fl_lint_never_errno(const char *name, bool *ret_known);
 
 void fl_diags_done(struct fl_diags *diags);
 /* Number of diagnostics of @severity. */

@@ -146,6 +146,7 @@ struct fl_sweep_config {
 	uint64_t timeout_ns;
 	uint64_t grace_ns;        /* SIGTERM -> SIGKILL for a hung run */
 	uint64_t max_runs;        /* 0: no limit */
+	bool allow_unstable;      /* sweep a baseline that failed or varied (else 125) */
 };
 
 /* A rule of the set, as the sweep uses it. */
@@ -186,6 +187,11 @@ struct fl_sweep_run {
 	bool finished;
 	/* It failed another call than the baseline's (the program varies). */
 	bool diverged;
+	/*
+	 * The same call, on another path than the baseline's (a temporary
+	 * name, a pid): information only; pass.rep.calls[0] has it.
+	 */
+	bool path_differs;
 	enum fl_sweep_outcome outcome;
 };
 
@@ -236,26 +242,36 @@ int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal);
  * command that, without injection, finishes within the timeout, lets
  * `faultline run --dry-run` write its report, and does not crash; the
  * first pass that fails one of these ends the sweep (faultline's own
- * error). A command that is merely not deterministic is swept all the
- * same, with a warning.
+ * error). Nor may it fail on its own (exit status other than 0, or a
+ * signal) or vary (its two passes of a rule see different calls, or the
+ * passes end differently): a sweep of it would blame the faults for what
+ * the command does anyway. Unless the user allows it (allow_unstable):
+ * then those are warnings and the command is swept all the same.
  */
 enum fl_sweep_baseline_problem {
 	FL_SWEEP_BASELINE_OK = 0,
 	FL_SWEEP_BASELINE_TIMED_OUT, /* still running at the timeout */
 	FL_SWEEP_BASELINE_FAILED,    /* faultline run --dry-run left no report */
 	FL_SWEEP_BASELINE_CRASHED,   /* crashed (fl_sweep_pass_crashed()) */
+	FL_SWEEP_BASELINE_PROGRAM_FAILED, /* exited non-zero, or was killed, on its own */
+	FL_SWEEP_BASELINE_UNSTABLE,  /* passes that disagree (exit_varied, n_unstable) */
 };
 
 struct fl_sweep_baseline_verdict {
 	enum fl_sweep_baseline_problem problem;
-	const struct fl_sweep_pass *pass; /* the first pass with the problem; NULL when OK */
-	/* With FL_SWEEP_BASELINE_OK only: */
+	const struct fl_sweep_pass *pass; /* the first pass with the problem (or program_failed) */
+	/* With FL_SWEEP_BASELINE_OK, _PROGRAM_FAILED and _UNSTABLE: */
+	bool program_failed; /* the first pass that did is @pass */
 	bool exit_varied;   /* the passes did not all end the same way (exit or signal) */
 	size_t n_unstable;  /* rules whose two passes saw different calls (!b->stable[i]) */
 };
 
-/* Judge @b, filled by fl_sweep_baseline(). */
-struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_baseline *b);
+/*
+ * Judge @b, filled by fl_sweep_baseline(). With @allow_unstable a failing
+ * or varying command is FL_SWEEP_BASELINE_OK, the facts still set.
+ */
+struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_baseline *b,
+							 bool allow_unstable);
 
 /*
  * Did pass @p crash: killed by a crash signal, a sanitizer report on its

@@ -108,6 +108,11 @@ enum fl_arg_kind {
 	FL_ARG_SOCKADDR = 'S',    /* input socket address; its FL_ARG_SOCKLEN comes right after - hex */
 	FL_ARG_SOCKLEN = 's',     /* length of the socket address - unsigned decimal */
 	FL_ARG_MSGHDR = 'H',      /* input struct msghdr (sendmsg): msg_name is a socket address - hex */
+	FL_ARG_PROT = 'p',        /* mmap/mprotect protection - PROT_READ|PROT_WRITE */
+	FL_ARG_MAP_FLAGS = 'f',   /* mmap flags - MAP_PRIVATE|MAP_ANONYMOUS */
+	FL_ARG_FD_FLAGS = 'o',    /* O_CLOEXEC/O_NONBLOCK of pipe2, dup3, accept4 - O_CLOEXEC|O_NONBLOCK */
+	FL_ARG_MSG_FLAGS = 'g',   /* send/recv flags - MSG_DONTWAIT|MSG_NOSIGNAL */
+	FL_ARG_WAIT_OPTIONS = 'w', /* wait4 options - WNOHANG|__WALL */
 };
 
 struct fl_sysinfo {
@@ -158,3 +163,57 @@ int fl_sysinfo_data_dir(const struct fl_sysinfo *si);
 
 /* The whole table, sorted by name (for tests and listings). */
 const struct fl_sysinfo *fl_sysinfo_table(size_t *ret_n);
+
+/* ---- kinds of file behind an fd ---- */
+
+/* What an fd refers to (fd_type:); names as fl_fd_type_name() gives them. */
+enum fl_fd_type {
+	FL_FD_REGULAR = 0, /* "regular" (memfds too) */
+	FL_FD_DIR,         /* "dir" */
+	FL_FD_PIPE,        /* "pipe": pipe(2) */
+	FL_FD_FIFO,        /* "fifo": a named pipe */
+	FL_FD_SOCKET,      /* "socket" */
+	FL_FD_TTY,         /* "tty": a terminal (pty, console, serial line) */
+	FL_FD_CHARDEV,     /* "chardev": any other character device (/dev/null) */
+	FL_FD_BLOCKDEV,    /* "blockdev" */
+	FL_FD_EVENTFD,     /* "eventfd" */
+	FL_FD_EPOLL,       /* "epoll" */
+	FL_FD_TIMERFD,     /* "timerfd" */
+	FL_FD_SIGNALFD,    /* "signalfd" */
+	FL_FD_INOTIFY,     /* "inotify" */
+	FL_FD_PIDFD,       /* "pidfd" */
+	FL_FD_ANON,        /* "anon_inode": any other anonymous inode (io_uring, perf, bpf) */
+	FL_FD_TYPE_MAX,
+};
+
+/* "pipe", or NULL for a value out of range. */
+const char *fl_fd_type_name(enum fl_fd_type t);
+/* The type named @name, or -1. */
+int fl_fd_type_from_name(const char *name);
+/*
+ * The type of a file from its st_mode, its /proc/PID/fd/N link text
+ * (pipes are "pipe:[N]", anonymous inodes "anon_inode:[eventfd]"; NULL when
+ * unknown) and whether it is a terminal.
+ */
+enum fl_fd_type fl_fd_type_classify(unsigned mode, const char *link, bool tty);
+
+/* How a read-like call says where in its source it reads. */
+enum fl_offset_kind {
+	FL_OFFSET_NONE = 0,  /* at the fd's file position */
+	FL_OFFSET_REGISTER,  /* an offset argument; -1 (preadv2): the file position */
+	FL_OFFSET_POINTER,   /* a loff_t * argument; NULL: the file position */
+};
+
+/* Where a read-like call's bytes come from. */
+struct fl_data_source {
+	int fd_arg;     /* the fd read from */
+	int offset_arg; /* -1 with FL_OFFSET_NONE */
+	enum fl_offset_kind offset;
+};
+
+/*
+ * For a call that reads from an fd (read, pread64, readv, preadv(2),
+ * recvfrom, copy_file_range, sendfile, splice, tee): true, with where its
+ * data comes from in *@ret. False for calls that write, or make their data.
+ */
+bool fl_sysinfo_source(const struct fl_sysinfo *si, struct fl_data_source *ret);

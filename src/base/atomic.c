@@ -313,8 +313,11 @@ static int commit_direct(struct fl_atomic_file *af)
 {
 	int err = 0;
 
+	/* A write that failed mid-run (ENOSPC on /dev/full) left only the flag. */
 	if (fflush(af->f) != 0)
 		err = -errno;
+	else if (ferror(af->f))
+		err = -EIO;
 	if (!err && af->spooled)
 		err = copy_spool(af);
 	if (fclose(af->f) != 0 && !err)
@@ -334,6 +337,8 @@ int fl_atomic_commit(struct fl_atomic_file *af)
 		return commit_direct(af);
 	if (fflush(af->f) != 0 || fsync(fileno(af->f)) < 0)
 		err = -errno;
+	else if (ferror(af->f))
+		err = -EIO;
 	if (fclose(af->f) != 0 && !err)
 		err = -errno;
 	af->f = NULL;

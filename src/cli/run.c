@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <sched.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -232,6 +233,20 @@ static int pin_to_current_cpu(void)
 	return 0;
 }
 
+/* /proc/@pid/exe, malloc'd, or NULL when it can't be read. */
+static char *proc_exe(pid_t pid)
+{
+	char path[64], buf[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return strdup(buf);
+}
+
 int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -246,6 +261,7 @@ int fl_cmd_run(int argc, char **argv)
 	struct fl_prefilter prefilter = { .install = fl_filter_install };
 	_cleanup_free_ char *exe = NULL;
 	struct fl_atomic_file log_file = { 0 };
+	struct fl_attached *attached = NULL;
 	FILE *log = stderr;
 	int status = FL_EXIT_OWN_ERROR;
 	int r;
@@ -324,10 +340,22 @@ int fl_cmd_run(int argc, char **argv)
 		fl_diags_print(&diags, log);
 	}
 
+	/* Attach mode: the report names the processes, by pid and executable. */
+	attached = calloc(o.n_attach + 1, sizeof(*attached));
+	if (!attached) {
+		fprintf(stderr, "faultline: out of memory\n");
+		goto out;
+	}
+	for (size_t i = 0; i < o.n_attach; i++) {
+		attached[i].pid = o.attach[i];
+		attached[i].exe = proc_exe(o.attach[i]);
+	}
+
 	/* The outputs, in the order they are written; the log's header starts the run. */
 	struct fl_run_info info = {
 		.set = set, .stats = fl_matcher_stats(matcher), .seed = seed,
 		.command = o.command, .dry_run = o.dry_run,
+		.attached = attached, .n_attached = o.n_attach,
 	};
 	if (!o.quiet)
 		fl_output_log(&log_out, &info, log);
@@ -414,6 +442,9 @@ out:
 	fl_rule_set_free(set);
 	fl_diags_done(&diags);
 	free(o.sources);
+	for (size_t i = 0; attached && i < o.n_attach; i++)
+		free((char *)attached[i].exe);
+	free(attached);
 	free(o.attach);
 	if (log_file.f) {
 		r = fl_atomic_commit(&log_file);

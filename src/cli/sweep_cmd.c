@@ -40,9 +40,9 @@ static const char sweep_usage[] =
 	"Fail each call the rules match, once, each in its own run of COMMAND, and\n"
 	"report every run that crashed or hung with a command line reproducing it.\n"
 	"\n"
-	"COMMAND first runs twice without injection (faultline run --dry-run) to\n"
-	"list the calls the rules match, in order, each given to the first rule\n"
-	"that matches it. Run k then fails only call k: the rule that matched it,\n"
+	"COMMAND first runs twice without injection (faultline run --dry-run), one\n"
+	"run after the other, to list the calls the rules match, in order, each\n"
+	"given to the first rule that matches it; both must exit 0 and agree. Run k then fails only call k: the rule that matched it,\n"
 	"alone, with after and times set so that it acts on that call. A rule\n"
 	"with several errnos gets a run per errno for each of its calls.\n"
 	"\n"
@@ -56,6 +56,8 @@ static const char sweep_usage[] =
 	"      --max-runs N     only the first N runs\n"
 	"      --report FILE    write the baseline and every run as JSON to FILE (-: stdout)\n"
 	"      --no-seccomp     passed on to every run (see faultline run --help)\n"
+	"      --allow-unstable sweep a COMMAND that fails, or varies, without any\n"
+	"                       injection (otherwise that is faultline's error, 125)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Rules must not set after, every, times, probability or per: the sweep\n"
@@ -70,7 +72,7 @@ static const char sweep_usage[] =
 	"\n"
 	"Exit status: 0 when no run crashed or hung; 1 when one did; 125 for\n"
 	"faultline's own errors (bad rules or options, a baseline run that failed,\n"
-	"crashed or hung, a run faultline could not run); 126 COMMAND is not\n"
+	"crashed or hung, baseline runs that disagree, a run faultline could not run); 126 COMMAND is not\n"
 	"executable; 127 COMMAND was not found.\n";
 
 struct sweep_options {
@@ -81,6 +83,7 @@ struct sweep_options {
 	uint64_t max_runs;
 	const char *report_path;
 	bool no_seccomp;
+	bool allow_unstable;
 	char **command;
 };
 
@@ -129,7 +132,7 @@ static unsigned cpu_count(void)
 
 static int parse_options(int argc, char **argv, struct sweep_options *o)
 {
-	enum { OPT_TIMEOUT = 0x100, OPT_MAX_RUNS, OPT_REPORT, OPT_NO_SECCOMP };
+	enum { OPT_TIMEOUT = 0x100, OPT_MAX_RUNS, OPT_REPORT, OPT_NO_SECCOMP, OPT_ALLOW_UNSTABLE };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -138,6 +141,7 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 		{ "max-runs", required_argument, NULL, OPT_MAX_RUNS },
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+		{ "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -181,6 +185,9 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 			break;
 		case OPT_NO_SECCOMP:
 			o->no_seccomp = true;
+			break;
+		case OPT_ALLOW_UNSTABLE:
+			o->allow_unstable = true;
 			break;
 		case 'h':
 			fputs(sweep_usage, stdout);
@@ -294,6 +301,7 @@ int fl_cmd_sweep(int argc, char **argv)
 		.exe = self,
 		.command = o.command,
 		.no_seccomp = o.no_seccomp,
+		.allow_unstable = o.allow_unstable,
 		/* Call sites where this build can unwind; a sweep without them still works. */
 		.stack = fl_stack_available(),
 		.jobs = o.jobs,

@@ -246,6 +246,27 @@ static void print_tail(const char *tail)
 	}
 }
 
+/*
+ * A crash after an errno on a call that never returns one (brk's -ENOMEM
+ * taken for the new break by the C library) is of the fault's making, not
+ * the program's: say so, and what models the failure.
+ */
+static void note_unreal_fault(const struct fl_sweep *sw, const struct fl_sweep_run *run)
+{
+	const char *name = sw->targets[run->target].call->syscall;
+	const char *instead;
+	bool known;
+
+	if (run->outcome != FL_SWEEP_CRASHED || !run->error || !name)
+		return;
+	instead = fl_lint_never_errno(name, &known);
+	if (!known)
+		return;
+	printf("  note: %s never returns an errno, so nothing checks for one: the crash is "
+	       "likely of the fault's making, not the program's%s%s\n", name,
+	       instead ? "; use " : "", instead ? instead : "");
+}
+
 /* Where the program made the call, as the baseline unwound it; nothing when it didn't. */
 static void print_call_site(const struct fl_sweep_call *c)
 {
@@ -379,6 +400,14 @@ void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool int
 			make_row(&row, sw, run);
 			printf("\n%s: call %zu, %s %s: %s\n", fl_sweep_outcome_name(run->outcome),
 			       run->target + 1, row.call, row.fault, row.result);
+			if (run->path_differs) {
+				char hit[PATH_SHOW * 4 + 64];
+
+				describe_call(hit, sizeof(hit), &run->pass.rep.calls[0]);
+				printf("  failed: %s (the baseline's path differs: a temporary "
+				       "name?)\n", hit);
+			}
+			note_unreal_fault(sw, run);
 			print_call_site(sw->targets[run->target].call);
 			print_tail(run->pass.stderr_tail);
 			printf("  reproduce: %s\n", run->reproducer);
@@ -396,7 +425,8 @@ void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool int
 int fl_sweep_check_baseline(const struct fl_sweep *sw, const char *cmd)
 {
 	const struct fl_sweep_baseline *b = &sw->base;
-	struct fl_sweep_baseline_verdict v = fl_sweep_baseline_judge(b);
+	struct fl_sweep_baseline_verdict v = fl_sweep_baseline_judge(b, sw->cfg.allow_unstable);
+	const char *warn = sw->cfg.allow_unstable ? "warning: " : "";
 	const struct fl_sweep_pass *p = v.pass;
 	char t[32];
 
@@ -427,8 +457,20 @@ int fl_sweep_check_baseline(const struct fl_sweep *sw, const char *cmd)
 			fprintf(stderr, "%s\n", p->stderr_tail);
 		return -EIO;
 	}
+	case FL_SWEEP_BASELINE_PROGRAM_FAILED:
+	case FL_SWEEP_BASELINE_UNSTABLE:
 	case FL_SWEEP_BASELINE_OK:
 		break;
+	}
+	if (v.program_failed) {
+		char desc[PATH_SHOW * 4 + 128];
+
+		p = v.pass;
+		describe_exit(desc, sizeof(desc), &p->rep.exit);
+		fprintf(stderr, "faultline sweep: %s%s fails without any injection (%s): its runs "
+			"would fail whatever the fault\n", warn, cmd, desc);
+		if (p->stderr_tail && *p->stderr_tail)
+			fprintf(stderr, "%s\n", p->stderr_tail);
 	}
 	for (size_t i = 0; i < sw->set->n_rules; i++) {
 		size_t n0 = b->passes[2 * i].rep.n_calls, n1 = b->passes[2 * i + 1].rep.n_calls;
@@ -436,17 +478,23 @@ int fl_sweep_check_baseline(const struct fl_sweep *sw, const char *cmd)
 		if (b->stable[i])
 			continue;
 		if (n0 != n1)
-			fprintf(stderr, "faultline sweep: warning: without injection, %s made %zu "
-				"calls matching rule '%s' in one run and %zu in another: ", cmd, n0,
+			fprintf(stderr, "faultline sweep: %swithout injection, %s made %zu calls "
+				"matching rule '%s' in one run and %zu in another: ", warn, cmd, n0,
 				sw->set->rules[i].name, n1);
 		else
-			fprintf(stderr, "faultline sweep: warning: without injection, %s made the "
-				"calls matching rule '%s' in a different order in two runs: ", cmd,
+			fprintf(stderr, "faultline sweep: %swithout injection, %s made the calls "
+				"matching rule '%s' in a different order in two runs: ", warn, cmd,
 				sw->set->rules[i].name);
 		fputs("it is not deterministic, so some runs may not reach their call\n", stderr);
 	}
 	if (v.exit_varied)
-		fprintf(stderr, "faultline sweep: warning: %s did not end the same way in every run "
-			"without injection\n", cmd);
+		fprintf(stderr, "faultline sweep: %s%s did not end the same way in every run "
+			"without injection\n", warn, cmd);
+	if (v.problem != FL_SWEEP_BASELINE_OK) {
+		fprintf(stderr, "faultline sweep: a sweep needs a command that succeeds, and "
+			"makes the same calls, without any injection; --allow-unstable sweeps it "
+			"anyway\n");
+		return -EINVAL;
+	}
 	return 0;
 }

@@ -1,5 +1,8 @@
 #include <errno.h>
 #include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -15,8 +18,16 @@
 #if FL_HAVE_SECCOMP_FILTER
 #include <seccomp.h>
 
+/*
+ * The BPF program, generated in faultline's own process before anything is
+ * started: the child installs it with seccomp(2) directly and allocates
+ * nothing (libseccomp 2.5.4's generator spins when an allocation fails in
+ * it, which in the child would leave the command stopped for ever).
+ */
 struct fl_filter {
-	scmp_filter_ctx ctx;
+	struct sock_filter *insns;
+	unsigned short len;
+	bool nnp; /* set no_new_privs first (faultline lacks CAP_SYS_ADMIN) */
 };
 
 /* CAP_SYS_ADMIN lets a process install a filter without no_new_privs. */
@@ -120,19 +131,35 @@ static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const ch
 	return r == -EEXIST ? 0 : r;
 }
 
-/* The BPF program's length in instructions, or a negative errno. */
-static long bpf_length(scmp_filter_ctx ctx)
+/* The BPF program of @ctx into @f (owned there), or a negative errno. */
+static int export_program(scmp_filter_ctx ctx, struct fl_filter *f)
 {
 	int fd = memfd_create("faultline-bpf", MFD_CLOEXEC);
-	long len;
+	off_t len;
 	int r;
 
 	if (fd < 0)
 		return -errno;
 	r = seccomp_export_bpf(ctx, fd);
-	len = r < 0 ? r : (long)lseek(fd, 0, SEEK_END);
+	len = r < 0 ? -1 : lseek(fd, 0, SEEK_END);
+	if (r == 0 && len < 0)
+		r = -errno;
+	if (r == 0 && (len == 0 || len % (off_t)sizeof(struct sock_filter)))
+		r = -EINVAL;
+	if (r == 0 && len / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+		r = -E2BIG;
+	if (r == 0) {
+		free(f->insns);
+		f->insns = malloc((size_t)len);
+		if (!f->insns)
+			r = -ENOMEM;
+	}
+	if (r == 0 && pread(fd, f->insns, (size_t)len, 0) != len)
+		r = errno ? -errno : -EIO;
+	if (r == 0)
+		f->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
 	close(fd);
-	return len < 0 ? len : len / (long)sizeof(struct sock_filter);
+	return r;
 }
 
 /*
@@ -205,18 +232,24 @@ int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t
 		if (has_int_filters(rule))
 			comparisons += rule->n_calls * (rule->n_fds ? rule->n_fds : 1);
 	}
-	r = build(set, also, n_also, comparisons <= FL_FILTER_MAX_NARROWED, &f->ctx);
-	if (r == 0 && comparisons <= FL_FILTER_MAX_NARROWED) {
-		long len = bpf_length(f->ctx);
+	bool narrow = comparisons <= FL_FILTER_MAX_NARROWED;
+	scmp_filter_ctx ctx = NULL;
 
-		if (len < 0 || len > BPF_MAXINSNS) {
-			seccomp_release(f->ctx);
-			f->ctx = NULL;
-			r = build(set, also, n_also, false, &f->ctx);
-		}
+	f->nnp = !have_cap_sys_admin();
+	r = build(set, also, n_also, narrow, &ctx);
+	if (r == 0)
+		r = export_program(ctx, f);
+	if (r == -E2BIG && narrow) {
+		/* Too long for the kernel: trace the named calls unconditionally. */
+		seccomp_release(ctx);
+		ctx = NULL;
+		r = build(set, also, n_also, false, &ctx);
+		if (r == 0)
+			r = export_program(ctx, f);
 	}
+	seccomp_release(ctx);
 	if (r < 0) {
-		free(f);
+		fl_filter_free(f);
 		return r;
 	}
 	*ret = f;
@@ -227,20 +260,19 @@ void fl_filter_free(struct fl_filter *f)
 {
 	if (!f)
 		return;
-	seccomp_release(f->ctx);
+	free(f->insns);
 	free(f);
 }
 
+/* In the child, before exec: plain syscalls, no allocation. */
 int fl_filter_install(void *filter)
 {
 	struct fl_filter *f = filter;
-	int r = seccomp_load(f->ctx);
+	struct sock_fprog prog = { .len = f->len, .filter = f->insns };
 
-	if (r < 0) {
-		errno = -r;
+	if (f->nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
-	}
-	return 0;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -1 : 0;
 }
 
 bool fl_filter_available(void)

@@ -142,7 +142,8 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 
 		if (fl_rule_has_filters(r) || r->short_kind != FL_SHORT_NONE) {
 			m->cache = calloc(1, sizeof(*m->cache));
-			if (!m->cache)
+			m->fds = calloc(1, sizeof(*m->fds));
+			if (!m->cache || !m->fds)
 				goto fail;
 			break;
 		}
@@ -178,6 +179,7 @@ void fl_matcher_free(struct fl_matcher *m)
 			free(m->wanted->bits[abi]);
 	free(m->wanted);
 	free(m->cache);
+	free(m->fds);
 	free(m->stats);
 	free(m->stream_seeds);
 	free(m->n_scopes);
@@ -252,9 +254,8 @@ static bool remember(struct fl_call_cache *c, unsigned item, bool ok)
 }
 
 /*
- * A /proc link into @buf: absolute, normalized, " (deleted)" dropped (see
- * loader.c: an unlinked file still matches by the name it was opened as).
- * Anything else ("pipe:[4]", "anon_inode:[eventpoll]") fails.
+ * A /proc link into @buf: absolute, normalized, " (deleted)" dropped when
+ * the file is. Anything else ("pipe:[4]", "anon_inode:[eventpoll]") fails.
  */
 static bool read_link(const struct fl_call *call, enum fl_proc_link what, int fd, char *buf)
 {
@@ -270,7 +271,7 @@ static bool read_link(const struct fl_call *call, enum fl_proc_link what, int fd
 	buf[n] = '\0';
 	if (buf[0] != '/')
 		return false;
-	fl_path_strip_deleted(buf);
+	fl_strip_deleted(call, what, fd, buf);
 	return fl_path_normalize(buf) > 0;
 }
 
@@ -334,7 +335,7 @@ static bool resolve_fd_arg(struct fl_call_cache *c, int i)
 		return false;
 	out[n] = '\0';
 	if (out[0] == '/') {
-		fl_path_strip_deleted(out);
+		fl_strip_deleted(call, FL_LINK_FD, fd, out);
 		return fl_path_normalize(out) > 0;
 	}
 	if (strncmp(out, "socket:[", 8) != 0)
@@ -601,20 +602,22 @@ static bool process_matches(const struct fl_rule *r, struct fl_call_cache *c,
 }
 
 /*
- * short: the count to let through, into @d. False when the call can't be
- * shortened (it asks for no more than that, or its count can't be read):
- * then the rule doesn't match it (see loader.c).
+ * short: the count to let through, into @d (fdfacts.c bounds it by what
+ * the call can really move). False when the call can't be shortened (it
+ * could not move more than that, or its count can't be read): then the
+ * rule doesn't match it (see loader.c).
  */
-static bool short_applies(const struct fl_rule *r, struct fl_call_cache *c,
+static bool short_applies(const struct fl_matcher *m, const struct fl_rule *r,
 			  const struct fl_sysinfo *si, struct fl_decision *d)
 {
+	struct fl_call_cache *c = m->cache;
 	const struct fl_call *call = c->call;
 	int i = fl_sysinfo_arg(si, FL_ARG_COUNT, 0);
 	bool iov = false, ok;
-	uint64_t asked, keep;
+	uint64_t asked, raw;
 
 	if (i >= 0) {
-		asked = reg(call, i);
+		asked = raw = reg(call, i);
 		if (asked > FL_MAX_RW_COUNT)
 			asked = FL_MAX_RW_COUNT;
 	} else {
@@ -626,24 +629,12 @@ static bool short_applies(const struct fl_rule *r, struct fl_call_cache *c,
 			ok = remember(c, ITEM_IOV, read_iov_total(c, i));
 		if (!ok)
 			return false;
-		asked = c->iov_total;
+		asked = raw = c->iov_total;
 	}
-
-	if (r->short_kind == FL_SHORT_PERCENT) {
-		/* floor(asked * p / 100) without overflow, but at least 1 byte. */
-		keep = asked / 100 * r->short_value + asked % 100 * r->short_value / 100;
-		if (keep == 0)
-			keep = 1;
-	} else {
-		keep = r->short_value;
-	}
-	if (keep >= asked)
+	if (!fl_short_plan(r, m->fds, si, asked, raw, d))
 		return false;
-	d->has_short = true;
 	d->short_iov = iov;
 	d->short_arg = i;
-	d->short_count = keep;
-	d->short_of = asked;
 	return true;
 }
 
@@ -672,16 +663,18 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 	if (!args_match(r, call, si))
 		return false;
 	/* The loader refuses these on calls the table doesn't know; be safe anyway. */
-	if (!si && (r->n_paths || r->n_addresses || r->n_ports || r->short_kind))
+	if (!si && (r->n_paths || r->n_addresses || r->n_ports || r->short_kind || r->fd_types))
 		return false;
 	/* A count register (or an iovec array) is cheaper than any /proc link. */
-	if (r->short_kind != FL_SHORT_NONE && !short_applies(r, c, si, d))
+	if (r->short_kind != FL_SHORT_NONE && !short_applies(m, r, si, d))
 		return false;
 	if ((r->n_addresses || r->n_ports) && !sockaddr_matches(r, c, si, info))
 		return false;
 	if (r->n_paths && !path_matches(r, c, si, info))
 		return false;
 	if (r->n_processes && !process_matches(r, c, info))
+		return false;
+	if (r->fd_types && !fl_fd_type_matches(r, m->fds, si))
 		return false;
 	/* Unwinding is the dearest of all: only for a call every other filter let through. */
 	if (r->n_callers && !fl_caller_matches(r, call, info))
@@ -705,6 +698,7 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		m->cache->si_done = false;
 		m->cache->tried = 0;
 		m->cache->ok = 0;
+		fl_fd_cache_reset(m->fds, call);
 	}
 
 	for (size_t i = 0; i < set->n_rules; i++) {
@@ -765,4 +759,10 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m)
 {
 	return &m->last;
+}
+
+void fl_matcher_take_back(struct fl_matcher *m, size_t rule)
+{
+	if (rule < m->set->n_rules && m->stats[rule].injected)
+		m->stats[rule].injected--;
 }

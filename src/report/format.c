@@ -4,9 +4,13 @@
  * src/sys/sysinfo.c, shared with the matcher; calls not in the table print
  * all six registers in hex), C strings, durations and outcomes.
  */
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "faultline/arch.h"
 #include "faultline/sys.h"
@@ -185,6 +189,106 @@ static void out_open_flags(struct out *o, uint32_t flags)
 }
 
 /*
+ * Flag arguments besides open(2)'s, by the names and values of glibc's
+ * headers (which are the kernel's for these: <sys/mman.h>, <sys/socket.h>,
+ * <sys/wait.h>, <fcntl.h>), named with the macro itself so that name and
+ * value cannot drift apart. A flag this libc lacks is left out, and shows
+ * in the hex remainder.
+ */
+struct flag_name {
+	uint64_t bits;
+	const char *name;
+};
+#define FLAG(f) { (uint64_t)(f), #f }
+
+static const struct flag_name prot_flags[] = {
+	FLAG(PROT_READ), FLAG(PROT_WRITE), FLAG(PROT_EXEC),
+#ifdef PROT_SEM
+	FLAG(PROT_SEM),
+#endif
+	FLAG(PROT_GROWSDOWN), FLAG(PROT_GROWSUP),
+};
+
+static const struct flag_name map_flags[] = {
+#ifdef MAP_SHARED_VALIDATE
+	FLAG(MAP_SHARED_VALIDATE), /* both bits: before MAP_SHARED and MAP_PRIVATE */
+#endif
+	FLAG(MAP_SHARED), FLAG(MAP_PRIVATE), FLAG(MAP_FIXED), FLAG(MAP_ANONYMOUS),
+#ifdef MAP_32BIT
+	FLAG(MAP_32BIT),
+#endif
+	FLAG(MAP_GROWSDOWN), FLAG(MAP_DENYWRITE), FLAG(MAP_EXECUTABLE), FLAG(MAP_LOCKED),
+	FLAG(MAP_NORESERVE), FLAG(MAP_POPULATE), FLAG(MAP_NONBLOCK), FLAG(MAP_STACK),
+	FLAG(MAP_HUGETLB),
+#ifdef MAP_SYNC
+	FLAG(MAP_SYNC),
+#endif
+#ifdef MAP_FIXED_NOREPLACE
+	FLAG(MAP_FIXED_NOREPLACE),
+#endif
+};
+
+/* pipe2, dup3, accept4 (SOCK_CLOEXEC and SOCK_NONBLOCK are these). */
+static const struct flag_name fd_flags[] = {
+	FLAG(O_CLOEXEC), FLAG(O_NONBLOCK), FLAG(O_DIRECT),
+};
+
+static const struct flag_name msg_flags[] = {
+	FLAG(MSG_OOB), FLAG(MSG_PEEK), FLAG(MSG_DONTROUTE), FLAG(MSG_CTRUNC), FLAG(MSG_PROXY),
+	FLAG(MSG_TRUNC), FLAG(MSG_DONTWAIT), FLAG(MSG_EOR), FLAG(MSG_WAITALL), FLAG(MSG_FIN),
+	FLAG(MSG_SYN), FLAG(MSG_CONFIRM), FLAG(MSG_RST), FLAG(MSG_ERRQUEUE), FLAG(MSG_NOSIGNAL),
+	FLAG(MSG_MORE), FLAG(MSG_WAITFORONE),
+#ifdef MSG_BATCH
+	FLAG(MSG_BATCH),
+#endif
+#ifdef MSG_ZEROCOPY
+	FLAG(MSG_ZEROCOPY),
+#endif
+	FLAG(MSG_FASTOPEN), FLAG(MSG_CMSG_CLOEXEC),
+};
+
+static const struct flag_name wait_flags[] = {
+	FLAG(WNOHANG), FLAG(WUNTRACED), FLAG(WCONTINUED), FLAG(__WNOTHREAD), FLAG(__WALL),
+	FLAG(__WCLONE),
+};
+
+/* The AT_* flags of calls that take AT_EMPTY_PATH (FL_ARG_AT_FLAGS). */
+static const struct flag_name at_flags[] = {
+	FLAG(AT_SYMLINK_NOFOLLOW), FLAG(AT_SYMLINK_FOLLOW), FLAG(AT_NO_AUTOMOUNT),
+	FLAG(AT_EMPTY_PATH),
+#ifdef AT_STATX_FORCE_SYNC
+	FLAG(AT_STATX_FORCE_SYNC), FLAG(AT_STATX_DONT_SYNC),
+#endif
+};
+
+/* @v as NAME|NAME|0xREST, @zero when it is 0 ("0" when NULL). */
+static void out_flags(struct out *o, uint64_t v, const struct flag_name *names, size_t n,
+		      const char *zero)
+{
+	uint64_t rest = v;
+	bool any = false;
+
+	if (!v) {
+		out_str(o, zero ? zero : "0");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i].bits || (rest & names[i].bits) != names[i].bits)
+			continue;
+		if (any)
+			out_str(o, "|");
+		out_str(o, names[i].name);
+		rest &= ~names[i].bits;
+		any = true;
+	}
+	if (rest) {
+		if (any)
+			out_str(o, "|");
+		out_printf(o, "%#" PRIx64, rest);
+	}
+}
+
+/*
  * Print the path at @addr, and hand the raw bytes to @ret_path when this is
  * the first path of the call. Returns true when it was read.
  */
@@ -305,7 +409,25 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 			else
 				out_printf(&o, "%" PRId64, (int64_t)v);
 			break;
-		default: /* FL_ARG_HEX, FL_ARG_AT_FLAGS and the fallback */
+		case FL_ARG_PROT:
+			out_flags(&o, v, prot_flags, FL_ARRAY_SIZE(prot_flags), "PROT_NONE");
+			break;
+		case FL_ARG_MAP_FLAGS:
+			out_flags(&o, v, map_flags, FL_ARRAY_SIZE(map_flags), NULL);
+			break;
+		case FL_ARG_FD_FLAGS:
+			out_flags(&o, (uint32_t)v, fd_flags, FL_ARRAY_SIZE(fd_flags), NULL);
+			break;
+		case FL_ARG_MSG_FLAGS:
+			out_flags(&o, (uint32_t)v, msg_flags, FL_ARRAY_SIZE(msg_flags), NULL);
+			break;
+		case FL_ARG_WAIT_OPTIONS:
+			out_flags(&o, (uint32_t)v, wait_flags, FL_ARRAY_SIZE(wait_flags), NULL);
+			break;
+		case FL_ARG_AT_FLAGS:
+			out_flags(&o, (uint32_t)v, at_flags, FL_ARRAY_SIZE(at_flags), NULL);
+			break;
+		default: /* FL_ARG_HEX and the fallback */
 			out_hex(&o, v);
 			break;
 		}
@@ -342,7 +464,9 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  * Outcome, strace style:
  *	error		= -1 ENOENT
  *	retval		= 5
- *	short		shortened to 100 of 4096 bytes
+ *	short		shortened to 100 of 4096 bytes, and what the 4096 is when
+ *			not the count asked for: "(file-size; asked 9223372035781033984)"
+ *			(see enum fl_short_basis)
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
  *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
@@ -350,6 +474,8 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *	stat		"faked size 1048576, mode 0600"
  *	corrupt		"corrupted 3 bytes (flip) at offsets 17, 402, 3999" (the first
  *			16; "corrupt 3 bytes (flip)" when not done, in a dry run)
+ *	cut short	delayed 1023ms (cut short, of 10s): SIGTERM to faultline
+ *	both sides cut	delayed 300ms enter + 600ms exit (cut short, served 412ms)
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -362,6 +488,7 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
 	char result[480] = "";
 	char delay[80] = "";
+	char cut[64] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
 	int n;
@@ -376,8 +503,15 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 	} else if (d->has_retval) {
 		snprintf(result, sizeof(result), "= %" PRId64, d->retval);
 	} else if (d->has_short) {
-		snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64 " bytes",
-			 d->short_count, d->short_of);
+		int k = snprintf(result, sizeof(result), "shortened to %" PRIu64 " of %" PRIu64
+				 " bytes", d->short_count, d->short_of);
+
+		if (k > 0 && (size_t)k < sizeof(result) && d->short_basis != FL_SHORT_BASIS_ASKED)
+			snprintf(result + k, sizeof(result) - (size_t)k, " (%s; asked %" PRIu64 ")",
+				 fl_short_basis_name(d->short_basis), d->short_asked);
+		else if (k > 0 && (size_t)k < sizeof(result) && d->short_asked != d->short_of)
+			snprintf(result + k, sizeof(result) - (size_t)k, " (asked %" PRIu64 ")",
+				 d->short_asked);
 	}
 	if (d->delay_sides) {
 		char enter[32] = "0s", exit[32] = "0s";
@@ -387,6 +521,21 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 		if (d->delay_exit_ns)
 			fl_format_duration(exit, sizeof(exit), d->delay_exit_ns);
 		snprintf(delay, sizeof(delay), "%s enter + %s exit", enter, exit);
+		if (d->delay_cut) {
+			/* Both sides' served time together, to the millisecond. */
+			char served[32];
+
+			fl_format_duration(served, sizeof(served),
+					   d->delay_served_ns / 1000000 * 1000000);
+			snprintf(cut, sizeof(cut), " (cut short, served %s)", served);
+		}
+	} else if (d->delay_ns && d->delay_cut) {
+		/* What was served, to the millisecond, and of how much. */
+		char full[32];
+
+		fl_format_duration(delay, sizeof(delay), d->delay_served_ns / 1000000 * 1000000);
+		fl_format_duration(full, sizeof(full), d->delay_ns);
+		snprintf(cut, sizeof(cut), " (cut short, of %s)", full);
 	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
 	}
@@ -450,9 +599,9 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 	}
 
 	if (result[0] && delay[0])
-		n = snprintf(buf, size, "%s after %s delay%s%s", result, delay, sig, exit_tag);
+		n = snprintf(buf, size, "%s after %s delay%s%s%s", result, delay, cut, sig, exit_tag);
 	else if (delay[0])
-		n = snprintf(buf, size, "delayed %s%s%s", delay, sig, exit_tag);
+		n = snprintf(buf, size, "delayed %s%s%s%s", delay, cut, sig, exit_tag);
 	else if (result[0] || sig[0])
 		n = snprintf(buf, size, "%s%s%s", result, sig, exit_tag);
 	else

@@ -20,11 +20,17 @@
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
  *  - "action": {"error": "ENOENT"}, {"retval": N} or {"short": 100,
- *    "short_of": 4096} (bytes let through of those asked for), with
+ *    "short_of": 4096, "short_basis": "file-size", "asked": 9223372035781033984}
+ *    (bytes let through of those the call could move, how that bound is
+ *    known: "file-size", "available", "asked" or "unknown", and the count
+ *    the program passed), with
  *    "delay_ms" first when the rule delays: an integer for whole
  *    milliseconds (50), else a fractional number (0.25); with delay:
  *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
- *    "delay_exit_ms" follow it; "poke": {"arg": N, "bytes": N} when the rule
+ *    "delay_exit_ms" follow it; a delay cut short (SIGTERM, a detach)
+ *    gives what was served, to the microsecond, with "delay_cut": true
+ *    and "delay_of_ms" the full one (both sides' sum for enter/exit);
+ *    "poke": {"arg": N, "bytes": N} when the rule
  *    writes into a buffer; "stat": {"size": N, "mode": "0600", ...} (the
  *    faked fields; mode in octal); "corrupt": {"how", "bytes" (asked), "offsets"
  *    (ascending, into the call's data; left out in a dry run)}; "signal":
@@ -41,7 +47,10 @@
  *    hex, so nothing is lost.
  *  - "seed" is a JSON integer: seeds are limited to 0..2^63-1 (FL_SEED_MAX)
  *    so that every JSON reader holds them exactly.
- *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed).
+ *  - "exit": {"code": N} or {"signal": "SIGSEGV"} (a number when unnamed);
+ *    in attach mode {"detached": true} when faultline let the processes go
+ *    while they ran, and "attached": [{"pid": N, "exe": "/usr/bin/x"}]
+ *    (exe null when unknown) instead of "command".
  *  - "crashes": every traced process that died of a core-dumping signal
  *    (signal(7): SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGQUIT, SIGSEGV, SIGSYS,
  *    SIGTRAP, SIGXCPU, SIGXFSZ), the command's own included ("main": true,
@@ -239,10 +248,23 @@ static json_t *build_injection(const struct fl_injection *inj)
 	if (d->delay_sides) {
 		uint64_t total = d->delay_enter_ns + d->delay_exit_ns;
 
-		/* What the program waited in all, then each side. */
-		rc |= jset(action, "delay_ms", jdelay_ms(total < d->delay_enter_ns ? UINT64_MAX : total));
+		if (total < d->delay_enter_ns)
+			total = UINT64_MAX;
+		/* What the program waited in all (or, cut, what it was served), then each side. */
+		if (d->delay_cut) {
+			rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
+			rc |= jset(action, "delay_cut", json_true());
+			rc |= jset(action, "delay_of_ms", jdelay_ms(total));
+		} else {
+			rc |= jset(action, "delay_ms", jdelay_ms(total));
+		}
 		rc |= jset(action, "delay_enter_ms", jdelay_ms(d->delay_enter_ns));
 		rc |= jset(action, "delay_exit_ms", jdelay_ms(d->delay_exit_ns));
+	} else if (d->delay_ns && d->delay_cut) {
+		/* What was served, and that it was cut (SIGTERM, a detach). */
+		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
+		rc |= jset(action, "delay_cut", json_true());
+		rc |= jset(action, "delay_of_ms", jdelay_ms(d->delay_ns));
 	} else if (d->delay_ns) {
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_ns));
 	}
@@ -253,6 +275,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 	} else if (d->has_short) {
 		rc |= jset(action, "short", jcount(d->short_count));
 		rc |= jset(action, "short_of", jcount(d->short_of));
+		rc |= jset(action, "short_basis", json_string(fl_short_basis_name(d->short_basis)));
+		rc |= jset(action, "asked", jcount(d->short_asked));
 	}
 	if (d->corrupt_bytes) {
 		static const char *const hows[] = { "flip", "zero", "random" };
@@ -451,10 +475,24 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 	}
 	rc |= jset(o, "faultline_version", json_string(FL_VERSION));
 	rc |= jset(o, "seed", json_integer((json_int_t)res->seed));
-	for (size_t i = 0; res->command && res->command[i]; i++)
-		rc |= json_array_append_new(cmd, jstr(res->command[i]));
-	rc |= jset(o, "command", cmd);
-	if (res->exited) {
+	if (res->n_attached) {
+		/* Attach mode: no command, the processes instead. */
+		json_t *att = json_array();
+
+		for (size_t i = 0; att && i < res->n_attached; i++)
+			rc |= json_array_append_new(att, json_pack("{s:I, s:o}", "pid",
+				(json_int_t)res->attached[i].pid, "exe",
+				res->attached[i].exe ? jstr(res->attached[i].exe) : json_null()));
+		rc |= jset(o, "attached", att);
+		json_decref(cmd);
+	} else {
+		for (size_t i = 0; res->command && res->command[i]; i++)
+			rc |= json_array_append_new(cmd, jstr(res->command[i]));
+		rc |= jset(o, "command", cmd);
+	}
+	if (res->n_attached && res->detached) {
+		rc |= jset(ex, "detached", json_true());
+	} else if (res->exited) {
 		rc |= jset(ex, "code", json_integer(res->exit_code));
 	} else {
 		const char *sig = fl_signal_name(res->term_signal);

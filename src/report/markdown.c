@@ -113,7 +113,9 @@ static void put_header(FILE *f, const struct fl_run_result *res, int status, siz
 	else
 		fputs("attached processes", f);
 	fprintf(f, "\n\nSeed %" PRIu64 " · ", res->seed);
-	if (res->exited) {
+	if (res->n_attached && res->detached) {
+		fputs("detached", f);
+	} else if (res->exited) {
 		fprintf(f, "exit status %d", res->exit_code);
 	} else {
 		const char *sig = fl_signal_name(res->term_signal);

@@ -112,6 +112,9 @@ static struct fl_run_result run_result(const struct fl_output *o, const struct f
 		.dry_run = o->run->dry_run,
 		.tracer_mode = end->mode,
 		.stops = res->stops,
+		.attached = o->run->attached,
+		.n_attached = o->run->n_attached,
+		.detached = res->detached,
 	};
 }
 

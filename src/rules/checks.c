@@ -37,6 +37,7 @@ static const struct {
 	{ RK_PATH, FL_SYS_PATH | FL_SYS_FD | FL_SYS_SOCKADDR,
 	  "path, file descriptor or socket address" },
 	{ RK_FD, FL_SYS_FD, "file descriptor" },
+	{ RK_FD_TYPE, FL_SYS_FD, "file descriptor" },
 	{ RK_ADDRESS, FL_SYS_SOCKADDR, "socket address (address: applies to connect, bind, "
 	  "sendto and sendmsg)" },
 	{ RK_PORT, FL_SYS_SOCKADDR, "socket address (port: applies to connect, bind, sendto "
@@ -319,6 +320,8 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	check_applicable(ld, rs);
 	check_expect(ld, rs);
 	fl_lint_errnos_documented(ld, rs);
+	fl_lint_errno_form(ld, rs);
+	fl_lint_eintr_files(ld, rs);
 }
 
 void fl_parse_rule(struct load *ld, const struct node *map)

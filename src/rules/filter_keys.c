@@ -1,9 +1,10 @@
 /*
- * The parsers of the filter keys: path, process, fd, port, address, args.
+ * The parsers of the filter keys: path, process, fd, fd_type, port, address, args.
  * Their semantics are described at the top of loader.c.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -182,6 +183,41 @@ int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 	}
 	r->fds = fds;
 	fds[r->n_fds++] = (int)n;
+	return 0;
+}
+
+/* fd_type: the kind of file behind any of the call's fds (fl_fd_type_name()). */
+int fl_parse_fd_type(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	const char *names[FL_FD_TYPE_MAX];
+	int t = fl_fd_type_from_name(v->text);
+
+	if (t < 0) {
+		const char *hint;
+		char list[256];
+		size_t len = 0;
+
+		for (int k = 0; k < FL_FD_TYPE_MAX; k++) {
+			names[k] = fl_fd_type_name((enum fl_fd_type)k);
+			len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%s",
+						k ? ", " : "", names[k]);
+			if (len >= sizeof(list))
+				len = sizeof(list) - 1;
+		}
+		hint = fl_did_you_mean(v->text, names, FL_FD_TYPE_MAX);
+		if (hint)
+			report_at(ld, v, "key '%s': unknown kind of file %s; did you mean '%s'? (one "
+				  "of %s)", def->name, show(v).s, hint, list);
+		else
+			report_at(ld, v, "key '%s': unknown kind of file %s; expected one of %s",
+				  def->name, show(v).s, list);
+		return -EINVAL;
+	}
+	if (r->fd_types & (1u << t))
+		return listed_twice(ld, def, v);
+	r->fd_types |= 1u << t;
 	return 0;
 }
 

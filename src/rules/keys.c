@@ -438,6 +438,9 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_PATH] = { "path", SHAPE_LIST,
 		      "an absolute path pattern such as /srv/data/** or a list of them", fl_parse_path },
 	[RK_FD] = { "fd", SHAPE_LIST, "a file descriptor number or a list of them", fl_parse_fd },
+	[RK_FD_TYPE] = { "fd_type", SHAPE_LIST,
+			 "a kind of file such as pipe, socket, tty or regular, or a list of them",
+			 fl_parse_fd_type },
 	[RK_ADDRESS] = { "address", SHAPE_LIST,
 			 "an IP address such as 10.0.0.1 or ::1, a network such as 10.0.0.0/8, "
 			 "or a list of them", fl_parse_address },

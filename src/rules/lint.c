@@ -427,6 +427,107 @@ void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs)
 	}
 }
 
+/* ---- errnos a call never returns, EINTR where it never happens ---- */
+
+/*
+ * Calls that never fail with an errno: brk(2) answers a refused request
+ * with the unchanged break (glibc's brk() compares; sbrk's callers then
+ * fall back to mmap), and the others cannot fail at all (their man pages:
+ * "These functions are always successful"). An injected -errno reaches
+ * the program as a value it does not check: glibc takes brk's -12 for the
+ * new break and malloc crashes, in the C library, not in the program.
+ */
+static const struct {
+	const char *name;
+	const char *instead; /* what models its failure, NULL: nothing does */
+} never_errno[] = {
+	{ "brk", "'retval: 0' (the break unchanged: malloc falls back to mmap, as "
+		 "rules/scenarios/memory-pressure.yaml does)" },
+	{ "getegid", NULL }, { "geteuid", NULL }, { "getgid", NULL }, { "getpgrp", NULL },
+	{ "getpid", NULL }, { "getppid", NULL }, { "gettid", NULL }, { "getuid", NULL },
+	{ "sched_yield", NULL }, { "sync", NULL }, { "umask", NULL },
+};
+
+const char *fl_lint_never_errno(const char *name, bool *ret_known)
+{
+	for (size_t i = 0; i < FL_ARRAY_SIZE(never_errno); i++) {
+		if (strcmp(never_errno[i].name, name) == 0) {
+			*ret_known = true;
+			return never_errno[i].instead;
+		}
+	}
+	*ret_known = false;
+	return NULL;
+}
+
+void fl_lint_errno_form(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *value = rs->seen.value[RK_ERROR];
+	const struct fl_rule *r = &rs->p->r;
+
+	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
+		return;
+	for (size_t i = 0; i < r->n_calls; i++) {
+		bool known;
+		const char *instead = fl_lint_never_errno(r->calls[i], &known);
+
+		if (!known)
+			continue;
+		if (instead)
+			warn_at(ld, value, "key 'error': %s never returns an errno: the kernel "
+				"refuses it by returning the old break, and the C library takes "
+				"-errno for an address and crashes (a crash of faultline's making, "
+				"not the program's); use %s", r->calls[i], instead);
+		else
+			warn_at(ld, value, "key 'error': %s never fails, so no program checks its "
+				"result: the -errno reaches it as a value (a pid, an id, a mask) and "
+				"what breaks is of faultline's making", r->calls[i]);
+	}
+}
+
+/* Kinds of file that never give EINTR: the kernel finishes their I/O first. */
+#define NO_EINTR_TYPES ((1u << FL_FD_REGULAR) | (1u << FL_FD_DIR) | (1u << FL_FD_BLOCKDEV))
+
+/*
+ * EINTR on a read or write of a regular file is not what real systems do
+ * (signal(7): disk I/O is not interrupted), and a rule on every read
+ * reaches the dynamic loader reading shared libraries ("cannot read file
+ * data: Error 4"). Warn when a rule aims EINTR at regular files: by
+ * fd_type, by path: (files) without fd_type, or at every fd of a
+ * read/write-like call.
+ */
+void fl_lint_eintr_files(struct load *ld, const struct rule_state *rs)
+{
+	const struct node *value = rs->seen.value[RK_ERROR];
+	const struct fl_rule *r = &rs->p->r;
+	bool eintr = false, rw = false;
+
+	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
+		return;
+	for (size_t e = 0; e < r->n_errors; e++)
+		eintr |= r->errors[e] == EINTR;
+	for (size_t i = 0; i < r->n_calls; i++) {
+		unsigned caps = fl_sysinfo_caps(fl_sysinfo_find(r->calls[i]));
+
+		rw |= (caps & FL_SYS_COUNT) && (caps & FL_SYS_FD);
+	}
+	if (!eintr || !rw)
+		return;
+	if (r->fd_types & NO_EINTR_TYPES)
+		warn_at(ld, rs->seen.value[RK_FD_TYPE], "key 'fd_type': EINTR on regular files, "
+			"directories or block devices does not happen (the kernel finishes disk "
+			"I/O before it looks at signals); aim it at pipe, fifo, socket and tty");
+	else if (!r->fd_types && r->n_paths)
+		warn_at(ld, rs->seen.value[RK_PATH], "key 'path': EINTR on the files a path names "
+			"does not happen (the kernel finishes disk I/O before it looks at "
+			"signals); add 'fd_type: [pipe, fifo, socket, tty]' if the path is a FIFO "
+			"or a socket");
+	else if (!r->fd_types && !r->n_fds)
+		warn_at(ld, value, "key 'error': EINTR on every read or write reaches regular files "
+			"too, the dynamic loader's reads of shared libraries included, where it "
+			"never happens; add 'fd_type: [pipe, fifo, socket, tty]'");
+}
+
 /* ---- shadowed rules ---- */
 
 /*

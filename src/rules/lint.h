@@ -38,5 +38,9 @@ void fl_lint_syscall(struct load *ld, const struct key_def *def, const struct no
 void fl_lint_never_acts(struct load *ld, const struct key_def *def, const struct node *v);
 /* An errno none of the man pages of the rule's syscalls lists. */
 void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs);
+/* An errno on a call that never returns one (brk: the break, getpid: a pid). */
+void fl_lint_errno_form(struct load *ld, const struct rule_state *rs);
+/* EINTR aimed at regular files (by fd_type, by path:, or at every fd). */
+void fl_lint_eintr_files(struct load *ld, const struct rule_state *rs);
 /* A rule of this load that an earlier rule always acts before. */
 void fl_lint_shadowed(struct load *ld);

@@ -219,6 +219,7 @@ enum {
 	RK_SYSCALL,
 	RK_PATH,
 	RK_FD,
+	RK_FD_TYPE,
 	RK_ADDRESS,
 	RK_PORT,
 	RK_PROCESS,
@@ -344,6 +345,8 @@ int fl_parse_caller(struct load *ld, void *obj, const struct key_def *def,
 		    const struct node *key, const struct node *v);
 int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 		const struct node *key, const struct node *v);
+int fl_parse_fd_type(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v);
 int fl_parse_port(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,

@@ -58,7 +58,8 @@
  *	    sendfile, copy_file_range, splice: either fd), from /proc/PID/fd.
  *	    A file unlinked while open ("/tmp/x (deleted)" in /proc) matches
  *	    as "/tmp/x": the program still works on what it opened under that
- *	    name. Pipes, anonymous inodes and sockets have no path and never
+ *	    name. The suffix is dropped only when stat(2) through the link
+ *	    says st_nlink 0: a file may be named "x (deleted)". Pipes, anonymous inodes and sockets have no path and never
  *	    match, except unix sockets with a name (bound, or connected to a
  *	    bound peer), which match as that name;
  *	  - the AF_UNIX address of connect, bind, sendto and sendmsg (relative
@@ -69,6 +70,12 @@
  *   fd: N | [N, ...]
  *	The call's first fd argument (read's fd, sendfile's out_fd, mmap's fd;
  *	a dirfd is not one).
+ *   fd_type: KIND | [KIND, ...]
+ *	The file behind any of the call's fd arguments is of one of these
+ *	kinds (fl_fd_type_name(): regular, dir, pipe, fifo, socket, tty,
+ *	chardev, blockdev, eventfd, epoll, timerfd, signalfd, inotify, pidfd,
+ *	anon_inode), from stat(2) through /proc/PID/fd/N and its link text; a
+ *	character device is a tty when isatty(3) says so of a copy of the fd.
  *   address: ADDR[/PREFIX] | [...]   and   port: N | [N, ...]
  *	The IPv4/IPv6 address and port passed to connect, bind, sendto or
  *	sendmsg (msg_name). IPv4 patterns also match v4-mapped IPv6 addresses.
@@ -89,10 +96,14 @@
  *	Let a read/write-like call (read, write, pread64, pwrite64, readv,
  *	writev, preadv(2), pwritev(2), recvfrom, sendto, sendfile,
  *	copy_file_range, splice, tee, getrandom) run for real with at most N
- *	bytes, or P percent (1..99) of what it asked for, rounded down but at
- *	least 1 byte (0 would read as end of file). For the iovec calls the
- *	limit is on the total of all buffers. A call that asks for no more than
- *	that can't be shortened and doesn't match the rule. Not with error or
+ *	bytes, or P percent (1..99) of what it can really move, rounded down
+ *	but at least 1 byte (0 would read as end of file): for a read from a
+ *	regular file, the bytes left after its offset; from a pipe, FIFO,
+ *	socket or terminal, what it holds (FIONREAD); for a write, what it
+ *	asks for; where none of that is known, what it asks for, and the
+ *	result decides (see fl_matcher_take_back()). For the iovec calls the
+ *	limit is on the total of all buffers. A call that could not move more
+ *	than that can't be shortened and doesn't match the rule. Not with error or
  *	retval, not with phase: exit.
  *   signal: NAME
  *	Send NAME (SIGUSR1, USR1, SIGRTMIN+2 or a number) to the calling

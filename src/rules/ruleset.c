@@ -40,7 +40,7 @@ void fl_rule_done(struct fl_rule *r)
 bool fl_rule_has_filters(const struct fl_rule *r)
 {
 	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes ||
-	    r->n_callers)
+	    r->n_callers || r->fd_types)
 		return true;
 	for (size_t i = 0; i < FL_ARRAY_SIZE(r->args); i++)
 		if (r->args[i].used)

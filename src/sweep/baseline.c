@@ -1,8 +1,9 @@
 /*
  * The sweep's baseline policy: what makes a command unfit for a sweep (it
- * hangs, crashes or cannot be traced without any injection), and what only
- * deserves a warning (it does not make the same calls, or end the same
- * way, every time). The CLI says it; this file decides it.
+ * hangs, crashes, fails on its own, or cannot be traced without any
+ * injection; or it does not make the same calls, or end the same way,
+ * every time -- which --allow-unstable turns into warnings). The CLI says
+ * it; this file decides it.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,8 +35,10 @@ bool fl_sweep_pass_crashed(const struct fl_sweep_pass *p)
 	       fl_sweep_tree_crash(p->rep.crashes, p->rep.n_crashes);
 }
 
-struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_baseline *b)
+struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_baseline *b,
+							 bool allow_unstable)
 {
+	const struct fl_sweep_pass *failed = NULL;
 	struct fl_sweep_baseline_verdict v = { .problem = FL_SWEEP_BASELINE_OK };
 	const struct fl_sweep_exit *ex0 = b->n_passes ? &b->passes[0].rep.exit : NULL;
 
@@ -56,9 +59,20 @@ struct fl_sweep_baseline_verdict fl_sweep_baseline_judge(const struct fl_sweep_b
 		}
 		if (ex->exited != ex0->exited || ex->code != ex0->code || ex->signal != ex0->signal)
 			v.exit_varied = true;
+		if (!failed && (!ex->exited || ex->code != 0))
+			failed = p;
 	}
 	/* Two passes per rule: passes[2r] and passes[2r + 1]. */
 	for (size_t r = 0; r < b->n_passes / 2; r++)
 		v.n_unstable += !b->stable[r];
+	v.program_failed = failed != NULL;
+	v.pass = failed;
+	if (allow_unstable)
+		return v;
+	if (failed)
+		v.problem = FL_SWEEP_BASELINE_PROGRAM_FAILED;
+	else if (v.exit_varied || v.n_unstable) {
+		v.problem = FL_SWEEP_BASELINE_UNSTABLE;
+	}
 	return v;
 }

@@ -144,10 +144,15 @@ static bool same_str(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
+/*
+ * The same call as the baseline's, compared as the baseline passes are
+ * compared with each other (fl_sweep_same_calls()): by syscall and ABI.
+ * Paths may carry a pid or a temporary name (mktemp), different in every
+ * run; that they differ is information, not divergence.
+ */
 static bool same_call(const struct fl_sweep_call *a, const struct fl_sweep_call *b)
 {
-	return same_str(a->syscall, b->syscall) && same_str(a->arch, b->arch) &&
-	       same_str(a->path, b->path);
+	return same_str(a->syscall, b->syscall) && same_str(a->arch, b->arch);
 }
 
 /* Read what a finished pass left: its report and its stderr. Then remove both files. */
@@ -199,8 +204,12 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 		.sanitizer = p->sanitizer,
 	};
 	run->outcome = fl_sweep_classify(&o);
-	if (p->has_report && p->rep.n_calls > 0)
-		run->diverged = !same_call(&p->rep.calls[0], sw->targets[run->target].call);
+	if (p->has_report && p->rep.n_calls > 0) {
+		const struct fl_sweep_call *want = sw->targets[run->target].call;
+
+		run->diverged = !same_call(&p->rep.calls[0], want);
+		run->path_differs = !run->diverged && !same_str(p->rep.calls[0].path, want->path);
+	}
 	sw->counts[run->outcome]++;
 	sw->n_finished++;
 	if (sw->on_run)
@@ -321,7 +330,12 @@ int fl_sweep_baseline(struct fl_sweep *sw, int *ret_signal)
 		jobs[i] = (struct fl_sweep_job){ .argv = p->argv, .err_path = p->err_path };
 	}
 
-	runner = runner_for(sw, sw->cfg.jobs);
+	/*
+	 * One after the other, whatever -j says: a command whose runs share
+	 * state (a fixed directory, a lock, a port) would otherwise race
+	 * against itself and diverge without any injection.
+	 */
+	runner = runner_for(sw, 1);
 	r = fl_sweep_jobs_run(&runner, jobs, b->n_passes, ret_signal);
 	if (r < 0)
 		return r;

@@ -13,7 +13,8 @@
  *	 "runs":[{"run":1,"call":1,"rule":"rule 1","nth":1,"syscall":"open","path":"a",
  *	          "error":"EIO","rule_text":"{..., after: 0, times: 1}",
  *	          "outcome":"handled","exit":{"code":1},"crashes":[],"timed_out":false,
- *	          "killed":false,"injected":1,"diverged":false,"sanitizer":null,
+ *	          "killed":false,"injected":1,"diverged":false,"failed_path"?:"/tmp/x.2",
+ *	          "sanitizer":null,
  *	          "stderr_tail":["..."],"elapsed_s":0.01,"reproducer":"faultline run ..."}],
  *	 "summary":{"calls":4,"runs":4,"runs_wanted":4,"crashed":1,"hung":0,
  *	            "not_reached":0,"handled":3,"failed":0}}
@@ -187,6 +188,9 @@ static json_t *jrun(const struct fl_sweep *sw, size_t index, const struct fl_swe
 	rc |= json_object_set_new(o, "injected", p->has_report ? jcount(p->rep.injected) :
 				  json_null());
 	rc |= json_object_set_new(o, "diverged", json_boolean(run->diverged));
+	/* The path it failed, when it was not the baseline's: information, not divergence. */
+	if (run->path_differs)
+		rc |= json_object_set_new(o, "failed_path", jstr(p->rep.calls[0].path));
 	rc |= json_object_set_new(o, "sanitizer", p->sanitizer ? json_string(p->sanitizer) :
 				  json_null());
 	rc |= json_object_set_new(o, "stderr_tail", jlines(p->stderr_tail));

@@ -3,8 +3,13 @@
  * through the injector, /proc/TID links and unix socket names here.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "callsource.h"
@@ -122,6 +127,120 @@ static ssize_t source_stack(void *ud, pid_t pid, const char *const **ret_frames)
 	return s->stack_result < 0 ? s->stack_result : (ssize_t)s->stack.n;
 }
 
+/*
+ * A copy of the tracee's @fd in faultline (pidfd_getfd(2), Linux >= 5.6;
+ * the tracer has the ptrace access it needs), close-on-exec; or -errno.
+ */
+static int copy_fd(pid_t tgid, int fd)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_getfd)
+	int pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	int copy, err;
+
+	if (pidfd < 0)
+		return -errno;
+	copy = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	err = errno;
+	close(pidfd);
+	return copy < 0 ? -err : copy;
+#else
+	(void)tgid;
+	(void)fd;
+	return -ENOSYS;
+#endif
+}
+
+/*
+ * Is the character device @rdev behind @fd a terminal? isatty(3) on a copy
+ * of the fd, which asks the driver itself; where no copy can be had, by
+ * device number (devices.txt: 4 virtual consoles and serial ports, 5
+ * /dev/tty, /dev/console and /dev/ptmx, 136-143 Unix98 pty slaves).
+ */
+static bool is_tty(pid_t tgid, int fd, dev_t rdev)
+{
+	int copy = copy_fd(tgid, fd);
+	unsigned maj = major(rdev);
+
+	if (copy >= 0) {
+		bool tty = isatty(copy);
+
+		close(copy);
+		return tty;
+	}
+	return maj == 4 || maj == 5 || (maj >= 136 && maj <= 143);
+}
+
+/* The "pos:" of /proc/TID/fdinfo/@fd. */
+static bool fd_pos(pid_t tid, int fd, uint64_t *ret)
+{
+	char path[64], line[128];
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", tid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!ok && fgets(line, sizeof(line), f))
+		ok = sscanf(line, "pos: %" SCNu64, ret) == 1;
+	fclose(f);
+	return ok;
+}
+
+static int source_link_facts(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret)
+{
+	const struct fl_stop_source *s = ud;
+	char path[64], link[64];
+	struct stat st;
+	ssize_t n;
+
+	switch (what) {
+	case FL_LINK_CWD:
+		snprintf(path, sizeof(path), "/proc/%d/cwd", s->tid);
+		break;
+	case FL_LINK_FD:
+		if (fd < 0)
+			return -EBADF;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", s->tid, fd);
+		break;
+	case FL_LINK_EXE:
+		snprintf(path, sizeof(path), "/proc/%d/exe", s->tid);
+		break;
+	default:
+		return -EINVAL;
+	}
+	/* stat(2) follows the magic link to the open file itself, pipes and sockets too. */
+	if (stat(path, &st) < 0)
+		return -errno;
+	*ret = (struct fl_link_facts){
+		.mode = st.st_mode, .size = (uint64_t)st.st_size, .nlink = st.st_nlink,
+	};
+	if (what != FL_LINK_FD)
+		return 0;
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	ret->type = fl_fd_type_classify(st.st_mode, link,
+					S_ISCHR(st.st_mode) && is_tty(s->tgid, fd, st.st_rdev));
+	ret->has_pos = fd_pos(s->tid, fd, &ret->pos);
+	return 0;
+}
+
+static int source_fd_available(void *ud, int fd, uint64_t *ret)
+{
+	const struct fl_stop_source *s = ud;
+	int copy = copy_fd(s->tgid, fd), n, err = 0;
+
+	if (copy < 0)
+		return copy;
+	if (ioctl(copy, FIONREAD, &n) < 0)
+		err = -errno;
+	close(copy);
+	if (err)
+		return err;
+	*ret = n < 0 ? 0 : (uint64_t)n;
+	return 0;
+}
+
 void fl_stop_source_done(struct fl_stop_source *s)
 {
 	fl_stack_clear(&s->stack);
@@ -132,10 +251,13 @@ void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid)
 {
 	fl_stop_source_done(s);
 	s->tid = tid;
+	s->tgid = tid;
 	s->n_strings = 0;
 	s->src.stack = source_stack;
 	s->src.ud = s;
 	s->src.read_mem = source_read_mem;
 	s->src.read_string = fl_stop_source_read_string;
 	s->src.proc_link = source_proc_link;
+	s->src.link_facts = source_link_facts;
+	s->src.fd_available = source_fd_available;
 }

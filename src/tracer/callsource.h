@@ -30,6 +30,7 @@ struct fl_stop_string {
 /* The facts of one stop, read lazily; reused from stop to stop. */
 struct fl_stop_source {
 	pid_t tid;
+	pid_t tgid;     /* its process (pidfd_getfd needs one); reset sets it to tid */
 	size_t n_strings;
 	struct fl_stop_string strings[FL_STOP_STRINGS];
 	/* The thread's stack, unwound on the first ask (caller:), kept for the stop. */

@@ -11,9 +11,9 @@
 #include "stack.h"
 
 /*
- * Hand one decision to the sinks, at the moment it is taken (a corrupt
- * one once the damage is done; @match then what the filters saw, else
- * NULL for the matcher's last match). The tracer
+ * Hand one decision to the sinks, at the moment it is taken (a short
+ * count, a delay, a corrupt: at the call's exit, once it is known what it
+ * did; @match what the filters saw, kept from the entry). The tracer
  * gives facts; the sinks format them (the call's source serves the path
  * the matcher already read). The stack is unwound only for a sink that
  * shows it.
@@ -48,7 +48,7 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 		.rule = &fl_matcher_set(cfg->matcher)->rules[dec->rule],
 		.decision = dec,
 		.dry_run = cfg->dry_run,
-		.match = match ? match : fl_matcher_last_match(cfg->matcher),
+		.match = match,
 		.stack = stack.frames,
 		.n_stack = stack.n,
 		.has_stack = tr->want_stack,
@@ -57,16 +57,20 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 		inj.syscall = "?";
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		const struct fl_sink *s = cfg->sinks[i];
-		int r = s->injection ? s->injection(s->ud, &inj) : 0;
 
-		if (r < 0) {
-			char what[128];
-
-			snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
-			fl_run_fatal(tr, r, what, tid);
-		}
+		fl_emit_check(tr, s, s->injection ? s->injection(s->ud, &inj) : 0, tid);
 	}
 	fl_stack_clear(&stack);
+}
+
+void fl_emit_check(struct tracer *tr, const struct fl_sink *s, int r, pid_t tid)
+{
+	char what[128];
+
+	if (r >= 0)
+		return;
+	snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
+	fl_run_fatal(tr, r, what, tid);
 }
 
 const char *fl_run_mode(const struct tracer *tr)

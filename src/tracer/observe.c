@@ -47,14 +47,8 @@ static void emit(struct tracer *tr, struct fl_tracee *t, const char *kind, const
 		return;
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		const struct fl_sink *s = cfg->sinks[i];
-		int r = s->notice ? s->notice(s->ud, &n) : 0;
 
-		if (r < 0) {
-			char what[128];
-
-			snprintf(what, sizeof(what), "cannot write %s", s->name ? s->name : "an output");
-			fl_run_fatal(tr, r, what, t->tid);
-		}
+		fl_emit_check(tr, s, s->notice ? s->notice(s->ud, &n) : 0, t->tid);
 	}
 }
 

@@ -70,6 +70,8 @@ void fl_emit_run_start(struct tracer *tr);
 void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
 		       const struct fl_decision *dec, const struct fl_match_info *match);
 void fl_emit_run_end(struct tracer *tr, const struct fl_tracer_result *res);
+/* emit.c: a sink's callback returned @r: when < 0, the run ends ("cannot write NAME"). */
+void fl_emit_check(struct tracer *tr, const struct fl_sink *s, int r, pid_t tid);
 /* emit.c: "seccomp", "ptrace" or "attach". */
 const char *fl_run_mode(const struct tracer *tr);
 

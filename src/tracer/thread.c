@@ -19,7 +19,8 @@
 
 /*
  * How long the decision holds a thread at its call's entry and exit stops:
- * delay: T at the rule's phase, delay: {enter, exit} on both sides.
+ * delay: T at the rule's phase, delay: {enter, exit} on both sides. A
+ * delay cut short (SIGTERM, a detach, the thread gone) holds no more.
  */
 static uint64_t entry_delay(const struct fl_decision *d)
 {
@@ -30,6 +31,8 @@ static uint64_t entry_delay(const struct fl_decision *d)
 
 static uint64_t exit_delay(const struct fl_decision *d)
 {
+	if (d->delay_cut)
+		return 0;
 	if (d->delay_sides)
 		return d->delay_exit_ns;
 	return d->phase == FL_PHASE_EXIT ? d->delay_ns : 0;
@@ -46,6 +49,111 @@ static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state he
 		tr->next_deadline = t->deadline;
 }
 
+/*
+ * The one way an injection is told later than it is decided (a short
+ * count, a delay, a corrupt; see struct fl_tracee): keep the call and
+ * what the filters saw (the matcher's strings change with the next call,
+ * any thread's) until emit_pending() or take_back().
+ */
+static void defer_emit(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		       const struct fl_match_info *info)
+{
+	char *path = info->path ? strdup(info->path) : NULL;
+	char *exe = info->exe ? strdup(info->exe) : NULL;
+	char *caller = info->caller ? strdup(info->caller) : NULL;
+
+	free((char *)t->pending_match.path);
+	free((char *)t->pending_match.exe);
+	free((char *)t->pending_match.caller);
+	t->pending_call = *call;
+	t->pending_call.src = NULL;
+	t->pending_match = *info;
+	t->pending_match.path = path;
+	t->pending_match.exe = exe;
+	t->pending_match.caller = caller;
+	t->emit_pending = true;
+	if ((info->path && !path) || (info->exe && !exe) || (info->caller && !caller))
+		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
+}
+
+static void drop_pending(struct fl_tracee *t)
+{
+	free((char *)t->pending_match.path);
+	free((char *)t->pending_match.exe);
+	free((char *)t->pending_match.caller);
+	t->pending_match = (struct fl_match_info){ 0 };
+	t->emit_pending = false;
+}
+
+/*
+ * The injection did not happen after all (the count could not be
+ * written, the thread died, the call did not move what it was cut to):
+ * the rule's count and its 'times' budget are given back, and no sink
+ * hears of it.
+ */
+static void take_back(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->emit_pending)
+		return;
+	fl_matcher_take_back(tr->cfg->matcher, t->dec.rule);
+	drop_pending(t);
+}
+
+/* Tell the sinks of the decision kept by defer_emit(), with what it did. */
+static void emit_pending(struct tracer *tr, struct fl_tracee *t)
+{
+	if (!t->emit_pending)
+		return;
+	fl_stop_source_reset(&tr->stop, t->tid);
+	tr->stop.tgid = t->pending_call.pid;
+	t->pending_call.src = &tr->stop.src;
+	fl_emit_injection(tr, t, &t->pending_call, &t->dec, &t->pending_match);
+	drop_pending(t);
+}
+
+/*
+ * At the exit of a shortened call, with its result @rval: the short
+ * counts only if the call moved exactly the count it was cut to (less, or
+ * an error, and the cut changed nothing); in a dry run, if it moved more
+ * than that (the cut would have bitten).
+ */
+static void settle_short(struct tracer *tr, struct fl_tracee *t, int64_t rval)
+{
+	int64_t keep = (int64_t)t->dec.short_count;
+	bool bit = tr->cfg->dry_run ? rval > keep : rval == keep;
+
+	if (!t->emit_pending || !t->dec.has_short)
+		return;
+	if (!bit)
+		take_back(tr, t);
+	else
+		emit_pending(tr, t);
+}
+
+/*
+ * One side of @t's delay is over (the side it is held at), in full or
+ * @cut short (SIGTERM, a detach, the thread gone): add what was served
+ * and tell the sinks once no side is left, unless a short count (the
+ * call's exit) or a corrupt (its damage) still decides what is told.
+ */
+static void delay_over(struct tracer *tr, struct fl_tracee *t, bool cut)
+{
+	bool at_exit = t->state == FL_TS_HELD_EXIT;
+	uint64_t side = at_exit ? exit_delay(&t->dec) : entry_delay(&t->dec);
+	uint64_t start = t->deadline - side, now = fl_now_ns();
+
+	if (cut && now < t->deadline) {
+		t->dec.delay_cut = true;
+		t->dec.delay_served_ns += now > start ? now - start : 0;
+	} else {
+		t->dec.delay_served_ns += side;
+	}
+	if (t->dec.has_short || t->dec.corrupt_bytes)
+		return;
+	if (at_exit || t->dec.delay_cut || exit_delay(&t->dec) == 0)
+		emit_pending(tr, t);
+}
+
 /* Report a failed injection; a thread that died meanwhile (ESRCH) is no error. */
 static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 {
@@ -58,48 +166,6 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 			"not writable; it runs unchanged\n", t->tid);
 	else if (r < 0 && r != -ESRCH)
 		fl_run_fatal(tr, r, "cannot inject", t->tid);
-}
-
-/* Keep what the filters saw, for an injection emitted later than its decision. */
-static void defer_emit(struct tracer *tr, struct fl_tracee *t)
-{
-	const struct fl_match_info *m = fl_matcher_last_match(tr->cfg->matcher);
-
-	free(t->pending_path);
-	free(t->pending_exe);
-	free(t->pending_caller);
-	t->pending_match = *m;
-	t->pending_path = m->path ? strdup(m->path) : NULL;
-	t->pending_exe = m->exe ? strdup(m->exe) : NULL;
-	t->pending_caller = m->caller ? strdup(m->caller) : NULL;
-	if ((m->path && !t->pending_path) || (m->exe && !t->pending_exe) ||
-	    (m->caller && !t->pending_caller))
-		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
-	t->pending_match.path = t->pending_path;
-	t->pending_match.exe = t->pending_exe;
-	t->pending_match.caller = t->pending_caller;
-	t->emit_pending = true;
-}
-
-/* Emit the decision held back by defer_emit(), with what corrupt did. */
-static void emit_deferred(struct tracer *tr, struct fl_tracee *t)
-{
-	struct fl_call call = {
-		.arch = t->arch, .nr = t->nr, .tid = t->tid, .pid = fl_tracee_tgid(t),
-	};
-
-	if (!t->emit_pending)
-		return;
-	memcpy(call.args, t->args, sizeof(call.args));
-	fl_stop_source_reset(&tr->stop, t->tid);
-	call.src = &tr->stop.src;
-	if (t->corrupt) {
-		t->dec.corrupt_done = true;
-		t->dec.corrupt_offsets = t->corrupt->offsets;
-		t->dec.corrupt_n = t->corrupt->n;
-	}
-	t->emit_pending = false;
-	fl_emit_injection(tr, t, &call, &t->dec, &t->pending_match);
 }
 
 /* Damage the first @len bytes of the call's data as the decision says. */
@@ -117,6 +183,9 @@ static void corrupt(struct tracer *tr, struct fl_tracee *t, uint64_t len, bool r
 	if (r < 0 && r != -ESRCH)
 		fprintf(tr->cfg->err, "faultline: [pid %d] corrupt stopped after %zu bytes: %s\n",
 			t->tid, t->corrupt->n, strerror(-r));
+	t->dec.corrupt_done = true;
+	t->dec.corrupt_offsets = t->corrupt->offsets;
+	t->dec.corrupt_n = t->corrupt->n;
 }
 
 /* poke at the decision's phase; a poke that does not fit is left out, and said so. */
@@ -168,7 +237,9 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 			int64_t len = fl_inject_data_len(t->tid, t->arch, t->nr, t->args);
 
 			corrupt(tr, t, len > 0 ? (uint64_t)len : 0, true);
-			emit_deferred(tr, t);
+			/* Told now, unless an exit delay is still to be served. */
+			if (!exit_delay(&t->dec))
+				emit_pending(tr, t);
 		}
 		want_exit = true;
 	}
@@ -184,6 +255,8 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 		r = fl_inject_short(t->tid, t->arch, t->args, &t->dec, &t->undo);
 		if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 			want_exit = true;
+		else
+			take_back(tr, t); /* the call runs unchanged */
 	}
 	t->state = want_exit ? FL_TS_WANT_EXIT : FL_TS_IDLE;
 	check_inject(tr, t, r);
@@ -195,6 +268,13 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 {
 	int r = 0;
 
+	settle_short(tr, t, t->exit_rval);
+	if (tr->cfg->dry_run) {
+		/* Only a short's exit is waited for in a dry run: to see whether it would bite. */
+		t->state = FL_TS_IDLE;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (fl_inject_changes_result(&t->dec))
 		r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
 	if (r >= 0 && (t->undo.arg || t->undo.iov_len))
@@ -204,9 +284,9 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 	if (r >= 0 && t->dec.corrupt_bytes) {
 		if (t->corrupt && t->corrupt->restore)
 			r = fl_inject_corrupt_undo(t->tid, t->corrupt);
-		else if (t->emit_pending)
+		else if (t->emit_pending && !t->dec.corrupt_done)
 			corrupt(tr, t, t->exit_rval > 0 ? (uint64_t)t->exit_rval : 0, false);
-		emit_deferred(tr, t);
+		emit_pending(tr, t);
 	}
 	/* stat: only a result there is; a failed call filled nothing. */
 	if (r >= 0 && t->dec.stat_fields && t->exit_rval == 0) {
@@ -253,6 +333,7 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	call.tid = t->tid;
 	call.pid = fl_tracee_tgid(t); /* read once per thread, and only for a wanted call */
 	fl_stop_source_reset(&tr->stop, t->tid);
+	tr->stop.tgid = call.pid;
 	call.src = &tr->stop.src;
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
@@ -260,20 +341,27 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	if (dec.corrupt_bytes && !tr->cfg->dry_run)
-		defer_emit(tr, t);
+	/*
+	 * What a short count, a delay or a corrupt did is known later: told
+	 * then (a dry run holds no delay and damages nothing: told now).
+	 */
+	if (dec.has_short || (!tr->cfg->dry_run && (entry_delay(&dec) || exit_delay(&dec) ||
+						    dec.corrupt_bytes)))
+		defer_emit(tr, t, &call, fl_matcher_last_match(m));
 	else
-		fl_emit_injection(tr, t, &call, &dec, NULL);
-	if (tr->cfg->dry_run) {
-		fl_observe_call(tr, t, info, false);
-		fl_run_resume(tr, t, 0);
-		return;
-	}
+		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
 
 	t->dec = dec;
 	t->nr = call.nr;
 	t->arch = call.arch;
 	memcpy(t->args, call.args, sizeof(t->args));
+	if (tr->cfg->dry_run) {
+		fl_observe_call(tr, t, info, false);
+		/* A short's exit says whether it would have bitten. */
+		t->state = dec.has_short ? FL_TS_WANT_EXIT : FL_TS_IDLE;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (entry_delay(&dec)) {
 		hold(tr, t, FL_TS_HELD_ENTRY, seccomp, entry_delay(&dec));
 	} else if (dec.phase == FL_PHASE_EXIT) {
@@ -379,6 +467,7 @@ void fl_thread_run_timers(struct tracer *tr)
 		if (!t)
 			break;
 		tr->n_held--;
+		delay_over(tr, t, cut);
 		if (t->state == FL_TS_HELD_EXIT)
 			apply_exit(tr, t);
 		else
@@ -394,14 +483,24 @@ void fl_thread_run_timers(struct tracer *tr)
 
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)
 {
-	/* A decision whose damage never came still happened: say so, without offsets. */
-	if (t->emit_pending) {
-		if (t->corrupt)
-			t->corrupt->n = 0;
-		emit_deferred(tr, t);
-	}
-	if (fl_state_held(t->state))
+	if (fl_state_held(t->state)) {
 		tr->n_held--;
+		/* Killed in its delay: that much of it was served. */
+		delay_over(tr, t, true);
+	}
+	if (t->corrupt)
+		t->corrupt->restore = false; /* the memory it would put back is gone */
+	if (t->emit_pending && t->dec.has_short) {
+		take_back(tr, t);
+	} else if (t->emit_pending) {
+		/* A decision whose damage never came still happened: say so, without offsets. */
+		if (t->dec.corrupt_bytes && !t->dec.corrupt_done) {
+			t->dec.corrupt_done = true;
+			t->dec.corrupt_offsets = NULL;
+			t->dec.corrupt_n = 0;
+		}
+		emit_pending(tr, t);
+	}
 	t->state = FL_TS_IDLE;
 }
 

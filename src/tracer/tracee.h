@@ -24,6 +24,18 @@ struct fl_tracee {
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
+	/*
+	 * An injection whose outcome is known only later is told to the sinks
+	 * then (thread.c, defer_emit): a short count at the call's exit, and
+	 * only if the call moved exactly what it was cut to; a delay when it
+	 * ends (both sides of delay: {enter, exit}), with what was served; a
+	 * corrupt once the damage is done (after a read-like call, before a
+	 * write-like one). The call and what the filters saw wait here, the
+	 * match's strings (path, exe, caller) owned.
+	 */
+	bool emit_pending;
+	struct fl_call pending_call;
+	struct fl_match_info pending_match;
 
 	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;
@@ -39,16 +51,9 @@ struct fl_tracee {
 	pid_t crash_tid;
 	char *crash_exe;
 
-	/*
-	 * corrupt: what the decision damaged (malloc'd on first use), and its
-	 * injection, emitted once the offsets are known (after a read-like
-	 * call, before a write-like one) with what the filters saw at entry.
-	 */
+	/* corrupt: what the decision damaged (malloc'd on first use). */
 	struct fl_corrupt *corrupt;
 	int64_t exit_rval;            /* the result at the exit stop being handled */
-	bool emit_pending;
-	struct fl_match_info pending_match; /* path and exe point to pending_path, pending_exe */
-	char *pending_path, *pending_exe, *pending_caller;
 };
 
 struct fl_tracee_table {

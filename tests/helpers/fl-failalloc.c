@@ -11,7 +11,10 @@
  *    three from its start, 1-based) fails, only that one.
  *  - FL_FAILALLOC_COUNT=PATH: at exit(), the number of allocations made is
  *    written to PATH, so a test knows how many N there are to try.
+ *  - FL_FAILALLOC_SPARE=NAME: allocations made directly by a library whose
+ *    file name contains NAME are neither counted nor failed.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -26,11 +29,14 @@ extern void *__libc_realloc(void *p, size_t size);
 
 static unsigned long n_calls;
 
-static int failing(void)
+static int failing(void *caller)
 {
-	const char *file, *nth;
+	const char *file, *nth, *spare = getenv("FL_FAILALLOC_SPARE");
+	Dl_info info;
 
 	if (strcmp(program_invocation_short_name, "faultline") != 0)
+		return 0;
+	if (spare && dladdr(caller, &info) && info.dli_fname && strstr(info.dli_fname, spare))
 		return 0;
 	n_calls++;
 	nth = getenv("FL_FAILALLOC_NTH");
@@ -59,7 +65,7 @@ __attribute__((destructor)) static void write_count(void)
 
 void *malloc(size_t size)
 {
-	if (failing()) {
+	if (failing(__builtin_return_address(0))) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -68,7 +74,7 @@ void *malloc(size_t size)
 
 void *calloc(size_t n, size_t size)
 {
-	if (failing()) {
+	if (failing(__builtin_return_address(0))) {
 		errno = ENOMEM;
 		return NULL;
 	}
@@ -77,7 +83,7 @@ void *calloc(size_t n, size_t size)
 
 void *realloc(void *p, size_t size)
 {
-	if (failing()) {
+	if (failing(__builtin_return_address(0))) {
 		errno = ENOMEM;
 		return NULL;
 	}

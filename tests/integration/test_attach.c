@@ -118,6 +118,36 @@ static void attach_injects_then_detaches(void **state)
 	stop_server(&s);
 }
 
+/*
+ * The report of an attach run has its own shape: the processes attached
+ * to (pid and executable) instead of a command, and "detached" instead
+ * of an exit it never saw (not {"signal": 0} and "command": []).
+ */
+static void attach_report_shape(void **state)
+{
+	struct server s = start_server();
+	char *pid = fl_strf("%d", s.pid), *report = fl_path("r.json");
+	struct fl_result r;
+	json_t *j, *att, *one;
+
+	(void)state;
+	FL_RUN(&r, "run", "-p", pid, "--duration", "400ms", "--report", report, "-e",
+	       "{syscall: open, error: EACCES}");
+	/* Stopped before anything is asserted: a failing check must not leave it running. */
+	stop_server(&s);
+	fl_assert_exit(&r, 0);
+	j = fl_load_json(report);
+	assert_null(json_object_get(j, "command"));
+	assert_true(json_is_true(fl_json_get(fl_json_get(j, "exit"), "detached")));
+	assert_int_equal(json_object_size(fl_json_get(j, "exit")), 1);
+	att = fl_json_get(j, "attached");
+	assert_int_equal(json_array_size(att), 1);
+	one = json_array_get(att, 0);
+	assert_int_equal(fl_json_int(one, "pid"), s.pid);
+	assert_non_null(strstr(fl_json_str(one, "exe"), "fl-server"));
+	json_decref(j);
+}
+
 static void attach_sigterm_detaches(void **state)
 {
 	struct server s = start_server();
@@ -283,6 +313,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		FL_TEST(attach_injects_then_detaches),
+		FL_TEST(attach_report_shape),
 		FL_TEST(attach_sigterm_detaches),
 		FL_TEST(attach_releases_delay_on_detach),
 		FL_TEST(attach_no_such_process),

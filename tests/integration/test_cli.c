@@ -91,6 +91,7 @@ static const char good_rules[] =
 	"    after: 2\n"
 	"    times: 1\n"
 	"  - syscall: [read, write]\n"
+	"    fd_type: [pipe, socket]\n"
 	"    error: [EIO, EINTR]\n"
 	"    probability: 0.25\n"
 	"  - syscall: getpid\n"

@@ -176,6 +176,46 @@ static void delay_both_sides_with_error(void **state)
 	fl_assert_err_has(&r, "= -1 EDQUOT after 500ms enter + 500ms exit delay (rule");
 }
 
+/*
+ * Both sides are one injection, told once: SIGTERM to faultline in the
+ * delay logs and reports what the two sides served together, cut, of
+ * their sum (the exit side is not then served).
+ */
+static void delay_both_sides_cut(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n"), *report = fl_path("r.json");
+	struct fl_proc *p;
+	struct fl_result r;
+	json_t *j, *injs, *action;
+
+	(void)state;
+	p = FL_SPAWN("run", "--report", report, "-e",
+		     "{syscall: open, delay: {enter: 1s, exit: 10s}}", "--", fl_victim(), "getpid",
+		     "+", "open", file);
+	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
+		kill(p->pid, SIGKILL);
+		fl_finish(p, &r, 5000);
+		fl_dump(&r);
+		fail_msg("the victim never printed getpid[1]");
+	}
+	usleep(300 * 1000); /* now it is in the delayed open */
+	assert_int_equal(kill(p->pid, SIGTERM), 0);
+	fl_finish(p, &r, 8000);
+	fl_assert_exit(&r, 128 + SIGTERM);
+	fl_assert_err_has(&r, "delayed 1s enter + 10s exit (cut short, served ");
+	j = fl_load_json(report);
+	injs = fl_json_get(j, "injections");
+	assert_int_equal(json_array_size(injs), 1);
+	action = fl_json_get(json_array_get(injs, 0), "action");
+	assert_true(json_is_true(fl_json_get(action, "delay_cut")));
+	assert_int_equal(fl_json_int(action, "delay_of_ms"), 11000);
+	assert_int_equal(fl_json_int(action, "delay_enter_ms"), 1000);
+	assert_int_equal(fl_json_int(action, "delay_exit_ms"), 10000);
+	assert_true(json_number_value(fl_json_get(action, "delay_ms")) < 11000);
+	assert_true(json_number_value(fl_json_get(action, "delay_ms")) > 0);
+	json_decref(j);
+}
+
 static const char thread_view[] =
 	"thread1 getppid[1]: real\n"
 	"thread1 getppid[2]: 42\n"
@@ -676,6 +716,7 @@ int main(int argc, char **argv)
 		FL_TEST(group_list_members),
 		FL_TEST(delay_both_sides),
 		FL_TEST(delay_both_sides_with_error),
+		FL_TEST(delay_both_sides_cut),
 		FL_TEST(per_thread_when_2_3),
 		FL_TEST(per_thread_same_as_strace),
 		FL_TEST(per_process_children),

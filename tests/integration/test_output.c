@@ -689,6 +689,32 @@ static void char_device_written_not_replaced(void **state)
 	fl_assert_out_has(&r, "open[1]");
 }
 
+/*
+ * An output that cannot take what is written (/dev/full: ENOSPC on every
+ * write) fails the run with 125 and says which, for the log, the report and
+ * the summary alike (before: -o /dev/full lost every line and exited 0).
+ */
+static void full_device_125(void **state)
+{
+	char *file = fl_mkfile("exists", "data\n");
+	struct stat st;
+
+	(void)state;
+	if (stat("/dev/full", &st) < 0 || !S_ISCHR(st.st_mode))
+		fl_skip("no /dev/full on this machine");
+	const char *opts[][2] = { { "-o", "log file" }, { "--report", "report" },
+				  { "--summary-md", "summary" } };
+	for (size_t i = 0; i < FL_ARRAY_SIZE(opts); i++) {
+		struct fl_result r;
+
+		FL_RUN(&r, "run", opts[i][0], "/dev/full", "-e", "{syscall: open, error: ENOENT}",
+		       "--", fl_victim(), "open", file);
+		fl_assert_exit(&r, 125);
+		fl_assert_err_has(&r, "/dev/full");
+		fl_assert_out_has(&r, "open[1]");
+	}
+}
+
 /* A FIFO with a reader gets the whole report and stays a FIFO; one without fails at once. */
 static void fifo_destination(void **state)
 {
@@ -828,6 +854,7 @@ int main(int argc, char **argv)
 		FL_TEST(output_through_fd_link),
 		FL_TEST(dev_stdout_stays_a_symlink),
 		FL_TEST(char_device_written_not_replaced),
+		FL_TEST(full_device_125),
 		FL_TEST(fifo_destination),
 		FL_TEST(directory_destination_125),
 		FL_TEST(planted_fifo_refused),

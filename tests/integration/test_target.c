@@ -848,7 +848,8 @@ static void short_read_count(void **state)
 	fl_assert_exit(&r, 0);
 	assert_line(&r, "read", 1, f, "ok n=5 off=5 data=01234");
 	assert_line(&r, "read", 2, f, "ok n=15 off=20 data=56789abcdefghij");
-	fl_assert_err_has(&r, "shortened to 5 of 100 bytes (rule \"rule 1\")");
+	/* Of the 20 bytes the file holds, not of the 100 asked for. */
+	fl_assert_err_has(&r, "shortened to 5 of 20 bytes (file-size; asked 100) (rule \"rule 1\")");
 }
 
 /* P% of the count asked for, rounded down, at least 1 byte. */
@@ -1132,7 +1133,10 @@ static void report_short(void **state)
 	inj = only_injection(&r, j);
 	action = fl_json_get(inj, "action");
 	assert_int_equal(fl_json_int(action, "short"), 5);
-	assert_int_equal(fl_json_int(action, "short_of"), 100);
+	/* What the file held, how that was known, and what was asked. */
+	assert_int_equal(fl_json_int(action, "short_of"), 20);
+	fl_assert_str(&r, "short_basis", fl_json_str(action, "short_basis"), "file-size");
+	assert_int_equal(fl_json_int(action, "asked"), 100);
 	assert_null(json_object_get(action, "error"));
 	fl_assert_str(&r, "path", fl_json_str(inj, "path"), f);
 	json_decref(j);

@@ -67,19 +67,31 @@ static const struct {
 	int fd;
 	const char *link;
 	const char *unix_name; /* FL_LINK_UNIX_NAME; NULL: -ENOENT */
+	/* link_facts (size 0: a regular file's size bounds nothing) */
+	enum fl_fd_type type;
+	uint64_t nlink, size, pos;
+	int avail; /* fd_available: bytes, or -errno */
 } fds[] = {
-	{ 3, "/srv/data/a.db", NULL },
-	{ 4, "/tmp/x (deleted)", NULL },
-	{ 5, "pipe:[4]", NULL },
-	{ 6, "socket:[123]", "/run/db.sock" },
-	{ 7, "socket:[124]", NULL },
-	{ 8, "/srv", NULL },
-	{ 9, "socket:[125]", "@abstract-x" },
-	{ 10, "socket:[126]", NULL },
+	{ 3, "/srv/data/a.db", NULL, FL_FD_REGULAR, 1, 0, 0, -ENOTTY },
+	{ 4, "/tmp/x (deleted)", NULL, FL_FD_REGULAR, 0, 0, 0, -ENOTTY },
+	{ 5, "pipe:[4]", NULL, FL_FD_PIPE, 1, 0, 0, 0 },
+	{ 6, "socket:[123]", "/run/db.sock", FL_FD_SOCKET, 1, 0, 0, -EPERM },
+	{ 7, "socket:[124]", NULL, FL_FD_SOCKET, 1, 0, 0, -EPERM },
+	{ 8, "/srv", NULL, FL_FD_DIR, 2, 4096, 0, -ENOTTY },
+	{ 9, "socket:[125]", "@abstract-x", FL_FD_SOCKET, 1, 0, 0, -EPERM },
+	{ 10, "socket:[126]", NULL, FL_FD_SOCKET, 1, 0, 0, -EPERM },
+	/* A file whose real name ends in " (deleted)": still linked. */
+	{ 11, "/d/log (deleted)", NULL, FL_FD_REGULAR, 1, 0, 0, -ENOTTY },
+	/* 1000 bytes, read up to 600. */
+	{ 12, "/srv/data/big", NULL, FL_FD_REGULAR, 1, 1000, 600, -ENOTTY },
+	{ 13, "pipe:[5]", NULL, FL_FD_PIPE, 1, 0, 0, 40 },
+	{ 14, "/dev/pts/3", NULL, FL_FD_TTY, 1, 0, 0, 0 },
+	{ 15, "/var/fifo", NULL, FL_FD_FIFO, 1, 0, 0, 7 },
 };
 
 static const char *fake_cwd = "/home/u";
 static const char *fake_exe = "/usr/bin/curl";
+static uint64_t fake_exe_nlink = 1;
 
 static struct {
 	int read_mem, read_string, cwd, fd, exe, unix_name;
@@ -170,10 +182,51 @@ static ssize_t fake_proc_link(void *ud, enum fl_proc_link what, int fd, char *bu
 	return -EINVAL;
 }
 
+static int fake_link_facts(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret)
+{
+	*ret = (struct fl_link_facts){ .nlink = 1 };
+	switch (what) {
+	case FL_LINK_CWD:
+		return 0;
+	case FL_LINK_EXE:
+		ret->nlink = fake_exe_nlink;
+		return 0;
+	case FL_LINK_FD:
+		for (size_t i = 0; i < FL_ARRAY_SIZE(fds); i++) {
+			if (fds[i].fd != fd)
+				continue;
+			ret->type = fds[i].type;
+			ret->nlink = fds[i].nlink;
+			ret->size = fds[i].size;
+			ret->has_pos = true;
+			ret->pos = fds[i].pos;
+			return 0;
+		}
+		return -ENOENT;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int fake_fd_available(void *ud, int fd, uint64_t *ret)
+{
+	for (size_t i = 0; i < FL_ARRAY_SIZE(fds); i++) {
+		if (fds[i].fd != fd)
+			continue;
+		if (fds[i].avail < 0)
+			return fds[i].avail;
+		*ret = (uint64_t)fds[i].avail;
+		return 0;
+	}
+	return -EBADF;
+}
+
 static const struct fl_call_source source = {
 	.read_mem = fake_read_mem,
 	.read_string = fake_read_string,
 	.proc_link = fake_proc_link,
+	.link_facts = fake_link_facts,
+	.fd_available = fake_fd_available,
 };
 
 static int setup_memory(void **state)
@@ -390,6 +443,10 @@ static void test_path_fds(void **state)
 		{ "{syscall: read, path: /srv/other, error: EIO}", "read", { 3, 0x9000, 10 }, NULL },
 		/* Unlinked while open: matches by its name. */
 		{ "{syscall: write, path: /tmp/x, error: EIO}", "write", { 4, 0x9000, 1 }, "/tmp/x" },
+		/* Named "log (deleted)" but not deleted: that is its name. */
+		{ "{syscall: write, path: /d/log, error: EIO}", "write", { 11, 0x9000, 1 }, NULL },
+		{ "{syscall: write, path: '/d/log (deleted)', error: EIO}", "write", { 11, 0x9000, 1 },
+		  "/d/log (deleted)" },
 		/* Pipes have no path; nor have closed fds or negative ones. */
 		{ "{syscall: read, path: '/**', error: EIO}", "read", { 5, 0x9000, 1 }, NULL },
 		{ "{syscall: read, path: '/**', error: EIO}", "read", { 42, 0x9000, 1 }, NULL },
@@ -497,10 +554,136 @@ static void test_process_info(void **state)
 
 	/* A replaced binary ("(deleted)") still has its name. */
 	fake_exe = "/usr/bin/curl (deleted)";
+	fake_exe_nlink = 0;
 	o = run_call(yaml, &call);
-	fake_exe = "/usr/bin/curl";
 	assert_true(o.acted);
 	assert_string_equal(o.exe, "/usr/bin/curl");
+
+	/* One really named so keeps the suffix: "curl (deleted)" is not curl. */
+	fake_exe_nlink = 1;
+	o = run_call(yaml, &call);
+	fake_exe = "/usr/bin/curl";
+	assert_false(o.acted);
+}
+
+/* fd_type: any of the call's fds of one of the kinds listed. */
+static void test_fd_type(void **state)
+{
+	static const struct path_row rows[] = {
+		{ "{syscall: read, fd_type: pipe, error: EINTR}", "read", { 5, 0x9000, 1 }, "" },
+		{ "{syscall: read, fd_type: [pipe, socket, tty], error: EINTR}", "read",
+		  { 14, 0x9000, 1 }, "" },
+		{ "{syscall: read, fd_type: [pipe, socket, tty], error: EINTR}", "read",
+		  { 3, 0x9000, 1 }, NULL },
+		{ "{syscall: read, fd_type: fifo, error: EINTR}", "read", { 15, 0x9000, 1 }, "" },
+		{ "{syscall: read, fd_type: pipe, error: EINTR}", "read", { 15, 0x9000, 1 }, NULL },
+		{ "{syscall: read, fd_type: regular, error: EIO}", "read", { 3, 0x9000, 1 }, "" },
+		{ "{syscall: fchdir, fd_type: dir, error: EIO}", "fchdir", { 8 }, "" },
+		/* Either fd of a two-fd call; a closed fd is of no kind. */
+		{ "{syscall: sendfile, fd_type: regular, error: EIO}", "sendfile", { 6, 3, 0, 100 }, "" },
+		{ "{syscall: read, fd_type: regular, error: EIO}", "read", { 42, 0x9000, 1 }, NULL },
+		/* With path: both must hold. */
+		{ "{syscall: read, fd_type: socket, path: /run/db.sock, error: EIO}", "read",
+		  { 6, 0x9000, 1 }, "/run/db.sock" },
+		{ "{syscall: read, fd_type: pipe, path: /run/db.sock, error: EIO}", "read",
+		  { 6, 0x9000, 1 }, NULL },
+	};
+
+	run_path_rows(rows, FL_ARRAY_SIZE(rows));
+}
+
+/*
+ * short: P% is of what the call can move: what is left of a regular file
+ * after its offset, what a pipe holds; the count asked for otherwise.
+ */
+static void test_short_bound(void **state)
+{
+	static const uint64_t at_700 = 700, at_2000 = 2000;
+	static const struct {
+		const char *rule, *syscall;
+		uint64_t args[6];
+		uint64_t want_count, want_of; /* 0: no match */
+		enum fl_short_basis basis;
+	} rows[] = {
+		/* 1000 bytes at position 600: 400 left, whatever the count says. */
+		{ "{syscall: read, short: 50%}", "read", { 12, 0x9000, 1u << 20 }, 200, 400,
+		  FL_SHORT_BASIS_FILE_SIZE },
+		{ "{syscall: copy_file_range, short: 50%}", "copy_file_range",
+		  { 12, 0, 4, 0, 9223372035781033984u, 0 }, 200, 400, FL_SHORT_BASIS_FILE_SIZE },
+		/* An offset of its own: the register, or a loff_t in memory. */
+		{ "{syscall: pread64, short: 50%}", "pread64", { 12, 0x9000, 4096, 900 }, 50, 100,
+		  FL_SHORT_BASIS_FILE_SIZE },
+		{ "{syscall: copy_file_range, short: 50%}", "copy_file_range",
+		  { 12, 0xb000, 4, 0, 4096, 0 }, 150, 300, FL_SHORT_BASIS_FILE_SIZE },
+		/* At or past the end: nothing to shorten. */
+		{ "{syscall: copy_file_range, short: 50%}", "copy_file_range",
+		  { 12, 0xb008, 4, 0, 4096, 0 }, 0, 0, FL_SHORT_BASIS_FILE_SIZE },
+		{ "{syscall: read, short: 400}", "read", { 12, 0x9000, 4096 }, 0, 0,
+		  FL_SHORT_BASIS_FILE_SIZE },
+		/* Fewer left than asked: the count asked still bounds it. */
+		{ "{syscall: read, short: 50%}", "read", { 12, 0x9000, 100 }, 50, 100,
+		  FL_SHORT_BASIS_FILE_SIZE },
+		/* A pipe holding 40 bytes; one holding none gives no bound. */
+		{ "{syscall: read, short: 50%}", "read", { 13, 0x9000, 65536 }, 20, 40,
+		  FL_SHORT_BASIS_AVAILABLE },
+		{ "{syscall: read, short: 50%}", "read", { 5, 0x9000, 65536 }, 32768, 65536,
+		  FL_SHORT_BASIS_UNKNOWN },
+		/* No copy of the fd permitted: no bound either. */
+		{ "{syscall: recvfrom, short: 50%}", "recvfrom", { 6, 0x9000, 4096, 0, 0, 0 }, 2048,
+		  4096, FL_SHORT_BASIS_UNKNOWN },
+		/* A size of 0 (/proc files) bounds nothing. */
+		{ "{syscall: read, short: 50%}", "read", { 3, 0x9000, 4096 }, 2048, 4096,
+		  FL_SHORT_BASIS_UNKNOWN },
+		/* Writes move what they ask for. */
+		{ "{syscall: write, short: 50%}", "write", { 12, 0x9000, 4096 }, 2048, 4096,
+		  FL_SHORT_BASIS_ASKED },
+	};
+
+	add_region(0xb000, &at_700, sizeof(at_700));
+	add_region(0xb008, &at_2000, sizeof(at_2000));
+	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
+		const char *yaml[] = { rows[i].rule, NULL };
+		struct fl_call call = { .arch = X64, .nr = fl_syscall_nr(X64, rows[i].syscall),
+					.src = &source };
+		struct outcome o;
+
+		memcpy(call.args, rows[i].args, sizeof(call.args));
+		o = run_call(yaml, &call);
+		if (o.acted != (rows[i].want_count != 0))
+			fail_msg("row %zu (%s on %s): %s", i, rows[i].rule, rows[i].syscall,
+				 o.acted ? "acted" : "no match");
+		if (!o.acted)
+			continue;
+		if (o.d.short_count != rows[i].want_count || o.d.short_of != rows[i].want_of ||
+		    o.d.short_basis != rows[i].basis)
+			fail_msg("row %zu: short %" PRIu64 " of %" PRIu64 " (%s), want %" PRIu64
+				 " of %" PRIu64 " (%s)", i, o.d.short_count, o.d.short_of,
+				 fl_short_basis_name(o.d.short_basis), rows[i].want_count,
+				 rows[i].want_of, fl_short_basis_name(rows[i].basis));
+		assert_int_equal(o.d.short_asked, rows[i].args[fl_sysinfo_arg(
+			fl_sysinfo_find(rows[i].syscall), FL_ARG_COUNT, 0)]);
+	}
+}
+
+/* A decision taken back lowers the count and gives the 'times' budget back. */
+static void test_take_back(void **state)
+{
+	const char *yaml[] = { "{syscall: read, short: 1, times: 1}", NULL };
+	struct fl_rule_set *set = load(yaml);
+	struct fl_matcher *m = fl_matcher_new(set, 1);
+	struct fl_call call = { .arch = X64, .nr = SYS_read, .args = { 5, 0x9000, 100 },
+				.src = &source };
+	struct fl_decision d;
+
+	assert_true(fl_matcher_decide(m, &call, &d));
+	assert_false(fl_matcher_decide(m, &call, &d));
+	fl_matcher_take_back(m, 0);
+	assert_int_equal(fl_matcher_stats(m)[0].injected, 0);
+	assert_true(fl_matcher_decide(m, &call, &d));
+	assert_int_equal(fl_matcher_stats(m)[0].injected, 1);
+	assert_int_equal(fl_matcher_stats(m)[0].matched, 3);
+	fl_matcher_free(m);
+	fl_rule_set_free(set);
 }
 
 /* ---- sockets ---- */
@@ -896,6 +1079,9 @@ int main(void)
 		cmocka_unit_test(test_sockaddr_filters),
 		cmocka_unit_test(test_short),
 		cmocka_unit_test(test_short_i386),
+		cmocka_unit_test(test_fd_type),
+		cmocka_unit_test(test_short_bound),
+		cmocka_unit_test(test_take_back),
 		cmocka_unit_test(test_signal),
 		cmocka_unit_test(test_read_once),
 		cmocka_unit_test(test_short_before_proc),

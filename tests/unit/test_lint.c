@@ -217,15 +217,19 @@ static void test_warnings(void **state)
 	/* read(2) lacks ENOENT; open(2) has it; getpid is not in the table; ENOSYS always goes. */
 	expect_warning(&d, 15, 20, "key 'error': ENOENT is not among the errors documented for "
 		       "read (read(2)); a program is rarely written to handle it");
+	/* getpid never fails at all; EINTR on every read reaches regular files. */
+	expect_warning(&d, 15, 12, "key 'error': getpid never fails");
+	expect_warning(&d, 15, 12, "key 'error': EINTR on every read or write reaches regular "
+		       "files too");
 	expect_warning(&d, 20, 5, "this rule never sees a call: rule 'every-close' (t.yaml:17) "
 		       "comes first and acts on every call to its syscalls");
 	/* Its own filters do not help a rule whose calls an earlier one takes. */
 	expect_warning(&d, 22, 5, "this rule never sees a call: rule 'every-close'");
-	if (d.n != 6) {
+	if (d.n != 8) {
 		dump_diags(&d);
-		fail_msg("expected 6 warnings, got %zu diagnostics", d.n);
+		fail_msg("expected 8 warnings, got %zu diagnostics", d.n);
 	}
-	assert_int_equal(fl_diags_count(&d, FL_SEVERITY_WARNING), 6);
+	assert_int_equal(fl_diags_count(&d, FL_SEVERITY_WARNING), 8);
 	assert_int_equal(fl_diags_count(&d, FL_SEVERITY_ERROR), 0);
 	/* Sorted by position like errors. */
 	for (size_t i = 1; i < d.n; i++)
@@ -294,7 +298,7 @@ static void test_shadowing(void **state)
 static void test_shadowing_across_files(void **state)
 {
 	static const char a[] = "rules:\n  - name: all-reads\n    syscall: read\n    error: EIO\n";
-	static const char b[] = "rules:\n  - syscall: read\n    error: EINTR\n";
+	static const char b[] = "rules:\n  - syscall: read\n    error: EAGAIN\n";
 	struct fl_rule_set *set = fl_rule_set_new();
 	struct fl_diags d = { .warnings = true };
 
@@ -305,6 +309,54 @@ static void test_shadowing_across_files(void **state)
 	assert_string_equal(d.items[0].file, "b.yaml");
 	expect_warning(&d, 2, 5, "rule 'all-reads' (a.yaml:2) comes first");
 	done(set, &d);
+}
+
+/*
+ * Errnos a call never returns in that form (brk), and EINTR aimed at
+ * regular files: warnings that name what is realistic.
+ */
+static void test_unrealistic(void **state)
+{
+	static const struct {
+		const char *yaml;
+		const char *warning; /* NULL: none */
+	} cases[] = {
+		{ "rules: [{syscall: brk, error: ENOMEM}]", "brk never returns an errno" },
+		{ "rules: [{syscall: brk, error: ENOMEM}]", "use 'retval: 0'" },
+		{ "rules: [{syscall: brk, retval: 0}]", NULL },
+		{ "rules: [{syscall: [mmap, getppid], error: ENOMEM}]", "getppid never fails" },
+		{ "rules: [{syscall: mmap, error: ENOMEM}]", NULL },
+		{ "rules: [{syscall: read, fd_type: regular, error: EINTR}]",
+		  "key 'fd_type': EINTR on regular files" },
+		{ "rules: [{syscall: read, fd_type: [pipe, dir], error: EINTR}]",
+		  "key 'fd_type': EINTR on regular files" },
+		{ "rules: [{syscall: read, path: /srv/**, error: EINTR}]",
+		  "key 'path': EINTR on the files a path names" },
+		{ "rules: [{syscall: [read, write], error: [EIO, EINTR]}]",
+		  "EINTR on every read or write reaches regular files" },
+		{ "rules: [{syscall: read, fd_type: [pipe, fifo, socket, tty], error: EINTR}]", NULL },
+		{ "rules: [{syscall: read, fd_type: socket, path: /run/*.sock, error: EINTR}]", NULL },
+		{ "rules: [{syscall: read, fd: 0, error: EINTR}]", NULL },
+		{ "rules: [{syscall: read, fd_type: regular, error: EIO}]", NULL },
+		{ "rules: [{syscall: poll, error: EINTR}]", NULL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(cases); i++) {
+		struct fl_rule_set *set;
+		struct fl_diags d;
+		bool found = false;
+
+		print_message("case %zu: %s\n", i, cases[i].yaml);
+		assert_int_equal(load(&set, &d, cases[i].yaml), 0);
+		for (size_t k = 0; k < d.n; k++)
+			found |= cases[i].warning && strstr(d.items[k].message, cases[i].warning);
+		if (cases[i].warning ? !found : d.n != 0) {
+			dump_diags(&d);
+			fail_msg("case %zu: want %s", i, cases[i].warning ? cases[i].warning : "no warning");
+		}
+		done(set, &d);
+	}
 }
 
 static void test_print_severity(void **state)
@@ -403,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_warnings_off_by_default),
 		cmocka_unit_test(test_shadowing),
 		cmocka_unit_test(test_shadowing_across_files),
+		cmocka_unit_test(test_unrealistic),
 		cmocka_unit_test(test_print_severity),
 		cmocka_unit_test(test_errno_table),
 		cmocka_unit_test(test_foreach_key),

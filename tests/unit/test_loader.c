@@ -654,7 +654,7 @@ static const struct error_case {
 } error_cases[] = {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
-	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, "
+	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, fd_type, "
 	  "address, port, process, caller, args, error, retval, short, signal, poke, corrupt, stat, "
 	  "delay, "
 	  "phase, "

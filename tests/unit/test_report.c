@@ -238,10 +238,22 @@ static void test_log_targeting(void **state)
 		const struct fl_match_info *m;
 		const char *want;
 	} rows[] = {
-		{ { .has_short = true, .short_count = 100, .short_of = 4096, .short_arg = 2 }, &path_info,
+		{ { .has_short = true, .short_count = 100, .short_of = 4096, .short_arg = 2,
+		    .short_asked = 4096 }, &path_info,
 		  "read(3, 0x7ffd0000, 4096) shortened to 100 of 4096 bytes (rule \"x\") "
 		  "[path \"/srv/data/a.db\"]\n" },
-		{ { .has_short = true, .short_count = 1, .short_of = 2, .delay_ns = 5000000 }, NULL,
+		/* Of what the file had left, not of what the call asked for. */
+		{ { .has_short = true, .short_count = 200, .short_of = 400, .short_arg = 2,
+		    .short_asked = 4096, .short_basis = FL_SHORT_BASIS_FILE_SIZE }, NULL,
+		  "read(3, 0x7ffd0000, 4096) shortened to 200 of 400 bytes (file-size; asked 4096) "
+		  "(rule \"x\")\n" },
+		/* A count above what one call moves, capped. */
+		{ { .has_short = true, .short_count = 10, .short_of = 2147479552, .short_arg = 2,
+		    .short_asked = UINT64_MAX }, NULL,
+		  "read(3, 0x7ffd0000, 4096) shortened to 10 of 2147479552 bytes (asked "
+		  "18446744073709551615) (rule \"x\")\n" },
+		{ { .has_short = true, .short_count = 1, .short_of = 2, .delay_ns = 5000000,
+		    .short_asked = 2 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) shortened to 1 of 2 bytes after 5ms delay (rule \"x\")\n" },
 		{ { .signal = SIGUSR1 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) signal SIGUSR1 (rule \"x\")\n" },
@@ -258,9 +270,20 @@ static void test_log_targeting(void **state)
 		  "read(3, 0x7ffd0000, 4096) corrupted 2 bytes (flip) at offsets 7, 4000 (rule \"x\")\n" },
 		{ { .corrupt_bytes = 2, .corrupt_done = true, .corrupt_how = FL_CORRUPT_RANDOM }, NULL,
 		  "read(3, 0x7ffd0000, 4096) corrupted nothing (random; no data) (rule \"x\")\n" },
+		/* Cut short by SIGTERM: what was served, to the millisecond, of how much. */
+		{ { .error = EIO, .delay_ns = 10000000000, .delay_cut = true,
+		    .delay_served_ns = 1023456789 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) = -1 EIO after 1023ms delay (cut short, of 10s) "
+		  "(rule \"x\")\n" },
+		/* delay: {enter, exit} cut short: both sides' served time together. */
+		{ { .delay_sides = true, .delay_enter_ns = 300000000, .delay_exit_ns = 600000000,
+		    .delay_cut = true, .delay_served_ns = 412345678 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) delayed 300ms enter + 600ms exit (cut short, served "
+		  "412ms) (rule \"x\")\n" },
 		{ { .signal = SIGKILL, .delay_ns = 1000000000 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) delayed 1s, signal SIGKILL (rule \"x\")\n" },
-		{ { .signal = SIGPIPE, .has_short = true, .short_count = 7, .short_of = 9 }, NULL,
+		{ { .signal = SIGPIPE, .has_short = true, .short_count = 7, .short_of = 9,
+		    .short_asked = 9 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) shortened to 7 of 9 bytes, signal SIGPIPE (rule \"x\")\n" },
 		{ { .error = ECONNREFUSED }, &v4,
 		  "read(3, 0x7ffd0000, 4096) = -1 ECONNREFUSED (rule \"x\") [address 10.0.0.5:5432]\n" },
@@ -597,6 +620,7 @@ static void test_report_targeting(void **state)
 					   .sockaddr = { .family = AF_INET6, .addr = { [15] = 1 },
 							 .port = 5432 } };
 	struct fl_decision shorten = { .has_short = true, .short_count = 100, .short_of = 4096,
+				       .short_basis = FL_SHORT_BASIS_AVAILABLE, .short_asked = 65536,
 				       .signal = SIGUSR1 };
 	struct fl_decision refuse = { .error = ECONNREFUSED, .signal = 32 };
 	char *frames[] = { (char *)"connect+0x1b (/lib/libc.so.6)", (char *)"dial\xff+0x8 (/bin/app)" };
@@ -610,7 +634,8 @@ static void test_report_targeting(void **state)
 				  .path = "rel/x", .rule = &rules[0], .decision = &refuse,
 				  .match = &(struct fl_match_info){ 0 }, .has_stack = true };
 	const char *path, *addr, *sig, *proc, *hex;
-	json_int_t port, sh, of;
+	json_int_t port, sh, of, asked;
+	const char *basis;
 	json_t *root, *inj, *o;
 	struct fl_report *r;
 	int err = 0;
@@ -627,9 +652,12 @@ static void test_report_targeting(void **state)
 	assert_int_equal(json_array_size(inj), 3);
 
 	o = json_array_get(inj, 0);
-	assert_int_equal(json_unpack(o, "{s:s, s:s, s:s, s:{s:I, s:I, s:s!}}", "path", &path,
-				     "process", &proc, "process_hex", &hex, "action", "short", &sh,
-				     "short_of", &of, "signal", &sig), 0);
+	assert_int_equal(json_unpack(o, "{s:s, s:s, s:s, s:{s:I, s:I, s:s, s:I, s:s!}}", "path",
+				     &path, "process", &proc, "process_hex", &hex, "action", "short",
+				     &sh, "short_of", &of, "short_basis", &basis, "asked", &asked,
+				     "signal", &sig), 0);
+	assert_string_equal(basis, "available");
+	assert_int_equal(asked, 65536);
 	assert_string_equal(path, "/home/u/data/a.db");
 	assert_string_equal(proc, "/usr/bin/\xef\xbf\xbd");
 	assert_string_equal(hex, "2f7573722f62696e2fff");
@@ -816,6 +844,34 @@ static void test_report_delay_encoding(void **state)
 		assert_int_equal(json_integer_value(json_object_get(action, "delay_enter_ms")), 300);
 		assert_true(json_real_value(json_object_get(action, "delay_exit_ms")) == 0.25);
 		assert_int_equal(json_object_size(action), 3);
+		json_decref(root2);
+		unlink(path);
+	}
+	/* Both sides cut short: what was served in all, cut, of the sum; then each side. */
+	{
+		struct fl_report *r2;
+		char path[4096];
+		struct fl_decision d = { .delay_sides = true, .delay_enter_ns = 300000000,
+					 .delay_exit_ns = 600000000, .delay_cut = true,
+					 .delay_served_ns = 412345678 };
+		struct fl_injection inj = { .seq = 1, .call = &calls[1], .rule = &rules[1],
+					    .decision = &d };
+		json_t *root2, *action;
+
+		snprintf(path, sizeof(path), "%s.cut", t->report);
+		r2 = fl_report_open(path, NULL);
+		assert_non_null(r2);
+		assert_int_equal(fl_report_add(r2, &inj), 0);
+		assert_int_equal(fl_report_close(r2, &res), 0);
+		root2 = load(path);
+		action = json_object_get(json_array_get(json_object_get(root2, "injections"), 0),
+					 "action");
+		assert_true(json_real_value(json_object_get(action, "delay_ms")) == 412.345);
+		assert_true(json_is_true(json_object_get(action, "delay_cut")));
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_of_ms")), 900);
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_enter_ms")), 300);
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_exit_ms")), 600);
+		assert_int_equal(json_object_size(action), 5);
 		json_decref(root2);
 		unlink(path);
 	}

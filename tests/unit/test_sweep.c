@@ -855,37 +855,58 @@ static void test_baseline_judge(void **state)
 
 	for (size_t i = 0; i < 4; i++)
 		passes[i] = good_pass(calls, 1);
-	v = fl_sweep_baseline_judge(&b);
+	v = fl_sweep_baseline_judge(&b, true);
 	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
 	assert_null(v.pass);
 	assert_false(v.exit_varied);
 	assert_int_equal(v.n_unstable, 0);
 
-	/* Not deterministic: swept all the same, with the facts for a warning. */
+	assert_int_equal(fl_sweep_baseline_judge(&b, false).problem, FL_SWEEP_BASELINE_OK);
+
+	/* Not deterministic: only swept when allowed, with the facts for a warning. */
 	stable[1] = false;
+	v = fl_sweep_baseline_judge(&b, false);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_UNSTABLE);
+	assert_int_equal(v.n_unstable, 1);
+	assert_false(v.program_failed);
 	passes[3].rep.exit.code = 3;
-	v = fl_sweep_baseline_judge(&b);
+	v = fl_sweep_baseline_judge(&b, true);
 	assert_int_equal(v.problem, FL_SWEEP_BASELINE_OK);
 	assert_true(v.exit_varied);
+	assert_true(v.program_failed);
+	assert_ptr_equal(v.pass, &passes[3]);
 	assert_int_equal(v.n_unstable, 1);
+	/* A command that fails on its own (git init's 128) is named first. */
+	v = fl_sweep_baseline_judge(&b, false);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_PROGRAM_FAILED);
+	assert_ptr_equal(v.pass, &passes[3]);
+	stable[1] = true;
+	passes[3].rep.exit.code = 0;
+	passes[0].rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGTERM };
+	v = fl_sweep_baseline_judge(&b, false);
+	assert_int_equal(v.problem, FL_SWEEP_BASELINE_PROGRAM_FAILED);
+	assert_ptr_equal(v.pass, &passes[0]);
+	passes[0].rep.exit = (struct fl_sweep_exit){ .exited = true };
+	stable[1] = false;
+	passes[3].rep.exit.code = 3;
 
 	/* The first pass with a problem is the one named. */
 	passes[2].rep.exit = (struct fl_sweep_exit){ .exited = false, .signal = SIGSEGV };
 	passes[1].has_report = false;
-	v = fl_sweep_baseline_judge(&b);
+	v = fl_sweep_baseline_judge(&b, true);
 	assert_int_equal(v.problem, FL_SWEEP_BASELINE_FAILED);
 	assert_ptr_equal(v.pass, &passes[1]);
 	assert_false(v.exit_varied);
 
 	passes[1].has_report = true;
-	v = fl_sweep_baseline_judge(&b);
+	v = fl_sweep_baseline_judge(&b, true);
 	assert_int_equal(v.problem, FL_SWEEP_BASELINE_CRASHED);
 	assert_ptr_equal(v.pass, &passes[2]);
 
 	/* A timeout wins over what the same pass's report says. */
 	passes[2].job.timed_out = true;
 	passes[2].has_report = false;
-	v = fl_sweep_baseline_judge(&b);
+	v = fl_sweep_baseline_judge(&b, true);
 	assert_int_equal(v.problem, FL_SWEEP_BASELINE_TIMED_OUT);
 	assert_ptr_equal(v.pass, &passes[2]);
 }

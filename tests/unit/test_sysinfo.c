@@ -30,7 +30,7 @@ static size_t abis_n(void)
 
 static void test_table_shape(void **state)
 {
-	static const char kinds[] = "PTDFIOMmAULXECVNSsH";
+	static const char kinds[] = "PTDFIOMmAULXECVNSsHpfogw";
 	size_t n;
 	const struct fl_sysinfo *t = fl_sysinfo_table(&n);
 
