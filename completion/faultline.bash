@@ -3,8 +3,8 @@
 # Subcommands, their options (read from `faultline CMD --help`, so they stay
 # in step with the binary), files for options that take one, the program
 # and its arguments after `run ... --`, and inside an inline rule
-# (-e '{syscall: ope<TAB>') the rule keys, syscall names and errno names
-# from `faultline list keys|syscalls|errnos`.
+# (-e '{syscall: ope<TAB>') the rule keys, syscall names and groups, and
+# errno names from `faultline list keys|syscalls|groups|errnos`.
 
 # Words of `faultline list WHAT`, first field, cached per shell.
 _faultline_names()
@@ -40,11 +40,18 @@ _faultline_inline_rule()
 	fi
 	case $key in
 	syscall)
-		list=$(_faultline_names syscalls) ;;
+		# A group needs quotes in YAML: offer groups after a quote only.
+		if [[ $prefix == *[\"\']* ]]; then
+			list=$(_faultline_names groups)$'\n'$(_faultline_names syscalls)
+		else
+			list=$(_faultline_names syscalls)
+		fi ;;
 	error)
 		list=$(_faultline_names errnos) ;;
 	phase)
 		list=$'enter\nexit' ;;
+	per)
+		list=$'tree\nprocess\nthread' ;;
 	fd_type)
 		# The kinds of src/sys/fdtype.c (rules/schema.json lists them too).
 		list=$'regular\ndir\npipe\nfifo\nsocket\ntty\nchardev\nblockdev\neventfd\nepoll\ntimerfd\nsignalfd\ninotify\npidfd\nanon_inode' ;;
@@ -93,7 +100,11 @@ _faultline()
 
 	case $cmd in
 	list)
-		((cword == 2)) && COMPREPLY=($(compgen -W 'syscalls errnos keys' -- "$cur"))
+		if ((cword == 2)); then
+			COMPREPLY=($(compgen -W 'syscalls errnos groups keys' -- "$cur"))
+		elif [[ ${words[2]} == groups ]]; then
+			COMPREPLY=($(compgen -W "$(_faultline_names groups)" -- "$cur"))
+		fi
 		return ;;
 	check)
 		case $prev in

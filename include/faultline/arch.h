@@ -23,6 +23,35 @@
 
 /* ---- ABIs: pure tables ---- */
 
+/* The fields a stat: rule can fake, and where they sit in a stat-like struct. */
+enum fl_stat_field {
+	FL_STAT_SIZE,
+	FL_STAT_MODE,   /* only the permission bits (07777) are replaced */
+	FL_STAT_UID,
+	FL_STAT_GID,
+	FL_STAT_NLINK,
+	FL_STAT_INO,
+	FL_STAT_ATIME,  /* seconds */
+	FL_STAT_MTIME,
+	FL_STAT_CTIME,
+	FL_STAT_N_FIELDS,
+};
+
+struct fl_stat_layout {
+	unsigned size;          /* bytes of the struct */
+	struct {
+		unsigned off, width; /* little-endian, width 2, 4 or 8 */
+		uint32_t mask_bit;   /* statx: the STATX_* bit of stx_mask that says it is filled */
+	} f[FL_STAT_N_FIELDS];
+	bool has_mask;          /* statx: stx_mask, a u32 at offset 0 */
+};
+
+/* "size", "mode", ...: the name of @f as rules write it. */
+const char *fl_stat_field_name(enum fl_stat_field f);
+
+/* struct statx (the same on every architecture). */
+const struct fl_stat_layout *fl_statx_layout(void);
+
 struct fl_abi {
 	uint32_t audit_arch;     /* AUDIT_ARCH_* (== SCMP_ARCH_*) */
 	const char *name;        /* "x86_64", "i386" */
@@ -37,6 +66,11 @@ struct fl_abi {
 	 */
 	unsigned msghdr_head;
 	unsigned msg_namelen_off; /* a 32-bit socklen_t */
+	/* msg_iov (a pointer) and msg_iovlen (a size_t): long_size bytes each; 0: not known */
+	unsigned msg_iov_off;
+	unsigned msg_iovlen_off;
+	/* struct stat as stat, lstat, fstat and newfstatat fill it; NULL: not known here. */
+	const struct fl_stat_layout *stat;
 };
 
 /* The ABI of AUDIT_ARCH_* @audit_arch, or NULL: not traced by this build. */

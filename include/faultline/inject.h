@@ -53,6 +53,45 @@ int fl_inject_short(pid_t tid, uint32_t arch, const uint64_t args[6],
 /* Put back what fl_inject_short() changed; clears @undo. */
 int fl_inject_undo(pid_t tid, uint32_t arch, struct fl_inject_undo *undo);
 
+/*
+ * poke: write dec->poke_data through argument dec->poke_arg of call @nr
+ * (@args, ABI @arch). When the next argument is the call's length for that
+ * buffer (read's count, getcwd's size), more bytes than it says are not
+ * written: -EMSGSIZE, with *@ret_room the room there was. 0 or -errno.
+ */
+int fl_inject_poke(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec, uint64_t *ret_room);
+
+/* What corrupt damaged in one call, and what to put back after a write-like one. */
+struct fl_corrupt {
+	size_t n;                          /* bytes damaged */
+	uint64_t offsets[FL_CORRUPT_MAX];  /* in the call's data, ascending */
+	uint64_t addrs[FL_CORRUPT_MAX];    /* where each is in the tracee */
+	uint8_t old[FL_CORRUPT_MAX];       /* what was there */
+	bool restore;                      /* put old back at the exit stop (write-like) */
+};
+
+/*
+ * corrupt: damage dec->corrupt_bytes bytes of the first @len bytes of the
+ * data of call @nr (@args, ABI @arch): its buffer, or its iovec buffers in
+ * order. Offsets and values come from dec->corrupt_seed; fills @c (with
+ * @restore set, for a write-like call). 0 or -errno.
+ */
+int fl_inject_corrupt(pid_t tid, uint32_t arch, int nr, const uint64_t args[6], uint64_t len,
+		      const struct fl_decision *dec, bool restore, struct fl_corrupt *c);
+/* Put back what fl_inject_corrupt() changed (when c->restore). */
+int fl_inject_corrupt_undo(pid_t tid, struct fl_corrupt *c);
+/* The byte count a write-like call asks to move (its count, or its iovecs' total), or -errno. */
+int64_t fl_inject_data_len(pid_t tid, uint32_t arch, int nr, const uint64_t args[6]);
+
+/*
+ * stat: overwrite dec->stat_fields of the struct stat or statx that call
+ * @nr (@args, ABI @arch) filled. -ENOTSUP when the ABI's struct stat is not
+ * known (i386); 0 or -errno.
+ */
+int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec);
+
 /* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
 int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
 

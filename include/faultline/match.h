@@ -58,6 +58,12 @@ struct fl_call_source {
 	ssize_t (*read_string)(void *ud, uint64_t addr, char *buf, size_t size);
 	/* readlink() of /proc/PID/cwd, /proc/PID/fd/@fd or /proc/PID/exe. */
 	ssize_t (*proc_link)(void *ud, enum fl_proc_link what, int fd, char *buf, size_t size);
+	/*
+	 * The calling thread's user-space stack, innermost first, as --stack
+	 * gives it ("func+0x1a (/usr/bin/prog)"), unwound at most once per
+	 * stop: the frame count, or -errno. NULL: no stack to be had.
+	 */
+	ssize_t (*stack)(void *ud, pid_t pid, const char *const **ret_frames);
 	/* stat(2) of /proc/PID/cwd, fd/@fd or exe (not FL_LINK_UNIX_NAME); 0 or -errno. */
 	int (*link_facts)(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret);
 	/*
@@ -97,7 +103,11 @@ struct fl_decision {
 	int error;            /* errno to inject, 0 for none */
 	bool has_retval;
 	int64_t retval;
-	uint64_t delay_ns;
+	uint64_t delay_ns;       /* at the phase's stop */
+	/* delay: {enter, exit}: held at the entry stop, and at the exit stop (delay_ns is 0). */
+	bool delay_sides;
+	uint64_t delay_enter_ns;
+	uint64_t delay_exit_ns;
 	enum fl_phase phase;
 
 	/*
@@ -134,6 +144,29 @@ struct fl_decision {
 
 	int signal;           /* send to the calling thread (call->tid) when acting; 0: none */
 
+	/* poke: write poke_len bytes of poke_data (the rule's) through args[poke_arg], at phase. */
+	bool has_poke;
+	unsigned poke_arg;
+	const unsigned char *poke_data;
+	size_t poke_len;
+
+	/*
+	 * corrupt: damage corrupt_bytes bytes of the call's data, how as
+	 * corrupt_how, offsets and values from a PRNG seeded with corrupt_seed
+	 * (drawn from the rule's stream). The tracer fills corrupt_offsets
+	 * (ascending, corrupt_n of them, in the call's data) once it has done
+	 * so: after a read-like call, before a write-like one.
+	 */
+	uint64_t corrupt_bytes;
+	enum fl_corrupt_how corrupt_how;
+	uint64_t corrupt_seed;
+	bool corrupt_done;
+	const uint64_t *corrupt_offsets;
+	size_t corrupt_n;
+
+	/* stat: fields to fake after the call succeeded (bit 1 << FL_STAT_*), values the rule's. */
+	unsigned stat_fields;
+	const uint64_t *stat_values;
 	/*
 	 * Filled by the tracer, not the matcher: the delay ended before its
 	 * time (SIGTERM to faultline, a detach, the thread killed) after
@@ -166,6 +199,8 @@ struct fl_match_info {
 	struct fl_sockaddr sockaddr;
 	/* The executable that passed process:, NULL when the rule has none. */
 	const char *exe;
+	/* The stack frame that passed caller: ("save_config+0x1a (/usr/bin/app)"), or NULL. */
+	const char *caller;
 };
 
 /* The rule set's state in one run: counters, PRNG streams, what filters read. */
@@ -185,6 +220,14 @@ const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m);
 struct fl_rule_stats *fl_matcher_stats(const struct fl_matcher *m);
 /* The seed it was built with. */
 uint64_t fl_matcher_seed(const struct fl_matcher *m);
+
+/*
+ * Thread @tid has ended (and, when it was a thread group leader, its
+ * process): the per: thread and per: process counters and streams keyed
+ * on it are dropped, so a process or thread that reuses the id starts
+ * afresh. The rules' tree totals are kept.
+ */
+void fl_matcher_forget(struct fl_matcher *m, pid_t tid);
 
 /* Cheap: does any rule name syscall @nr of @arch? */
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "faultline/arch.h"
 #include "faultline/base.h"
 #include "faultline/sys.h"
 
@@ -22,6 +23,26 @@ enum fl_phase {
 	FL_PHASE_ENTER = 0, /* skip the call, write the result */
 	FL_PHASE_EXIT = 1,  /* let the call run, overwrite its result */
 };
+
+/*
+ * per: the scope of a rule's counters (after, every, times) and of its
+ * PRNG stream. The report's counts stay totals over the tree.
+ */
+enum fl_per {
+	FL_PER_TREE = 0, /* the whole traced tree (the default) */
+	FL_PER_PROCESS,  /* each process (thread group) on its own */
+	FL_PER_THREAD,   /* each thread on its own, as strace's when= counts */
+};
+
+/* corrupt: how the chosen bytes are damaged. */
+enum fl_corrupt_how {
+	FL_CORRUPT_FLIP = 0, /* one bit of each flipped */
+	FL_CORRUPT_ZERO,     /* each set to 0 */
+	FL_CORRUPT_RANDOM,   /* each set to another value */
+};
+
+/* Most bytes one corrupt: damages per call. */
+#define FL_CORRUPT_MAX 256
 
 /* args: one raw argument register compared with a value. */
 struct fl_arg_filter {
@@ -49,22 +70,39 @@ struct fl_rule {
 	unsigned line;     /* 1-based position of the rule's mapping */
 	unsigned column;
 
-	char **syscalls;   /* canonical names, in the order written */
+	char **syscalls;   /* as written: canonical names and "@group"s, in order */
 	size_t n_syscalls;
-	struct fl_sysno *sysnos; /* each name resolved for every ABI in fl_arch_list() */
+	/*
+	 * Every syscall the rule acts on, unique: its names, and the members
+	 * of its groups that an ABI of fl_arch_list() has and that its filters
+	 * and effects apply to. Point into syscalls or at static strings.
+	 */
+	const char **calls;
+	size_t n_calls;
+	struct fl_sysno *sysnos; /* each call resolved for every ABI in fl_arch_list() */
 	size_t n_sysnos;
 
 	int *errors;       /* errno values to pick from; n_errors == 0: no error */
 	size_t n_errors;
 	bool has_retval;
 	int64_t retval;
-	uint64_t delay_ns; /* 0: no delay */
+	uint64_t delay_ns; /* delay: T, at the rule's phase; 0: none */
+	/*
+	 * delay: {enter: T1, exit: T2} (delay_sides): held at the call's
+	 * entry stop before it runs or is skipped, and at its exit stop
+	 * before the program sees the result, whatever the phase. Then
+	 * delay_ns is 0.
+	 */
+	bool delay_sides;
+	uint64_t delay_enter_ns;
+	uint64_t delay_exit_ns;
 	enum fl_phase phase;
 
 	uint64_t after;    /* let this many matching calls through */
 	uint64_t every;    /* >= 1 */
 	uint64_t times;    /* FL_TIMES_UNLIMITED when not given */
 	double probability; /* [0, 1], 1.0 when not given */
+	enum fl_per per;   /* what after/every/times and the stream count over */
 
 	/*
 	 * Filters (see the top of src/rules/loader.c for their semantics): each
@@ -81,6 +119,13 @@ struct fl_rule {
 	size_t n_ports;
 	char **processes;  /* process: name patterns, or path patterns if they have a '/' */
 	size_t n_processes;
+	/*
+	 * caller: function name patterns; one must match a function on the
+	 * calling thread's user-space stack (unwound with libdw, only for a
+	 * call that passed every other filter).
+	 */
+	char **callers;
+	size_t n_callers;
 	struct fl_arg_filter args[6]; /* args: */
 	uint32_t fd_types; /* fd_type: bit (1 << enum fl_fd_type) per kind listed; 0: none */
 
@@ -88,6 +133,30 @@ struct fl_rule {
 	enum fl_short_kind short_kind;
 	uint64_t short_value;
 	int signal;        /* sent to the calling thread when the rule acts; 0: none */
+	/*
+	 * poke: {arg, data}: poke_len bytes written into the buffer argument
+	 * poke_arg points to, at the rule's phase (before the call runs, or
+	 * after it ran); never more than the call's own length argument says
+	 * the buffer holds, where it has one.
+	 */
+	bool has_poke;
+	unsigned poke_arg;
+	unsigned char *poke_data;
+	size_t poke_len;
+	/*
+	 * corrupt: {bytes, how}: corrupt_bytes (1..FL_CORRUPT_MAX; 0: none)
+	 * bytes of the data a read-like call returned are damaged after it,
+	 * or of what a write-like call stores before it (and put back after).
+	 */
+	uint64_t corrupt_bytes;
+	enum fl_corrupt_how corrupt_how;
+	/*
+	 * stat: {size: N, mode: 0600, ...}: after a stat, lstat, fstat,
+	 * newfstatat or statx that succeeded, these fields of its result are
+	 * overwritten. stat_fields has bit 1 << FL_STAT_* per field given.
+	 */
+	unsigned stat_fields;
+	uint64_t stat_values[FL_STAT_N_FIELDS];
 
 	/*
 	 * expect: how many times the rule must act (its "injected" count,

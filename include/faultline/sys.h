@@ -32,6 +32,31 @@ int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
  */
 const char *fl_syscall_replacement(uint32_t abi, const char *name);
 
+/*
+ * Syscall groups (src/sys/groups.c): systemd's SystemCallFilter= sets, as
+ * `systemd-analyze syscall-filter` of systemd 252 lists them. Members are
+ * names of any architecture; resolve them per ABI with fl_syscall_nr().
+ */
+struct fl_syscall_group {
+	const char *name;            /* "@file-system" */
+	const char *description;     /* "File system operations" */
+	const char *const *members;  /* names and nested "@groups", NULL-terminated */
+};
+
+/* Every group, in systemd-analyze's order. */
+const struct fl_syscall_group *fl_syscall_groups(size_t *ret_n);
+/* Where the membership facts come from: "systemd 252". */
+const char *fl_syscall_groups_origin(void);
+/* The group named @name ("@sync"), or NULL. */
+const struct fl_syscall_group *fl_syscall_group_find(const char *name);
+/* Closest group name to @word, or NULL. */
+const char *fl_syscall_group_suggest(const char *word);
+/*
+ * Every syscall name of @g, nested groups expanded, sorted and unique, as a
+ * malloc'd array of static strings (free() it). Returns 0 or -ENOMEM.
+ */
+int fl_syscall_group_expand(const struct fl_syscall_group *g, const char ***ret, size_t *ret_n);
+
 /* errno value for "ENOENT" (also accepts a decimal 1..4095), or -1. */
 int fl_errno_from_name(const char *name);
 /* "ENOENT", or NULL when glibc has no name for @err. */
@@ -130,6 +155,17 @@ bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i);
 
 /* FL_SYS_* bits; 0 for NULL. */
 unsigned fl_sysinfo_caps(const struct fl_sysinfo *si);
+
+/*
+ * Which way a call moves data through its buffer (FL_ARG_ADDR before its
+ * FL_ARG_COUNT, or its FL_ARG_IOVEC array): FL_DATA_IN when the kernel
+ * fills it (read, pread64, readv, preadv, preadv2, recvfrom, recvmsg),
+ * FL_DATA_OUT when the kernel takes it (write, pwrite64, writev, pwritev,
+ * pwritev2, sendto, sendmsg), 0 for any other call. recvmsg and sendmsg
+ * move it through the iovecs of the struct msghdr argument 1 points to.
+ */
+enum { FL_DATA_IN = 1, FL_DATA_OUT = 2 };
+int fl_sysinfo_data_dir(const struct fl_sysinfo *si);
 
 /* The whole table, sorted by name (for tests and listings). */
 const struct fl_sysinfo *fl_sysinfo_table(size_t *ret_n);

@@ -55,6 +55,45 @@ const struct fl_arch *fl_arch_by_name(const char *name)
 	return NULL;
 }
 
+/*
+ * struct statx (include/uapi/linux/stat.h), the same on every architecture:
+ * stx_mask, stx_blksize (u32), stx_attributes (u64), stx_nlink, stx_uid,
+ * stx_gid (u32), stx_mode (u16), pad, stx_ino, stx_size, stx_blocks,
+ * stx_attributes_mask (u64), then timestamps of 16 bytes (s64 tv_sec, u32
+ * tv_nsec, pad): stx_atime at 64, stx_btime, stx_ctime, stx_mtime.
+ */
+static const struct fl_stat_layout statx_layout = {
+	.size = 256,
+	.has_mask = true,
+	.f = {
+		[FL_STAT_NLINK] = { 16, 4, 0x4 },    /* STATX_NLINK */
+		[FL_STAT_UID] = { 20, 4, 0x8 },      /* STATX_UID */
+		[FL_STAT_GID] = { 24, 4, 0x10 },     /* STATX_GID */
+		[FL_STAT_MODE] = { 28, 2, 0x2 },     /* STATX_MODE */
+		[FL_STAT_INO] = { 32, 8, 0x100 },    /* STATX_INO */
+		[FL_STAT_SIZE] = { 40, 8, 0x200 },   /* STATX_SIZE */
+		[FL_STAT_ATIME] = { 64, 8, 0x20 },   /* STATX_ATIME */
+		[FL_STAT_CTIME] = { 96, 8, 0x80 },   /* STATX_CTIME */
+		[FL_STAT_MTIME] = { 112, 8, 0x40 },  /* STATX_MTIME */
+	},
+};
+
+const char *fl_stat_field_name(enum fl_stat_field f)
+{
+	static const char *const names[FL_STAT_N_FIELDS] = {
+		[FL_STAT_SIZE] = "size", [FL_STAT_MODE] = "mode", [FL_STAT_UID] = "uid",
+		[FL_STAT_GID] = "gid", [FL_STAT_NLINK] = "nlink", [FL_STAT_INO] = "ino",
+		[FL_STAT_ATIME] = "atime", [FL_STAT_MTIME] = "mtime", [FL_STAT_CTIME] = "ctime",
+	};
+
+	return (unsigned)f < FL_STAT_N_FIELDS ? names[f] : NULL;
+}
+
+const struct fl_stat_layout *fl_statx_layout(void)
+{
+	return &statx_layout;
+}
+
 int fl_abi_index(uint32_t audit_arch)
 {
 	const struct fl_arch *host = current();

@@ -17,6 +17,28 @@
 _Static_assert(SCMP_ARCH_X86_64 == AUDIT_ARCH_X86_64, "SCMP_ARCH_X86_64 is AUDIT_ARCH_X86_64");
 _Static_assert(SCMP_ARCH_X86 == AUDIT_ARCH_I386, "SCMP_ARCH_X86 is AUDIT_ARCH_I386");
 
+/*
+ * x86_64's struct stat (arch/x86/include/uapi/asm/stat.h): st_dev, st_ino,
+ * st_nlink (8 bytes each), st_mode, st_uid, st_gid (4 each), pad, st_rdev,
+ * st_size, st_blksize, st_blocks (8 each), then st_atime, st_atime_nsec,
+ * st_mtime, ... (8 each). i386's calls of these names fill the old or the
+ * 64-bit struct, not described here: stat: rules leave them alone.
+ */
+static const struct fl_stat_layout stat_x86_64 = {
+	.size = 144,
+	.f = {
+		[FL_STAT_INO] = { 8, 8, 0 },
+		[FL_STAT_NLINK] = { 16, 8, 0 },
+		[FL_STAT_MODE] = { 24, 4, 0 },
+		[FL_STAT_UID] = { 28, 4, 0 },
+		[FL_STAT_GID] = { 32, 4, 0 },
+		[FL_STAT_SIZE] = { 48, 8, 0 },
+		[FL_STAT_ATIME] = { 72, 8, 0 },
+		[FL_STAT_MTIME] = { 88, 8, 0 },
+		[FL_STAT_CTIME] = { 104, 8, 0 },
+	},
+};
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_X86_64,
@@ -28,6 +50,9 @@ static const struct fl_abi abis[] = {
 		/* msg_name, msg_namelen and the padding after it */
 		.msghdr_head = 16,
 		.msg_namelen_off = 8,
+		.msg_iov_off = 16,
+		.msg_iovlen_off = 24,
+		.stat = &stat_x86_64,
 	},
 	{
 		.audit_arch = AUDIT_ARCH_I386,
@@ -39,6 +64,8 @@ static const struct fl_abi abis[] = {
 		.iov_len_off = 4,
 		.msghdr_head = 8,
 		.msg_namelen_off = 4,
+		.msg_iov_off = 8,
+		.msg_iovlen_off = 12,
 	},
 };
 

@@ -18,7 +18,7 @@ static const char main_usage[] =
 	"Commands:\n"
 	"  run [OPTIONS] -- PROGRAM [ARG]...   run PROGRAM and inject faults per the rules\n"
 	"  check [OPTIONS] FILE...             validate and lint rule files\n"
-	"  list syscalls|errnos|keys           list the names rules can use\n"
+	"  list syscalls|errnos|groups|keys    list the names rules can use\n"
 	"  sweep [OPTIONS] -- PROGRAM [ARG]... find the error paths that crash or hang\n"
 	"\n"
 	"Options:\n"

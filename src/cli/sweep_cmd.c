@@ -60,8 +60,8 @@ static const char sweep_usage[] =
 	"                       injection (otherwise that is faultline's error, 125)\n"
 	"  -h, --help           show this help\n"
 	"\n"
-	"Rules must not set after, every, times or probability: the sweep decides\n"
-	"which call each run fails.\n"
+	"Rules must not set after, every, times, probability or per: the sweep\n"
+	"decides which call each run fails.\n"
 	"\n"
 	"Each run is: crashed (COMMAND or any process it started was killed by\n"
 	"SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL, SIGSYS or SIGTRAP, or a sanitizer\n"
@@ -315,7 +315,7 @@ int fl_cmd_sweep(int argc, char **argv)
 
 		fprintf(stderr, "%s:%u:%u: error: rule '%s' sets '%s'; a sweep decides which call "
 			"each run fails (after: k-1, times: 1 for the k-th), so swept rules must not "
-			"have after, every, times or probability\n", rule->file, rule->line,
+			"have after, every, times, probability or per\n", rule->file, rule->line,
 			rule->column, rule->name, bad_key);
 		goto out;
 	}

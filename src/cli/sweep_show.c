@@ -49,6 +49,9 @@ static void describe_fault(char *buf, size_t size, const struct fl_sweep *sw,
 		.has_retval = rule->has_retval,
 		.retval = rule->retval,
 		.delay_ns = rule->delay_ns,
+		.delay_sides = rule->delay_sides,
+		.delay_enter_ns = rule->delay_enter_ns,
+		.delay_exit_ns = rule->delay_exit_ns,
 		.phase = rule->phase,
 	};
 	char tmp[128];

@@ -198,8 +198,8 @@ static int build(const struct fl_rule_set *set, const char *const *also, size_t 
 
 	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
-		for (size_t j = 0; r == 0 && j < rule->n_syscalls; j++)
-			r = add_syscall(ctx, rule, rule->syscalls[j], narrow, &plain);
+		for (size_t j = 0; r == 0 && j < rule->n_calls; j++)
+			r = add_syscall(ctx, rule, rule->calls[j], narrow, &plain);
 	}
 	for (size_t i = 0; r == 0 && i < n_also; i++) {
 		int nr = seccomp_syscall_resolve_name(also[i]);
@@ -230,7 +230,7 @@ int fl_filter_new(const struct fl_rule_set *set, const char *const *also, size_t
 	for (size_t i = 0; i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
 		if (has_int_filters(rule))
-			comparisons += rule->n_syscalls * (rule->n_fds ? rule->n_fds : 1);
+			comparisons += rule->n_calls * (rule->n_fds ? rule->n_fds : 1);
 	}
 	bool narrow = comparisons <= FL_FILTER_MAX_NARROWED;
 	scmp_filter_ctx ctx = NULL;

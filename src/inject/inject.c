@@ -6,6 +6,7 @@
 
 #include "faultline/arch.h"
 #include "faultline/inject.h"
+#include "faultline/sys.h"
 #include "short_iov.h"
 
 bool fl_inject_changes_result(const struct fl_decision *dec)
@@ -18,6 +19,23 @@ int64_t fl_inject_result_value(const struct fl_decision *dec)
 	if (dec->error)
 		return -(int64_t)dec->error;
 	return dec->retval;
+}
+
+int fl_inject_poke(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec, uint64_t *ret_room)
+{
+	const struct fl_sysinfo *si = fl_sysinfo_of(arch, nr);
+	unsigned a = dec->poke_arg;
+
+	if (a >= 6)
+		return -EINVAL;
+	if (si && a + 1 < fl_sysinfo_nargs(si) &&
+	    (si->args[a + 1] == FL_ARG_COUNT || si->args[a + 1] == FL_ARG_UNSIGNED) &&
+	    args[a + 1] < dec->poke_len) {
+		*ret_room = args[a + 1];
+		return -EMSGSIZE;
+	}
+	return fl_tracee_write_mem(tid, args[a], dec->poke_data, dec->poke_len);
 }
 
 int fl_inject_skip(pid_t tid)
@@ -110,4 +128,53 @@ int fl_inject_signal(pid_t tgid, pid_t tid, int sig)
 	if (syscall(SYS_tgkill, tgid, tid, sig) < 0)
 		return -errno;
 	return 0;
+}
+
+/* A little-endian field of @width bytes. */
+static void put_le(unsigned char *p, unsigned width, uint64_t v)
+{
+	for (unsigned i = 0; i < width; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint64_t get_le(const unsigned char *p, unsigned width)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < width; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
+		   const struct fl_decision *dec)
+{
+	const char *name = fl_syscall_name(arch, nr);
+	const struct fl_sysinfo *si = fl_sysinfo_of(arch, nr);
+	const struct fl_abi *abi = fl_abi_of(arch);
+	const struct fl_stat_layout *l;
+	unsigned char buf[256];
+	uint32_t mask = 0;
+	int a = fl_sysinfo_arg(si, FL_ARG_ADDR, 0);
+
+	if (!name || !abi || a < 0)
+		return -EINVAL;
+	l = strcmp(name, "statx") == 0 ? fl_statx_layout() : abi->stat;
+	if (!l)
+		return -ENOTSUP;
+	if (fl_tracee_read_mem(tid, args[a], buf, l->size) != (ssize_t)l->size)
+		return -EFAULT;
+	for (unsigned f = 0; f < FL_STAT_N_FIELDS; f++) {
+		uint64_t v = dec->stat_values[f];
+
+		if (!(dec->stat_fields & (1u << f)) || !l->f[f].width)
+			continue;
+		if (f == FL_STAT_MODE) /* the file type stays */
+			v = (get_le(buf + l->f[f].off, l->f[f].width) & ~(uint64_t)07777) | (v & 07777);
+		put_le(buf + l->f[f].off, l->f[f].width, v);
+		mask |= l->f[f].mask_bit;
+	}
+	if (l->has_mask) /* statx: the faked fields count as filled */
+		put_le(buf, 4, get_le(buf, 4) | mask);
+	return fl_tracee_write_mem(tid, args[a], buf, l->size);
 }

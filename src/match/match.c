@@ -67,28 +67,6 @@ struct fl_syscall_map {
 	size_t len[FL_ABI_MAX];
 };
 
-/*
- * Per-rule streams: rule i is seeded with the (i+1)-th output of splitmix64
- * started from the run's seed, i.e.
- *
- *	uint64_t st = seed, x;
- *	for (k = 0; k <= i; k++)
- *		x = fl_splitmix64(&st);
- *	fl_prng_seed(&stats[i].prng, x);
- *
- * so rule i's draws depend only on (seed, i): adding a rule after it, or
- * another rule drawing more or less often, never changes what it decides.
- * This derivation is part of the reproducibility contract; don't change it
- * without changing the documented one.
- */
-static void seed_streams(struct fl_rule_stats *stats, size_t n, uint64_t seed)
-{
-	uint64_t st = seed;
-
-	for (size_t i = 0; i < n; i++)
-		fl_prng_seed(&stats[i].prng, fl_splitmix64(&st));
-}
-
 static int build_wanted(struct fl_matcher *m)
 {
 	const struct fl_rule_set *set = m->set;
@@ -150,9 +128,11 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 
 	/* One extra entry so an empty set still gets a non-NULL array. */
 	m->stats = calloc(set->n_rules + 1, sizeof(*m->stats));
-	if (!m->stats)
+	m->stream_seeds = calloc(set->n_rules + 1, sizeof(*m->stream_seeds));
+	m->n_scopes = calloc(set->n_rules + 1, sizeof(*m->n_scopes));
+	if (!m->stats || !m->stream_seeds || !m->n_scopes)
 		goto fail;
-	seed_streams(m->stats, set->n_rules, seed);
+	fl_seed_streams(m->stats, m->stream_seeds, set->n_rules, seed);
 
 	if (build_wanted(m) < 0)
 		goto fail;
@@ -201,7 +181,16 @@ void fl_matcher_free(struct fl_matcher *m)
 	free(m->cache);
 	free(m->fds);
 	free(m->stats);
+	free(m->stream_seeds);
+	free(m->n_scopes);
+	fl_scopes_done(&m->scopes);
 	free(m);
+}
+
+void fl_matcher_forget(struct fl_matcher *m, pid_t tid)
+{
+	if (m)
+		fl_scopes_forget(m, tid);
 }
 
 bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr)
@@ -687,6 +676,9 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 		return false;
 	if (r->fd_types && !fl_fd_type_matches(r, m->fds, si))
 		return false;
+	/* Unwinding is the dearest of all: only for a call every other filter let through. */
+	if (r->n_callers && !fl_caller_matches(r, call, info))
+		return false;
 	return true;
 }
 
@@ -694,41 +686,6 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
  * With m = the new matched count: skip the first `after`, then act on every
  * `every`-th one, at most `times` times.
  */
-static bool rule_eligible(const struct fl_rule *r, const struct fl_rule_stats *st)
-{
-	uint64_t m = st->matched;
-	uint64_t every = r->every ? r->every : 1; /* the loader ensures >= 1 */
-
-	if (m <= r->after)
-		return false;
-	if ((m - r->after - 1) % every != 0)
-		return false;
-	return st->injected < r->times;
-}
-
-/*
- * probability 1 acts without drawing and probability 0 (or anything not
- * above 0, NaN included) never acts without drawing, so such rules leave
- * their stream untouched and the draw count per rule is predictable.
- */
-static bool rule_draw(const struct fl_rule *r, struct fl_rule_stats *st)
-{
-	if (r->probability >= 1.0)
-		return true;
-	if (!(r->probability > 0.0))
-		return false;
-	return fl_prng_double(&st->prng) < r->probability;
-}
-
-static int pick_error(const struct fl_rule *r, struct fl_rule_stats *st)
-{
-	if (r->n_errors == 0)
-		return 0;
-	if (r->n_errors == 1)
-		return r->errors[0];
-	return r->errors[fl_prng_below(&st->prng, r->n_errors)];
-}
-
 bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		       struct fl_decision *ret)
 {
@@ -750,20 +707,48 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		struct fl_match_info info = { 0 };
 		struct fl_decision d = { 0 };
 
+		struct fl_scope *sc = NULL;
+		struct fl_counts c;
+
 		if (!rule_matches(m, r, call, &info, &d))
 			continue;
-		st->matched++;
-		if (!rule_eligible(r, st) || !rule_draw(r, st))
+		st->matched++; /* the report's counts are the tree's */
+		if (r->per != FL_PER_TREE) {
+			sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);
+			if (!sc)
+				continue; /* out of memory: the rule cannot count this call */
+			sc->matched++;
+			c = (struct fl_counts){ sc->matched, sc->injected, &sc->prng };
+		} else {
+			c = (struct fl_counts){ st->matched, st->injected, &st->prng };
+		}
+		if (!fl_rule_eligible(r, &c) || !fl_rule_draw(r, c.prng))
 			continue;
 
 		st->injected++;
+		if (sc)
+			sc->injected++;
 		d.rule = i;
-		d.error = pick_error(r, st);
+		d.error = fl_pick_error(r, c.prng);
 		d.has_retval = r->has_retval;
 		d.retval = r->retval;
 		d.delay_ns = r->delay_ns;
+		d.delay_sides = r->delay_sides;
+		d.delay_enter_ns = r->delay_enter_ns;
+		d.delay_exit_ns = r->delay_exit_ns;
 		d.phase = r->phase;
 		d.signal = r->signal;
+		d.has_poke = r->has_poke;
+		d.poke_arg = r->poke_arg;
+		d.poke_data = r->poke_data;
+		d.poke_len = r->poke_len;
+		d.stat_fields = r->stat_fields;
+		d.stat_values = r->stat_values;
+		if (r->corrupt_bytes) {
+			d.corrupt_bytes = r->corrupt_bytes;
+			d.corrupt_how = r->corrupt_how;
+			d.corrupt_seed = fl_prng_next(c.prng);
+		}
 		*ret = d;
 		m->last = info;
 		return true;

@@ -5,14 +5,29 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "faultline/match.h"
 
 struct fl_call_cache;
 struct fl_syscall_map;
 
+/* One rule's counters and stream in one process or thread (scopes.c). */
+struct fl_scope {
+	uint64_t key;      /* (rule + 1) << 32 | id; 0: empty slot; UINT64_MAX: forgotten */
+	uint64_t matched;
+	uint64_t injected;
+	struct fl_prng prng;
+};
+
+struct fl_scopes {
+	struct fl_scope *slots; /* open addressing, linear probing */
+	size_t cap;             /* power of two, or 0 */
+	size_t used;            /* slots not empty (tombstones included) */
+};
 /*
  * What the fds of the call being decided are (fdfacts.c): stat(2) through
  * /proc, read at most once per call and fd argument.
@@ -59,4 +74,41 @@ struct fl_matcher {
 	struct fl_call_cache *cache;
 	struct fl_fd_cache *fds;
 	struct fl_match_info last;
+	/* per: process | thread (scopes.c). */
+	uint64_t *stream_seeds;        /* x_i: what rule i's tree stream was seeded with */
+	uint64_t *n_scopes;            /* scopes made per rule so far: the next k */
+	struct fl_scopes scopes;
 };
+
+/* ---- caller.c ---- */
+
+/* caller: does a function on the calling thread's stack match? Sets info->caller. */
+bool fl_caller_matches(const struct fl_rule *r, const struct fl_call *call,
+		       struct fl_match_info *info);
+
+/* ---- counters.c ---- */
+
+/* The counters a rule's after/every/times read, and its stream: the tree's or a scope's. */
+struct fl_counts {
+	uint64_t matched;
+	uint64_t injected;
+	struct fl_prng *prng;
+};
+
+/* Seed rule i's tree stream from @seed (see counters.c); xs[i] keeps what it was seeded with. */
+void fl_seed_streams(struct fl_rule_stats *stats, uint64_t *xs, size_t n, uint64_t seed);
+/* Is the call that made @c->matched eligible under after/every/times? */
+bool fl_rule_eligible(const struct fl_rule *r, const struct fl_counts *c);
+/* probability: does the rule act on an eligible call (draws only for 0 < p < 1)? */
+bool fl_rule_draw(const struct fl_rule *r, struct fl_prng *prng);
+/* The errno to inject: errors[0], or a seeded pick from the list. */
+int fl_pick_error(const struct fl_rule *r, struct fl_prng *prng);
+
+/*
+ * Rule @rule's scope for process or thread @id, made (with its stream) on
+ * first use. NULL on OOM.
+ */
+struct fl_scope *fl_scope_get(struct fl_matcher *m, size_t rule, pid_t id);
+/* Thread @id ended: forget every scope keyed on it (its own, or its process's). */
+void fl_scopes_forget(struct fl_matcher *m, pid_t id);
+void fl_scopes_done(struct fl_scopes *s);

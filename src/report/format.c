@@ -469,7 +469,13 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *			(see enum fl_short_basis)
  *	delay only	delayed 250ms
  *	delay + result	= -1 EIO after 250ms delay
+ *	both sides	delayed 300ms enter + 600ms exit (delay: {enter, exit})
+ *	poke		"poked 5 bytes into argument 0", after a result with ", "
+ *	stat		"faked size 1048576, mode 0600"
+ *	corrupt		"corrupted 3 bytes (flip) at offsets 17, 402, 3999" (the first
+ *			16; "corrupt 3 bytes (flip)" when not done, in a dry run)
  *	cut short	delayed 1023ms (cut short, of 10s): SIGTERM to faultline
+ *	both sides cut	delayed 300ms enter + 600ms exit (cut short, served 412ms)
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -480,8 +486,8 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  */
 size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 {
-	char result[160] = "";
-	char delay[32] = "";
+	char result[480] = "";
+	char delay[80] = "";
 	char cut[64] = "";
 	char sig[48] = "";
 	const char *exit_tag = d->phase == FL_PHASE_EXIT ? " [exit]" : "";
@@ -507,7 +513,23 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 			snprintf(result + k, sizeof(result) - (size_t)k, " (asked %" PRIu64 ")",
 				 d->short_asked);
 	}
-	if (d->delay_ns && d->delay_cut) {
+	if (d->delay_sides) {
+		char enter[32] = "0s", exit[32] = "0s";
+
+		if (d->delay_enter_ns)
+			fl_format_duration(enter, sizeof(enter), d->delay_enter_ns);
+		if (d->delay_exit_ns)
+			fl_format_duration(exit, sizeof(exit), d->delay_exit_ns);
+		snprintf(delay, sizeof(delay), "%s enter + %s exit", enter, exit);
+		if (d->delay_cut) {
+			/* Both sides' served time together, to the millisecond. */
+			char served[32];
+
+			fl_format_duration(served, sizeof(served),
+					   d->delay_served_ns / 1000000 * 1000000);
+			snprintf(cut, sizeof(cut), " (cut short, served %s)", served);
+		}
+	} else if (d->delay_ns && d->delay_cut) {
 		/* What was served, to the millisecond, and of how much. */
 		char full[32];
 
@@ -516,6 +538,55 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 		snprintf(cut, sizeof(cut), " (cut short, of %s)", full);
 	} else if (d->delay_ns) {
 		fl_format_duration(delay, sizeof(delay), d->delay_ns);
+	}
+	if (d->corrupt_bytes) {
+		static const char *const hows[] = { "flip", "zero", "random" };
+		const char *how = (unsigned)d->corrupt_how < 3 ? hows[d->corrupt_how] : "?";
+		size_t o = strlen(result);
+
+		if (!d->corrupt_done)
+			snprintf(result + o, sizeof(result) - o, "corrupt %" PRIu64 " byte%s (%s)",
+				 d->corrupt_bytes, d->corrupt_bytes == 1 ? "" : "s", how);
+		else if (d->corrupt_n == 0)
+			snprintf(result + o, sizeof(result) - o, "corrupted nothing (%s; no data)", how);
+		else {
+			o += (size_t)snprintf(result + o, sizeof(result) - o, "corrupted %zu byte%s "
+					      "(%s) at %s", d->corrupt_n, d->corrupt_n == 1 ? "" : "s",
+					      how, d->corrupt_n == 1 ? "offset" : "offsets");
+			/* The first 16 here; the report has them all. */
+			for (size_t i = 0; i < d->corrupt_n && i < 16 && o < sizeof(result); i++)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s%" PRIu64,
+						      i ? ", " : " ", d->corrupt_offsets[i]);
+			if (d->corrupt_n > 16 && o < sizeof(result))
+				snprintf(result + o, sizeof(result) - o, " and %zu more",
+					 d->corrupt_n - 16);
+		}
+	}
+	if (d->stat_fields) {
+		size_t o = strlen(result);
+
+		o += (size_t)snprintf(result + o, sizeof(result) - o, "%sfaked", o ? ", " : "");
+		for (unsigned f = 0, k = 0; f < FL_STAT_N_FIELDS && o < sizeof(result); f++) {
+			if (!(d->stat_fields & (1u << f)))
+				continue;
+			if (f == FL_STAT_MODE)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s mode %04" PRIo64,
+						      k++ ? "," : "", d->stat_values[f]);
+			else if (f >= FL_STAT_ATIME)
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s %s %" PRId64,
+						      k++ ? "," : "", fl_stat_field_name(f),
+						      (int64_t)d->stat_values[f]);
+			else
+				o += (size_t)snprintf(result + o, sizeof(result) - o, "%s %s %" PRIu64,
+						      k++ ? "," : "", fl_stat_field_name(f),
+						      d->stat_values[f]);
+		}
+	}
+	if (d->has_poke) {
+		size_t o = strlen(result);
+
+		snprintf(result + o, sizeof(result) - o, "%spoked %zu byte%s into argument %u",
+			 o ? ", " : "", d->poke_len, d->poke_len == 1 ? "" : "s", d->poke_arg);
 	}
 	if (d->signal) {
 		const char *name = fl_signal_name(d->signal);

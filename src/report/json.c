@@ -25,9 +25,15 @@
  *    known: "file-size", "available", "asked" or "unknown", and the count
  *    the program passed), with
  *    "delay_ms" first when the rule delays: an integer for whole
- *    milliseconds (50), else a fractional number (0.25); a delay cut
- *    short (SIGTERM, a detach) gives what was served, to the
- *    microsecond, with "delay_cut": true and "delay_of_ms" the full one; "signal":
+ *    milliseconds (50), else a fractional number (0.25); with delay:
+ *    {enter, exit}, "delay_ms" is their sum and "delay_enter_ms" and
+ *    "delay_exit_ms" follow it; a delay cut short (SIGTERM, a detach)
+ *    gives what was served, to the microsecond, with "delay_cut": true
+ *    and "delay_of_ms" the full one (both sides' sum for enter/exit);
+ *    "poke": {"arg": N, "bytes": N} when the rule
+ *    writes into a buffer; "stat": {"size": N, "mode": "0600", ...} (the
+ *    faked fields; mode in octal); "corrupt": {"how", "bytes" (asked), "offsets"
+ *    (ascending, into the call's data; left out in a dry run)}; "signal":
  *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
@@ -231,10 +237,30 @@ static json_t *build_injection(const struct fl_injection *inj)
 		if (lossy)
 			rc |= jset(o, "process_hex", jhex(m->exe));
 	}
+	if (m && m->caller) {
+		bool lossy;
+
+		rc |= jset(o, "caller", fl_json_string(m->caller, &lossy));
+	}
 	rc |= jset(o, "rule", jstr(inj->rule ? inj->rule->name : ""));
 	rc |= jset(o, "phase", json_string(d->phase == FL_PHASE_EXIT ? "exit" : "enter"));
 
-	if (d->delay_ns && d->delay_cut) {
+	if (d->delay_sides) {
+		uint64_t total = d->delay_enter_ns + d->delay_exit_ns;
+
+		if (total < d->delay_enter_ns)
+			total = UINT64_MAX;
+		/* What the program waited in all (or, cut, what it was served), then each side. */
+		if (d->delay_cut) {
+			rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
+			rc |= jset(action, "delay_cut", json_true());
+			rc |= jset(action, "delay_of_ms", jdelay_ms(total));
+		} else {
+			rc |= jset(action, "delay_ms", jdelay_ms(total));
+		}
+		rc |= jset(action, "delay_enter_ms", jdelay_ms(d->delay_enter_ns));
+		rc |= jset(action, "delay_exit_ms", jdelay_ms(d->delay_exit_ns));
+	} else if (d->delay_ns && d->delay_cut) {
 		/* What was served, and that it was cut (SIGTERM, a detach). */
 		rc |= jset(action, "delay_ms", jdelay_ms(d->delay_served_ns / 1000 * 1000));
 		rc |= jset(action, "delay_cut", json_true());
@@ -251,6 +277,48 @@ static json_t *build_injection(const struct fl_injection *inj)
 		rc |= jset(action, "short_of", jcount(d->short_of));
 		rc |= jset(action, "short_basis", json_string(fl_short_basis_name(d->short_basis)));
 		rc |= jset(action, "asked", jcount(d->short_asked));
+	}
+	if (d->corrupt_bytes) {
+		static const char *const hows[] = { "flip", "zero", "random" };
+		json_t *corrupt = json_object();
+
+		rc |= jset(corrupt, "how", json_string((unsigned)d->corrupt_how < 3 ?
+						       hows[d->corrupt_how] : "?"));
+		rc |= jset(corrupt, "bytes", jcount(d->corrupt_bytes));
+		if (d->corrupt_done) {
+			json_t *offs = json_array();
+
+			for (size_t i = 0; i < d->corrupt_n; i++)
+				rc |= json_array_append_new(offs, jcount(d->corrupt_offsets[i]));
+			rc |= jset(corrupt, "offsets", offs);
+		}
+		rc |= jset(action, "corrupt", corrupt);
+	}
+	if (d->stat_fields) {
+		json_t *st = json_object();
+
+		for (unsigned f = 0; f < FL_STAT_N_FIELDS; f++) {
+			char mode[16];
+
+			if (!(d->stat_fields & (1u << f)))
+				continue;
+			if (f == FL_STAT_MODE) {
+				snprintf(mode, sizeof(mode), "%04" PRIo64, d->stat_values[f]);
+				rc |= jset(st, "mode", json_string(mode));
+			} else if (f >= FL_STAT_ATIME) {
+				rc |= jset(st, fl_stat_field_name(f), json_integer((json_int_t)d->stat_values[f]));
+			} else {
+				rc |= jset(st, fl_stat_field_name(f), jcount(d->stat_values[f]));
+			}
+		}
+		rc |= jset(action, "stat", st);
+	}
+	if (d->has_poke) {
+		json_t *poke = json_object();
+
+		rc |= jset(poke, "arg", json_integer(d->poke_arg));
+		rc |= jset(poke, "bytes", jcount(d->poke_len));
+		rc |= jset(action, "poke", poke);
 	}
 	if (d->signal) {
 		const char *sig = fl_signal_name(d->signal);

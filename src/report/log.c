@@ -53,6 +53,11 @@ static void put_match(FILE *f, const struct fl_match_info *m)
 		put_cstring(f, m->exe);
 		fputc(']', f);
 	}
+	if (m->caller) {
+		fputs(" [caller ", f);
+		put_cstring(f, m->caller);
+		fputc(']', f);
+	}
 }
 
 /*
@@ -124,7 +129,7 @@ void fl_log_injection(FILE *out, const struct fl_injection *inj)
 	_cleanup_free_ char *args = NULL;
 	const char *args_text = inj->args_text;
 	const char *name = inj->syscall;
-	char result[192];
+	char result[512];
 	char nrname[32];
 	size_t len = 0;
 	FILE *f;

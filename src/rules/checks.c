@@ -47,24 +47,95 @@ static const struct {
 	  "readv, writev, preadv, pwritev, recvfrom, sendto and the like)" },
 };
 
+struct needs {
+	unsigned caps;   /* FL_SYS_* (any one), or 0 */
+	unsigned nargs;  /* with caps 0: the call takes at least this many arguments */
+	int ptr_arg;     /* >= 0: instead, argument ptr_arg points to memory of the caller's */
+	bool data;       /* instead, the call moves data through a buffer (fl_sysinfo_data_dir) */
+	bool stat;       /* instead, the call fills a struct stat or statx */
+};
+
+static const char *const stat_calls[] = { "stat", "lstat", "fstat", "newfstatat", "statx" };
+
+/* Argument kinds that point into the caller's memory (an iovec array is not a buffer). */
+static bool is_pointer(const struct fl_sysinfo *si, unsigned i)
+{
+	return si && i < fl_sysinfo_nargs(si) && strchr("APTSH", si->args[i]);
+}
+
+static bool call_has(const char *call, const void *ud)
+{
+	const struct needs *n = ud;
+	const struct fl_sysinfo *si = fl_sysinfo_find(call);
+
+	if (n->data)
+		return fl_sysinfo_data_dir(si) != 0;
+	if (n->stat) {
+		for (size_t i = 0; i < FL_ARRAY_SIZE(stat_calls); i++)
+			if (strcmp(call, stat_calls[i]) == 0)
+				return true;
+		return false;
+	}
+	if (n->ptr_arg >= 0)
+		return is_pointer(si, (unsigned)n->ptr_arg);
+	if (n->caps)
+		return fl_sysinfo_caps(si) & n->caps;
+	return si && fl_sysinfo_nargs(si) >= n->nargs;
+}
+
+/* poke: argument N must point to memory on every call (a group is narrowed to those). */
+static void check_pointer_arg(struct load *ld, struct rule_state *rs, int key, unsigned arg)
+{
+	const struct node *at = rs->seen.key[key];
+	struct fl_rule *r = &rs->p->r;
+	struct needs needs = { .ptr_arg = (int)arg };
+	const char *name = fl_rule_keys[key].name;
+	char why[96];
+
+	for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+		const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+
+		if (rs->call_by[i]->text[0] == '@' || is_pointer(si, arg))
+			continue;
+		if (!si)
+			report_at(ld, at, "key '%s' can never apply to %s: faultline does not know "
+				  "that syscall's arguments", name, r->calls[i]);
+		else if (arg >= fl_sysinfo_nargs(si))
+			report_at(ld, at, "key '%s': %s takes %u argument%s (counted from 0), so "
+				  "there is no argument %u", name, r->calls[i], fl_sysinfo_nargs(si),
+				  fl_sysinfo_nargs(si) == 1 ? "" : "s", arg);
+		else
+			report_at(ld, at, "key '%s': argument %u of %s is not a pointer to a buffer",
+				  name, arg, r->calls[i]);
+	}
+	snprintf(why, sizeof(why), "in none of them is argument %u a pointer to a buffer", arg);
+	fl_calls_narrow(ld, rs, at, call_has, &needs, why);
+}
+
 /*
  * A filter that can never hold for one of the rule's syscalls is a mistake
- * (path: on getpid): say so, naming both, rather than never matching.
+ * (path: on getpid): say so, naming both, rather than never matching. A
+ * group is narrowed to the members it can hold for instead (path: with
+ * @file-system leaves out getcwd); a group left with none is the mistake.
  */
-static void check_applicable(struct load *ld, const struct rule_state *rs)
+static void check_applicable(struct load *ld, struct rule_state *rs)
 {
 	const struct node *const *seen = rs->seen.key;
-	const struct fl_rule *r = &rs->p->r;
+	struct fl_rule *r = &rs->p->r;
+	int max_arg = -1;
 
-	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
-		const char *name = r->syscalls[i];
-		const struct fl_sysinfo *si = fl_sysinfo_find(name);
-		unsigned caps = fl_sysinfo_caps(si), nargs = fl_sysinfo_nargs(si);
+	for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
+		const struct node *key = seen[key_needs[k].key];
+		struct needs needs = { .caps = key_needs[k].needs, .ptr_arg = -1 };
+		char why[256];
 
-		for (size_t k = 0; k < FL_ARRAY_SIZE(key_needs); k++) {
-			const struct node *key = seen[key_needs[k].key];
+		if (!key || !rs->seen.ok[key_needs[k].key])
+			continue;
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+			const char *name = r->calls[i];
+			const struct fl_sysinfo *si = fl_sysinfo_find(name);
 
-			if (!key || !rs->seen.ok[key_needs[k].key] || (caps & key_needs[k].needs))
+			if (rs->call_by[i]->text[0] == '@' || call_has(name, &needs))
 				continue;
 			if (!si)
 				report_at(ld, key, "key '%s' can never match %s: faultline does not know "
@@ -75,17 +146,81 @@ static void check_applicable(struct load *ld, const struct rule_state *rs)
 					  fl_rule_keys[key_needs[k].key].name, name, name,
 					  key_needs[k].lacks);
 		}
-		/* Raw registers exist for any call; only a known arity can rule one out. */
-		if (si && seen[RK_ARGS] && rs->seen.ok[RK_ARGS]) {
-			for (unsigned a = nargs; a < 6; a++) {
-				if (!r->args[a].used)
-					continue;
-				report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
-					  "%s: it takes %u argument%s (counted from 0)", a, name, nargs,
-					  nargs == 1 ? "" : "s");
-				break;
-			}
+		snprintf(why, sizeof(why), "none of them takes a %s", key_needs[k].lacks);
+		fl_calls_narrow(ld, rs, key, call_has, &needs, why);
+	}
+	if (seen[RK_POKE] && rs->seen.ok[RK_POKE]) {
+		bool result = seen[RK_ERROR] || seen[RK_RETVAL];
+
+		check_pointer_arg(ld, rs, RK_POKE, r->poke_arg);
+		/*
+		 * Before a read-like call runs, its buffer is about to be filled
+		 * by the call itself: a poke there is overwritten.
+		 */
+		for (size_t i = 0; i < r->n_calls && r->phase == FL_PHASE_ENTER && !result; i++) {
+			const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+			int buf = fl_sysinfo_arg(si, FL_ARG_ADDR, 0);
+
+			if (rs->call_by[i]->text[0] == '@' || fl_sysinfo_data_dir(si) != FL_DATA_IN ||
+			    buf != (int)r->poke_arg)
+				continue;
+			warn_at(ld, seen[RK_POKE], "key 'poke': %s fills argument %u itself, so a poke "
+				"before it runs is overwritten; use 'phase: exit' to change what it "
+				"returns", r->calls[i], r->poke_arg);
 		}
+	}
+	if (seen[RK_CORRUPT] && rs->seen.ok[RK_CORRUPT]) {
+		struct needs needs = { .data = true, .ptr_arg = -1 };
+
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++)
+			if (rs->call_by[i]->text[0] != '@' && !call_has(r->calls[i], &needs))
+				report_at(ld, seen[RK_CORRUPT], "key 'corrupt' can never apply to %s: it "
+					  "damages the data of read, pread64, readv, preadv, preadv2, "
+					  "recvfrom, recvmsg, write, pwrite64, writev, pwritev, "
+					  "pwritev2, sendto and sendmsg", r->calls[i]);
+		fl_calls_narrow(ld, rs, seen[RK_CORRUPT], call_has, &needs,
+				"none of them reads or writes data through a buffer");
+	}
+	if (seen[RK_STAT] && rs->seen.ok[RK_STAT]) {
+		struct needs needs = { .stat = true, .ptr_arg = -1 };
+
+		for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++)
+			if (rs->call_by[i]->text[0] != '@' && !call_has(r->calls[i], &needs))
+				report_at(ld, seen[RK_STAT], "key 'stat' can never apply to %s: it fakes "
+					  "the result of stat, lstat, fstat, newfstatat and statx",
+					  r->calls[i]);
+		fl_calls_narrow(ld, rs, seen[RK_STAT], call_has, &needs,
+				"none of them is stat, lstat, fstat, newfstatat or statx");
+	}
+	/* Raw registers exist for any call; only a known arity can rule one out. */
+	if (!seen[RK_ARGS] || !rs->seen.ok[RK_ARGS])
+		return;
+	for (int a = 0; a < 6; a++)
+		if (r->args[a].used)
+			max_arg = a;
+	if (max_arg < 0)
+		return;
+	for (size_t i = 0; i < r->n_calls && !too_many_errors(ld); i++) {
+		const struct fl_sysinfo *si = fl_sysinfo_find(r->calls[i]);
+		unsigned nargs = fl_sysinfo_nargs(si);
+
+		if (rs->call_by[i]->text[0] == '@' || !si || (int)nargs > max_arg)
+			continue;
+		for (unsigned a = nargs; a < 6; a++) {
+			if (!r->args[a].used)
+				continue;
+			report_at(ld, seen[RK_ARGS], "key 'args': argument %u can never match "
+				  "%s: it takes %u argument%s (counted from 0)", a, r->calls[i], nargs,
+				  nargs == 1 ? "" : "s");
+			break;
+		}
+	}
+	{
+		struct needs needs = { .nargs = (unsigned)max_arg + 1, .ptr_arg = -1 };
+		char why[128];
+
+		snprintf(why, sizeof(why), "none of them takes an argument %d", max_arg);
+		fl_calls_narrow(ld, rs, seen[RK_ARGS], call_has, &needs, why);
 	}
 }
 
@@ -148,14 +283,21 @@ static void check_architecture(struct load *ld, const struct rule_state *rs)
 	if (!v || !rs->seen.ok[RK_SYSCALL] || !here || !here->n_abis)
 		return;
 	native = here->abis[0].audit_arch;
+	/* Some call of the rule (its names and its groups' members) exists here. */
+	bool some_here = false;
+	for (size_t j = 0; j < r->n_calls && !some_here; j++)
+		for (size_t a = 0; a < here->n_abis && !some_here; a++)
+			some_here = fl_syscall_nr(here->abis[a].audit_arch, r->calls[j]) >= 0;
 	for (size_t i = 0; i < r->n_syscalls && !too_many_errors(ld); i++) {
 		const char *name = r->syscalls[i], *repl;
 		char where[128], instead[160] = "";
 
+		if (name[0] == '@')
+			continue; /* a group stands for its members of this architecture */
 		if (fl_syscall_nr(native, name) >= 0)
 			continue;
 		repl = fl_syscall_replacement(native, name);
-		if (repl && rule_lists(r, repl) && r->n_sysnos)
+		if (repl && rule_lists(r, repl) && some_here)
 			continue; /* [open, openat]: written for both */
 		abis_having(here, name, where, sizeof(where));
 		if (repl)
@@ -163,7 +305,7 @@ static void check_architecture(struct load *ld, const struct rule_state *rs)
 				 "too (syscall: [%s, %s])", here->name, repl, name, repl);
 		else
 			snprintf(instead, sizeof(instead), "; no %s call replaces it", here->name);
-		if (r->n_sysnos)
+		if (some_here)
 			warn_at(ld, syscall_item(v, name), "key 'syscall': %s is not a syscall of %s "
 				"(only of %s), so %s programs never make it%s", name, here->name,
 				where, here->name, instead);
@@ -208,10 +350,13 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	if (!seen[RK_SYSCALL] && !unknown)
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
-	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !unknown)
+	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] &&
+	    !seen[RK_CORRUPT] && !seen[RK_STAT] && !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
-			  "move fewer bytes) or 'signal' (send the caller a signal)");
+			  "move fewer bytes), 'signal' (send the caller a signal), 'poke' (write "
+			  "into a buffer it points to), 'corrupt' (damage the data it moves) or "
+			  "'stat' (fake file attributes)");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "
@@ -224,14 +369,48 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 			  "replaces its result", seen[RK_ERROR] ? "error" : "retval",
 			  seen[RK_ERROR] ? "error" : "retval");
 	}
+	if (seen[RK_STAT]) {
+		/* The real call must run and succeed; its result is what is faked. */
+		static const int others[] = { RK_ERROR, RK_RETVAL, RK_SHORT, RK_POKE, RK_CORRUPT };
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(others); k++)
+			if (seen[others[k]])
+				report_at(ld, later(seen[RK_STAT], seen[others[k]]), "key 'stat' and "
+					  "key '%s' cannot be used together: stat fakes fields of the "
+					  "real call's result", fl_rule_keys[others[k]].name);
+	}
+	if (seen[RK_CORRUPT]) {
+		/* The real call must run, on its own buffer. */
+		static const int others[] = { RK_ERROR, RK_RETVAL, RK_SHORT, RK_POKE };
+
+		for (size_t k = 0; k < FL_ARRAY_SIZE(others); k++)
+			if (seen[others[k]])
+				report_at(ld, later(seen[RK_CORRUPT], seen[others[k]]), "key 'corrupt' "
+					  "and key '%s' cannot be used together: corrupt damages the "
+					  "data the real call moves", fl_rule_keys[others[k]].name);
+		if (seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
+			report_at(ld, later(seen[RK_CORRUPT], seen[RK_PHASE]), "key 'corrupt' "
+				  "cannot be used with 'phase: exit': it damages what a read returns "
+				  "after the call and what a write stores before it by itself; leave "
+				  "'phase' out");
+	}
 	if (seen[RK_SHORT] && seen[RK_PHASE] && rs->seen.ok[RK_PHASE] && r->phase == FL_PHASE_EXIT)
 		report_at(ld, later(seen[RK_SHORT], seen[RK_PHASE]), "key 'short' cannot be used "
 			  "with 'phase: exit': the byte count is shortened before the call runs");
-	if (rs->seen.ok[RK_DELAY] && r->delay_ns == 0 && !result && !seen[RK_SHORT] &&
-	    !seen[RK_SIGNAL] && !unknown)
+	if (rs->seen.ok[RK_DELAY] && (r->delay_ns | r->delay_enter_ns | r->delay_exit_ns) == 0 &&
+	    !result && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
 	check_architecture(ld, rs);
+	/*
+	 * per: scopes counters and the stream; a rule that counts nothing and
+	 * draws nothing acts the same in every scope.
+	 */
+	if (seen[RK_PER] && rs->seen.ok[RK_PER] && r->per != FL_PER_TREE && !seen[RK_AFTER] &&
+	    !seen[RK_EVERY] && !seen[RK_TIMES] && !seen[RK_PROBABILITY] && r->n_errors < 2)
+		warn_at(ld, seen[RK_PER], "key 'per': the rule has no after, every, times or "
+			"probability and no errno list to pick from, so counting per %s changes "
+			"nothing", r->per == FL_PER_PROCESS ? "process" : "thread");
 	check_applicable(ld, rs);
 	check_expect(ld, rs);
 	fl_lint_errnos_documented(ld, rs);
@@ -267,6 +446,9 @@ void fl_parse_rule(struct load *ld, const struct node *map)
 	fl_parse_mapping(ld, map, fl_rule_keys, N_RULE_KEYS, "in rule", &rs, &rs.seen);
 	if (!too_many_errors(ld))
 		check_rule(ld, map, &rs);
+	if (!too_many_errors(ld))
+		fl_calls_resolve(ld, &rs);
+	free(rs.call_by);
 }
 
 /* ---- names ---- */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "faultline/base.h"
 #include "faultline/rules.h"
 #include "load.h"
@@ -127,6 +128,33 @@ int fl_parse_process(struct load *ld, void *obj, const struct key_def *def,
 	if (listed_before(ld, key, v->text))
 		return listed_twice(ld, def, v);
 	return push_string(ld, &r->processes, &r->n_processes, v->text) ? 0 : -ENOMEM;
+}
+
+/*
+ * caller: a function on the calling thread's stack, by name pattern. The
+ * stack is unwound with libdw, as --stack does; a build without it cannot.
+ */
+int fl_parse_caller(struct load *ld, void *obj, const struct key_def *def,
+		    const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	const char *msg;
+
+	if (!FL_HAVE_LIBDW) {
+		report_at(ld, v, "key '%s': this faultline was built without libdw (meson "
+			  "-Dlibdw=enabled, with libdw-dev installed), which it needs to unwind the "
+			  "caller's stack", def->name);
+		return -EINVAL;
+	}
+	if (v->len == 0 || strchr(v->text, '/') || fl_glob_check_name(v->text, &msg) < 0) {
+		report_at(ld, v, "key '%s': bad pattern %s: %s", def->name, show(v).s,
+			  v->len == 0 ? "it is empty" : strchr(v->text, '/') ?
+			  "a function name has no '/'" : msg);
+		return -EINVAL;
+	}
+	if (listed_before(ld, key, v->text))
+		return listed_twice(ld, def, v);
+	return push_string(ld, &r->callers, &r->n_callers, v->text) ? 0 : -ENOMEM;
 }
 
 int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,

@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "faultline/arch.h"
 #include "faultline/base.h"
 #include "faultline/rules.h"
 #include "faultline/sys.h"
@@ -46,80 +45,6 @@ static int parse_name(struct load *ld, void *obj, const struct key_def *def,
 	}
 	rs->p->name_line = v->line;
 	rs->p->name_column = v->column;
-	return 0;
-}
-
-/* True when some ABI of some architecture faultline knows has syscall @name. */
-static bool known_elsewhere(const char *name)
-{
-	for (const struct fl_arch *const *a = fl_arch_all(); *a; a++)
-		for (size_t i = 0; i < (*a)->n_abis; i++)
-			if (fl_syscall_nr((*a)->abis[i].audit_arch, name) >= 0)
-				return true;
-	return false;
-}
-
-static int parse_syscall(struct load *ld, void *obj, const struct key_def *def,
-			 const struct node *key, const struct node *v)
-{
-	struct fl_rule *r = RULE(obj);
-	const uint32_t *arches;
-	size_t n_arches;
-	const char *hint;
-	char *name, **names;
-
-	if (fl_looks_numeric(v->text)) {
-		report_at(ld, v, "key '%s': %s is a number; give the syscall's name "
-			  "(numbers differ between ABIs)", def->name, show(v).s);
-		return -EINVAL;
-	}
-	arches = fl_arch_list(&n_arches);
-	/*
-	 * A name of another architecture faultline supports is no error here
-	 * (rule files are shared between machines): checks.c warns about it,
-	 * and fails a rule none of whose names exists on this one.
-	 */
-	if (!fl_syscall_known(arches, n_arches, v->text) && !known_elsewhere(v->text)) {
-		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(arches, n_arches, v->text);
-		if (hint)
-			report_at(ld, v, "key '%s': unknown syscall %s; did you mean '%s'?",
-				  def->name, show(v).s, hint);
-		else
-			report_at(ld, v, "key '%s': unknown syscall %s", def->name, show(v).s);
-		return -EINVAL;
-	}
-	for (size_t i = 0; i < r->n_syscalls; i++)
-		if (strcmp(r->syscalls[i], v->text) == 0) {
-			report_at(ld, v, "key '%s': syscall %s is listed twice in this rule",
-				  def->name, show(v).s);
-			return -EINVAL;
-		}
-	fl_lint_syscall(ld, def, v);
-
-	name = strdup(v->text);
-	names = name ? realloc(r->syscalls, (r->n_syscalls + 1) * sizeof(*names)) : NULL;
-	if (!names) {
-		free(name);
-		ld->oom = true;
-		return -ENOMEM;
-	}
-	r->syscalls = names;
-	names[r->n_syscalls++] = name;
-
-	for (size_t a = 0; a < n_arches; a++) {
-		int nr = fl_syscall_nr(arches[a], name);
-		struct fl_sysno *s;
-
-		if (nr < 0)
-			continue; /* exists on another ABI only */
-		s = realloc(r->sysnos, (r->n_sysnos + 1) * sizeof(*s));
-		if (!s) {
-			ld->oom = true;
-			return -ENOMEM;
-		}
-		r->sysnos = s;
-		s[r->n_sysnos++] = (struct fl_sysno){ .arch = arches[a], .nr = nr };
-	}
 	return 0;
 }
 
@@ -213,24 +138,83 @@ static int parse_retval(struct load *ld, void *obj, const struct key_def *def,
 	return 0;
 }
 
-static int parse_delay(struct load *ld, void *obj, const struct key_def *def,
-		       const struct node *key, const struct node *v)
+/* A duration value of key @what ("delay", "delay.enter"): 0 or -EINVAL. */
+static int get_duration(struct load *ld, const char *what, const struct node *v, uint64_t *ret)
 {
-	uint64_t ns;
 	int r;
 
-	r = fl_duration_parse(v->text, &ns);
+	if (v->kind != NODE_SCALAR || node_is_null(v)) {
+		report_at(ld, v, "key '%s': expected a duration such as 250ms, got %s", what,
+			  fl_describe(v).s);
+		return -EINVAL;
+	}
+	r = fl_duration_parse(v->text, ret);
 	if (r == -ERANGE) {
 		report_at(ld, v, "key '%s': duration %s is too large (at most %" PRIu64 "s)",
-			  def->name, show(v).s, UINT64_MAX / 1000000000);
-		return r;
+			  what, show(v).s, UINT64_MAX / 1000000000);
+		return -EINVAL;
+	}
+	if (r < 0 && v->text[0] && strspn(v->text, "0123456789.") == v->len) {
+		report_at(ld, v, "key '%s': %s has no unit; write it with ns, us, ms or s (e.g. "
+			  "%sms; strace reads a bare number as microseconds, faultline does not "
+			  "guess)", what, show(v).s, v->text);
+		return -EINVAL;
 	}
 	if (r < 0) {
 		report_at(ld, v, "key '%s': bad duration %s; expected a number with a unit ns, us, "
-			  "ms or s (e.g. 250ms)", def->name, show(v).s);
-		return r;
+			  "ms or s (e.g. 250ms)", what, show(v).s);
+		return -EINVAL;
 	}
-	RULE(obj)->delay_ns = ns;
+	return 0;
+}
+
+static int parse_delay_enter(struct load *ld, void *obj, const struct key_def *def,
+			     const struct node *key, const struct node *v)
+{
+	return get_duration(ld, "delay.enter", v, &RULE(obj)->delay_enter_ns);
+}
+
+static int parse_delay_exit(struct load *ld, void *obj, const struct key_def *def,
+			    const struct node *key, const struct node *v)
+{
+	return get_duration(ld, "delay.exit", v, &RULE(obj)->delay_exit_ns);
+}
+
+const struct key_def fl_delay_keys[N_DELAY_KEYS] = {
+	[DK_ENTER] = { "enter", SHAPE_SCALAR, "a duration such as 300ms: held at the call's "
+		       "entry, before it runs (or is skipped)", parse_delay_enter },
+	[DK_EXIT] = { "exit", SHAPE_SCALAR, "a duration such as 600ms: held at the call's exit, "
+		      "before the program sees its result", parse_delay_exit },
+};
+
+/*
+ * delay: T holds the call for T at the rule's phase; delay: {enter: T1,
+ * exit: T2} holds it on both sides (strace's delay_enter and delay_exit),
+ * whatever the phase.
+ */
+static int parse_delay(struct load *ld, void *obj, const struct key_def *def,
+		       const struct node *key, const struct node *v)
+{
+	struct fl_rule *r = RULE(obj);
+	struct key_seen seen = { 0 };
+	unsigned errors = ld->n_errors;
+
+	if (v->kind == NODE_SCALAR)
+		return get_duration(ld, def->name, v, &r->delay_ns);
+	if (v->kind != NODE_MAPPING)
+		return fl_bad_value(ld, def, v);
+	if (v->n_kids == 0) {
+		report_at(ld, v, "key '%s': the mapping is empty; expected %s", def->name, def->expect);
+		return -EINVAL;
+	}
+	fl_parse_mapping(ld, v, fl_delay_keys, N_DELAY_KEYS, "in 'delay'", obj, &seen);
+	if (ld->n_errors != errors)
+		return -EINVAL;
+	r->delay_sides = true;
+	if (seen.key[DK_ENTER] && r->delay_enter_ns == 0)
+		warn_at(ld, seen.value[DK_ENTER], "key 'delay.enter': 0 does nothing; leave it out");
+	if (seen.key[DK_EXIT] && r->delay_exit_ns == 0)
+		warn_at(ld, seen.value[DK_EXIT], "key 'delay.exit': 0 does nothing; leave it out");
 	return 0;
 }
 
@@ -304,6 +288,26 @@ static int parse_probability(struct load *ld, void *obj, const struct key_def *d
 	if (p == 0.0)
 		fl_lint_never_acts(ld, def, v);
 	return 0;
+}
+
+static int parse_per(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v)
+{
+	static const char *const pers[] = { "tree", "process", "thread" };
+	const char *hint;
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(pers); i++)
+		if (strcmp(v->text, pers[i]) == 0) {
+			RULE(obj)->per = (enum fl_per)i;
+			return 0;
+		}
+	hint = fl_did_you_mean(v->text, pers, FL_ARRAY_SIZE(pers));
+	if (hint)
+		report_at(ld, v, "key '%s': expected %s, got %s; did you mean '%s'?", def->name,
+			  def->expect, fl_describe(v).s, hint);
+	else
+		fl_bad_value(ld, def, v);
+	return -EINVAL;
 }
 
 /* ---- more effects ---- */
@@ -428,7 +432,9 @@ static int parse_expect(struct load *ld, void *obj, const struct key_def *def,
 
 const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_NAME] = { "name", SHAPE_SCALAR, "a rule name", parse_name },
-	[RK_SYSCALL] = { "syscall", SHAPE_LIST, "a syscall name or a list of them", parse_syscall },
+	[RK_SYSCALL] = { "syscall", SHAPE_LIST,
+			"a syscall name, a quoted group such as \"@file-system\", or a list "
+			"of them", fl_parse_syscall },
 	[RK_PATH] = { "path", SHAPE_LIST,
 		      "an absolute path pattern such as /srv/data/** or a list of them", fl_parse_path },
 	[RK_FD] = { "fd", SHAPE_LIST, "a file descriptor number or a list of them", fl_parse_fd },
@@ -442,6 +448,9 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_PROCESS] = { "process", SHAPE_LIST,
 			 "an executable name pattern such as curl, an absolute path pattern such "
 			 "as /usr/bin/*, or a list of them", fl_parse_process },
+	[RK_CALLER] = { "caller", SHAPE_LIST,
+			"a function name pattern such as save_config or json_*, or a list of them",
+			fl_parse_caller },
 	[RK_ARGS] = { "args", SHAPE_ANY,
 		      "a mapping of argument index 0..5 to a value or to {mask: BITS}, such as "
 		      "{1: 0x80000}", fl_parse_args },
@@ -451,13 +460,21 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_SHORT] = { "short", SHAPE_SCALAR,
 		       "a byte count such as 100 or a percentage such as 50%", parse_short },
 	[RK_SIGNAL] = { "signal", SHAPE_SCALAR, "a signal name such as SIGUSR1", parse_signal },
-	[RK_DELAY] = { "delay", SHAPE_SCALAR, "a duration such as 250ms", parse_delay },
+	[RK_POKE] = { "poke", SHAPE_ANY, "a mapping {arg: N, data: \"BYTES\"}, such as {arg: 0, "
+		      "data: \"/xyz\\0\"}", fl_parse_poke },
+	[RK_CORRUPT] = { "corrupt", SHAPE_ANY, "a mapping {bytes: N, how: flip|zero|random}, such "
+			 "as {bytes: 3, how: flip}", fl_parse_corrupt },
+	[RK_STAT] = { "stat", SHAPE_ANY, "a mapping of stat fields to fake, such as {size: "
+		      "1048576, mode: 0600}", fl_parse_stat },
+	[RK_DELAY] = { "delay", SHAPE_ANY, "a duration such as 250ms, or {enter: T, exit: T}",
+		       parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },
 	[RK_AFTER] = { "after", SHAPE_SCALAR, "a non-negative integer", parse_after },
 	[RK_EVERY] = { "every", SHAPE_SCALAR, "an integer >= 1", parse_every },
 	[RK_TIMES] = { "times", SHAPE_SCALAR, "a non-negative integer", parse_times },
 	[RK_PROBABILITY] = { "probability", SHAPE_SCALAR, "a number between 0 and 1",
 			     parse_probability },
+	[RK_PER] = { "per", SHAPE_SCALAR, "'tree', 'process' or 'thread'", parse_per },
 	[RK_EXPECT] = { "expect", SHAPE_ANY,
 			"a mapping with 'min' and/or 'max', such as {min: 1}", parse_expect },
 };

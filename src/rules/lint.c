@@ -376,12 +376,38 @@ void fl_lint_errnos_documented(struct load *ld, const struct rule_state *rs)
 			ld->oom = true;
 			return;
 		}
-		for (size_t i = 0; i < r->n_syscalls; i++) {
+		for (size_t i = 0; i < r->n_calls; i++) {
 			const char *page = NULL;
 
-			if (fl_lint_errno_documented(r->syscalls[i], r->errors[e], &page) != 0)
+			if (rs->call_by[i]->text[0] == '@')
+				continue; /* below */
+			if (fl_lint_errno_documented(r->calls[i], r->errors[e], &page) != 0)
 				continue;
-			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->syscalls[i], page);
+			fprintf(f, "%s%s (%s)", n_bad ? ", " : "", r->calls[i], page);
+			n_bad++;
+		}
+		/*
+		 * A group's members differ in what they return: only a group none
+		 * of whose known members is documented to return the errno is named.
+		 */
+		for (size_t g = 0; g < r->n_syscalls; g++) {
+			size_t known = 0, documented = 0;
+
+			if (r->syscalls[g][0] != '@')
+				continue;
+			for (size_t i = 0; i < r->n_calls; i++) {
+				const char *page;
+				int d;
+
+				if (strcmp(rs->call_by[i]->text, r->syscalls[g]) != 0)
+					continue;
+				d = fl_lint_errno_documented(r->calls[i], r->errors[e], &page);
+				known += d >= 0;
+				documented += d == 1;
+			}
+			if (!known || documented)
+				continue;
+			fprintf(f, "%sany call of %s", n_bad ? ", " : "", r->syscalls[g]);
 			n_bad++;
 		}
 		if (fclose(f) != 0) {
@@ -441,9 +467,9 @@ void fl_lint_errno_form(struct load *ld, const struct rule_state *rs)
 
 	if (!value || !rs->seen.ok[RK_ERROR] || !ld->diags->warnings)
 		return;
-	for (size_t i = 0; i < r->n_syscalls; i++) {
+	for (size_t i = 0; i < r->n_calls; i++) {
 		bool known;
-		const char *instead = fl_lint_never_errno(r->syscalls[i], &known);
+		const char *instead = fl_lint_never_errno(r->calls[i], &known);
 
 		if (!known)
 			continue;
@@ -451,11 +477,11 @@ void fl_lint_errno_form(struct load *ld, const struct rule_state *rs)
 			warn_at(ld, value, "key 'error': %s never returns an errno: the kernel "
 				"refuses it by returning the old break, and the C library takes "
 				"-errno for an address and crashes (a crash of faultline's making, "
-				"not the program's); use %s", r->syscalls[i], instead);
+				"not the program's); use %s", r->calls[i], instead);
 		else
 			warn_at(ld, value, "key 'error': %s never fails, so no program checks its "
 				"result: the -errno reaches it as a value (a pid, an id, a mask) and "
-				"what breaks is of faultline's making", r->syscalls[i]);
+				"what breaks is of faultline's making", r->calls[i]);
 	}
 }
 
@@ -480,8 +506,8 @@ void fl_lint_eintr_files(struct load *ld, const struct rule_state *rs)
 		return;
 	for (size_t e = 0; e < r->n_errors; e++)
 		eintr |= r->errors[e] == EINTR;
-	for (size_t i = 0; i < r->n_syscalls; i++) {
-		unsigned caps = fl_sysinfo_caps(fl_sysinfo_find(r->syscalls[i]));
+	for (size_t i = 0; i < r->n_calls; i++) {
+		unsigned caps = fl_sysinfo_caps(fl_sysinfo_find(r->calls[i]));
 
 		rw |= (caps & FL_SYS_COUNT) && (caps & FL_SYS_FD);
 	}
@@ -518,10 +544,15 @@ static bool always_acts(const struct fl_rule *r)
 
 static bool covers(const struct fl_rule *early, const struct fl_rule *late)
 {
-	for (size_t i = 0; i < late->n_syscalls; i++)
-		if (!fl_listed(early->syscalls, early->n_syscalls, late->syscalls[i]))
+	for (size_t i = 0; i < late->n_calls; i++) {
+		bool listed = false;
+
+		for (size_t j = 0; j < early->n_calls && !listed; j++)
+			listed = strcmp(early->calls[j], late->calls[i]) == 0;
+		if (!listed)
 			return false;
-	return late->n_syscalls > 0;
+	}
+	return late->n_calls > 0;
 }
 
 /*

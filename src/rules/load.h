@@ -223,17 +223,22 @@ enum {
 	RK_ADDRESS,
 	RK_PORT,
 	RK_PROCESS,
+	RK_CALLER,
 	RK_ARGS,
 	RK_ERROR,
 	RK_RETVAL,
 	RK_SHORT,
 	RK_SIGNAL,
+	RK_POKE,
+	RK_CORRUPT,
+	RK_STAT,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
 	RK_EVERY,
 	RK_TIMES,
 	RK_PROBABILITY,
+	RK_PER,
 	RK_EXPECT,
 	N_RULE_KEYS,
 };
@@ -243,6 +248,12 @@ _Static_assert(N_RULE_KEYS <= 32, "struct key_seen holds 32 keys");
 struct rule_state {
 	struct pending_rule *p;
 	struct key_seen seen;
+	/*
+	 * For each of p->r.calls, the 'syscall' entry that brought it in: a
+	 * name, or a "@group" (whose members the checks may leave out).
+	 */
+	const struct node **call_by;
+	size_t cap_calls;
 };
 
 #define RULE(obj) (&((struct rule_state *)(obj))->p->r)
@@ -254,6 +265,33 @@ enum {
 	EK_MAX,
 	N_EXPECT_KEYS,
 };
+
+/* ---- delay: {enter, exit} ---- */
+
+enum {
+	DK_ENTER,
+	DK_EXIT,
+	N_DELAY_KEYS,
+};
+
+/* ---- poke: {arg, data} ---- */
+
+enum {
+	PK_ARG,
+	PK_DATA,
+	N_POKE_KEYS,
+};
+
+/* ---- corrupt: {bytes, how} ---- */
+
+enum {
+	CK_BYTES,
+	CK_HOW,
+	N_CORRUPT_KEYS,
+};
+
+/* Most bytes one poke writes. */
+#define POKE_MAX 4096
 
 /* ---- top-level keys ---- */
 
@@ -284,6 +322,18 @@ bool fl_has_control_chars(const char *s);
 
 extern const struct key_def fl_rule_keys[N_RULE_KEYS];
 extern const struct key_def fl_expect_keys[N_EXPECT_KEYS];
+extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
+extern const struct key_def fl_poke_keys[N_POKE_KEYS];
+extern const struct key_def fl_corrupt_keys[N_CORRUPT_KEYS];
+extern const struct key_def fl_stat_keys[FL_STAT_N_FIELDS];
+int fl_parse_stat(struct load *ld, void *obj, const struct key_def *def,
+		  const struct node *key, const struct node *v);
+int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v);
+
+/* The effects that write tracee memory (effect_keys.c). */
+int fl_parse_poke(struct load *ld, void *obj, const struct key_def *def,
+		  const struct node *key, const struct node *v);
 extern const struct key_def fl_top_keys[N_TOP_KEYS];
 
 bool fl_listed(char *const *arr, size_t n, const char *s);
@@ -291,6 +341,8 @@ int fl_parse_path(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_process(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
+int fl_parse_caller(struct load *ld, void *obj, const struct key_def *def,
+		    const struct node *key, const struct node *v);
 int fl_parse_fd(struct load *ld, void *obj, const struct key_def *def,
 		const struct node *key, const struct node *v);
 int fl_parse_fd_type(struct load *ld, void *obj, const struct key_def *def,
@@ -301,6 +353,22 @@ int fl_parse_address(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
 int fl_parse_args(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
+
+/* ---- syscall names and groups (syscalls.c) ---- */
+
+/* The parser of 'syscall': a name or a "@group", once per list entry. */
+int fl_parse_syscall(struct load *ld, void *obj, const struct key_def *def,
+		     const struct node *key, const struct node *v);
+/*
+ * Leave out the calls of @rs that came from a group and for which @keep
+ * returns false; then error at @at for each group left with none, saying
+ * "@why" about it. Returns the number of calls left out.
+ */
+size_t fl_calls_narrow(struct load *ld, struct rule_state *rs, const struct node *at,
+		       bool (*keep)(const char *call, const void *ud), const void *ud,
+		       const char *why);
+/* Resolve each call of @rs for every ABI into its sysnos (after the checks). */
+void fl_calls_resolve(struct load *ld, struct rule_state *rs);
 
 /* ---- the key-table engine (keytable.c) ---- */
 

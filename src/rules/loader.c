@@ -414,6 +414,22 @@ void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void 
 		snprintf(path, sizeof(path), "rules[].expect.%s", fl_expect_keys[i].name);
 		fn(path, fl_expect_keys[i].expect, ud);
 	}
+	for (size_t i = 0; i < N_POKE_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].poke.%s", fl_poke_keys[i].name);
+		fn(path, fl_poke_keys[i].expect, ud);
+	}
+	for (size_t i = 0; i < N_CORRUPT_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].corrupt.%s", fl_corrupt_keys[i].name);
+		fn(path, fl_corrupt_keys[i].expect, ud);
+	}
+	for (size_t i = 0; i < FL_STAT_N_FIELDS; i++) {
+		snprintf(path, sizeof(path), "rules[].stat.%s", fl_stat_keys[i].name);
+		fn(path, fl_stat_keys[i].expect, ud);
+	}
+	for (size_t i = 0; i < N_DELAY_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].delay.%s", fl_delay_keys[i].name);
+		fn(path, fl_delay_keys[i].expect, ud);
+	}
 	/* parse_arg_mask()'s one key. */
 	fn("rules[].args.N.mask", "an integer whose bits must all be set in argument N", ud);
 }

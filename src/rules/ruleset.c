@@ -18,6 +18,7 @@ void fl_rule_done(struct fl_rule *r)
 	for (size_t i = 0; i < r->n_syscalls; i++)
 		free(r->syscalls[i]);
 	free(r->syscalls);
+	free(r->calls);
 	free(r->sysnos);
 	free(r->errors);
 	for (size_t i = 0; i < r->n_paths; i++)
@@ -29,12 +30,17 @@ void fl_rule_done(struct fl_rule *r)
 	for (size_t i = 0; i < r->n_processes; i++)
 		free(r->processes[i]);
 	free(r->processes);
+	for (size_t i = 0; i < r->n_callers; i++)
+		free(r->callers[i]);
+	free(r->callers);
+	free(r->poke_data);
 	*r = (struct fl_rule){ 0 };
 }
 
 bool fl_rule_has_filters(const struct fl_rule *r)
 {
-	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes || r->fd_types)
+	if (r->n_paths || r->n_fds || r->n_addresses || r->n_ports || r->n_processes ||
+	    r->n_callers || r->fd_types)
 		return true;
 	for (size_t i = 0; i < FL_ARRAY_SIZE(r->args); i++)
 		if (r->args[i].used)
@@ -44,7 +50,9 @@ bool fl_rule_has_filters(const struct fl_rule *r)
 
 bool fl_rule_has_action(const struct fl_rule *r)
 {
-	return r->n_errors || r->has_retval || r->delay_ns || r->short_kind != FL_SHORT_NONE ||
+	return r->n_errors || r->has_retval || r->delay_ns || r->delay_enter_ns ||
+	       r->delay_exit_ns || r->short_kind != FL_SHORT_NONE || r->has_poke ||
+	       r->corrupt_bytes || r->stat_fields ||
 	       r->signal;
 }
 

@@ -55,7 +55,13 @@ static void report_yaml_error(struct load *ld, const yaml_parser_t *p, const cha
 			line = end_line;
 			column = end_column;
 		}
-		if (p->context)
+		/* '@' is reserved in YAML: a syscall group must be quoted. */
+		if (p->error == YAML_SCANNER_ERROR && p->problem_mark.index < len &&
+		    text[p->problem_mark.index] == '@')
+			fl_load_error(ld, line, column, "syntax error: %s; a value starting with '@' "
+				      "(a syscall group such as \"@file-system\") must be quoted",
+				      p->problem ? p->problem : "invalid YAML");
+		else if (p->context)
 			fl_load_error(ld, line, column, "syntax error: %s (%s at line %zu, column %zu)",
 			       p->problem ? p->problem : "invalid YAML", p->context,
 			       p->context_mark.line + 1, p->context_mark.column + 1);
@@ -103,6 +109,26 @@ static void yaml_parser_freep(yaml_parser_t **p)
  * Returns 0 with *@ret_root (NULL for a stream without documents), -EINVAL
  * when diagnostics were added, -ENOMEM.
  */
+/*
+ * Is the scalar about to be added under @stack[@depth - 1] the value of
+ * 'data' in a 'poke' mapping? Only there may a string hold NUL bytes
+ * (poke: {data: "/xyz\0"} writes them); everywhere else text is text.
+ */
+static bool binary_allowed(struct node *const *stack, size_t depth)
+{
+	const struct node *map, *outer;
+
+	if (depth < 2)
+		return false;
+	map = stack[depth - 1];
+	outer = stack[depth - 2];
+	if (map->kind != NODE_MAPPING || map->n_kids % 2 != 1 || outer->kind != NODE_MAPPING ||
+	    outer->n_kids < 2 || outer->kids[outer->n_kids - 1] != map)
+		return false;
+	return strcmp(map->kids[map->n_kids - 1]->text, "data") == 0 &&
+	       strcmp(outer->kids[outer->n_kids - 2]->text, "poke") == 0;
+}
+
 int fl_build_tree(struct load *ld, const char *text, size_t len, struct node **ret_root)
 {
 	_cleanup_(yaml_parser_freep) yaml_parser_t *parser = NULL;
@@ -163,7 +189,7 @@ int fl_build_tree(struct load *ld, const char *text, size_t len, struct node **r
 			memcpy(n->text, ev.data.scalar.value, n->len);
 			n->text[n->len] = '\0';
 			n->quoted = ev.data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-			if (memchr(n->text, '\0', n->len))
+			if (memchr(n->text, '\0', n->len) && !binary_allowed(stack, depth))
 				fl_load_error(ld, (unsigned)ev.start_mark.line + 1, (unsigned)ev.start_mark.column + 1,
 				       "string contains a NUL character ('\\0')");
 			break;

@@ -20,7 +20,8 @@
 #include "parts.h"
 
 /* The sweep decides these for every run: a rule must leave them out. */
-static const char *const sweep_keys[] = { "after", "every", "times", "probability" };
+/* per: the sweep's k counts the tree's calls, so counters must be the tree's. */
+static const char *const sweep_keys[] = { "after", "every", "times", "probability", "per" };
 
 struct events {
 	yaml_event_t *ev;

@@ -79,6 +79,7 @@ static const struct fl_sysinfo sys_table[] = {
 	{ "fsync", "F" },
 	{ "ftruncate", "FL" },
 	{ "ftruncate64", "FUU" },
+	{ "getcwd", "AU" },
 	{ "getdents", "FAU" },
 	{ "getdents64", "FAU" },
 	{ "getpeername", "FAA" },
@@ -232,6 +233,22 @@ bool fl_sysinfo_arg_is_int(const struct fl_sysinfo *si, int i)
 	default:
 		return false;
 	}
+}
+
+int fl_sysinfo_data_dir(const struct fl_sysinfo *si)
+{
+	static const char *const in[] = { "read", "pread64", "readv", "preadv", "preadv2",
+					  "recvfrom", "recvmsg" };
+	static const char *const out[] = { "write", "pwrite64", "writev", "pwritev", "pwritev2",
+					   "sendto", "sendmsg" };
+
+	for (size_t i = 0; si && i < FL_ARRAY_SIZE(in); i++)
+		if (strcmp(si->name, in[i]) == 0)
+			return FL_DATA_IN;
+	for (size_t i = 0; si && i < FL_ARRAY_SIZE(out); i++)
+		if (strcmp(si->name, out[i]) == 0)
+			return FL_DATA_OUT;
+	return 0;
 }
 
 unsigned fl_sysinfo_caps(const struct fl_sysinfo *si)

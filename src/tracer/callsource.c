@@ -114,6 +114,19 @@ static ssize_t source_proc_link(void *ud, enum fl_proc_link what, int fd, char *
 	return n;
 }
 
+/* caller: the stack, unwound once per stop (libdwfl, as for --stack). */
+static ssize_t source_stack(void *ud, pid_t pid, const char *const **ret_frames)
+{
+	struct fl_stop_source *s = ud;
+
+	if (!s->stack_done) {
+		s->stack_done = true;
+		s->stack_result = fl_stack_capture(pid, s->tid, &s->stack);
+	}
+	*ret_frames = (const char *const *)s->stack.frames;
+	return s->stack_result < 0 ? s->stack_result : (ssize_t)s->stack.n;
+}
+
 /*
  * A copy of the tracee's @fd in faultline (pidfd_getfd(2), Linux >= 5.6;
  * the tracer has the ptrace access it needs), close-on-exec; or -errno.
@@ -228,11 +241,19 @@ static int source_fd_available(void *ud, int fd, uint64_t *ret)
 	return 0;
 }
 
+void fl_stop_source_done(struct fl_stop_source *s)
+{
+	fl_stack_clear(&s->stack);
+	s->stack_done = false;
+}
+
 void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid)
 {
+	fl_stop_source_done(s);
 	s->tid = tid;
 	s->tgid = tid;
 	s->n_strings = 0;
+	s->src.stack = source_stack;
 	s->src.ud = s;
 	s->src.read_mem = source_read_mem;
 	s->src.read_string = fl_stop_source_read_string;

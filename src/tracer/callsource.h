@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "faultline/match.h"
+#include "stack.h"
 
 /* Longer than any string the matcher (4096) or the log (4098) asks for. */
 #define FL_STOP_STRING_MAX 4104
@@ -32,8 +33,15 @@ struct fl_stop_source {
 	pid_t tgid;     /* its process (pidfd_getfd needs one); reset sets it to tid */
 	size_t n_strings;
 	struct fl_stop_string strings[FL_STOP_STRINGS];
+	/* The thread's stack, unwound on the first ask (caller:), kept for the stop. */
+	bool stack_done;
+	ssize_t stack_result;
+	struct fl_stack stack;
 	struct fl_call_source src;
 };
+
+/* Free what the last stop kept (at the end of the run). */
+void fl_stop_source_done(struct fl_stop_source *s);
 
 /* Start a new stop of thread @tid: forget what the last one read. */
 void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid);

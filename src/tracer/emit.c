@@ -12,7 +12,8 @@
 
 /*
  * Hand one decision to the sinks, at the moment it is taken (a short
- * count: at the call's exit, once it is known to have bitten). The tracer
+ * count, a delay, a corrupt: at the call's exit, once it is known what it
+ * did; @match what the filters saw, kept from the entry). The tracer
  * gives facts; the sinks format them (the call's source serves the path
  * the matcher already read). The stack is unwound only for a sink that
  * shows it.

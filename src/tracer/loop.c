@@ -167,6 +167,8 @@ static void on_exited(struct tracer *tr, pid_t tid, int status)
 {
 	struct fl_tracee *t = fl_tracee_find(&tr->tracees, tid);
 
+	/* Per-thread (and, for a leader, per-process) counters end with it. */
+	fl_matcher_forget(tr->cfg->matcher, tid);
 	if (t) {
 		fl_crash_exited(tr, t, status);
 		fl_thread_gone(tr, t);
@@ -478,6 +480,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		}
 		fl_signals_restore(&saved);
 		fl_tracee_table_done(&tr.tracees);
+	fl_stop_source_done(&tr.stop);
 		return r;
 	}
 	if (!tr.attach)
@@ -512,6 +515,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		kill_and_reap_all(&tr);
 	fl_signals_restore(&saved);
 	fl_tracee_table_done(&tr.tracees);
+	fl_stop_source_done(&tr.stop);
 
 	r = finish(&tr, ret);
 	fl_crashes_free(&tr);

@@ -56,7 +56,8 @@ enum fl_exit_step {
 /*
  * A syscall-exit stop with result @rval (-512..-514: the kernel restarts
  * it). @has_undo: a short count is to be put back; @exit_delay: the
- * decision is for the exit phase and delays.
+ * decision holds the thread at the exit stop (delay: T with phase exit,
+ * or delay: {exit: T}).
  */
 enum fl_exit_step fl_state_exit(enum fl_thread_state s, int64_t rval, bool has_undo,
 				bool exit_delay, enum fl_thread_state *next);

@@ -11,45 +11,78 @@
 
 #include "faultline/arch.h"
 #include "faultline/inject.h"
+#include "faultline/sys.h"
 #include "faultline/base.h"
 #include "observe.h"
 #include "run.h"
 #include "signals.h"
 
-static void emit_pending(struct tracer *tr, struct fl_tracee *t);
+/*
+ * How long the decision holds a thread at its call's entry and exit stops:
+ * delay: T at the rule's phase, delay: {enter, exit} on both sides. A
+ * delay cut short (SIGTERM, a detach, the thread gone) holds no more.
+ */
+static uint64_t entry_delay(const struct fl_decision *d)
+{
+	if (d->delay_sides)
+		return d->delay_enter_ns;
+	return d->phase == FL_PHASE_ENTER ? d->delay_ns : 0;
+}
 
-/* Keep @t in its stop for the decision's delay: state FL_TS_HELD_ENTRY or _EXIT. */
-static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp)
+static uint64_t exit_delay(const struct fl_decision *d)
+{
+	if (d->delay_cut)
+		return 0;
+	if (d->delay_sides)
+		return d->delay_exit_ns;
+	return d->phase == FL_PHASE_EXIT ? d->delay_ns : 0;
+}
+
+/* Keep @t in its stop for @ns: state FL_TS_HELD_ENTRY or _EXIT. */
+static void hold(struct tracer *tr, struct fl_tracee *t, enum fl_thread_state held, bool seccomp,
+		 uint64_t ns)
 {
 	t->state = held;
-	t->deadline = fl_now_ns() + t->dec.delay_ns;
+	t->deadline = fl_now_ns() + ns;
 	t->held_seccomp = seccomp;
 	if (tr->n_held++ == 0 || t->deadline < tr->next_deadline)
 		tr->next_deadline = t->deadline;
 }
 
 /*
- * A short count: keep the call and what the filters saw (the matcher's
- * strings change with the next call, any thread's) until its exit says
- * whether the count bit.
+ * The one way an injection is told later than it is decided (a short
+ * count, a delay, a corrupt; see struct fl_tracee): keep the call and
+ * what the filters saw (the matcher's strings change with the next call,
+ * any thread's) until emit_pending() or take_back().
  */
-static void defer_short(struct fl_tracee *t, const struct fl_call *call,
-			const struct fl_match_info *info)
+static void defer_emit(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		       const struct fl_match_info *info)
 {
-	t->short_pending = true;
-	t->short_call = *call;
-	t->short_call.src = NULL;
-	t->short_match = *info;
-	t->short_match.path = info->path ? strdup(info->path) : NULL;
-	t->short_match.exe = info->exe ? strdup(info->exe) : NULL;
+	char *path = info->path ? strdup(info->path) : NULL;
+	char *exe = info->exe ? strdup(info->exe) : NULL;
+	char *caller = info->caller ? strdup(info->caller) : NULL;
+
+	free((char *)t->pending_match.path);
+	free((char *)t->pending_match.exe);
+	free((char *)t->pending_match.caller);
+	t->pending_call = *call;
+	t->pending_call.src = NULL;
+	t->pending_match = *info;
+	t->pending_match.path = path;
+	t->pending_match.exe = exe;
+	t->pending_match.caller = caller;
+	t->emit_pending = true;
+	if ((info->path && !path) || (info->exe && !exe) || (info->caller && !caller))
+		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
 }
 
-static void drop_short(struct fl_tracee *t)
+static void drop_pending(struct fl_tracee *t)
 {
-	free((char *)t->short_match.path);
-	free((char *)t->short_match.exe);
-	t->short_match = (struct fl_match_info){ 0 };
-	t->short_pending = false;
+	free((char *)t->pending_match.path);
+	free((char *)t->pending_match.exe);
+	free((char *)t->pending_match.caller);
+	t->pending_match = (struct fl_match_info){ 0 };
+	t->emit_pending = false;
 }
 
 /*
@@ -58,24 +91,24 @@ static void drop_short(struct fl_tracee *t)
  * the rule's count and its 'times' budget are given back, and no sink
  * hears of it.
  */
-static void take_back_short(struct tracer *tr, struct fl_tracee *t)
+static void take_back(struct tracer *tr, struct fl_tracee *t)
 {
-	if (!t->short_pending)
+	if (!t->emit_pending)
 		return;
 	fl_matcher_take_back(tr->cfg->matcher, t->dec.rule);
-	drop_short(t);
+	drop_pending(t);
 }
 
-/* Tell the sinks of the decision kept by defer_short(). */
+/* Tell the sinks of the decision kept by defer_emit(), with what it did. */
 static void emit_pending(struct tracer *tr, struct fl_tracee *t)
 {
-	if (!t->short_pending)
+	if (!t->emit_pending)
 		return;
 	fl_stop_source_reset(&tr->stop, t->tid);
-	tr->stop.tgid = t->short_call.pid;
-	t->short_call.src = &tr->stop.src;
-	fl_emit_injection(tr, t, &t->short_call, &t->dec, &t->short_match);
-	drop_short(t);
+	tr->stop.tgid = t->pending_call.pid;
+	t->pending_call.src = &tr->stop.src;
+	fl_emit_injection(tr, t, &t->pending_call, &t->dec, &t->pending_match);
+	drop_pending(t);
 }
 
 /*
@@ -89,28 +122,35 @@ static void settle_short(struct tracer *tr, struct fl_tracee *t, int64_t rval)
 	int64_t keep = (int64_t)t->dec.short_count;
 	bool bit = tr->cfg->dry_run ? rval > keep : rval == keep;
 
-	if (!t->short_pending || !t->dec.has_short)
+	if (!t->emit_pending || !t->dec.has_short)
 		return;
 	if (!bit)
-		take_back_short(tr, t);
+		take_back(tr, t);
 	else
 		emit_pending(tr, t);
 }
 
 /*
- * @t's delay is over, in full or @cut short (SIGTERM, a detach): note
- * what was served, and tell the sinks, unless a short count still waits
- * for the call's exit.
+ * One side of @t's delay is over (the side it is held at), in full or
+ * @cut short (SIGTERM, a detach, the thread gone): add what was served
+ * and tell the sinks once no side is left, unless a short count (the
+ * call's exit) or a corrupt (its damage) still decides what is told.
  */
 static void delay_over(struct tracer *tr, struct fl_tracee *t, bool cut)
 {
-	uint64_t start = t->deadline - t->dec.delay_ns, now = fl_now_ns();
+	bool at_exit = t->state == FL_TS_HELD_EXIT;
+	uint64_t side = at_exit ? exit_delay(&t->dec) : entry_delay(&t->dec);
+	uint64_t start = t->deadline - side, now = fl_now_ns();
 
 	if (cut && now < t->deadline) {
 		t->dec.delay_cut = true;
-		t->dec.delay_served_ns = now > start ? now - start : 0;
+		t->dec.delay_served_ns += now > start ? now - start : 0;
+	} else {
+		t->dec.delay_served_ns += side;
 	}
-	if (!t->dec.has_short)
+	if (t->dec.has_short || t->dec.corrupt_bytes)
+		return;
+	if (at_exit || t->dec.delay_cut || exit_delay(&t->dec) == 0)
 		emit_pending(tr, t);
 }
 
@@ -128,6 +168,46 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
 		fl_run_fatal(tr, r, "cannot inject", t->tid);
 }
 
+/* Damage the first @len bytes of the call's data as the decision says. */
+static void corrupt(struct tracer *tr, struct fl_tracee *t, uint64_t len, bool restore)
+{
+	int r;
+
+	if (!t->corrupt)
+		t->corrupt = calloc(1, sizeof(*t->corrupt));
+	if (!t->corrupt) {
+		fl_run_fatal(tr, -ENOMEM, "out of memory", t->tid);
+		return;
+	}
+	r = fl_inject_corrupt(t->tid, t->arch, t->nr, t->args, len, &t->dec, restore, t->corrupt);
+	if (r < 0 && r != -ESRCH)
+		fprintf(tr->cfg->err, "faultline: [pid %d] corrupt stopped after %zu bytes: %s\n",
+			t->tid, t->corrupt->n, strerror(-r));
+	t->dec.corrupt_done = true;
+	t->dec.corrupt_offsets = t->corrupt->offsets;
+	t->dec.corrupt_n = t->corrupt->n;
+}
+
+/* poke at the decision's phase; a poke that does not fit is left out, and said so. */
+static int poke(struct tracer *tr, struct fl_tracee *t)
+{
+	uint64_t room = 0;
+	int r = fl_inject_poke(t->tid, t->arch, t->nr, t->args, &t->dec, &room);
+
+	if (r == -EMSGSIZE) {
+		fprintf(tr->cfg->err, "faultline: [pid %d] poke left out: %zu bytes do not fit the "
+			"%llu the call's length argument gives\n", t->tid, t->dec.poke_len,
+			(unsigned long long)room);
+		return 0;
+	}
+	if (r == -EFAULT || r == -EIO) {
+		fprintf(tr->cfg->err, "faultline: [pid %d] poke left out: argument %u points to "
+			"no writable memory\n", t->tid, t->dec.poke_arg);
+		return 0;
+	}
+	return r;
+}
+
 /*
  * Phase enter, at the entry (or seccomp) stop, after any delay: send the
  * signal, then skip the call and arrange for its result, or shorten its byte
@@ -137,11 +217,34 @@ static void check_inject(struct tracer *tr, struct fl_tracee *t, int r)
  */
 static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 {
-	bool want_exit = false;
+	/* An exit delay needs the exit stop, also after a result written at once. */
+	bool want_exit = exit_delay(&t->dec) != 0;
 	int r = 0;
 
+	if (t->dec.phase == FL_PHASE_EXIT) {
+		/* Held at entry by delay: {enter}: the call now runs, its exit acts. */
+		t->state = FL_TS_WANT_EXIT;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
+	if (r >= 0 && t->dec.has_poke)
+		r = poke(tr, t);
+	if (r >= 0 && t->dec.corrupt_bytes) {
+		/* A write's data is damaged now and put back at the exit; a read's at the exit. */
+		if (fl_sysinfo_data_dir(fl_sysinfo_of(t->arch, t->nr)) == FL_DATA_OUT) {
+			int64_t len = fl_inject_data_len(t->tid, t->arch, t->nr, t->args);
+
+			corrupt(tr, t, len > 0 ? (uint64_t)len : 0, true);
+			/* Told now, unless an exit delay is still to be served. */
+			if (!exit_delay(&t->dec))
+				emit_pending(tr, t);
+		}
+		want_exit = true;
+	}
+	if (t->dec.stat_fields)
+		want_exit = true; /* the result is faked after the call */
 	if (r >= 0 && fl_inject_changes_result(&t->dec)) {
 		r = fl_inject_skip(t->tid);
 		if (r >= 0 && seccomp)
@@ -153,7 +256,7 @@ static void apply_enter(struct tracer *tr, struct fl_tracee *t, bool seccomp)
 		if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 			want_exit = true;
 		else
-			take_back_short(tr, t); /* the call runs unchanged */
+			take_back(tr, t); /* the call runs unchanged */
 	}
 	t->state = want_exit ? FL_TS_WANT_EXIT : FL_TS_IDLE;
 	check_inject(tr, t, r);
@@ -165,10 +268,36 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 {
 	int r = 0;
 
+	settle_short(tr, t, t->exit_rval);
+	if (tr->cfg->dry_run) {
+		/* Only a short's exit is waited for in a dry run: to see whether it would bite. */
+		t->state = FL_TS_IDLE;
+		fl_run_resume(tr, t, 0);
+		return;
+	}
 	if (fl_inject_changes_result(&t->dec))
 		r = fl_inject_set_result(t->tid, fl_inject_result_value(&t->dec));
 	if (r >= 0 && (t->undo.arg || t->undo.iov_len))
 		r = fl_inject_undo(t->tid, t->arch, &t->undo);
+	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.has_poke)
+		r = poke(tr, t);
+	if (r >= 0 && t->dec.corrupt_bytes) {
+		if (t->corrupt && t->corrupt->restore)
+			r = fl_inject_corrupt_undo(t->tid, t->corrupt);
+		else if (t->emit_pending && !t->dec.corrupt_done)
+			corrupt(tr, t, t->exit_rval > 0 ? (uint64_t)t->exit_rval : 0, false);
+		emit_pending(tr, t);
+	}
+	/* stat: only a result there is; a failed call filled nothing. */
+	if (r >= 0 && t->dec.stat_fields && t->exit_rval == 0) {
+		r = fl_inject_stat(t->tid, t->arch, t->nr, t->args, &t->dec);
+		if (r == -ENOTSUP || r == -EFAULT) {
+			fprintf(tr->cfg->err, "faultline: [pid %d] stat left out: %s\n", t->tid,
+				r == -ENOTSUP ? "this ABI's struct stat is not known" :
+				"the result is in no readable memory");
+			r = 0;
+		}
+	}
 	if (r >= 0 && t->dec.phase == FL_PHASE_EXIT && t->dec.signal)
 		r = fl_inject_signal(fl_tracee_tgid(t), t->tid, t->dec.signal);
 	check_inject(tr, t, r);
@@ -212,9 +341,13 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	/* What a short count or a delay did is known later: told then. */
-	if (dec.has_short || (dec.delay_ns && !tr->cfg->dry_run))
-		defer_short(t, &call, fl_matcher_last_match(m));
+	/*
+	 * What a short count, a delay or a corrupt did is known later: told
+	 * then (a dry run holds no delay and damages nothing: told now).
+	 */
+	if (dec.has_short || (!tr->cfg->dry_run && (entry_delay(&dec) || exit_delay(&dec) ||
+						    dec.corrupt_bytes)))
+		defer_emit(tr, t, &call, fl_matcher_last_match(m));
 	else
 		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
 
@@ -229,11 +362,11 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		fl_run_resume(tr, t, 0);
 		return;
 	}
-	if (dec.phase == FL_PHASE_EXIT) {
+	if (entry_delay(&dec)) {
+		hold(tr, t, FL_TS_HELD_ENTRY, seccomp, entry_delay(&dec));
+	} else if (dec.phase == FL_PHASE_EXIT) {
 		t->state = FL_TS_WANT_EXIT;
 		fl_run_resume(tr, t, 0);
-	} else if (dec.delay_ns) {
-		hold(tr, t, FL_TS_HELD_ENTRY, seccomp);
 	} else {
 		apply_enter(tr, t, seccomp);
 	}
@@ -242,19 +375,19 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 static void on_call_exit(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info)
 {
 	bool has_undo = t->undo.arg || t->undo.iov_len;
-	bool exit_delay = t->dec.phase == FL_PHASE_EXIT && t->dec.delay_ns;
 	enum fl_thread_state next;
-	switch (fl_state_exit(t->state, info->rval, has_undo, exit_delay, &next)) {
+
+	t->exit_rval = info->rval;
+	switch (fl_state_exit(t->state, info->rval, has_undo, exit_delay(&t->dec) != 0, &next)) {
 	case FL_EXIT_PASS:
 	case FL_EXIT_RESTART:
 		t->state = next;
 		fl_run_resume(tr, t, 0);
 		break;
 	case FL_EXIT_HOLD:
-		hold(tr, t, FL_TS_HELD_EXIT, false);
+		hold(tr, t, FL_TS_HELD_EXIT, false, exit_delay(&t->dec));
 		break;
 	case FL_EXIT_APPLY:
-		settle_short(tr, t, info->rval);
 		apply_exit(tr, t);
 		break;
 	}
@@ -355,7 +488,19 @@ void fl_thread_gone(struct tracer *tr, struct fl_tracee *t)
 		/* Killed in its delay: that much of it was served. */
 		delay_over(tr, t, true);
 	}
-	take_back_short(tr, t);
+	if (t->corrupt)
+		t->corrupt->restore = false; /* the memory it would put back is gone */
+	if (t->emit_pending && t->dec.has_short) {
+		take_back(tr, t);
+	} else if (t->emit_pending) {
+		/* A decision whose damage never came still happened: say so, without offsets. */
+		if (t->dec.corrupt_bytes && !t->dec.corrupt_done) {
+			t->dec.corrupt_done = true;
+			t->dec.corrupt_offsets = NULL;
+			t->dec.corrupt_n = 0;
+		}
+		emit_pending(tr, t);
+	}
 	t->state = FL_TS_IDLE;
 }
 

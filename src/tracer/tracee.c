@@ -8,6 +8,17 @@ static size_t slot_of(const struct fl_tracee_table *t, pid_t tid)
 	return (size_t)(((uint64_t)(uint32_t)tid * 0x9e3779b97f4a7c15ull) >> 32) & (t->cap - 1);
 }
 
+/* A tracee and what it owns: the crash's exe, corrupt's record, a pending injection's strings. */
+static void free_tracee(struct fl_tracee *t)
+{
+	free(t->crash_exe);
+	free(t->corrupt);
+	free((char *)t->pending_match.path);
+	free((char *)t->pending_match.exe);
+	free((char *)t->pending_match.caller);
+	free(t);
+}
+
 void fl_tracee_table_init(struct fl_tracee_table *t)
 {
 	t->slots = NULL;
@@ -19,10 +30,7 @@ void fl_tracee_table_done(struct fl_tracee_table *t)
 {
 	for (size_t i = 0; i < t->cap; i++)
 		if (t->slots[i]) {
-			free(t->slots[i]->crash_exe);
-			free((char *)t->slots[i]->short_match.path);
-			free((char *)t->slots[i]->short_match.exe);
-			free(t->slots[i]);
+			free_tracee(t->slots[i]);
 		}
 	free(t->slots);
 	fl_tracee_table_init(t);
@@ -97,10 +105,7 @@ void fl_tracee_remove(struct fl_tracee_table *t, pid_t tid)
 		if (t->slots[i]->tid == tid)
 			break;
 	}
-	free(t->slots[i]->crash_exe);
-	free((char *)t->slots[i]->short_match.path);
-	free((char *)t->slots[i]->short_match.exe);
-	free(t->slots[i]);
+	free_tracee(t->slots[i]);
 	t->slots[i] = NULL;
 	t->n--;
 

@@ -25,15 +25,17 @@ struct fl_tracee {
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
 	/*
-	 * A short count or a delay is told to the sinks when it is known what
-	 * it did (thread.c): a short count at the call's exit, and only if the
-	 * call moved exactly what it was cut to; a delay when it ends, with
-	 * what was served. The call and what the filters saw wait here, their
-	 * strings owned.
+	 * An injection whose outcome is known only later is told to the sinks
+	 * then (thread.c, defer_emit): a short count at the call's exit, and
+	 * only if the call moved exactly what it was cut to; a delay when it
+	 * ends (both sides of delay: {enter, exit}), with what was served; a
+	 * corrupt once the damage is done (after a read-like call, before a
+	 * write-like one). The call and what the filters saw wait here, the
+	 * match's strings (path, exe, caller) owned.
 	 */
-	bool short_pending;
-	struct fl_call short_call;
-	struct fl_match_info short_match;
+	bool emit_pending;
+	struct fl_call pending_call;
+	struct fl_match_info pending_match;
 
 	/* FL_TS_HELD_*: the thread stays in its stop until deadline (CLOCK_MONOTONIC ns). */
 	uint64_t deadline;
@@ -48,6 +50,10 @@ struct fl_tracee {
 	int crash_sig;
 	pid_t crash_tid;
 	char *crash_exe;
+
+	/* corrupt: what the decision damaged (malloc'd on first use). */
+	struct fl_corrupt *corrupt;
+	int64_t exit_rval;            /* the result at the exit stop being handled */
 };
 
 struct fl_tracee_table {

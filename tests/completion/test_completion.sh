@@ -55,12 +55,17 @@ expect --arch faultline check --ar
 expect aarch64 faultline check --arch aa
 expect syscalls faultline list sys
 expect keys faultline list k
+expect groups faultline list gr
+expect @file-system faultline list groups @file
+expect '{syscall: "@file-system' faultline run -e '{syscall: "@file-s'
+expect '{syscall: [read, "@sync' faultline run -e '{syscall: [read, "@sy'
 expect "{syscall: openat" faultline run -e "{syscall: opena"
 expect "{syscall: [read, write" faultline run -e "{syscall: [read, writ"
 expect "{syscall: read, error: ENOENT" faultline run -e "{syscall: read, error: ENOEN"
 expect "{syscall: read, probability:" faultline run -e "{syscall: read, prob"
 expect "{expect:" faultline run -e "{exp"
 expect "{syscall: read, phase: exit" faultline run -e "{syscall: read, phase: ex"
+expect "{syscall: read, per: thread" faultline run -e "{syscall: read, per: thr"
 expect bash faultline run -r x.yaml -- bas
 nothing faultline run -s ""
 nothing faultline run -e "{syscall: read, times: "

@@ -91,6 +91,10 @@ def main():
         "": schema["properties"],
         "rules[].": defs["rule"]["properties"],
         "rules[].expect.": defs["expect"]["properties"],
+        "rules[].delay.": defs["delaySides"]["properties"],
+        "rules[].poke.": defs["poke"]["properties"],
+        "rules[].corrupt.": defs["corrupt"]["properties"],
+        "rules[].stat.": defs["stat"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -104,6 +108,20 @@ def main():
     for k in sorted(in_schema - loader):
         fail(f"rules/schema.json describes '{k}' but the loader does not accept it")
     print(f"keys: {len(loader)} in the loader, {len(in_schema)} in the schema")
+
+    # 3b. Syscall groups: the schema's list is `faultline list groups`.
+    out = subprocess.run([faultline, "list", "groups"], check=True, capture_output=True,
+                         text=True).stdout
+    groups = [line.split("\t")[0] for line in out.splitlines() if line]
+    enums = [alt["enum"] for alt in defs["syscall"]["anyOf"] if "enum" in alt]
+    if enums != [groups]:
+        fail(f"rules/schema.json's syscall groups {enums} are not `faultline list groups` {groups}")
+    good = as_json(yaml.safe_load('rules: [{syscall: ["@file-system", read], error: EIO}]'))
+    if not validator.is_valid(good):
+        fail("schema refuses a rule mixing a syscall group and a name")
+    good = as_json(yaml.safe_load('rules: [{syscall: read, delay: {enter: 300ms, exit: 1s}}]'))
+    if not validator.is_valid(good):
+        fail("schema refuses delay: {enter, exit}")
 
     # 4. Shapes the loader refuses, the schema refuses too.
     bad = {
@@ -122,11 +140,22 @@ def main():
         "arg index 6": "rules: [{syscall: read, error: EIO, args: {6: 1}}]",
         "mask 0": "rules: [{syscall: read, error: EIO, args: {1: {mask: 0}}}]",
         "bad duration": "rules: [{syscall: read, delay: 10}]",
+        "bare number in delay sides": "rules: [{syscall: read, delay: {enter: 10}}]",
+        "empty delay sides": "rules: [{syscall: read, delay: {}}]",
+        "delay sides typo": "rules: [{syscall: read, delay: {entr: 1s}}]",
+        "poke without data": "rules: [{syscall: getcwd, poke: {arg: 0}}]",
+        "poke arg 6": 'rules: [{syscall: getcwd, poke: {arg: 6, data: "x"}}]',
+        "corrupt 0 bytes": "rules: [{syscall: read, corrupt: {bytes: 0}}]",
+        "corrupt without bytes": "rules: [{syscall: read, corrupt: {how: flip}}]",
+        "corrupt how typo": "rules: [{syscall: read, corrupt: {bytes: 1, how: flp}}]",
+        "empty stat": "rules: [{syscall: stat, stat: {}}]",
+        "stat typo": "rules: [{syscall: stat, stat: {sise: 1}}]",
         "short 100%": "rules: [{syscall: read, short: 100%}]",
         "retval errno": "rules: [{syscall: read, retval: -2}]",
         "retval errno in hex": "rules: [{syscall: read, retval: 0xfffffffffffffffe}]",
         "retval past 64 bits": "rules: [{syscall: read, retval: 0x10000000000000000}]",
         "version 2": "{version: 2, rules: [{syscall: read, error: EIO}]}",
+        "unknown group": 'rules: [{syscall: "@file-sytem", error: EIO}]',
     }
     for what, text in bad.items():
         doc = as_json(yaml.safe_load(text))

@@ -405,6 +405,247 @@ static void test_inline(void **state)
 	fl_rule_set_free(set);
 }
 
+static bool has_call(const struct fl_rule *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_calls; i++)
+		if (strcmp(r->calls[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* "@group": its members per ABI, narrowed by filters, beside names. */
+static void test_groups(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@basic-io\"\n"            /* 2 */
+		"    error: EIO\n"
+		"  - syscall: [\"@file-system\", \"@sync\", mmap]\n" /* 4 */
+		"    path: /srv/**\n"
+		"    error: EIO\n"
+		"  - syscall: [read, \"@basic-io\"]\n"     /* 7 */
+		"    error: EIO\n"
+		"  - syscall: [\"@system-service\", \"@basic-io\"]\n" /* 9 */
+		"    error: EIO\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "g.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	/* As written for the report; each member that some ABI has as a call. */
+	assert_int_equal(r->n_syscalls, 1);
+	assert_string_equal(r->syscalls[0], "@basic-io");
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "close_range"));
+	assert_true(has_call(r, "_llseek"));      /* i386 only */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 140));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 8)); /* lseek */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 19));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 0)); /* read */
+	assert_true(has_sysno(r, AUDIT_ARCH_I386, 3));
+	assert_false(has_call(r, "openat"));
+
+	/* path: keeps the members that take a path or fd; a name stays as given. */
+	r = &set->rules[1];
+	assert_int_equal(r->n_syscalls, 3);
+	assert_true(has_call(r, "openat"));
+	assert_true(has_call(r, "fsync"));
+	assert_true(has_call(r, "mmap"));        /* a named call with an fd */
+	assert_false(has_call(r, "getcwd"));     /* @file-system, but no path argument */
+	assert_false(has_sysno(r, AUDIT_ARCH_X86_64, 79));
+	assert_true(has_sysno(r, AUDIT_ARCH_X86_64, 257));
+
+	/* A name also in a group is counted once, and the linter says so. */
+	r = &set->rules[2];
+	assert_int_equal(r->n_syscalls, 2);
+	{
+		size_t reads = 0;
+
+		for (size_t i = 0; i < r->n_calls; i++)
+			reads += strcmp(r->calls[i], "read") == 0;
+		assert_int_equal(reads, 1);
+	}
+	expect_diag(&d, 7, 15, "syscall 'read' is also in @basic-io, listed in this rule too");
+	/* @system-service holds @basic-io. */
+	expect_diag(&d, 9, 34, "key 'syscall': @basic-io adds nothing: each of its calls that "
+		    "this build traces is already in the rule");
+	assert_int_equal(fl_diags_count(&d, FL_SEVERITY_ERROR), 0);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+/* poke before a read runs: the read overwrites it, and the linter says so. */
+static void test_poke_lint(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    poke: {arg: 1, data: x}\n"        /* 3: warned */
+		"  - syscall: pread64\n"
+		"    phase: exit\n"
+		"    poke: {arg: 1, data: x}\n"
+		"  - syscall: write\n"
+		"    poke: {arg: 1, data: x}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "l.yaml", yaml, &d), 0);
+	expect_diag(&d, 3, 5, "key 'poke': read fills argument 1 itself, so a poke before it runs "
+		    "is overwritten; use 'phase: exit'");
+	assert_int_equal(d.n, 1);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+/* poke: the bytes as written, NULs included; groups narrowed to pointer arguments. */
+static void test_poke(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: getcwd\n"
+		"    phase: exit\n"
+		"    poke: {arg: 0, data: \"/xyz\\0\\xff\"}\n"
+		"  - syscall: \"@basic-io\"\n"
+		"    poke: {arg: 1, data: ab}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "k.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_true(r->has_poke);
+	assert_int_equal(r->poke_arg, 0);
+	assert_int_equal(r->poke_len, 7); /* "\xff" is U+00FF: two bytes of UTF-8 */
+	assert_memory_equal(r->poke_data, "/xyz\0\xc3\xbf", 7);
+	assert_true(fl_rule_has_action(r));
+	r = &set->rules[1];
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "pwrite64"));
+	assert_false(has_call(r, "close"));
+	assert_false(has_call(r, "readv")); /* argument 1 is an iovec array */
+	fl_rule_set_free(set);
+}
+
+/* corrupt: values; a group narrowed to the calls that move data. */
+static void test_corrupt(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@basic-io\"\n"
+		"    corrupt: {bytes: 3, how: zero}\n"
+		"  - syscall: sendto\n"
+		"    corrupt: {bytes: 256}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "c.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_int_equal(r->corrupt_bytes, 3);
+	assert_int_equal(r->corrupt_how, FL_CORRUPT_ZERO);
+	assert_true(has_call(r, "read"));
+	assert_true(has_call(r, "pwritev2"));
+	assert_false(has_call(r, "close"));
+	assert_false(has_call(r, "lseek"));
+	assert_true(fl_rule_has_action(r));
+	assert_int_equal(set->rules[1].corrupt_how, FL_CORRUPT_FLIP);
+	assert_int_equal(set->rules[1].corrupt_bytes, 256);
+	fl_rule_set_free(set);
+}
+
+/* stat: the fields and values; a group narrowed to the stat calls. */
+static void test_stat(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: \"@file-system\"\n"
+		"    stat: {size: 1048576, mode: 0600, uid: 0, mtime: -1}\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+	const struct fl_rule *r;
+
+	assert_int_equal(load_str(set, "s.yaml", yaml, &d), 0);
+	r = &set->rules[0];
+	assert_int_equal(r->stat_fields, (1u << FL_STAT_SIZE) | (1u << FL_STAT_MODE) |
+					 (1u << FL_STAT_UID) | (1u << FL_STAT_MTIME));
+	assert_int_equal(r->stat_values[FL_STAT_SIZE], 1048576);
+	assert_int_equal(r->stat_values[FL_STAT_MODE], 0600);
+	assert_true((int64_t)r->stat_values[FL_STAT_MTIME] == -1);
+	assert_true(has_call(r, "statx"));
+	assert_true(has_call(r, "newfstatat"));
+	assert_false(has_call(r, "openat"));
+	assert_int_equal(r->n_calls, 5);
+	fl_rule_set_free(set);
+}
+
+/* per: the value, and the warning when there is nothing to count. */
+static void test_per(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    error: EIO\n"
+		"    per: thread\n"                  /* 4: warned */
+		"  - syscall: write\n"
+		"    error: EIO\n"
+		"    times: 1\n"
+		"    per: process\n"
+		"  - syscall: close\n"
+		"    error: [EIO, EINTR]\n"
+		"    per: process\n"
+		"  - syscall: openat\n"
+		"    error: ENOENT\n"
+		"    per: tree\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "p.yaml", yaml, &d), 0);
+	assert_int_equal(set->rules[0].per, FL_PER_THREAD);
+	assert_int_equal(set->rules[1].per, FL_PER_PROCESS);
+	assert_int_equal(set->rules[3].per, FL_PER_TREE);
+	expect_diag(&d, 4, 5, "key 'per': the rule has no after, every, times or probability and "
+		    "no errno list to pick from, so counting per thread changes nothing");
+	assert_int_equal(d.n, 1);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
+/* delay: {enter, exit} beside the plain form. */
+static void test_delay_sides(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: read\n"
+		"    delay: {enter: 300ms, exit: 600ms}\n"
+		"  - syscall: pread64\n"
+		"    delay: {exit: 1s}\n"
+		"    phase: exit\n"
+		"    error: EIO\n"
+		"  - syscall: write\n"
+		"    delay: {enter: 0s, exit: 2s}\n"  /* 9 */
+		"  - syscall: pwrite64\n"
+		"    delay: 5ms\n";
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { .warnings = true };
+
+	assert_int_equal(load_str(set, "d.yaml", yaml, &d), 0);
+	assert_true(set->rules[0].delay_sides);
+	assert_int_equal(set->rules[0].delay_ns, 0);
+	assert_int_equal(set->rules[0].delay_enter_ns, 300000000);
+	assert_int_equal(set->rules[0].delay_exit_ns, 600000000);
+	assert_true(set->rules[1].delay_sides);
+	assert_int_equal(set->rules[1].delay_enter_ns, 0);
+	assert_int_equal(set->rules[1].delay_exit_ns, 1000000000);
+	assert_true(fl_rule_has_action(&set->rules[0]));
+	expect_diag(&d, 9, 20, "key 'delay.enter': 0 does nothing; leave it out");
+	assert_int_equal(d.n, 1);
+	assert_false(set->rules[3].delay_sides);
+	assert_int_equal(set->rules[3].delay_ns, 5000000);
+	fl_diags_done(&d);
+	fl_rule_set_free(set);
+}
+
 /* ---- diagnostics ---- */
 
 static const struct error_case {
@@ -416,8 +657,11 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, fd_type, "
-	  "address, port, process, args, error, retval, short, signal, delay, phase, after, every, "
-	  "times, probability, expect)" },
+	  "address, port, process, caller, args, error, retval, short, signal, poke, corrupt, stat, "
+	  "delay, "
+	  "phase, "
+	  "after, every, "
+	  "times, probability, per, expect)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 1, 1, 1,
@@ -435,8 +679,9 @@ static const struct error_case {
 	{ "rules:\n  - error: EIO\n", 1, 2, 5, "rule has no key 'syscall'" },
 	{ "rules:\n  - syscall: open\n", 1, 2, 5,
 	  "rule has no action; add 'error' (make the call fail), 'retval' (make it succeed with a "
-	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes) or 'signal' (send the "
-	  "caller a signal)" },
+	  "value), 'delay' (slow it down), 'short' (let it move fewer bytes), 'signal' (send the "
+	  "caller a signal), 'poke' (write into a buffer it points to), 'corrupt' (damage the "
+	  "data it moves) or 'stat' (fake file attributes)" },
 	{ "rules:\n  - syscall: open\n    path: /x\n", 1, 2, 5, "rule has no action" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    retval: 0\n", 1, 4, 5,
 	  "key 'error' and key 'retval' cannot be used together: error makes the call fail, retval "
@@ -470,14 +715,35 @@ static const struct error_case {
 	  "key 'syscall': syscall 'open' is listed twice in this rule" },
 	{ "rules:\n  - syscall: 257\n    error: EIO\n", 1, 2, 14,
 	  "key 'syscall': '257' is a number; give the syscall's name" },
+	/* syscall groups. */
+	{ "rules:\n  - syscall: \"@file-sytem\"\n    error: EIO\n", 1, 2, 14,
+	  "key 'syscall': unknown syscall group \"@file-sytem\"; did you mean '@file-system'? "
+	  "(faultline list groups)" },
+	{ "rules:\n  - syscall: [\"@sync\", \"@sync\"]\n    error: EIO\n", 1, 2, 24,
+	  "key 'syscall': group \"@sync\" is listed twice in this rule" },
+	{ "rules:\n  - syscall: @sync\n    error: EIO\n", 1, 2, 14,
+	  "a value starting with '@' (a syscall group such as \"@file-system\") must be quoted" },
+	{ "rules:\n  - syscall: \"@signal\"\n    path: /x\n    error: EIO\n", 1, 3, 5,
+	  "key 'path' can never match a call of @signal: none of them takes a path, file "
+	  "descriptor or socket address" },
+	{ "rules:\n  - syscall: \"@file-system\"\n    short: 1\n", 1, 3, 5,
+	  "key 'short' can never match a call of @file-system: none of them takes a byte count" },
+	{ "rules:\n  - syscall: \"@timer\"\n    args: {5: 1}\n    error: EIO\n", 1, 3, 5,
+	  "key 'args' can never match a call of @timer: none of them takes an argument 5" },
+	/* A name keeps its error beside a group that the filter narrows. */
+	{ "rules:\n  - syscall: [\"@basic-io\", getpid]\n    fd: 3\n    error: EIO\n", 1, 3, 5,
+	  "key 'fd' can never match getpid: getpid takes no file descriptor" },
 	{ "rules:\n  - syscall: []\n    error: EIO\n", 1, 2, 14,
-	  "key 'syscall': the list is empty; expected a syscall name or a list of them" },
+	  "key 'syscall': the list is empty; expected a syscall name, a quoted group such as "
+	  "\"@file-system\", or a list of them" },
 	{ "rules:\n  - syscall: {open: 1}\n    error: EIO\n", 1, 2, 14,
-	  "key 'syscall': expected a syscall name or a list of them, got a mapping" },
+	  "key 'syscall': expected a syscall name, a quoted group such as \"@file-system\", or a "
+	  "list of them, got a mapping" },
 	{ "rules:\n  - syscall: [open, [read]]\n    error: EIO\n", 1, 2, 21,
 	  "key 'syscall': list entry 2 is a sequence; expected a syscall name" },
 	{ "rules:\n  - syscall:\n    error: EIO\n", 1, 2, 5,
-	  "key 'syscall': expected a syscall name or a list of them, got nothing" },
+	  "key 'syscall': expected a syscall name, a quoted group such as \"@file-system\", or a "
+	  "list of them, got nothing" },
 	/* error. */
 	{ "rules:\n  - syscall: open\n    error: ENOENTT\n", 1, 3, 12,
 	  "key 'error': unknown errno 'ENOENTT'; did you mean 'ENOENT'? (an errno name such as "
@@ -520,9 +786,88 @@ static const struct error_case {
 	{ "rules:\n  - syscall: open\n    delay: 10 parsecs\n", 1, 3, 12,
 	  "key 'delay': bad duration '10 parsecs'; expected a number with a unit ns, us, ms or s "
 	  "(e.g. 250ms)" },
-	{ "rules:\n  - syscall: open\n    delay: 250\n", 1, 3, 12, "key 'delay': bad duration '250'" },
+	{ "rules:\n  - syscall: open\n    delay: 250\n", 1, 3, 12,
+	  "key 'delay': '250' has no unit; write it with ns, us, ms or s (e.g. 250ms; strace reads "
+	  "a bare number as microseconds, faultline does not guess)" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: 1.5, exit: 1s}\n", 1, 3, 20,
+	  "key 'delay.enter': '1.5' has no unit; write it with ns, us, ms or s" },
+	{ "rules:\n  - syscall: open\n    delay: {exit: soon}\n", 1, 3, 19,
+	  "key 'delay.exit': bad duration 'soon'" },
+	{ "rules:\n  - syscall: open\n    delay: {}\n", 1, 3, 12,
+	  "key 'delay': the mapping is empty; expected a duration such as 250ms, or {enter: T, "
+	  "exit: T}" },
+	{ "rules:\n  - syscall: open\n    delay: {entr: 1s}\n", 1, 3, 13,
+	  "unknown key 'entr' in 'delay'; did you mean 'enter'? (valid keys: enter, exit)" },
+	{ "rules:\n  - syscall: open\n    delay: [1s]\n", 1, 3, 12,
+	  "key 'delay': expected a duration such as 250ms, or {enter: T, exit: T}, got a sequence" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: [1s]}\n", 1, 3, 20,
+	  "key 'enter': expected a duration such as 300ms: held at the call's entry" },
+	{ "rules:\n  - syscall: open\n    delay: {enter: 0s, exit: 0ms}\n", 1, 3, 5,
+	  "key 'delay': a delay of 0 does nothing and the rule has no other action" },
 	{ "rules:\n  - syscall: open\n    delay: 99999999999s\n", 1, 3, 12,
 	  "key 'delay': duration '99999999999s' is too large (at most 18446744073s)" },
+	/* poke. */
+	{ "rules:\n  - syscall: read\n    poke: {arg: 2, data: x}\n", 1, 3, 5,
+	  "key 'poke': argument 2 of read is not a pointer to a buffer" },
+	{ "rules:\n  - syscall: getpid\n    poke: {arg: 0, data: x}\n", 1, 3, 5,
+	  "key 'poke': getpid takes 0 arguments (counted from 0), so there is no argument 0" },
+	{ "rules:\n  - syscall: uname\n    poke: {arg: 0, data: x}\n", 1, 3, 5,
+	  "key 'poke' can never apply to uname: faultline does not know that syscall's arguments" },
+	{ "rules:\n  - syscall: \"@signal\"\n    poke: {arg: 5, data: x}\n", 1, 3, 5,
+	  "key 'poke' can never match a call of @signal: in none of them is argument 5 a pointer" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0}\n", 1, 3, 11,
+	  "key 'poke': no 'data'; expected a mapping {arg: N, data: \"BYTES\"}" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 6, data: x}\n", 1, 3, 17,
+	  "key 'poke.arg': 6 is not an argument index; arguments are counted 0..5" },
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0, data: \"\"}\n", 1, 3, 26,
+	  "key 'poke.data': no bytes to write" },
+	{ "rules:\n  - syscall: getcwd\n    poke: \"/x\"\n", 1, 3, 11,
+	  "key 'poke': expected a mapping {arg: N, data: \"BYTES\"}" },
+	/* NUL bytes are for poke's data only. */
+	{ "rules:\n  - syscall: getcwd\n    poke: {arg: 0, data: x}\n    name: \"a\\0\"\n", 1, 4, 11,
+	  "string contains a NUL character" },
+	/* corrupt. */
+	{ "rules:\n  - syscall: openat\n    corrupt: {bytes: 1}\n", 1, 3, 5,
+	  "key 'corrupt' can never apply to openat: it damages the data of read, pread64" },
+	{ "rules:\n  - syscall: \"@file-system\"\n    corrupt: {bytes: 1}\n", 1, 3, 5,
+	  "key 'corrupt' can never match a call of @file-system: none of them reads or writes data "
+	  "through a buffer" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 0}\n", 1, 3, 22,
+	  "key 'corrupt.bytes': 0 is outside 1..256" },
+	{ "rules:\n  - syscall: read\n    corrupt: {how: flip}\n", 1, 3, 14,
+	  "key 'corrupt': no 'bytes'; expected a mapping {bytes: N, how: flip|zero|random}" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1, how: flp}\n", 1, 3, 30,
+	  "key 'corrupt.how': expected 'flip' (one bit each, the default), 'zero' or 'random' "
+	  "(another value each), got 'flp'; did you mean 'flip'?" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1}\n    error: EIO\n", 1, 4, 5,
+	  "key 'corrupt' and key 'error' cannot be used together: corrupt damages the data the "
+	  "real call moves" },
+	{ "rules:\n  - syscall: read\n    corrupt: {bytes: 1}\n    phase: exit\n", 1, 4, 5,
+	  "key 'corrupt' cannot be used with 'phase: exit'" },
+	/* stat. */
+	{ "rules:\n  - syscall: read\n    stat: {size: 1}\n", 1, 3, 5,
+	  "key 'stat' can never apply to read: it fakes the result of stat, lstat, fstat, "
+	  "newfstatat and statx" },
+	{ "rules:\n  - syscall: stat\n    stat: {mode: 0999}\n", 1, 3, 18,
+	  "key 'stat.mode': '0999' is not a mode; give the permission bits in octal" },
+	{ "rules:\n  - syscall: stat\n    stat: {uid: 4294967296}\n", 1, 3, 17,
+	  "key 'stat.uid': 4294967296 is more than 32 bits hold" },
+	{ "rules:\n  - syscall: stat\n    stat: {}\n", 1, 3, 11, "key 'stat': the mapping is empty" },
+	{ "rules:\n  - syscall: stat\n    stat: {sise: 1}\n", 1, 3, 12,
+	  "unknown key 'sise' in 'stat'; did you mean 'size'?" },
+	{ "rules:\n  - syscall: stat\n    stat: {size: 1}\n    error: EIO\n", 1, 4, 5,
+	  "key 'stat' and key 'error' cannot be used together" },
+	/* caller (this build has libdw when the tests run the filter). */
+	{ "rules:\n  - syscall: write\n    caller: a/b\n    error: EIO\n", 1, 3, 13,
+	  "key 'caller': bad pattern 'a/b': a function name has no '/'" },
+	{ "rules:\n  - syscall: write\n    caller: [f, f]\n    error: EIO\n", 1, 3, 17,
+	  "key 'caller': 'f' is listed twice" },
+	/* per. */
+	{ "rules:\n  - syscall: open\n    error: EIO\n    per: proces\n", 1, 4, 10,
+	  "key 'per': expected 'tree', 'process' or 'thread', got 'proces'; did you mean "
+	  "'process'?" },
+	{ "rules:\n  - syscall: open\n    error: EIO\n    per: [thread]\n", 1, 4, 10,
+	  "key 'per': expected 'tree', 'process' or 'thread', got a sequence" },
 	/* phase. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    phase: entr\n", 1, 4, 12,
 	  "key 'phase': expected 'enter' or 'exit', got 'entr'; did you mean 'enter'?" },
@@ -1253,6 +1598,13 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_delay_sides),
+		cmocka_unit_test(test_per),
+		cmocka_unit_test(test_poke),
+		cmocka_unit_test(test_poke_lint),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test(test_stat),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_many_errors),

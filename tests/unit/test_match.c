@@ -228,6 +228,105 @@ static void test_counter_grid(void **state)
 			}
 }
 
+/* per: process | thread: counters per tgid or tid; tree totals unchanged. */
+static void test_per_scope(void **state)
+{
+	struct rule_spec spec = { ON(X(X64_OPENAT)), .after = 1, TIMES(2) };
+	static const pid_t tids[] = { 10, 11, 10, 11, 10, 11, 10, 11, 12, 12, 12 };
+	struct built b;
+	struct fl_matcher *m;
+	struct fl_decision d;
+
+	build(&b, &spec, 1);
+	b.rules[0].per = FL_PER_THREAD;
+	m = fl_matcher_new(&b.set, 5);
+	assert_non_null(m);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(tids); i++) {
+		struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+		/* Each thread's 2nd and 3rd calls (strace's when=2..3). */
+		bool want = (i >= 2 && i <= 5) || i == 9 || i == 10;
+
+		call.pid = 10;
+		call.tid = tids[i];
+		assert_int_equal(fl_matcher_decide(m, &call, &d), want);
+	}
+	assert_int_equal(fl_matcher_stats(m)[0].matched, FL_ARRAY_SIZE(tids));
+	assert_int_equal(fl_matcher_stats(m)[0].injected, 6);
+	/* Thread 11 ends; a new thread 11 starts counting afresh. */
+	fl_matcher_forget(m, 11);
+	{
+		struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+
+		call.pid = 10;
+		call.tid = 11;
+		assert_false(fl_matcher_decide(m, &call, &d));
+		assert_true(fl_matcher_decide(m, &call, &d));
+		call.tid = 10;   /* thread 10 was not forgotten: done */
+		assert_false(fl_matcher_decide(m, &call, &d));
+	}
+	fl_matcher_free(m);
+
+	/* per: process counts by tgid: two threads of one process share. */
+	build(&b, &spec, 1);
+	b.rules[0].per = FL_PER_PROCESS;
+	m = fl_matcher_new(&b.set, 5);
+	assert_non_null(m);
+	{
+		static const pid_t pids[] = { 20, 20, 30, 20, 30, 30, 30 };
+		static const bool want[] = { false, true, false, true, true, true, false };
+
+		for (size_t i = 0; i < FL_ARRAY_SIZE(pids); i++) {
+			struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+
+			call.pid = pids[i];
+			call.tid = pids[i] + (pid_t)i; /* another thread each time */
+			assert_int_equal(fl_matcher_decide(m, &call, &d), want[i]);
+		}
+	}
+	fl_matcher_free(m);
+}
+
+/*
+ * A scope's stream is the documented one: its k-th scope (in order of
+ * first match) is seeded with the (k+1)-th splitmix64 output from x_i,
+ * where x_i seeds rule i's tree stream.
+ */
+static void test_per_streams(void **state)
+{
+	struct rule_spec specs[2] = {
+		{ ON(X(X64_READ)) },
+		{ ON(X(X64_OPENAT)), PROB(0.5) },
+	};
+	const uint64_t seed = 1234;
+	static const pid_t order[] = { 7, 3, 9 }; /* scopes k = 0, 1, 2 */
+	struct built b;
+	struct fl_matcher *m;
+
+	build(&b, specs, 2);
+	b.rules[1].per = FL_PER_THREAD;
+	m = fl_matcher_new(&b.set, seed);
+	assert_non_null(m);
+	for (int round = 0; round < 20; round++)
+		for (size_t k = 0; k < FL_ARRAY_SIZE(order); k++) {
+			struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+			struct fl_prng want;
+			uint64_t st = seed, xi, sk;
+			struct fl_decision d;
+			bool acts;
+
+			fl_splitmix64(&st);
+			xi = fl_splitmix64(&st);            /* rule 1's x_i */
+			sk = xi + k * UINT64_C(0x9e3779b97f4a7c15);
+			fl_prng_seed(&want, fl_splitmix64(&sk));
+			for (int j = 0; j < round; j++)
+				fl_prng_double(&want);
+			acts = fl_prng_double(&want) < 0.5;
+			call.tid = order[k];
+			assert_int_equal(fl_matcher_decide(m, &call, &d), acts);
+		}
+	fl_matcher_free(m);
+}
+
 static void test_decision_fields(void **state)
 {
 	struct rule_spec specs[2] = {
@@ -496,6 +595,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_counter_grid),
+		cmocka_unit_test(test_per_scope),
+		cmocka_unit_test(test_per_streams),
 		cmocka_unit_test(test_decision_fields),
 		cmocka_unit_test(test_stream_derivation),
 		cmocka_unit_test(test_probability_seeded),

@@ -160,6 +160,11 @@ static void test_log_injection(void **state)
 		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EIO after 250ms delay (rule \"x\")\n" },
 		{ { .error = EIO, .phase = FL_PHASE_EXIT }, false, "x",
 		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EIO [exit] (rule \"x\")\n" },
+		{ { .delay_sides = true, .delay_enter_ns = 300000000, .delay_exit_ns = 600000000 },
+		  false, "x",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) delayed 300ms enter + 600ms exit (rule \"x\")\n" },
+		{ { .delay_sides = true, .delay_exit_ns = 1000000000, .error = EIO }, false, "x",
+		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EIO after 0s enter + 1s exit delay (rule \"x\")\n" },
 		{ { .delay_ns = 2000000000, .phase = FL_PHASE_EXIT }, false, "x",
 		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) delayed 2s [exit] (rule \"x\")\n" },
 		{ { .error = ENOENT }, true, "config-missing",
@@ -254,11 +259,27 @@ static void test_log_targeting(void **state)
 		  "read(3, 0x7ffd0000, 4096) signal SIGUSR1 (rule \"x\")\n" },
 		{ { .signal = SIGTERM, .error = EIO, .phase = FL_PHASE_EXIT }, NULL,
 		  "read(3, 0x7ffd0000, 4096) = -1 EIO, signal SIGTERM [exit] (rule \"x\")\n" },
+		{ { .has_poke = true, .poke_arg = 1, .poke_len = 1, .phase = FL_PHASE_EXIT }, NULL,
+		  "read(3, 0x7ffd0000, 4096) poked 1 byte into argument 1 [exit] (rule \"x\")\n" },
+		{ { .has_retval = true, .retval = 3, .has_poke = true, .poke_len = 4 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) = 3, poked 4 bytes into argument 0 (rule \"x\")\n" },
+		{ { .corrupt_bytes = 3, .corrupt_how = FL_CORRUPT_ZERO }, NULL,
+		  "read(3, 0x7ffd0000, 4096) corrupt 3 bytes (zero) (rule \"x\")\n" },
+		{ { .corrupt_bytes = 2, .corrupt_done = true, .corrupt_n = 2,
+		    .corrupt_offsets = (const uint64_t[]){ 7, 4000 } }, NULL,
+		  "read(3, 0x7ffd0000, 4096) corrupted 2 bytes (flip) at offsets 7, 4000 (rule \"x\")\n" },
+		{ { .corrupt_bytes = 2, .corrupt_done = true, .corrupt_how = FL_CORRUPT_RANDOM }, NULL,
+		  "read(3, 0x7ffd0000, 4096) corrupted nothing (random; no data) (rule \"x\")\n" },
 		/* Cut short by SIGTERM: what was served, to the millisecond, of how much. */
 		{ { .error = EIO, .delay_ns = 10000000000, .delay_cut = true,
 		    .delay_served_ns = 1023456789 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) = -1 EIO after 1023ms delay (cut short, of 10s) "
 		  "(rule \"x\")\n" },
+		/* delay: {enter, exit} cut short: both sides' served time together. */
+		{ { .delay_sides = true, .delay_enter_ns = 300000000, .delay_exit_ns = 600000000,
+		    .delay_cut = true, .delay_served_ns = 412345678 }, NULL,
+		  "read(3, 0x7ffd0000, 4096) delayed 300ms enter + 600ms exit (cut short, served "
+		  "412ms) (rule \"x\")\n" },
 		{ { .signal = SIGKILL, .delay_ns = 1000000000 }, NULL,
 		  "read(3, 0x7ffd0000, 4096) delayed 1s, signal SIGKILL (rule \"x\")\n" },
 		{ { .signal = SIGPIPE, .has_short = true, .short_count = 7, .short_of = 9,
@@ -801,6 +822,59 @@ static void test_report_delay_encoding(void **state)
 	assert_true(json_is_real(v) && json_real_value(v) == 0.25);
 	v = json_object_get(json_object_get(json_array_get(injs, 2), "action"), "delay_ms");
 	assert_true(json_is_integer(v) && json_integer_value(v) == 1000);
+	/* Both sides: the sum, then each. */
+	{
+		struct fl_report *r2;
+		char path[4096];
+		struct fl_decision d = { .delay_sides = true, .delay_enter_ns = 300000000,
+					 .delay_exit_ns = 250000 };
+		struct fl_injection inj = { .seq = 1, .call = &calls[1], .rule = &rules[1],
+					    .decision = &d };
+		json_t *root2, *action;
+
+		snprintf(path, sizeof(path), "%s.sides", t->report);
+		r2 = fl_report_open(path, NULL);
+		assert_non_null(r2);
+		assert_int_equal(fl_report_add(r2, &inj), 0);
+		assert_int_equal(fl_report_close(r2, &res), 0);
+		root2 = load(path);
+		action = json_object_get(json_array_get(json_object_get(root2, "injections"), 0),
+					 "action");
+		assert_true(json_real_value(json_object_get(action, "delay_ms")) == 300.25);
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_enter_ms")), 300);
+		assert_true(json_real_value(json_object_get(action, "delay_exit_ms")) == 0.25);
+		assert_int_equal(json_object_size(action), 3);
+		json_decref(root2);
+		unlink(path);
+	}
+	/* Both sides cut short: what was served in all, cut, of the sum; then each side. */
+	{
+		struct fl_report *r2;
+		char path[4096];
+		struct fl_decision d = { .delay_sides = true, .delay_enter_ns = 300000000,
+					 .delay_exit_ns = 600000000, .delay_cut = true,
+					 .delay_served_ns = 412345678 };
+		struct fl_injection inj = { .seq = 1, .call = &calls[1], .rule = &rules[1],
+					    .decision = &d };
+		json_t *root2, *action;
+
+		snprintf(path, sizeof(path), "%s.cut", t->report);
+		r2 = fl_report_open(path, NULL);
+		assert_non_null(r2);
+		assert_int_equal(fl_report_add(r2, &inj), 0);
+		assert_int_equal(fl_report_close(r2, &res), 0);
+		root2 = load(path);
+		action = json_object_get(json_array_get(json_object_get(root2, "injections"), 0),
+					 "action");
+		assert_true(json_real_value(json_object_get(action, "delay_ms")) == 412.345);
+		assert_true(json_is_true(json_object_get(action, "delay_cut")));
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_of_ms")), 900);
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_enter_ms")), 300);
+		assert_int_equal(json_integer_value(json_object_get(action, "delay_exit_ms")), 600);
+		assert_int_equal(json_object_size(action), 5);
+		json_decref(root2);
+		unlink(path);
+	}
 	/* A delay-only action has nothing else; the syscall name is looked up. */
 	assert_int_equal(json_object_size(json_object_get(json_array_get(injs, 0), "action")), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(injs, 0), "syscall")),

@@ -519,6 +519,7 @@ static void test_rule_text_sweep_keys_refused(void **state)
 		{ "{syscall: open, error: EIO, times: 1}", "times" },
 		{ "{syscall: open, error: EIO, every: 3}", "every" },
 		{ "{probability: 0.5, syscall: open, error: EIO}", "probability" },
+		{ "{syscall: open, error: EIO, per: process}", "per" },
 	};
 
 	(void)state;
