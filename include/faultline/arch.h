@@ -140,6 +140,13 @@ const struct fl_arch *fl_arch_by_name(const char *name);
 const struct fl_arch *const *fl_arch_all(void);
 
 /*
+ * The call that does @name's job on ABI @abi, which lacks @name (openat for
+ * open on aarch64), or NULL when there is none. Static string
+ * (src/arch/replacement.c).
+ */
+const char *fl_syscall_replacement(uint32_t abi, const char *name);
+
+/*
  * Make the ABI questions above (fl_arch_list, fl_abi_of, fl_abi_index,
  * fl_arch_name, fl_abi_arg) answer for @arch instead of the host, or for
  * the host again with NULL: `faultline check --arch` resolves rules for

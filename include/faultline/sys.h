@@ -26,11 +26,6 @@ const char *fl_syscall_name(uint32_t arch, int nr);
 /* True when @name is a syscall on any of the @n_abis ABIs @abis. */
 int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
 
-/*
- * The call that does @name's job on ABI @abi, which lacks @name (openat for
- * open on aarch64), or NULL when there is none. Static string.
- */
-const char *fl_syscall_replacement(uint32_t abi, const char *name);
 
 /*
  * Syscall groups (src/sys/groups.c): systemd's SystemCallFilter= sets, as
