@@ -66,23 +66,45 @@ static const char *request_name(unsigned long req)
 	}
 }
 
+/*
+ * The numbers of the observed calls on @arch, looked up once per ABI: this
+ * runs at every stop no rule wants (every stop with --no-seccomp), so it
+ * compares two integers, not names.
+ */
+static const int *observed_nrs(uint32_t arch)
+{
+	static struct {
+		uint32_t arch;
+		int nr[FL_ARRAY_SIZE(observed)];
+	} cache[8];
+	static size_t n_cache;
+
+	for (size_t i = 0; i < n_cache; i++)
+		if (cache[i].arch == arch)
+			return cache[i].nr;
+	if (n_cache == FL_ARRAY_SIZE(cache))
+		return NULL;
+	cache[n_cache].arch = arch;
+	for (size_t k = 0; k < FL_ARRAY_SIZE(observed); k++)
+		cache[n_cache].nr[k] = fl_syscall_nr(arch, observed[k]);
+	return cache[n_cache++].nr;
+}
+
 void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info,
 		     bool acted)
 {
-	const char *name = fl_syscall_name(info->arch, info->nr);
+	const int *nrs = observed_nrs(info->arch);
 	char text[256];
 
-	if (!name || acted)
+	if (acted || !nrs || info->nr < 0 || (info->nr != nrs[0] && info->nr != nrs[1]))
 		return;
-	if (strcmp(name, "io_uring_setup") == 0) {
+	if (info->nr == nrs[0]) { /* io_uring_setup */
 		emit(tr, t, "io_uring",
 		     "io_uring_setup: what this process submits through io_uring bypasses every rule "
 		     "(faultline sees only syscalls); the rule {syscall: io_uring_setup, error: ENOSYS} "
 		     "makes most programs fall back to plain syscalls");
 		return;
 	}
-	if (strcmp(name, "ptrace") != 0)
-		return;
 	const char *req = request_name((unsigned long)info->args[0]);
 	if (!req)
 		return;
