@@ -163,7 +163,7 @@ static void sweep_shows_call_site(void **state)
 	argv[n] = NULL;
 	fl_run_argv(&r, argv);
 	fl_assert_exit(&r, 1);
-	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" EIO: SIGSEGV\n  call site:\n    ");
+	fl_assert_out_has(&r, "\ncrashed: call 3, " FL_OPEN_NAME " \"c\" EIO: SIGSEGV\n  call site:\n    ");
 	fl_assert_out_has(&r, "\n    fl_sweep_crash_open+0x");
 	/* Only crashes and hangs get a paragraph, so only one call site is shown. */
 	assert_int_equal(fl_count_lines(r.out, "  call site:"), 1);

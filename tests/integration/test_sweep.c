@@ -192,7 +192,7 @@ static void finds_crash(void **state)
 	fl_assert_out_has(&r, "  crashed      1\n");
 	fl_assert_out_has(&r, "  hung         0\n");
 	fl_assert_out_has(&r, "  handled      3\n");
-	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" EIO: SIGSEGV\n");
+	fl_assert_out_has(&r, "\ncrashed: call 3, " FL_OPEN_NAME " \"c\" EIO: SIGSEGV\n");
 	fl_assert_out_has(&r, "    | fl-sweep-crash: c: Input/output error\n");
 	fl_assert_out_lacks(&r, "crashed: call 1");
 	/* Not a TTY: one line per run, no progress bar. */
@@ -449,7 +449,7 @@ static void crash_in_grandchild(void **state)
 		fl_dump(&r);
 		fail_msg("no grandchild pid in the crashed run's stderr");
 	}
-	fl_assert_out_has(&r, fl_strf("\ncrashed: call 3, open \"x\" ENOENT: SIGSEGV in pid %d (%s), "
+	fl_assert_out_has(&r, fl_strf("\ncrashed: call 3, " FL_OPEN_NAME " \"x\" ENOENT: SIGSEGV in pid %d (%s), "
 				      "exit 0\n", pid, shown_exe(exe)));
 	fl_assert_out_has(&r, fl_strf("    | fl-sweep-tree: grandchild %d: x: No such file or "
 				      "directory\n", pid));
@@ -530,8 +530,8 @@ static void rules_file_reproducer(void **state)
 	/* Two distinct errnos: two runs per call. */
 	fl_assert_out_has(&r, "  runs: 8 of 8\n");
 	fl_assert_out_has(&r, "  crashed      2\n");
-	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" EIO: SIGSEGV\n");
-	fl_assert_out_has(&r, "\ncrashed: call 3, open \"c\" ENOENT: SIGSEGV\n");
+	fl_assert_out_has(&r, "\ncrashed: call 3, " FL_OPEN_NAME " \"c\" EIO: SIGSEGV\n");
+	fl_assert_out_has(&r, "\ncrashed: call 3, " FL_OPEN_NAME " \"c\" ENOENT: SIGSEGV\n");
 	fl_assert_out_has(&r, "    | fl-sweep-crash: c: No such file or directory\n");
 	fl_assert_out_has(&r, " -e '{name: config open, syscall: [" FL_OPEN_NAME "], error: ENOENT, "
 			  "after: 2, times: 1}' -- ");
