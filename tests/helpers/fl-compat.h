@@ -97,3 +97,19 @@ static inline long fl_sys_symlink(const char *target, const char *path)
 #else
 #define FL_SYMLINK_NAME "symlinkat"
 #endif
+
+/* What a log line shows before the path of those calls: the *at forms' dirfd. */
+#ifdef SYS_open
+#define FL_AT_FDCWD_ARG ""
+#else
+#define FL_AT_FDCWD_ARG "AT_FDCWD, "
+#endif
+
+/* The machine's ABIs as `faultline list` names them: native, then compat. */
+#if defined(__x86_64__)
+#define FL_HOST_ABIS "x86_64 i386"
+#define FL_COMPAT_ABI "i386"
+#elif defined(__aarch64__)
+#define FL_HOST_ABIS "aarch64 arm"
+#define FL_COMPAT_ABI "arm"
+#endif

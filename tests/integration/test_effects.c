@@ -109,8 +109,8 @@ static void group_list_members(void **state)
 	assert_true(fl_has_line(r.out, "@sync\tSynchronize files and memory to storage"));
 	FL_RUN(&r, "list", "groups", "@basic-io");
 	fl_assert_exit(&r, 0);
-	assert_true(fl_has_line(r.out, "read\tx86_64 i386"));
-	assert_true(fl_has_line(r.out, "_llseek\ti386"));
+	assert_true(fl_has_line(r.out, "read\t" FL_HOST_ABIS));
+	assert_true(fl_has_line(r.out, "_llseek\t" FL_COMPAT_ABI));
 	fl_assert_out_lacks(&r, "openat");
 	FL_RUN(&r, "list", "groups", "@syn");
 	fl_assert_exit(&r, 125);
@@ -129,14 +129,14 @@ static void delay_both_sides(void **state)
 
 	(void)state;
 	FL_RUN(&r, "run", "--report", "r.json", "-e",
-	       "{syscall: mkdir, delay: {enter: 400ms, exit: 800ms}}", "--", effects(),
+	       "{syscall: " FL_MKDIR_NAME ", delay: {enter: 400ms, exit: 800ms}}", "--", effects(),
 	       "delay-sides", "d");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "mkdir: ok\n");
 	fl_assert_out_has(&r, "took at least 900ms: yes\n");
 	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
 	fl_assert_out_has(&r, "there 300ms before the call returned: yes\n");
-	fl_assert_err_has(&r, "mkdir(\"d\", 0700) delayed 400ms enter + 800ms exit (rule");
+	fl_assert_err_has(&r, FL_MKDIR_NAME "(" FL_AT_FDCWD_ARG "\"d\", 0700) delayed 400ms enter + 800ms exit (rule");
 	{
 		json_t *rep = fl_load_json(fl_path("r.json"));
 		json_t *action = fl_json_get(json_array_get(fl_json_get(rep, "injections"), 0),
@@ -149,13 +149,13 @@ static void delay_both_sides(void **state)
 	}
 
 	/* The plain form holds at the rule's phase only: before the call... */
-	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: 1200ms}", "--", effects(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_MKDIR_NAME ", delay: 1200ms}", "--", effects(),
 	       "delay-sides", "e");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "missing 200ms into the call: yes\n");
 	fl_assert_out_has(&r, "there 300ms before the call returned: no\n");
 	/* ... or after it, with phase: exit. */
-	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: 1200ms, phase: exit}", "--", effects(),
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_MKDIR_NAME ", delay: 1200ms, phase: exit}", "--", effects(),
 	       "delay-sides", "f");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "there 300ms before the call returned: yes\n");
@@ -167,7 +167,7 @@ static void delay_both_sides_with_error(void **state)
 	struct fl_result r;
 
 	(void)state;
-	FL_RUN(&r, "run", "-e", "{syscall: mkdir, delay: {enter: 500ms, exit: 500ms}, error: EDQUOT}",
+	FL_RUN(&r, "run", "-e", "{syscall: " FL_MKDIR_NAME ", delay: {enter: 500ms, exit: 500ms}, error: EDQUOT}",
 	       "--", effects(), "delay-sides", "d");
 	fl_assert_exit(&r, 0);
 	fl_assert_out_has(&r, "mkdir: err EDQUOT\n");
@@ -190,7 +190,7 @@ static void delay_both_sides_cut(void **state)
 
 	(void)state;
 	p = FL_SPAWN("run", "--report", report, "-e",
-		     "{syscall: open, delay: {enter: 1s, exit: 10s}}", "--", fl_victim(), "getpid",
+		     "{syscall: " FL_OPEN_NAME ", delay: {enter: 1s, exit: 10s}}", "--", fl_victim(), "getpid",
 		     "+", "open", file);
 	if (!fl_wait_stdout(p, "getpid[1]", 20000)) {
 		kill(p->pid, SIGKILL);

@@ -707,7 +707,7 @@ static void full_device_125(void **state)
 	for (size_t i = 0; i < FL_ARRAY_SIZE(opts); i++) {
 		struct fl_result r;
 
-		FL_RUN(&r, "run", opts[i][0], "/dev/full", "-e", "{syscall: open, error: ENOENT}",
+		FL_RUN(&r, "run", opts[i][0], "/dev/full", "-e", "{syscall: " FL_OPEN_NAME ", error: ENOENT}",
 		       "--", fl_victim(), "open", file);
 		fl_assert_exit(&r, 125);
 		fl_assert_err_has(&r, "/dev/full");
