@@ -30,6 +30,30 @@
 _Static_assert(SCMP_ARCH_AARCH64 == AUDIT_ARCH_AARCH64, "SCMP_ARCH_AARCH64 is AUDIT_ARCH_AARCH64");
 _Static_assert(SCMP_ARCH_ARM == AUDIT_ARCH_ARM, "SCMP_ARCH_ARM is AUDIT_ARCH_ARM");
 
+/*
+ * aarch64's struct stat is the generic one (include/uapi/asm-generic/stat.h),
+ * what fstat and newfstatat fill: st_dev, st_ino (8 bytes each), st_mode,
+ * st_nlink, st_uid, st_gid (4 each), st_rdev, pad (8 each), st_size (8),
+ * st_blksize, pad (4 each), st_blocks (8), then st_atime, st_atime_nsec,
+ * st_mtime, ... (8 each); 128 bytes. AArch32's stat calls fill the old
+ * struct stat or struct stat64, not described here: stat: rules leave
+ * them alone, as i386's on x86_64.
+ */
+static const struct fl_stat_layout stat_aarch64 = {
+	.size = 128,
+	.f = {
+		[FL_STAT_INO] = { 8, 8, 0 },
+		[FL_STAT_MODE] = { 16, 4, 0 },
+		[FL_STAT_NLINK] = { 20, 4, 0 },
+		[FL_STAT_UID] = { 24, 4, 0 },
+		[FL_STAT_GID] = { 28, 4, 0 },
+		[FL_STAT_SIZE] = { 48, 8, 0 },
+		[FL_STAT_ATIME] = { 72, 8, 0 },
+		[FL_STAT_MTIME] = { 88, 8, 0 },
+		[FL_STAT_CTIME] = { 104, 8, 0 },
+	},
+};
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_AARCH64,
@@ -38,8 +62,12 @@ static const struct fl_abi abis[] = {
 		.arg_mask = UINT64_MAX,
 		.iovec_size = 16,
 		.iov_len_off = 8,
+		/* msg_name, msg_namelen and the padding after it */
 		.msghdr_head = 16,
 		.msg_namelen_off = 8,
+		.msg_iov_off = 16,
+		.msg_iovlen_off = 24,
+		.stat = &stat_aarch64,
 	},
 	{
 		/* AArch32 EABI, what libseccomp and the audit subsystem call "arm" */
@@ -51,6 +79,8 @@ static const struct fl_abi abis[] = {
 		.iov_len_off = 4,
 		.msghdr_head = 8,
 		.msg_namelen_off = 4,
+		.msg_iov_off = 8,
+		.msg_iovlen_off = 12,
 	},
 };
 
