@@ -54,6 +54,12 @@ static const struct fl_stat_layout stat_aarch64 = {
 	},
 };
 
+/*
+ * O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: arm64's asm/fcntl.h, which
+ * keeps 32-bit ARM's values so that AArch32 tasks see their own.
+ */
+#define ARM_OPEN_FLAGS { 040000, 0100000, 0200000, 0400000 }
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_AARCH64,
@@ -68,6 +74,7 @@ static const struct fl_abi abis[] = {
 		.msg_iov_off = 16,
 		.msg_iovlen_off = 24,
 		.stat = &stat_aarch64,
+		.open_flags = ARM_OPEN_FLAGS,
 	},
 	{
 		/* AArch32 EABI, what libseccomp and the audit subsystem call "arm" */
@@ -81,6 +88,7 @@ static const struct fl_abi abis[] = {
 		.msg_namelen_off = 4,
 		.msg_iov_off = 8,
 		.msg_iovlen_off = 12,
+		.open_flags = ARM_OPEN_FLAGS,
 	},
 };
 

@@ -1,4 +1,5 @@
 /* Unit tests for src/arch: the ABI tables, the ABI list and the lookups. */
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -45,6 +46,9 @@ static void check_layouts32(const struct fl_abi *abi)
 	assert_int_equal(abi->msghdr_head, sizeof(struct msghdr32_head));
 	assert_int_equal(abi->msg_iov_off, offsetof(struct msghdr32, msg_iov));
 	assert_int_equal(abi->msg_iovlen_off, offsetof(struct msghdr32, msg_iovlen));
+	/* A machine's two ABIs share their open(2) flags (asm/fcntl.h). */
+	assert_memory_equal(&abi->open_flags, &fl_arch_host()->abis[0].open_flags,
+			    sizeof(abi->open_flags));
 }
 
 #define STAT_FIELD(l, field, member) do { \
@@ -116,6 +120,10 @@ static void check_native_layouts(const struct fl_abi *abi)
 	assert_int_equal(abi->msg_iovlen_off, offsetof(struct msghdr, msg_iovlen));
 	assert_non_null(abi->stat);
 	check_stat_layout(abi->stat);
+	/* glibc's values of these are the host kernel's (not O_LARGEFILE: 0 on 64-bit builds). */
+	assert_int_equal(abi->open_flags.directory, O_DIRECTORY);
+	assert_int_equal(abi->open_flags.nofollow, O_NOFOLLOW);
+	assert_int_equal(abi->open_flags.direct, O_DIRECT);
 }
 
 #if defined(__x86_64__)
@@ -125,6 +133,8 @@ static void test_x86_64_layouts(void **state)
 
 	check_native_layouts(abi);
 	assert_string_equal(abi->name, "x86_64");
+	/* asm-generic/fcntl.h */
+	assert_int_equal(abi->open_flags.largefile, 0100000);
 }
 
 static void test_i386_layouts(void **state)
@@ -146,6 +156,8 @@ static void test_aarch64_layouts(void **state)
 
 	check_native_layouts(abi);
 	assert_string_equal(abi->name, "aarch64");
+	/* arch/arm64/include/uapi/asm/fcntl.h */
+	assert_int_equal(abi->open_flags.largefile, 0400000);
 }
 
 /* AArch32 EABI lays these structs out as i386 does: 32-bit words, no padding. */
