@@ -27,17 +27,23 @@
 #include "faultline/arch.h"
 #include "syscall_info.h"
 
+/*
+ * O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: arm64's asm/fcntl.h, which
+ * keeps 32-bit ARM's values so that AArch32 tasks see their own.
+ */
+#define ARM_OPEN_FLAGS { 040000, 0100000, 0200000, 0400000 }
+
 _Static_assert(SCMP_ARCH_AARCH64 == AUDIT_ARCH_AARCH64, "SCMP_ARCH_AARCH64 is AUDIT_ARCH_AARCH64");
 _Static_assert(SCMP_ARCH_ARM == AUDIT_ARCH_ARM, "SCMP_ARCH_ARM is AUDIT_ARCH_ARM");
 
 /*
- * aarch64's struct stat is the generic one (include/uapi/asm-generic/stat.h),
- * what fstat and newfstatat fill: st_dev, st_ino (8 bytes each), st_mode,
- * st_nlink, st_uid, st_gid (4 each), st_rdev, pad (8 each), st_size (8),
- * st_blksize, pad (4 each), st_blocks (8), then st_atime, st_atime_nsec,
- * st_mtime, ... (8 each); 128 bytes. AArch32's stat calls fill the old
- * struct stat or struct stat64, not described here: stat: rules leave
- * them alone, as i386's on x86_64.
+ * aarch64's struct stat is the generic one (include/uapi/asm-generic/stat.h):
+ * st_dev, st_ino (8 bytes each), st_mode, st_nlink, st_uid, st_gid (4
+ * each), st_rdev, pad (8 each), st_size (8), st_blksize, pad (4 each),
+ * st_blocks (8), then st_atime, st_atime_nsec, st_mtime, ... (8 each); 128
+ * bytes. Checked against the kernel's header below when built for aarch64.
+ * The arm ABI's calls of these names fill struct stat64, not described
+ * here: stat: rules leave them alone.
  */
 static const struct fl_stat_layout stat_aarch64 = {
 	.size = 128,
@@ -54,18 +60,13 @@ static const struct fl_stat_layout stat_aarch64 = {
 	},
 };
 
-/*
- * O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: arm64's asm/fcntl.h, which
- * keeps 32-bit ARM's values so that AArch32 tasks see their own.
- */
-#define ARM_OPEN_FLAGS { 040000, 0100000, 0200000, 0400000 }
-
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_AARCH64,
 		.name = "aarch64",
 		.long_size = 8,
 		.arg_mask = UINT64_MAX,
+		.open_flags = ARM_OPEN_FLAGS,
 		.iovec_size = 16,
 		.iov_len_off = 8,
 		/* msg_name, msg_namelen and the padding after it */
@@ -74,7 +75,6 @@ static const struct fl_abi abis[] = {
 		.msg_iov_off = 16,
 		.msg_iovlen_off = 24,
 		.stat = &stat_aarch64,
-		.open_flags = ARM_OPEN_FLAGS,
 	},
 	{
 		/* AArch32 EABI, what libseccomp and the audit subsystem call "arm" */
@@ -82,17 +82,37 @@ static const struct fl_abi abis[] = {
 		.name = "arm",
 		.long_size = 4,
 		.arg_mask = UINT32_MAX,
+		.open_flags = ARM_OPEN_FLAGS,
 		.iovec_size = 8,
 		.iov_len_off = 4,
 		.msghdr_head = 8,
 		.msg_namelen_off = 4,
 		.msg_iov_off = 8,
 		.msg_iovlen_off = 12,
-		.open_flags = ARM_OPEN_FLAGS,
 	},
 };
 
 #if defined(__aarch64__)
+#include <asm/stat.h>
+#include <sys/socket.h>
+
+#define STAT_AT(field, off, width)                                              \
+	_Static_assert(offsetof(struct stat, field) == (off) &&                  \
+			       sizeof(((struct stat *)0)->field) == (width),     \
+		       "struct stat: " #field)
+STAT_AT(st_ino, 8, 8);
+STAT_AT(st_mode, 16, 4);
+STAT_AT(st_nlink, 20, 4);
+STAT_AT(st_uid, 24, 4);
+STAT_AT(st_gid, 28, 4);
+STAT_AT(st_size, 48, 8);
+STAT_AT(st_atime, 72, 8);
+STAT_AT(st_mtime, 88, 8);
+STAT_AT(st_ctime, 104, 8);
+_Static_assert(sizeof(struct stat) == 128, "struct stat: size");
+_Static_assert(offsetof(struct msghdr, msg_iov) == 16 && offsetof(struct msghdr, msg_iovlen) == 24,
+	       "struct msghdr");
+
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
