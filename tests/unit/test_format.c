@@ -309,6 +309,53 @@ static void test_cstring(void **state)
 }
 
 /*
+ * The open flags whose values differ between architectures are named by
+ * the call's ABI, whichever the host is: each architecture's openat with
+ * its own O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (asm/fcntl.h),
+ * formatted with that architecture selected (as `check --arch` does).
+ */
+static void test_open_flags_per_arch(void **state)
+{
+	static const struct {
+		const char *arch;
+		uint32_t directory, nofollow, direct, largefile;
+	} archs[] = {
+		{ "x86_64", 0200000, 0400000, 040000, 0100000 },  /* asm-generic */
+		{ "aarch64", 040000, 0100000, 0200000, 0400000 }, /* arm64, arm */
+	};
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(archs); i++) {
+		const struct fl_arch *arch = fl_arch_by_name(archs[i].arch);
+
+		assert_non_null(arch);
+		fl_arch_select(arch == fl_arch_host() ? NULL : arch);
+		for (size_t k = 0; k < arch->n_abis; k++) {
+			uint32_t abi = arch->abis[k].audit_arch;
+			struct fl_call call = { .arch = abi, .nr = fl_syscall_nr(abi, "openat"),
+						.args = { AT_FDCWD64, ADDR_X } };
+			char buf[256];
+
+			assert_true(call.nr >= 0);
+			call.args[2] = archs[i].directory | archs[i].nofollow;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_RDONLY|O_DIRECTORY|O_NOFOLLOW") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+			call.args[2] = archs[i].direct | archs[i].largefile | O_WRONLY;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_WRONLY|O_DIRECT|O_LARGEFILE") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+			/* O_TMPFILE is __O_TMPFILE (020000000) and the ABI's O_DIRECTORY. */
+			call.args[2] = 020000000 | archs[i].directory | O_RDWR;
+			call.args[3] = 0600;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_RDWR|O_TMPFILE, 0600") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+		}
+		fl_arch_select(NULL);
+	}
+}
+
+/*
  * Every call the table should know gets its own signature rather than the
  * six-hex-registers fallback; catches typos and an unsorted table (bsearch).
  * With all-zero registers the fallback prints "0, 0, 0, 0, 0, 0", which no
@@ -376,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_no_reader),
 		cmocka_unit_test(test_cstring),
+		cmocka_unit_test(test_open_flags_per_arch),
 		cmocka_unit_test(test_table_covers_list),
 	};
 
