@@ -71,6 +71,14 @@ struct fl_abi {
 	unsigned msg_iovlen_off;
 	/* struct stat as stat, lstat, fstat and newfstatat fill it; NULL: not known here. */
 	const struct fl_stat_layout *stat;
+	/*
+	 * The open(2) flags whose values differ between architectures, as the
+	 * kernel reads them (asm/fcntl.h: x86 has asm-generic's, arm and arm64
+	 * their own); the other O_* flags are the same everywhere.
+	 */
+	struct {
+		uint32_t directory, nofollow, direct, largefile;
+	} open_flags;
 };
 
 /* The ABI of AUDIT_ARCH_* @audit_arch, or NULL: not traced by this build. */

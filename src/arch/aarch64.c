@@ -27,6 +27,12 @@
 #include "faultline/arch.h"
 #include "syscall_info.h"
 
+/*
+ * O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: arm64's asm/fcntl.h, which
+ * keeps 32-bit ARM's values so that AArch32 tasks see their own.
+ */
+#define ARM_OPEN_FLAGS { 040000, 0100000, 0200000, 0400000 }
+
 _Static_assert(SCMP_ARCH_AARCH64 == AUDIT_ARCH_AARCH64, "SCMP_ARCH_AARCH64 is AUDIT_ARCH_AARCH64");
 _Static_assert(SCMP_ARCH_ARM == AUDIT_ARCH_ARM, "SCMP_ARCH_ARM is AUDIT_ARCH_ARM");
 
@@ -60,6 +66,7 @@ static const struct fl_abi abis[] = {
 		.name = "aarch64",
 		.long_size = 8,
 		.arg_mask = UINT64_MAX,
+		.open_flags = ARM_OPEN_FLAGS,
 		.iovec_size = 16,
 		.iov_len_off = 8,
 		/* msg_name, msg_namelen and the padding after it */
@@ -75,6 +82,7 @@ static const struct fl_abi abis[] = {
 		.name = "arm",
 		.long_size = 4,
 		.arg_mask = UINT32_MAX,
+		.open_flags = ARM_OPEN_FLAGS,
 		.iovec_size = 8,
 		.iov_len_off = 4,
 		.msghdr_head = 8,

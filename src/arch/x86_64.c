@@ -39,6 +39,9 @@ static const struct fl_stat_layout stat_x86_64 = {
 	},
 };
 
+/* O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: asm-generic/fcntl.h's, for both ABIs. */
+#define X86_OPEN_FLAGS { 0200000, 0400000, 040000, 0100000 }
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_X86_64,
@@ -53,6 +56,7 @@ static const struct fl_abi abis[] = {
 		.msg_iov_off = 16,
 		.msg_iovlen_off = 24,
 		.stat = &stat_x86_64,
+		.open_flags = X86_OPEN_FLAGS,
 	},
 	{
 		.audit_arch = AUDIT_ARCH_I386,
@@ -66,6 +70,7 @@ static const struct fl_abi abis[] = {
 		.msg_namelen_off = 4,
 		.msg_iov_off = 8,
 		.msg_iovlen_off = 12,
+		.open_flags = X86_OPEN_FLAGS,
 	},
 };
 

@@ -127,18 +127,21 @@ static void out_hex(struct out *o, uint64_t v)
 }
 
 /*
- * open(2) flags by their kernel values, which are the same on x86_64 and
- * i386 (asm-generic/fcntl.h). Spelled as numbers on purpose: glibc defines
- * O_LARGEFILE as 0 on 64-bit builds and hides __O_SYNC/__O_TMPFILE, but the
- * tracee's register holds what the kernel sees. Multi-bit flags come first
- * so O_SYNC wins over O_DSYNC and O_TMPFILE over O_DIRECTORY.
+ * open(2) flags by their kernel values. Spelled as numbers on purpose: glibc
+ * defines O_LARGEFILE as 0 on 64-bit builds and hides __O_SYNC/__O_TMPFILE,
+ * but the tracee's register holds what the kernel sees. The ones listed
+ * here are the same on every architecture (asm-generic/fcntl.h); O_DIRECT,
+ * O_LARGEFILE, O_DIRECTORY and O_NOFOLLOW differ (arm and arm64 have their
+ * own), so they come from the call's ABI (src/arch). Multi-bit flags come
+ * first so O_SYNC wins over O_DSYNC and O_TMPFILE over O_DIRECTORY; the
+ * names come in the same order on every architecture.
  */
-static const struct {
+struct open_flag {
 	uint32_t bits;
 	const char *name;
-} open_flags[] = {
-	{ 04010000, "O_SYNC" },
-	{ 020200000, "O_TMPFILE" },
+};
+
+static const struct open_flag open_flags_before[] = {
 	{ 0100, "O_CREAT" },
 	{ 0200, "O_EXCL" },
 	{ 0400, "O_NOCTTY" },
@@ -147,21 +150,46 @@ static const struct {
 	{ 04000, "O_NONBLOCK" },
 	{ 010000, "O_DSYNC" },
 	{ 020000, "O_ASYNC" },
-	{ 040000, "O_DIRECT" },
-	{ 0100000, "O_LARGEFILE" },
-	{ 0200000, "O_DIRECTORY" },
-	{ 0400000, "O_NOFOLLOW" },
+};
+
+static const struct open_flag open_flags_after[] = {
 	{ 01000000, "O_NOATIME" },
 	{ 02000000, "O_CLOEXEC" },
 	{ 010000000, "O_PATH" },
 };
 
 #define FL_O_CREAT 0100u
-#define FL_O_TMPFILE_BIT 020000000u
+#define FL_O_TMPFILE_BIT 020000000u /* __O_TMPFILE: O_TMPFILE is it and O_DIRECTORY */
+#define FL_O_SYNC 04010000u
 
-static void out_open_flags(struct out *o, uint32_t flags)
+/* The flags of @abi in the order they are named; an ABI not traced here: the common ones. */
+static size_t open_flag_list(const struct fl_abi *abi, struct open_flag *list)
+{
+	size_t n = 0;
+
+	list[n++] = (struct open_flag){ FL_O_SYNC, "O_SYNC" };
+	if (abi)
+		list[n++] = (struct open_flag){ FL_O_TMPFILE_BIT | abi->open_flags.directory,
+						"O_TMPFILE" };
+	for (size_t i = 0; i < FL_ARRAY_SIZE(open_flags_before); i++)
+		list[n++] = open_flags_before[i];
+	if (abi) {
+		list[n++] = (struct open_flag){ abi->open_flags.direct, "O_DIRECT" };
+		list[n++] = (struct open_flag){ abi->open_flags.largefile, "O_LARGEFILE" };
+		list[n++] = (struct open_flag){ abi->open_flags.directory, "O_DIRECTORY" };
+		list[n++] = (struct open_flag){ abi->open_flags.nofollow, "O_NOFOLLOW" };
+	}
+	for (size_t i = 0; i < FL_ARRAY_SIZE(open_flags_after); i++)
+		list[n++] = open_flags_after[i];
+	return n;
+}
+
+static void out_open_flags(struct out *o, const struct fl_abi *abi, uint32_t flags)
 {
 	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR" };
+	struct open_flag list[2 + FL_ARRAY_SIZE(open_flags_before) + 4 +
+			      FL_ARRAY_SIZE(open_flags_after)];
+	size_t n = open_flag_list(abi, list);
 	uint32_t rest = flags;
 	bool any = false;
 
@@ -172,13 +200,13 @@ static void out_open_flags(struct out *o, uint32_t flags)
 		any = true;
 	}
 
-	for (size_t i = 0; i < FL_ARRAY_SIZE(open_flags); i++) {
-		if ((rest & open_flags[i].bits) != open_flags[i].bits)
+	for (size_t i = 0; i < n; i++) {
+		if (!list[i].bits || (rest & list[i].bits) != list[i].bits)
 			continue;
 		if (any)
 			out_str(o, "|");
-		out_str(o, open_flags[i].name);
-		rest &= ~open_flags[i].bits;
+		out_str(o, list[i].name);
+		rest &= ~list[i].bits;
 		any = true;
 	}
 	if (rest) {
@@ -383,7 +411,7 @@ size_t fl_format_args(const struct fl_call *call, fl_read_string_fn read_str, vo
 			break;
 		case FL_ARG_OPEN_FLAGS:
 			last_oflags = (uint32_t)v;
-			out_open_flags(&o, last_oflags);
+			out_open_flags(&o, abi, last_oflags);
 			break;
 		case FL_ARG_MODE:
 		case FL_ARG_CREAT_MODE:

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +18,7 @@
 #include "faultline/arch.h"
 #include "faultline/report.h"
 #include "faultline/base.h"
+#include "host_abi.h"
 
 #define ADDR_CONF 0x1000
 #define ADDR_ESC 0x2000
@@ -65,8 +65,34 @@ static ssize_t fake_read(void *ud, uint64_t addr, char *buf, size_t size)
 }
 
 #define AT_FDCWD64 ((uint64_t)(int64_t)-100)
-#define X64 AUDIT_ARCH_X86_64
-#define I386 AUDIT_ARCH_I386
+
+/*
+ * The rows are the host's calls: its native ABI (x86_64, aarch64) and its
+ * 32-bit compat ABI (i386, arm), indexes into fl_arch_host()->abis. The O_*
+ * flags are glibc's, which are the host's kernel values, but for
+ * O_LARGEFILE: glibc's is 0 on 64-bit builds; the kernel's is
+ * asm-generic's on x86 and its own on arm and arm64 (asm/fcntl.h), the
+ * same for both ABIs of a machine.
+ */
+#define NATIVE 0
+#define COMPAT 1
+/*
+ * The legacy calls (open, creat, rename, symlink): the native ABI's where
+ * it has them (x86_64), the compat ABI's where only it has them (aarch64
+ * has only the *at forms; AArch32 programs call open and friends).
+ */
+#ifdef SYS_open
+#define LEGACY NATIVE
+#else
+#define LEGACY COMPAT
+#endif
+#if defined(__x86_64__)
+#define KERNEL_O_LARGEFILE 0100000
+#elif defined(__aarch64__)
+#define KERNEL_O_LARGEFILE 0400000
+#else
+#error "KERNEL_O_LARGEFILE: see asm/fcntl.h"
+#endif
 
 /*
  * A row names its call (resolved for the row's ABI by libseccomp, so the
@@ -74,7 +100,7 @@ static ssize_t fake_read(void *ud, uint64_t addr, char *buf, size_t size)
  * no ABI has (name NULL).
  */
 struct format_row {
-	uint32_t arch;
+	unsigned abi; /* NATIVE or COMPAT */
 	const char *name;
 	int nr;
 	uint64_t args[6];
@@ -84,93 +110,97 @@ struct format_row {
 
 static const struct format_row rows[] = {
 	/* The issue's example. */
-	{ X64, "openat", 0, { AT_FDCWD64, ADDR_CONF, O_RDONLY },
+	{ NATIVE, "openat", 0, { AT_FDCWD64, ADDR_CONF, O_RDONLY },
 	  "AT_FDCWD, \"/etc/app.conf\", O_RDONLY", "/etc/app.conf" },
 	/* AT_FDCWD as a zero-extended 32-bit value still reads as AT_FDCWD. */
-	{ X64, "openat", 0, { 0xffffff9c, ADDR_CONF, O_RDONLY | O_CLOEXEC },
+	{ NATIVE, "openat", 0, { 0xffffff9c, ADDR_CONF, O_RDONLY | O_CLOEXEC },
 	  "AT_FDCWD, \"/etc/app.conf\", O_RDONLY|O_CLOEXEC", "/etc/app.conf" },
 	/* Mode only shown with O_CREAT / O_TMPFILE. */
-	{ X64, "openat", 0, { AT_FDCWD64, ADDR_X, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644 },
+	{ NATIVE, "openat", 0, { AT_FDCWD64, ADDR_X, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644 },
 	  "AT_FDCWD, \"x\", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644", "x" },
-	{ X64, "openat", 0, { AT_FDCWD64, ADDR_TMP, O_RDWR | O_TMPFILE, 0600 },
+	{ NATIVE, "openat", 0, { AT_FDCWD64, ADDR_TMP, O_RDWR | O_TMPFILE, 0600 },
 	  "AT_FDCWD, \"/tmp\", O_RDWR|O_TMPFILE, 0600", "/tmp" },
-	{ X64, "open", 0, { ADDR_X, O_WRONLY | O_SYNC | O_APPEND, 0777 },
+	{ LEGACY, "open", 0, { ADDR_X, O_WRONLY | O_SYNC | O_APPEND, 0777 },
 	  "\"x\", O_WRONLY|O_SYNC|O_APPEND", "x" },
-	{ X64, "open", 0, { ADDR_X, O_RDWR | O_DSYNC | O_NONBLOCK | O_EXCL | O_NOFOLLOW },
+	{ LEGACY, "open", 0, { ADDR_X, O_RDWR | O_DSYNC | O_NONBLOCK | O_EXCL | O_NOFOLLOW },
 	  "\"x\", O_RDWR|O_EXCL|O_NONBLOCK|O_DSYNC|O_NOFOLLOW", "x" },
-	{ X64, "open", 0, { ADDR_X, 0100000 | O_PATH | O_NOATIME | O_DIRECT },
+	{ LEGACY, "open", 0, { ADDR_X, KERNEL_O_LARGEFILE | O_PATH | O_NOATIME | O_DIRECT },
 	  "\"x\", O_RDONLY|O_DIRECT|O_LARGEFILE|O_NOATIME|O_PATH", "x" },
+	{ NATIVE, "openat", 0, { AT_FDCWD64, ADDR_X, O_SYNC | KERNEL_O_LARGEFILE | O_NOFOLLOW |
+				 O_DIRECT | O_NOATIME | O_PATH },
+	  "AT_FDCWD, \"x\", O_RDONLY|O_SYNC|O_DIRECT|O_LARGEFILE|O_NOFOLLOW|O_NOATIME|O_PATH", "x" },
 	/* Unknown bits as hex; access mode 3 isn't one. */
-	{ X64, "open", 0, { ADDR_X, O_RDWR | 0x80000000u },
+	{ LEGACY, "open", 0, { ADDR_X, O_RDWR | 0x80000000u },
 	  "\"x\", O_RDWR|0x80000000", "x" },
-	{ X64, "open", 0, { ADDR_X, 3 | O_CREAT, 0 }, "\"x\", O_CREAT|0x3, 0", "x" },
+	{ LEGACY, "open", 0, { ADDR_X, 3 | O_CREAT, 0 }, "\"x\", O_CREAT|0x3, 0", "x" },
 	/* Escapes: \n \t \" \\ and \xNN for the rest. ret_path stays raw. */
-	{ X64, "open", 0, { ADDR_ESC, O_RDONLY },
+	{ LEGACY, "open", 0, { ADDR_ESC, O_RDONLY },
 	  "\"a\\n\\t\\\"\\\\b\\x01\\x7f\\xff\", O_RDONLY", "a\n\t\"\\b\x01\x7f\xff" },
 	/* Unreadable pointer: its address; NULL: NULL. Neither is a path. */
-	{ X64, "openat", 0, { 3, ADDR_BAD, O_RDONLY | O_DIRECTORY },
+	{ NATIVE, "openat", 0, { 3, ADDR_BAD, O_RDONLY | O_DIRECTORY },
 	  "3, 0xdead000, O_RDONLY|O_DIRECTORY", NULL },
-	{ X64, "open", 0, { 0, O_RDONLY }, "NULL, O_RDONLY", NULL },
-	{ X64, "creat", 0, { ADDR_X, 0600 }, "\"x\", 0600", "x" },
-	{ X64, "mkdirat", 0, { 7, ADDR_X, 0755 }, "7, \"x\", 0755", "x" },
+	{ LEGACY, "open", 0, { 0, O_RDONLY }, "NULL, O_RDONLY", NULL },
+	{ LEGACY, "creat", 0, { ADDR_X, 0600 }, "\"x\", 0600", "x" },
+	{ NATIVE, "mkdirat", 0, { 7, ADDR_X, 0755 }, "7, \"x\", 0755", "x" },
 	/* Only the first path is "the" path, even when it can't be read. */
-	{ X64, "renameat2", 0, { AT_FDCWD64, ADDR_X, 5, ADDR_B, 1 },
+	{ NATIVE, "renameat2", 0, { AT_FDCWD64, ADDR_X, 5, ADDR_B, 1 },
 	  "AT_FDCWD, \"x\", 5, \"b\", 0x1", "x" },
-	{ X64, "rename", 0, { ADDR_BAD, ADDR_B }, "0xdead000, \"b\"", NULL },
-	{ X64, "unlinkat", 0, { AT_FDCWD64, ADDR_X, 0x200 }, "AT_FDCWD, \"x\", 0x200", "x" },
+	{ LEGACY, "rename", 0, { ADDR_BAD, ADDR_B }, "0xdead000, \"b\"", NULL },
+	{ NATIVE, "unlinkat", 0, { AT_FDCWD64, ADDR_X, 0x200 }, "AT_FDCWD, \"x\", 0x200", "x" },
 	/* symlink's target is printed but is not the call's path: the link is. */
-	{ X64, "symlink", 0, { ADDR_X, ADDR_B }, "\"x\", \"b\"", "b" },
-	{ X64, "symlinkat", 0, { ADDR_X, AT_FDCWD64, ADDR_BAD }, "\"x\", AT_FDCWD, 0xdead000", NULL },
-	{ X64, "execve", 0, { ADDR_CONF, 0x7ffc1000, 0 },
+	{ LEGACY, "symlink", 0, { ADDR_X, ADDR_B }, "\"x\", \"b\"", "b" },
+	{ NATIVE, "symlinkat", 0, { ADDR_X, AT_FDCWD64, ADDR_BAD }, "\"x\", AT_FDCWD, 0xdead000", NULL },
+	{ NATIVE, "execve", 0, { ADDR_CONF, 0x7ffc1000, 0 },
 	  "\"/etc/app.conf\", 0x7ffc1000, NULL", "/etc/app.conf" },
 	/* fds, sizes, pointers, offsets */
-	{ X64, "read", 0, { 3, 0x7ffd0000, 4096 }, "3, 0x7ffd0000, 4096", NULL },
-	{ X64, "write", 0, { 1, 0x5000, UINT64_MAX }, "1, 0x5000, 18446744073709551615", NULL },
-	{ X64, "close", 0, { 0xffffffff }, "-1", NULL },
-	{ X64, "close", 0, { UINT64_MAX }, "-1", NULL },
-	{ X64, "lseek", 0, { 3, (uint64_t)-1, 2 }, "3, -1, 2", NULL },
-	{ X64, "pread64", 0, { 4, 0x10, 8, 1 << 20 }, "4, 0x10, 8, 1048576", NULL },
+	{ NATIVE, "read", 0, { 3, 0x7ffd0000, 4096 }, "3, 0x7ffd0000, 4096", NULL },
+	{ NATIVE, "write", 0, { 1, 0x5000, UINT64_MAX }, "1, 0x5000, 18446744073709551615", NULL },
+	{ NATIVE, "close", 0, { 0xffffffff }, "-1", NULL },
+	{ NATIVE, "close", 0, { UINT64_MAX }, "-1", NULL },
+	{ NATIVE, "lseek", 0, { 3, (uint64_t)-1, 2 }, "3, -1, 2", NULL },
+	{ NATIVE, "pread64", 0, { 4, 0x10, 8, 1 << 20 }, "4, 0x10, 8, 1048576", NULL },
 	/* Flag arguments by glibc's names, an unknown rest in hex. */
-	{ X64, "mmap", 0, { 0, 4096, 3, 0x22, (uint64_t)-1, 0 },
+	{ NATIVE, "mmap", 0, { 0, 4096, 3, 0x22, (uint64_t)-1, 0 },
 	  "NULL, 4096, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0", NULL },
-	{ X64, "mmap", 0, { 0x7f0000000000, 8192, 0, 0x80000011, 3, 4096 },
+	{ NATIVE, "mmap", 0, { 0x7f0000000000, 8192, 0, 0x80000011, 3, 4096 },
 	  "0x7f0000000000, 8192, PROT_NONE, MAP_SHARED|MAP_FIXED|0x80000000, 3, 4096", NULL },
-	{ X64, "mmap", 0, { 0, 4096, 5, 3, 3, 0 },
+	{ NATIVE, "mmap", 0, { 0, 4096, 5, 3, 3, 0 },
 	  "NULL, 4096, PROT_READ|PROT_EXEC, MAP_SHARED_VALIDATE, 3, 0", NULL },
-	{ X64, "mprotect", 0, { 0x1000, 4096, 1 }, "0x1000, 4096, PROT_READ", NULL },
-	{ X64, "pipe2", 0, { 0x2000, 02004000 }, "0x2000, O_CLOEXEC|O_NONBLOCK", NULL },
-	{ X64, "dup3", 0, { 3, 4, 0 }, "3, 4, 0", NULL },
-	{ X64, "sendto", 0, { 5, 0x2000, 10, 0x4040, 0, 0 },
+	{ NATIVE, "mprotect", 0, { 0x1000, 4096, 1 }, "0x1000, 4096, PROT_READ", NULL },
+	{ NATIVE, "pipe2", 0, { 0x2000, 02004000 }, "0x2000, O_CLOEXEC|O_NONBLOCK", NULL },
+	{ NATIVE, "dup3", 0, { 3, 4, 0 }, "3, 4, 0", NULL },
+	{ NATIVE, "sendto", 0, { 5, 0x2000, 10, 0x4040, 0, 0 },
 	  "5, 0x2000, 10, MSG_DONTWAIT|MSG_NOSIGNAL, NULL, 0", NULL },
-	{ X64, "wait4", 0, { (uint64_t)-1, 0x2000, 0x40000001, 0 }, "-1, 0x2000, WNOHANG|__WALL, NULL",
+	{ NATIVE, "wait4", 0, { (uint64_t)-1, 0x2000, 0x40000001, 0 }, "-1, 0x2000, WNOHANG|__WALL, NULL",
 	  NULL },
-	{ X64, "fchmod", 0, { 3, 04755 }, "3, 04755", NULL },
-	{ X64, "getpid", 0, { 1, 2, 3 }, "", NULL },
-	{ X64, "exit_group", 0, { 3 }, "3", NULL },
-	{ X64, "socket", 0, { 2, 1, 0 }, "2, 1, 0", NULL },
+	{ NATIVE, "fchmod", 0, { 3, 04755 }, "3, 04755", NULL },
+	{ NATIVE, "getpid", 0, { 1, 2, 3 }, "", NULL },
+	{ NATIVE, "exit_group", 0, { 3 }, "3", NULL },
+	{ NATIVE, "socket", 0, { 2, 1, 0 }, "2, 1, 0", NULL },
 	/* Not in the table (getuid) and no such syscall (999): six hex registers. */
-	{ X64, "getuid", 0, { 0, 1, 0x10, 0, 0, UINT64_MAX },
+	{ NATIVE, "getuid", 0, { 0, 1, 0x10, 0, 0, UINT64_MAX },
 	  "0, 0x1, 0x10, 0, 0, 0xffffffffffffffff", NULL },
-	{ X64, NULL, 999, { 0, 1, 2, 3, 4, 5 }, "0, 0x1, 0x2, 0x3, 0x4, 0x5", NULL },
-	/* i386: own numbers, 32-bit registers. */
-	{ I386, "openat", 0, { 0xffffff9c, ADDR_CONF, O_RDONLY | 0100000 },
+	{ NATIVE, NULL, 999, { 0, 1, 2, 3, 4, 5 }, "0, 0x1, 0x2, 0x3, 0x4, 0x5", NULL },
+	/* The compat ABI (i386, arm): own numbers, 32-bit registers. */
+	{ COMPAT, "openat", 0, { 0xffffff9c, ADDR_CONF, O_RDONLY | KERNEL_O_LARGEFILE },
 	  "AT_FDCWD, \"/etc/app.conf\", O_RDONLY|O_LARGEFILE", "/etc/app.conf" },
-	{ I386, "open", 0, { ADDR_X | 0xabcd00000000ULL, O_RDONLY },
+	{ COMPAT, "open", 0, { ADDR_X | 0xabcd00000000ULL, O_RDONLY },
 	  "\"x\", O_RDONLY", "x" },
-	{ I386, "lseek", 0, { 3, 0xffffffff, 0 }, "3, -1, 0", NULL },
-	{ I386, "close", 0, { 0xffffffff }, "-1", NULL },
+	{ COMPAT, "lseek", 0, { 3, 0xffffffff, 0 }, "3, -1, 0", NULL },
+	{ COMPAT, "close", 0, { 0xffffffff }, "-1", NULL },
 };
 
 static void test_rows(void **state)
 {
 	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
 		const struct format_row *row = &rows[i];
-		struct fl_call call = { .arch = row->arch, .pid = 1, .tid = 1 };
+		struct fl_call call = { .arch = fl_arch_host()->abis[row->abi].audit_arch,
+					.pid = 1, .tid = 1 };
 		char buf[512], path[256];
 		bool has_path = true;
 		size_t n;
 
-		call.nr = row->name ? fl_syscall_nr(row->arch, row->name) : row->nr;
+		call.nr = row->name ? fl_syscall_nr(call.arch, row->name) : row->nr;
 		assert_true(call.nr >= 0);
 		memcpy(call.args, row->args, sizeof(call.args));
 		/* As src/arch reads a call: each argument cut to its ABI's width. */
@@ -195,7 +225,8 @@ static void test_rows(void **state)
 
 static void test_long_path(void **state)
 {
-	struct fl_call call = { .arch = X64, .nr = fl_syscall_nr(X64, "open"),
+	uint32_t arch = fl_arch_host()->abis[LEGACY].audit_arch;
+	struct fl_call call = { .arch = arch, .nr = fl_syscall_nr(arch, "open"),
 				.args = { ADDR_LONG, O_RDONLY } };
 	static char buf[8192], path[8192];
 	char want[8192];
@@ -223,7 +254,7 @@ static void test_long_path(void **state)
 /* snprintf contract: truncated output, full length returned; small path buffer. */
 static void test_truncation(void **state)
 {
-	struct fl_call call = { .arch = X64, .nr = fl_syscall_nr(X64, "openat"),
+	struct fl_call call = { .arch = native_abi(), .nr = fl_syscall_nr(native_abi(), "openat"),
 				.args = { AT_FDCWD64, ADDR_CONF, O_RDONLY } };
 	const char *want = "AT_FDCWD, \"/etc/app.conf\", O_RDONLY";
 	char buf[64], path[5];
@@ -251,7 +282,7 @@ static void test_truncation(void **state)
 /* Without a reader paths print as addresses and nothing is read. */
 static void test_no_reader(void **state)
 {
-	struct fl_call call = { .arch = X64, .nr = fl_syscall_nr(X64, "openat"),
+	struct fl_call call = { .arch = native_abi(), .nr = fl_syscall_nr(native_abi(), "openat"),
 				.args = { AT_FDCWD64, ADDR_CONF, O_RDONLY } };
 	char buf[128], path[16] = "junk";
 	bool has_path = true;
@@ -275,6 +306,53 @@ static void test_cstring(void **state)
 	assert_string_equal(buf, "\"a\\x00b\"");
 	assert_int_equal(fl_format_cstring(buf, 4, "hello", 5), 7);
 	assert_string_equal(buf, "\"he");
+}
+
+/*
+ * The open flags whose values differ between architectures are named by
+ * the call's ABI, whichever the host is: each architecture's openat with
+ * its own O_DIRECTORY, O_NOFOLLOW, O_DIRECT and O_LARGEFILE (asm/fcntl.h),
+ * formatted with that architecture selected (as `check --arch` does).
+ */
+static void test_open_flags_per_arch(void **state)
+{
+	static const struct {
+		const char *arch;
+		uint32_t directory, nofollow, direct, largefile;
+	} archs[] = {
+		{ "x86_64", 0200000, 0400000, 040000, 0100000 },  /* asm-generic */
+		{ "aarch64", 040000, 0100000, 0200000, 0400000 }, /* arm64, arm */
+	};
+
+	for (size_t i = 0; i < FL_ARRAY_SIZE(archs); i++) {
+		const struct fl_arch *arch = fl_arch_by_name(archs[i].arch);
+
+		assert_non_null(arch);
+		fl_arch_select(arch == fl_arch_host() ? NULL : arch);
+		for (size_t k = 0; k < arch->n_abis; k++) {
+			uint32_t abi = arch->abis[k].audit_arch;
+			struct fl_call call = { .arch = abi, .nr = fl_syscall_nr(abi, "openat"),
+						.args = { AT_FDCWD64, ADDR_X } };
+			char buf[256];
+
+			assert_true(call.nr >= 0);
+			call.args[2] = archs[i].directory | archs[i].nofollow;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_RDONLY|O_DIRECTORY|O_NOFOLLOW") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+			call.args[2] = archs[i].direct | archs[i].largefile | O_WRONLY;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_WRONLY|O_DIRECT|O_LARGEFILE") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+			/* O_TMPFILE is __O_TMPFILE (020000000) and the ABI's O_DIRECTORY. */
+			call.args[2] = 020000000 | archs[i].directory | O_RDWR;
+			call.args[3] = 0600;
+			fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+			if (strcmp(buf, "AT_FDCWD, \"x\", O_RDWR|O_TMPFILE, 0600") != 0)
+				fail_msg("%s: got [%s]", arch->abis[k].name, buf);
+		}
+		fl_arch_select(NULL);
+	}
 }
 
 /*
@@ -305,12 +383,33 @@ static void test_table_covers_list(void **state)
 	};
 
 	for (size_t i = 0; i < FL_ARRAY_SIZE(names); i++) {
-		struct fl_call call = { .arch = X64, .nr = fl_syscall_nr(X64, names[i]) };
+		const struct fl_arch *const *all = fl_arch_all();
+		struct fl_call call = { .nr = -1 };
 		char buf[256];
 
+		/*
+		 * The first ABI that has the call: the host's native one, its
+		 * compat one (arm's open on aarch64), or else another
+		 * architecture's (select exists on neither aarch64 nor arm),
+		 * selected as `check --arch` does.
+		 */
+		for (size_t k = 0; call.nr < 0 && k < fl_arch_host()->n_abis; k++) {
+			call.arch = fl_arch_host()->abis[k].audit_arch;
+			call.nr = fl_syscall_nr(call.arch, names[i]);
+		}
+		for (size_t a = 0; call.nr < 0 && all[a]; a++) {
+			if (all[a] == fl_arch_host())
+				continue;
+			fl_arch_select(all[a]);
+			for (size_t k = 0; call.nr < 0 && k < all[a]->n_abis; k++) {
+				call.arch = all[a]->abis[k].audit_arch;
+				call.nr = fl_syscall_nr(call.arch, names[i]);
+			}
+		}
 		if (call.nr < 0)
-			fail_msg("%s: no x86_64 number", names[i]);
+			fail_msg("%s: no number on any ABI", names[i]);
 		fl_format_args(&call, fake_read, &reads, buf, sizeof(buf), NULL, 0, NULL);
+		fl_arch_select(NULL);
 		if (strcmp(buf, "0, 0, 0, 0, 0, 0") == 0)
 			fail_msg("%s: not in the signature table", names[i]);
 	}
@@ -324,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_no_reader),
 		cmocka_unit_test(test_cstring),
+		cmocka_unit_test(test_open_flags_per_arch),
 		cmocka_unit_test(test_table_covers_list),
 	};
 

@@ -17,15 +17,33 @@
 #include "faultline/match.h"
 #include "faultline/base.h"
 
-/* x86_64 and i386 numbers, spelled out so the test doesn't need the name table. */
-#define X64_READ 0
-#define X64_CLOSE 3
-#define X64_OPENAT 257
-#define I386_OPENAT 295
-#define I386_READ 3 /* == X64_CLOSE: the same number means another call per ABI */
+/*
+ * The host's ABIs and numbers, spelled out so the test doesn't need the
+ * name table: native and compat (x86_64 and i386, or aarch64 and arm), and
+ * an ABI this build does not trace (the other architecture's).
+ */
+#if defined(__x86_64__)
+#define NATIVE AUDIT_ARCH_X86_64
+#define COMPAT AUDIT_ARCH_I386
+#define FOREIGN AUDIT_ARCH_AARCH64
+#define N_READ 0
+#define N_CLOSE 3 /* == i386 read: the same number means another call per ABI */
+#define N_OPENAT 257
+#define C_OPENAT 295
+#elif defined(__aarch64__)
+#define NATIVE AUDIT_ARCH_AARCH64
+#define COMPAT AUDIT_ARCH_ARM
+#define FOREIGN AUDIT_ARCH_X86_64
+#define N_READ 63
+#define N_CLOSE 57
+#define N_OPENAT 56
+#define C_OPENAT 322
+#else
+#error "test_match: the ABIs and numbers of this architecture"
+#endif
 
-#define X(nr) { AUDIT_ARCH_X86_64, (nr) }
-#define I(nr) { AUDIT_ARCH_I386, (nr) }
+#define N(nr) { NATIVE, (nr) }
+#define C(nr) { COMPAT, (nr) }
 
 #define MAX_RULES 3
 #define MAX_CALLS 16
@@ -59,67 +77,67 @@ struct match_row {
 
 static struct match_row rows[] = {
 	{ "defaults act on every call",
-	  { { ON(X(X64_OPENAT)) } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)) } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "0000", { 4 } },
 	{ "after 2 lets two through",
-	  { { ON(X(X64_OPENAT)), .after = 2 } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), .after = 2 } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "..000", { 5 } },
 	{ "every 2 acts on the 1st, 3rd, 5th",
-	  { { ON(X(X64_OPENAT)), .every = 2 } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT),
-	    X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), .every = 2 } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT),
+	    N(N_OPENAT) },
 	  "0.0.0.", { 6 } },
 	{ "after 1 every 3: m = 2, 5, 8",
-	  { { ON(X(X64_OPENAT)), .after = 1, .every = 3 } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT),
-	    X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), .after = 1, .every = 3 } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT),
+	    N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  ".0..0..0.", { 9 } },
 	{ "times 2 stops after two",
-	  { { ON(X(X64_OPENAT)), TIMES(2) } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), TIMES(2) } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "00..", { 4 } },
 	{ "after 1 every 2 times 2: m = 2, 4, not 6",
-	  { { ON(X(X64_OPENAT)), .after = 1, .every = 2, TIMES(2) } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT),
-	    X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), .after = 1, .every = 2, TIMES(2) } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT),
+	    N(N_OPENAT), N(N_OPENAT) },
 	  ".0.0...", { 7 } },
 	{ "times 0 never acts but counts",
-	  { { ON(X(X64_OPENAT)), TIMES(0) } }, 1,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), TIMES(0) } }, 1,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "...", { 3 } },
 	{ "first match wins; the later rule doesn't count calls it didn't see",
-	  { { ON(X(X64_OPENAT)), TIMES(1) }, { ON(X(X64_OPENAT)) } }, 2,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), TIMES(1) }, { ON(N(N_OPENAT)) } }, 2,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "0111", { 4, 3 } },
 	{ "a matching rule that doesn't act passes the call on",
-	  { { ON(X(X64_OPENAT)), .after = 2 }, { ON(X(X64_OPENAT)) } }, 2,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), .after = 2 }, { ON(N(N_OPENAT)) } }, 2,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "1100", { 4, 2 } },
 	{ "probability 0 passes the call on to the next rule",
-	  { { ON(X(X64_OPENAT)), PROB(0.0) }, { ON(X(X64_OPENAT)), .every = 2 } }, 2,
-	  { X(X64_OPENAT), X(X64_OPENAT), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)), PROB(0.0) }, { ON(N(N_OPENAT)), .every = 2 } }, 2,
+	  { N(N_OPENAT), N(N_OPENAT), N(N_OPENAT) },
 	  "1.1", { 3, 3 } },
 	{ "rules only see their own syscalls",
-	  { { ON(X(X64_OPENAT)) }, { ON(X(X64_READ)), .after = 1 } }, 2,
-	  { X(X64_READ), X(X64_OPENAT), X(X64_CLOSE), X(X64_READ), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT)) }, { ON(N(N_READ)), .after = 1 } }, 2,
+	  { N(N_READ), N(N_OPENAT), N(N_CLOSE), N(N_READ), N(N_OPENAT) },
 	  ".0.10", { 2, 2 } },
 	{ "one rule, several syscalls, one counter",
-	  { { ON(X(X64_OPENAT), X(X64_READ)), .every = 2 } }, 1,
-	  { X(X64_OPENAT), X(X64_READ), X(X64_READ), X(X64_OPENAT) },
+	  { { ON(N(N_OPENAT), N(N_READ)), .every = 2 } }, 1,
+	  { N(N_OPENAT), N(N_READ), N(N_READ), N(N_OPENAT) },
 	  "0.0.", { 4 } },
-	{ "i386 number with x86_64 arch (and back) doesn't match",
-	  { { ON(X(X64_OPENAT), I(I386_OPENAT)) } }, 1,
-	  { X(I386_OPENAT), I(X64_OPENAT), I(I386_OPENAT), X(X64_OPENAT) },
+	{ "a compat number with the native arch (and back) doesn't match",
+	  { { ON(N(N_OPENAT), C(C_OPENAT)) } }, 1,
+	  { N(C_OPENAT), C(N_OPENAT), C(C_OPENAT), N(N_OPENAT) },
 	  "..00", { 2 } },
-	{ "same number, other ABI: i386 read (3) isn't x86_64 close (3)",
-	  { { ON(X(X64_CLOSE)) } }, 1,
-	  { I(I386_READ), X(X64_CLOSE) },
+	{ "same number, other ABI: the compat call isn't the native close",
+	  { { ON(N(N_CLOSE)) } }, 1,
+	  { C(N_CLOSE), N(N_CLOSE) },
 	  ".0", { 1 } },
-	{ "unknown arch never matches",
-	  { { ON(X(X64_OPENAT)) } }, 1,
-	  { { AUDIT_ARCH_AARCH64, X64_OPENAT }, X(X64_OPENAT) },
+	{ "an arch this build does not trace never matches",
+	  { { ON(N(N_OPENAT)) } }, 1,
+	  { { FOREIGN, N_OPENAT }, N(N_OPENAT) },
 	  ".0", { 1 } },
 };
 
@@ -204,9 +222,9 @@ static void test_counter_grid(void **state)
 	for (uint64_t after = 0; after <= 4; after++)
 		for (uint64_t every = 1; every <= 4; every++)
 			for (size_t t = 0; t < FL_ARRAY_SIZE(timeses); t++) {
-				struct rule_spec spec = { ON(X(X64_OPENAT)), .after = after,
+				struct rule_spec spec = { ON(N(N_OPENAT)), .after = after,
 							  .every = every, TIMES(timeses[t]) };
-				struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+				struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 				struct built b;
 				struct fl_matcher *m;
 				uint64_t done = 0;
@@ -231,7 +249,7 @@ static void test_counter_grid(void **state)
 /* per: process | thread: counters per tgid or tid; tree totals unchanged. */
 static void test_per_scope(void **state)
 {
-	struct rule_spec spec = { ON(X(X64_OPENAT)), .after = 1, TIMES(2) };
+	struct rule_spec spec = { ON(N(N_OPENAT)), .after = 1, TIMES(2) };
 	static const pid_t tids[] = { 10, 11, 10, 11, 10, 11, 10, 11, 12, 12, 12 };
 	struct built b;
 	struct fl_matcher *m;
@@ -242,7 +260,7 @@ static void test_per_scope(void **state)
 	m = fl_matcher_new(&b.set, 5);
 	assert_non_null(m);
 	for (size_t i = 0; i < FL_ARRAY_SIZE(tids); i++) {
-		struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+		struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 		/* Each thread's 2nd and 3rd calls (strace's when=2..3). */
 		bool want = (i >= 2 && i <= 5) || i == 9 || i == 10;
 
@@ -255,7 +273,7 @@ static void test_per_scope(void **state)
 	/* Thread 11 ends; a new thread 11 starts counting afresh. */
 	fl_matcher_forget(m, 11);
 	{
-		struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+		struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 
 		call.pid = 10;
 		call.tid = 11;
@@ -276,7 +294,7 @@ static void test_per_scope(void **state)
 		static const bool want[] = { false, true, false, true, true, true, false };
 
 		for (size_t i = 0; i < FL_ARRAY_SIZE(pids); i++) {
-			struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+			struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 
 			call.pid = pids[i];
 			call.tid = pids[i] + (pid_t)i; /* another thread each time */
@@ -294,8 +312,8 @@ static void test_per_scope(void **state)
 static void test_per_streams(void **state)
 {
 	struct rule_spec specs[2] = {
-		{ ON(X(X64_READ)) },
-		{ ON(X(X64_OPENAT)), PROB(0.5) },
+		{ ON(N(N_READ)) },
+		{ ON(N(N_OPENAT)), PROB(0.5) },
 	};
 	const uint64_t seed = 1234;
 	static const pid_t order[] = { 7, 3, 9 }; /* scopes k = 0, 1, 2 */
@@ -308,7 +326,7 @@ static void test_per_streams(void **state)
 	assert_non_null(m);
 	for (int round = 0; round < 20; round++)
 		for (size_t k = 0; k < FL_ARRAY_SIZE(order); k++) {
-			struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+			struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 			struct fl_prng want;
 			uint64_t st = seed, xi, sk;
 			struct fl_decision d;
@@ -330,10 +348,10 @@ static void test_per_streams(void **state)
 static void test_decision_fields(void **state)
 {
 	struct rule_spec specs[2] = {
-		{ ON(X(X64_READ)) },
-		{ ON(X(X64_OPENAT)), .errors = { EACCES }, .n_errors = 1 },
+		{ ON(N(N_READ)) },
+		{ ON(N(N_OPENAT)), .errors = { EACCES }, .n_errors = 1 },
 	};
-	struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+	struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 	struct fl_decision d;
 	struct built b;
 	struct fl_matcher *m;
@@ -356,7 +374,7 @@ static void test_decision_fields(void **state)
 	assert_int_equal(d.phase, FL_PHASE_EXIT);
 
 	/* No errors listed: error 0 (a delay- or retval-only rule). */
-	call = call_of((struct fl_sysno)X(X64_READ));
+	call = call_of((struct fl_sysno)N(N_READ));
 	assert_true(fl_matcher_decide(m, &call, &d));
 	assert_int_equal(d.rule, 0);
 	assert_int_equal(d.error, 0);
@@ -369,7 +387,7 @@ static void test_decision_fields(void **state)
 /* Documented derivation: rule i <- (i+1)-th splitmix64 output from the seed. */
 static void test_stream_derivation(void **state)
 {
-	struct rule_spec specs[3] = { { ON(X(1)) }, { ON(X(2)) }, { ON(X(3)) } };
+	struct rule_spec specs[3] = { { ON(N(1)) }, { ON(N(2)) }, { ON(N(3)) } };
 	const uint64_t seed = 0x0123456789abcdefULL;
 	uint64_t st = seed;
 	struct built b;
@@ -392,7 +410,7 @@ static void test_stream_derivation(void **state)
 static void run_openats(const struct fl_rule_set *set, uint64_t seed, size_t n, char *decisions,
 			int *errors)
 {
-	struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+	struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 	struct fl_matcher *m = fl_matcher_new(set, seed);
 
 	assert_non_null(m);
@@ -410,7 +428,7 @@ static void run_openats(const struct fl_rule_set *set, uint64_t seed, size_t n, 
 
 static void test_probability_seeded(void **state)
 {
-	struct rule_spec spec = { ON(X(X64_OPENAT)), PROB(0.3) };
+	struct rule_spec spec = { ON(N(N_OPENAT)), PROB(0.3) };
 	char a[401], b2[401], c[401];
 	size_t acted = 0;
 	struct built b;
@@ -431,10 +449,10 @@ static void test_probability_seeded(void **state)
 static void test_probability_extremes_draw_nothing(void **state)
 {
 	struct rule_spec specs[2] = {
-		{ ON(X(X64_OPENAT)), PROB(0.0) },
-		{ ON(X(X64_OPENAT)), PROB(1.0) },
+		{ ON(N(N_OPENAT)), PROB(0.0) },
+		{ ON(N(N_OPENAT)), PROB(1.0) },
 	};
-	struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+	struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 	struct fl_prng p0, p1;
 	struct built b;
 	struct fl_matcher *m;
@@ -466,8 +484,8 @@ static void test_probability_extremes_draw_nothing(void **state)
 static void test_streams_independent(void **state)
 {
 	struct rule_spec specs[2] = {
-		{ ON(X(X64_OPENAT)), PROB(0.5) },
-		{ ON(X(X64_READ)), PROB(0.5) },
+		{ ON(N(N_OPENAT)), PROB(0.5) },
+		{ ON(N(N_READ)), PROB(0.5) },
 	};
 	char first[201], second[201];
 
@@ -481,8 +499,8 @@ static void test_streams_independent(void **state)
 		m = fl_matcher_new(&b.set, 77);
 		assert_non_null(m);
 		for (int i = 0; i < 200; i++) {
-			struct fl_call open_call = call_of((struct fl_sysno)X(X64_OPENAT));
-			struct fl_call read_call = call_of((struct fl_sysno)X(X64_READ));
+			struct fl_call open_call = call_of((struct fl_sysno)N(N_OPENAT));
+			struct fl_call read_call = call_of((struct fl_sysno)N(N_READ));
 			struct fl_decision d;
 
 			fl_matcher_decide(m, &open_call, &d);
@@ -497,7 +515,7 @@ static void test_streams_independent(void **state)
 static void test_errno_picks(void **state)
 {
 	static const int list[3] = { ENOENT, EACCES, EIO };
-	struct rule_spec spec = { ON(X(X64_OPENAT)), .errors = { ENOENT, EACCES, EIO },
+	struct rule_spec spec = { ON(N(N_OPENAT)), .errors = { ENOENT, EACCES, EIO },
 				  .n_errors = 3 };
 	static int e1[3000], e2[3000];
 	static char d1[3001], d2[3001];
@@ -527,8 +545,8 @@ static void test_errno_picks(void **state)
 /* One listed errno: no draw, the stream stays as seeded. */
 static void test_single_errno_no_draw(void **state)
 {
-	struct rule_spec spec = { ON(X(X64_OPENAT)), .errors = { ENOSPC }, .n_errors = 1 };
-	struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+	struct rule_spec spec = { ON(N(N_OPENAT)), .errors = { ENOSPC }, .n_errors = 1 };
+	struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 	struct fl_decision d;
 	struct fl_prng p;
 	struct built b;
@@ -549,8 +567,8 @@ static void test_single_errno_no_draw(void **state)
 static void test_wants(void **state)
 {
 	struct rule_spec specs[2] = {
-		{ ON(X(X64_OPENAT), I(I386_OPENAT), X(-1)) },
-		{ ON(X(X64_READ), I(1000)) },
+		{ ON(N(N_OPENAT), C(C_OPENAT), N(-1)) },
+		{ ON(N(N_READ), C(1000)) },
 	};
 	struct built b;
 	struct fl_matcher *m;
@@ -558,33 +576,33 @@ static void test_wants(void **state)
 	build(&b, specs, 2);
 	m = fl_matcher_new(&b.set, 0);
 	assert_non_null(m);
-	assert_true(fl_matcher_wants(m, AUDIT_ARCH_X86_64, X64_OPENAT));
-	assert_true(fl_matcher_wants(m, AUDIT_ARCH_X86_64, X64_READ));
-	assert_true(fl_matcher_wants(m, AUDIT_ARCH_I386, I386_OPENAT));
-	assert_true(fl_matcher_wants(m, AUDIT_ARCH_I386, 1000));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, 1));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, 256));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, 258));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, I386_OPENAT));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_I386, X64_OPENAT));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_AARCH64, X64_OPENAT));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, -1));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, 100000));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, 0x40000000 | X64_OPENAT));
-	assert_false(fl_matcher_wants(NULL, AUDIT_ARCH_X86_64, X64_OPENAT));
+	assert_true(fl_matcher_wants(m, NATIVE, N_OPENAT));
+	assert_true(fl_matcher_wants(m, NATIVE, N_READ));
+	assert_true(fl_matcher_wants(m, COMPAT, C_OPENAT));
+	assert_true(fl_matcher_wants(m, COMPAT, 1000));
+	assert_false(fl_matcher_wants(m, NATIVE, 1));
+	assert_false(fl_matcher_wants(m, NATIVE, N_OPENAT - 1));
+	assert_false(fl_matcher_wants(m, NATIVE, N_OPENAT + 1));
+	assert_false(fl_matcher_wants(m, NATIVE, C_OPENAT));
+	assert_false(fl_matcher_wants(m, COMPAT, N_OPENAT));
+	assert_false(fl_matcher_wants(m, FOREIGN, N_OPENAT));
+	assert_false(fl_matcher_wants(m, NATIVE, -1));
+	assert_false(fl_matcher_wants(m, NATIVE, 100000));
+	assert_false(fl_matcher_wants(m, NATIVE, 0x40000000 | N_OPENAT));
+	assert_false(fl_matcher_wants(NULL, NATIVE, N_OPENAT));
 	fl_matcher_free(m);
 }
 
 static void test_empty_set(void **state)
 {
 	struct fl_rule_set set = { 0 };
-	struct fl_call call = call_of((struct fl_sysno)X(X64_OPENAT));
+	struct fl_call call = call_of((struct fl_sysno)N(N_OPENAT));
 	struct fl_decision d;
 	struct fl_matcher *m = fl_matcher_new(&set, 1);
 
 	assert_non_null(m);
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_X86_64, X64_OPENAT));
-	assert_false(fl_matcher_wants(m, AUDIT_ARCH_I386, 0));
+	assert_false(fl_matcher_wants(m, NATIVE, N_OPENAT));
+	assert_false(fl_matcher_wants(m, COMPAT, 0));
 	assert_false(fl_matcher_decide(m, &call, &d));
 	fl_matcher_free(m);
 	fl_matcher_free(NULL);

@@ -17,13 +17,13 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <linux/audit.h>
 
 #include <cmocka.h>
 
 #include "faultline/report.h"
 #include "faultline/tracer.h"
 #include "faultline/base.h"
+#include "host_abi.h"
 
 static char *syscalls0[] = { (char *)"openat" };
 static struct fl_rule rules[] = {
@@ -49,8 +49,9 @@ static ssize_t fake_read_string(void *ud, uint64_t addr, char *buf, size_t size)
 }
 
 static const struct fl_call_source source = { .read_string = fake_read_string };
-static const struct fl_call call = {
-	.arch = AUDIT_ARCH_X86_64, .nr = SYS_openat, .args = { (uint64_t)-100, 0x1000, 0 },
+/* The host's openat: SYS_openat of its native ABI (.arch set by main). */
+static struct fl_call call = {
+	.nr = SYS_openat, .args = { (uint64_t)-100, 0x1000, 0 },
 	.pid = 42, .tid = 42, .src = &source,
 };
 static const struct fl_decision dec = { .rule = 0, .error = ENOENT };
@@ -204,5 +205,6 @@ int main(void)
 		cmocka_unit_test(test_md_sink_status),
 	};
 
+	call.arch = native_abi();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,6 +24,8 @@
 #include "config.h"
 #include "faultline/report.h"
 #include "faultline/base.h"
+#include "faultline/sys.h"
+#include "host_abi.h"
 
 static char *syscalls0[] = { (char *)"open", (char *)"openat" };
 static char *syscalls1[] = { (char *)"read" };
@@ -180,7 +182,7 @@ static void test_log_injection(void **state)
 		{ { .error = EACCES }, false, "bad\xff",
 		  "faultline: [pid 4243] openat(AT_FDCWD, \"/etc/app.conf\", O_RDONLY) = -1 EACCES (rule \"bad\\xff\")\n" },
 	};
-	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_openat,
+	struct fl_call call = { .arch = native_abi(), .nr = SYS_openat,
 				.args = { (uint64_t)-100, 0x1000, 0 }, .pid = 4242, .tid = 4243 };
 
 	for (size_t i = 0; i < FL_ARRAY_SIZE(rows); i++) {
@@ -202,7 +204,7 @@ static void test_log_injection(void **state)
 /* Without args_text or syscall the line is still complete (no path read). */
 static void test_log_injection_fallbacks(void **state)
 {
-	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_close, .args = { 7 },
+	struct fl_call call = { .arch = native_abi(), .nr = SYS_close, .args = { 7 },
 				.pid = 10, .tid = 10 };
 	struct fl_decision d = { .error = EBADF };
 	struct fl_injection inj = { .pid = 10, .tid = 0, .call = &call, .rule = &rules[0],
@@ -299,7 +301,7 @@ static void test_log_targeting(void **state)
 		{ { .error = EIO }, &(struct fl_match_info){ 0 },
 		  "read(3, 0x7ffd0000, 4096) = -1 EIO (rule \"x\")\n" },
 	};
-	struct fl_call call = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_read,
+	struct fl_call call = { .arch = native_abi(), .nr = SYS_read,
 				.args = { 3, 0x7ffd0000, 4096 }, .pid = 42, .tid = 42 };
 	struct fl_rule rule = { .name = (char *)"x" };
 
@@ -405,12 +407,17 @@ static void test_log_summary(void **state)
 
 /* ---- JSON report ---- */
 
-static const struct fl_call calls[3] = {
-	{ .arch = AUDIT_ARCH_X86_64, .nr = SYS_openat,
+/*
+ * The host's calls: openat and read of its native ABI, openat of its compat
+ * ABI (i386's 295 on x86_64, arm's 322 on aarch64); main fills in the ABIs
+ * and the compat number.
+ */
+static struct fl_call calls[3] = {
+	{ .nr = SYS_openat,
 	  .args = { (uint64_t)-100, 0x1000, 0, 0, 0, UINT64_MAX }, .pid = 4242, .tid = 4243 },
-	{ .arch = AUDIT_ARCH_X86_64, .nr = SYS_read, .args = { 3, 0x7ffd0000, 4096 },
+	{ .nr = SYS_read, .args = { 3, 0x7ffd0000, 4096 },
 	  .pid = 4242, .tid = 4242 },
-	{ .arch = AUDIT_ARCH_I386, .nr = 295, .args = { 0xffffff9c, 0x2000, 0100 },
+	{ .args = { 0xffffff9c, 0x2000, 0100 },
 	  .pid = 4242, .tid = 4250 },
 };
 
@@ -570,7 +577,7 @@ static void test_report_roundtrip(void **state)
 	assert_string_equal(path_hex, "config-missing");
 	assert_string_equal(text, "enter");
 	assert_string_equal(ver, "ENOENT");
-	assert_string_equal(json_string_value(json_object_get(o, "arch")), "x86_64");
+	assert_string_equal(json_string_value(json_object_get(o, "arch")), native_name());
 	check_args(json_object_get(o, "args"), (const int64_t[]){ -100, 0x1000, 0, 0, 0, -1 });
 
 	/* 2: retval at exit, no path */
@@ -589,14 +596,14 @@ static void test_report_roundtrip(void **state)
 	assert_int_equal(code, 5);
 	check_args(json_object_get(o, "args"), (const int64_t[]){ 3, 0x7ffd0000, 4096, 0, 0, 0 });
 
-	/* 3: i386, delay + error, a path that isn't UTF-8 */
+	/* 3: the compat ABI, delay + error, a path that isn't UTF-8 */
 	o = json_array_get(inj, 2);
 	assert_int_equal(json_object_size(o), 12);
 	assert_int_equal(json_unpack(o, "{s:I, s:s, s:s, s:s, s:{s:f, s:s!}}", "seq", &seq,
 				     "arch", &name, "path", &path, "path_hex", &path_hex,
 				     "action", "delay_ms", &delay, "error", &ver), 0);
 	assert_int_equal(seq, 3);
-	assert_string_equal(name, "i386");
+	assert_string_equal(name, fl_arch_host()->abis[1].name);
 	assert_string_equal(path, "bad\xef\xbf\xbd\xef\xbf\xbd/\xc3\xa9");
 	assert_string_equal(path_hex, "626164fffe2fc3a9");
 	assert_true(delay == 250.5);
@@ -950,5 +957,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_open_errors, setup_dir, teardown_dir),
 	};
 
+	calls[0].arch = native_abi();
+	calls[1].arch = native_abi();
+	calls[2].arch = compat_abi();
+	calls[2].nr = fl_syscall_nr(compat_abi(), "openat");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

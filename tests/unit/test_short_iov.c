@@ -3,7 +3,6 @@
  * its iovec array, read from fake tracee memory.
  */
 #include <errno.h>
-#include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include <cmocka.h>
 
 #include "faultline/arch.h"
+#include "host_abi.h"
 #include "short_iov.h"
 
 #define BASE 0x10000
@@ -90,16 +90,18 @@ static void check_rows(uint32_t arch, const void *iov, size_t size)
 	}
 }
 
-static void test_x86_64(void **state)
+/* The host's native ABI: the compiler's struct iovec (x86_64, aarch64). */
+static void test_native(void **state)
 {
-	check_rows(AUDIT_ARCH_X86_64, iov64, sizeof(iov64));
+	check_rows(native_abi(), iov64, sizeof(iov64));
 }
 
-static void test_i386(void **state)
+/* The host's 32-bit compat ABI (i386, arm). */
+static void test_compat(void **state)
 {
-	check_rows(AUDIT_ARCH_I386, iov32, sizeof(iov32));
+	check_rows(compat_abi(), iov32, sizeof(iov32));
 	/* iov_len is the second 32-bit word of an 8-byte entry. */
-	assert_int_equal(fl_abi_of(AUDIT_ARCH_I386)->iovec_size, 8);
+	assert_int_equal(fl_abi_of(compat_abi())->iovec_size, 8);
 }
 
 /* An entry past readable memory: the call runs unchanged. */
@@ -109,11 +111,11 @@ static void test_unreadable(void **state)
 	struct fl_short_iov cut;
 
 	/* Four entries, three readable, the budget past the third. */
-	assert_int_equal(fl_short_iov_plan(fl_abi_of(AUDIT_ARCH_X86_64), BASE, 4, 1000,
+	assert_int_equal(fl_short_iov_plan(fl_abi_of(native_abi()), BASE, 4, 1000,
 					   fake_read, &m, &cut), -EFAULT);
 	assert_int_equal(m.reads, 4);
 	m.reads = 0;
-	assert_int_equal(fl_short_iov_plan(fl_abi_of(AUDIT_ARCH_X86_64), 0x10, 3, 1,
+	assert_int_equal(fl_short_iov_plan(fl_abi_of(native_abi()), 0x10, 3, 1,
 					   fake_read, &m, &cut), -EFAULT);
 }
 
@@ -125,13 +127,13 @@ static void test_empty_and_limit(void **state)
 	struct fl_short_iov cut;
 
 	memset(many, 0, sizeof(many));
-	assert_int_equal(fl_short_iov_plan(fl_abi_of(AUDIT_ARCH_X86_64), BASE,
+	assert_int_equal(fl_short_iov_plan(fl_abi_of(native_abi()), BASE,
 					   FL_SHORT_IOV_MAX + 10, 1, fake_read, &m, &cut), 0);
 	assert_int_equal(m.reads, FL_SHORT_IOV_MAX);
 
 	many[5].iov_len = 7;
 	m.reads = 0;
-	assert_int_equal(fl_short_iov_plan(fl_abi_of(AUDIT_ARCH_X86_64), BASE,
+	assert_int_equal(fl_short_iov_plan(fl_abi_of(native_abi()), BASE,
 					   FL_SHORT_IOV_MAX + 10, 3, fake_read, &m, &cut), 1);
 	assert_int_equal(cut.count, 6);
 	assert_int_equal(cut.old_len, 7);
@@ -141,8 +143,8 @@ static void test_empty_and_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x86_64),
-		cmocka_unit_test(test_i386),
+		cmocka_unit_test(test_native),
+		cmocka_unit_test(test_compat),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_empty_and_limit),
 	};

@@ -6,6 +6,7 @@
  */
 #include <linux/audit.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,7 +18,9 @@
 #include "faultline/arch.h"
 #include "faultline/sys.h"
 #include "faultline/base.h"
+#include "host_abi.h"
 
+#if defined(__x86_64__)
 /* The ABIs faultline traces, as the loader and `list syscalls` pass them. */
 #define ABIS fl_arch_list(NULL), abis_n()
 static size_t abis_n(void)
@@ -26,6 +29,22 @@ static size_t abis_n(void)
 
 	fl_arch_list(&n);
 	return n;
+}
+#endif
+
+/*
+ * Whether @name is a syscall of some ABI of some architecture faultline
+ * knows: the table is shared by all of them (select is x86's only).
+ */
+static bool known_anywhere(const char *name)
+{
+	const struct fl_arch *const *all = fl_arch_all();
+
+	for (size_t a = 0; all[a]; a++)
+		for (size_t k = 0; k < all[a]->n_abis; k++)
+			if (fl_syscall_nr(all[a]->abis[k].audit_arch, name) >= 0)
+				return true;
+	return false;
 }
 
 static void test_table_shape(void **state)
@@ -41,8 +60,13 @@ static void test_table_shape(void **state)
 
 		if (i && strcmp(t[i - 1].name, t[i].name) >= 0)
 			fail_msg("%s before %s: table not sorted", t[i - 1].name, t[i].name);
-		if (!fl_syscall_known(ABIS, t[i].name))
+		if (!known_anywhere(t[i].name))
 			fail_msg("%s: not a syscall on any ABI", t[i].name);
+#if defined(__x86_64__)
+		/* Every entry is one of x86_64's or i386's. */
+		if (!fl_syscall_known(ABIS, t[i].name))
+			fail_msg("%s: not a syscall of this machine's ABIs", t[i].name);
+#endif
 		if (len > 6)
 			fail_msg("%s: more than six arguments", t[i].name);
 		for (size_t k = 0; k < len; k++) {
@@ -99,9 +123,13 @@ static void test_lookup(void **state)
 	assert_int_equal(fl_sysinfo_nargs(NULL), 0);
 
 	/* By number, per ABI. */
-	assert_string_equal(fl_sysinfo_of(AUDIT_ARCH_X86_64, SYS_openat)->name, "openat");
+	assert_string_equal(fl_sysinfo_of(native_abi(), SYS_openat)->name, "openat");
+#if defined(__x86_64__)
 	assert_string_equal(fl_sysinfo_of(AUDIT_ARCH_I386, 295)->name, "openat");
-	assert_null(fl_sysinfo_of(AUDIT_ARCH_X86_64, 100000));
+#elif defined(__aarch64__)
+	assert_string_equal(fl_sysinfo_of(AUDIT_ARCH_ARM, 322)->name, "openat");
+#endif
+	assert_null(fl_sysinfo_of(native_abi(), 100000));
 
 	/* Argument search. */
 	assert_int_equal(fl_sysinfo_arg(fl_sysinfo_find("renameat"), FL_ARG_PATH, 0), 1);
