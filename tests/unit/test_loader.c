@@ -661,7 +661,7 @@ static const struct error_case {
 	  "delay, "
 	  "phase, "
 	  "after, every, "
-	  "times, probability, per, expect)" },
+	  "times, probability, per, expect, crash, dirs)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 1, 1, 1,

@@ -1,0 +1,269 @@
+/*
+ * Crash consistency (README "Crash consistency"): crash: kill and
+ * crash: power-loss through the real binary, on the fl-crash helper
+ * (tests/helpers), which keeps a file wrongly (in place, no fsync) or
+ * rightly (temp file, fsync, rename, directory fsync). The files live in
+ * the case's temporary directory; the roll-back is checked byte for byte.
+ */
+#include "harness.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A program killed by SIGKILL, as a shell says it: 128 + 9. */
+#define EXIT_CRASHED 137
+/* --check failed: FL_EXIT_EXPECTATION. */
+#define EXIT_CHECK_FAILED 122
+
+static const char *helper(void)
+{
+	char *copy = fl_strf("%s", fl_victim());
+
+	return fl_strf("%s/fl-crash", dirname(copy));
+}
+
+/* A fresh directory "data" in the case's temporary directory, by its real path. */
+static char *data_dir(void)
+{
+	char *dir = fl_path("data"), real[PATH_MAX];
+
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_non_null(realpath(dir, real));
+	return fl_strf("%s", real);
+}
+
+/* The helper's own check of FILE against ACK: 0 when it survived. */
+static int helper_check(const char *file, const char *ack)
+{
+	struct fl_result r;
+
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", helper(), "check", file, ack);
+	return r.code;
+}
+
+static void init_file(const char *file)
+{
+	struct fl_result r;
+
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", helper(), "init", file);
+	fl_assert_exit(&r, 0);
+}
+
+/* ---- crash: kill ---------------------------------------------------------- */
+
+static void kill_at_call_137(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
+	char *report = fl_path("r.json");
+	char *rule = fl_strf("{name: torn, syscall: pwrite64, path: '%s/**', crash: kill, after: 1}",
+			     dir);
+	struct fl_result r;
+	json_t *j, *c;
+
+	(void)state;
+	init_file(file);
+	FL_RUN(&r, "run", "--report", report, "-e", rule, "--", helper(), "inplace", file, ack, "3");
+	fl_assert_exit(&r, EXIT_CRASHED);
+	fl_assert_err_has(&r, "crashed (kill): the traced tree killed before the call ran (rule \"torn\")");
+	fl_assert_err_has(&r, "faultline: crashed (kill) at pwrite64 of pid ");
+	/* Killed at the second half of version 1: the first half is there, the second is not. */
+	char *got = fl_read_file(file);
+	assert_int_equal(strlen(got), 64);
+	assert_memory_equal(got, "v=0000000001 b", 14);
+	assert_int_equal(got[40], 'a');
+	assert_int_not_equal(helper_check(file, ack), 0);
+
+	j = fl_load_json(report);
+	assert_string_equal(fl_json_str(fl_json_get(j, "exit"), "signal"), "SIGKILL");
+	c = fl_json_get(j, "crash");
+	assert_string_equal(fl_json_str(c, "mode"), "kill");
+	assert_string_equal(fl_json_str(c, "rule"), "torn");
+	assert_string_equal(fl_json_str(c, "syscall"), "pwrite64");
+	assert_true(fl_json_int(c, "pid") > 0);
+	assert_int_equal(json_array_size(fl_json_get(c, "rolled_back")), 0);
+	json_t *inj = json_array_get(fl_json_get(j, "injections"), 0);
+	assert_string_equal(fl_json_str(fl_json_get(inj, "action"), "crash"), "kill");
+	json_decref(j);
+}
+
+/* The call the crash is at never runs: crashed at the first write, the file is untouched. */
+static void kill_before_the_call_runs(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
+	char *rule = fl_strf("{syscall: pwrite64, path: '%s/**', crash: kill}", dir);
+	struct fl_result r;
+
+	(void)state;
+	init_file(file);
+	char *before = fl_read_file(file);
+	FL_RUN(&r, "run", "-e", rule, "--", helper(), "inplace", file, ack, "3");
+	fl_assert_exit(&r, EXIT_CRASHED);
+	assert_string_equal(fl_read_file(file), before);
+	assert_int_equal(helper_check(file, ack), 0);
+}
+
+/* A dry run only says where it would crash. */
+static void dry_run_does_not_crash(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
+	char *rule = fl_strf("{syscall: pwrite64, path: '%s/**', crash: power-loss}", dir);
+	struct fl_result r;
+
+	(void)state;
+	init_file(file);
+	FL_RUN(&r, "run", "--dry-run", "-e", rule, "--", helper(), "inplace", file, ack, "2");
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, "crashed (power-loss)");
+	fl_assert_err_lacks(&r, "faultline: crashed (");
+	assert_memory_equal(fl_read_file(file), "v=0000000002 ", 13);
+}
+
+/* ---- crash: power-loss ------------------------------------------------------ */
+
+/* What fl-crash durable wrote before its fsync: byte i is i * 7 + 3. */
+static void assert_durable_content(const char *file)
+{
+	FILE *f = fopen(file, "rb");
+	unsigned char buf[8192];
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(n, 4096);
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] != (unsigned char)(i * 7 + 3))
+			fail_msg("byte %zu is %u, not %u as at the fsync", i, buf[i],
+				 (unsigned char)(i * 7 + 3));
+}
+
+static void power_loss_rolls_back_to_fsync(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *report = fl_path("r.json");
+	char *rule = fl_strf("{syscall: fdatasync, path: '%s/**', crash: power-loss}", dir);
+	struct fl_result r;
+	json_t *j, *rb;
+
+	(void)state;
+	FL_RUN(&r, "run", "--report", report, "-e", rule, "--", helper(), "durable", file);
+	fl_assert_exit(&r, EXIT_CRASHED);
+	fl_assert_err_has(&r, "faultline: power loss: 1 roll-back");
+	fl_assert_err_has(&r, fl_strf("faultline:   %s: content as at its last durability point "
+				      "(4096 bytes;", file));
+	/* pwrite64, write past the end, ftruncate, pwritev and fallocate all undone. */
+	assert_durable_content(file);
+	j = fl_load_json(report);
+	rb = json_array_get(fl_json_get(fl_json_get(j, "crash"), "rolled_back"), 0);
+	assert_string_equal(fl_json_str(rb, "what"), "content");
+	assert_string_equal(fl_json_str(rb, "path"), file);
+	assert_int_equal(fl_json_int(rb, "size"), 4096);
+	assert_true(fl_json_get(fl_json_get(j, "crash"), "complete") == json_true());
+	json_decref(j);
+}
+
+/* The same crash without the model keeps what the page cache had: not the fsynced bytes. */
+static void kill_keeps_unsynced_writes(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir);
+	char *rule = fl_strf("{syscall: fdatasync, path: '%s/**', crash: kill}", dir);
+	struct stat st;
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", rule, "--", helper(), "durable", file);
+	fl_assert_exit(&r, EXIT_CRASHED);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_not_equal(st.st_size, 4096);
+}
+
+/* Crashed at the first fsync, before it ran: a new file keeps its entry (dirs: keep) but no data. */
+static void new_file_unsynced_is_empty(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir);
+	char *rule = fl_strf("{syscall: fsync, path: '%s/**', crash: power-loss}", dir);
+	struct stat st;
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", rule, "--", helper(), "durable", file);
+	fl_assert_exit(&r, EXIT_CRASHED);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_size, 0);
+}
+
+/* ---- --check ---------------------------------------------------------------- */
+
+static void check_decides_the_status(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
+	char *check = fl_strf("%s check %s %s", helper(), file, ack);
+	/* At version 2's first write: version 1 was acknowledged, and never made durable. */
+	char *lost = fl_strf("{syscall: pwrite64, path: '%s/**', crash: power-loss, after: 2}", dir);
+	/* At version 1's first write: nothing was acknowledged yet. */
+	char *early = fl_strf("{syscall: pwrite64, path: '%s/**', crash: power-loss}", dir);
+	struct fl_result r;
+
+	(void)state;
+	init_file(file);
+	FL_RUN(&r, "run", "--check", check, "-e", lost, "--", helper(), "inplace", file, ack, "3");
+	fl_assert_exit(&r, EXIT_CHECK_FAILED);
+	fl_assert_out_has(&r, "version 0, but 1 was acknowledged");
+	fl_assert_err_has(&r, "faultline: check failed after the crash: exit 1 from ");
+	assert_memory_equal(fl_read_file(file), "v=0000000000 ", 13);
+
+	init_file(file);
+	FL_RUN(&r, "run", "--check", check, "-e", early, "--", helper(), "inplace", file, ack, "3");
+	fl_assert_exit(&r, 0);
+	fl_assert_err_has(&r, "faultline: check passed after the crash");
+
+	/* No crash: the check still runs, and a failure turns the program's 0 into 122. */
+	FL_RUN(&r, "run", "--check", "exit 3", "-e", FL_NOOP_RULE, "--", helper(), "init", file);
+	fl_assert_exit(&r, EXIT_CHECK_FAILED);
+	FL_RUN(&r, "run", "--check", "true", "-e", FL_NOOP_RULE, "--", helper(), "init", file);
+	fl_assert_exit(&r, 0);
+}
+
+/* ---- rules ------------------------------------------------------------------ */
+
+static void crash_rules_checked_125(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	FL_RUN(&r, "run", "-e", "{syscall: write, crash: kill, error: EIO}", "--", "true");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "key 'crash' and key 'error' cannot be used together");
+	FL_RUN(&r, "run", "-e", "{syscall: write, crash: power-loss}", "--", "true");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "power-loss needs 'path:'");
+	FL_RUN(&r, "run", "-e", "{syscall: write, crash: kill, dirs: lose}", "--", "true");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "key 'dirs' goes with 'crash: power-loss'");
+	FL_RUN(&r, "run", "-e", "{syscall: write, crash: powerloss}", "--", "true");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "did you mean 'power-loss'?");
+	FL_RUN(&r, "run", "-e", "{syscall: write, crash: kill}", "-p", "1");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "a 'crash' rule goes with a program faultline starts");
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		FL_TEST(kill_at_call_137),
+		FL_TEST(kill_before_the_call_runs),
+		FL_TEST(dry_run_does_not_crash),
+		FL_TEST(power_loss_rolls_back_to_fsync),
+		FL_TEST(kill_keeps_unsynced_writes),
+		FL_TEST(new_file_unsynced_is_empty),
+		FL_TEST(check_decides_the_status),
+		FL_TEST(crash_rules_checked_125),
+	};
+
+	return fl_main(argc, argv, "crash", tests, FL_ARRAY_SIZE(tests), true);
+}
