@@ -1,7 +1,8 @@
 /*
  * run --check CMD (README "Crash consistency"): after the run, and after a
  * crash's roll-back, CMD decides whether what is on disk is survivable.
- * It runs as /bin/sh -c CMD, untraced, with faultline's own stdio.
+ * It runs as /bin/sh -c CMD, untraced, with faultline's stdin, and its
+ * output on faultline's stderr.
  */
 #include <errno.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "faultline/rules.h"
@@ -26,10 +28,16 @@ bool fl_cli_has_crash(const struct fl_rule_set *set)
 int fl_cli_run_check(const char *cmd, int *ret_status)
 {
 	char *argv[] = { "sh", "-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
 	pid_t pid;
 	int r, status;
 
-	r = posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ);
+	/* What it says goes with faultline's own words, on stderr: a sweep keeps its last lines. */
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return -ENOMEM;
+	posix_spawn_file_actions_adddup2(&fa, STDERR_FILENO, STDOUT_FILENO);
+	r = posix_spawn(&pid, "/bin/sh", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
 	if (r != 0)
 		return -r;
 	while (waitpid(pid, &status, 0) < 0)

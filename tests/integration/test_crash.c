@@ -8,11 +8,13 @@
 #include "harness.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* A program killed by SIGKILL, as a shell says it: 128 + 9. */
@@ -212,7 +214,7 @@ static void check_decides_the_status(void **state)
 	init_file(file);
 	FL_RUN(&r, "run", "--check", check, "-e", lost, "--", helper(), "inplace", file, ack, "3");
 	fl_assert_exit(&r, EXIT_CHECK_FAILED);
-	fl_assert_out_has(&r, "version 0, but 1 was acknowledged");
+	fl_assert_err_has(&r, "version 0, but 1 was acknowledged");
 	fl_assert_err_has(&r, "faultline: check failed after the crash: exit 1 from ");
 	assert_memory_equal(fl_read_file(file), "v=0000000000 ", 13);
 
@@ -226,6 +228,131 @@ static void check_decides_the_status(void **state)
 	fl_assert_exit(&r, EXIT_CHECK_FAILED);
 	FL_RUN(&r, "run", "--check", "true", "-e", FL_NOOP_RULE, "--", helper(), "init", file);
 	fl_assert_exit(&r, 0);
+}
+
+/* ---- sweep --crash ------------------------------------------------------------ */
+
+/* sh -c @line, untraced (a faultline under faultline could not trace), quiet: its exit status. */
+static int run_sh(const char *line)
+{
+	int st = 0;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0)
+			_exit(127);
+		execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* faultline sweep --crash --check "fl-crash check FILE ACK" -e RULE -- fl-crash MODE FILE ACK 2 */
+static void sweep_crash(struct fl_result *r, const char *dir, const char *mode, const char *dirs)
+{
+	const char *m = getenv("FL_MODE");
+	char *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
+	char *check = fl_strf("%s check %s %s", helper(), file, ack);
+	char *rule = fl_strf("{syscall: [" FL_OPEN_NAME ", openat, write, pwrite64, fsync, rename], "
+			     "path: '%s/**', crash: power-loss, dirs: %s}", dir, dirs);
+	bool no_seccomp = m && !strcmp(m, "no-seccomp");
+	const char *argv[] = { "sweep", no_seccomp ? "--no-seccomp" : "--crash", "--crash",
+			       "--check", check, "-e", rule, "--", helper(), mode, file, ack, "2",
+			       NULL };
+
+	init_file(file);
+	fl_run_argv(r, argv);
+}
+
+/* In place without fsync: the acknowledged versions are lost at the later crash points. */
+static void sweep_finds_inplace_update_unsafe(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir);
+	struct fl_result r;
+	char *repro, *end;
+
+	(void)state;
+	sweep_crash(&r, dir, "inplace", "keep");
+	fl_assert_exit(&r, 1);
+	fl_assert_out_has(&r, "  check failed 3\n");
+	fl_assert_out_has(&r, "  handled      3\n");
+	fl_assert_out_has(&r, "version 0, but 1 was acknowledged");
+	/* The sweep put the file back as it found it. */
+	assert_memory_equal(fl_read_file(file), "v=0000000000 ", 13);
+	assert_false(fl_exists(fl_strf("%s/f.tmp", dir)));
+
+	/* The first reproducer does what the sweep saw: the check fails after the crash. */
+	repro = strstr(r.out, "  reproduce: ");
+	assert_non_null(repro);
+	repro = fl_strf("%s", repro + strlen("  reproduce: "));
+	end = strchr(repro, '\n');
+	assert_non_null(end);
+	*end = '\0';
+	init_file(file);
+	assert_int_equal(run_sh(repro), 122);
+}
+
+/* Temp file, fsync, rename, directory fsync: no crash point loses anything, even with dirs: lose. */
+static void sweep_atomic_update_survives(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir);
+	struct fl_result r;
+
+	(void)state;
+	sweep_crash(&r, dir, "atomic", "lose");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "  check failed 0\n");
+	fl_assert_out_has(&r, "  handled      14\n");
+	assert_memory_equal(fl_read_file(file), "v=0000000000 ", 13);
+}
+
+/* Without the directory fsync the rename may be lost: dirs: lose finds it, dirs: keep does not. */
+static void sweep_dirs_lose_finds_missing_dir_fsync(void **state)
+{
+	char *dir = data_dir();
+	struct fl_result r;
+
+	(void)state;
+	sweep_crash(&r, dir, "rename", "lose");
+	fl_assert_exit(&r, 1);
+	fl_assert_out_has(&r, "  check failed 5\n");
+	sweep_crash(&r, dir, "rename", "keep");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "  check failed 0\n");
+}
+
+static void sweep_crash_flags_125(void **state)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir);
+	char *rule = fl_strf("{syscall: write, path: '%s/**', crash: kill}", dir);
+	struct fl_result r;
+
+	(void)state;
+	init_file(file);
+	FL_RUN(&r, "sweep", "--crash", "-e", rule, "--", helper(), "init", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "--crash needs --check CMD");
+	FL_RUN(&r, "sweep", "-e", rule, "--", helper(), "init", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "has crash:; sweep its crash points with faultline sweep --crash");
+	FL_RUN(&r, "sweep", "--crash", "--check", "true", "-e", "{syscall: write, error: EIO}", "--",
+	       helper(), "init", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "has no crash:");
+	FL_RUN(&r, "sweep", "--crash", "--check", "true", "-e",
+	       "{syscall: write, path: '/tmp*/**', crash: kill}", "--", helper(), "init", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "names no place of its own");
+	/* A check that fails without any crash would fail every crash point. */
+	FL_RUN(&r, "sweep", "--crash", "--check", "false", "-e", rule, "--", helper(), "init", file);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "fails after");
 }
 
 /* ---- rules ------------------------------------------------------------------ */
@@ -263,6 +390,10 @@ int main(int argc, char **argv)
 		FL_TEST(new_file_unsynced_is_empty),
 		FL_TEST(check_decides_the_status),
 		FL_TEST(crash_rules_checked_125),
+		FL_TEST(sweep_finds_inplace_update_unsafe),
+		FL_TEST(sweep_atomic_update_survives),
+		FL_TEST(sweep_dirs_lose_finds_missing_dir_fsync),
+		FL_TEST(sweep_crash_flags_125),
 	};
 
 	return fl_main(argc, argv, "crash", tests, FL_ARRAY_SIZE(tests), true);
