@@ -15,13 +15,23 @@
  *   fl-crash durable FILE         write 4096 bytes, fsync, then change them with
  *                                 pwrite, write, writev, ftruncate and fallocate,
  *                                 then fsync again (the roll-back test crashes there)
+ *   fl-crash point KIND FILE      write 4096 bytes and fsync; then KIND: osync (100 bytes
+ *                                 at 0 through an O_DSYNC fd, then more through a plain
+ *                                 one), copy (copy_file_range into it), sendfile (into it,
+ *                                 past its end), range (100 bytes at 0 and more past the
+ *                                 end, sync_file_range of the first 100 with WAIT_AFTER),
+ *                                 syncfs or sync (100 bytes at 0, then the call, then
+ *                                 more), mmap (a shared writable mapping); then fdatasync
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -179,6 +189,75 @@ static int durable(const char *file)
 	return 0;
 }
 
+static void must(bool ok, const char *what, const char *path)
+{
+	if (!ok)
+		die(what, path);
+}
+
+static int point(const char *kind, const char *file)
+{
+	unsigned char a[4096], b[1000];
+	char src[4096];
+	int fd = open(file, O_RDWR | O_CREAT | O_TRUNC, 0644), sfd;
+
+	must(fd >= 0, "cannot open", file);
+	for (size_t i = 0; i < sizeof(a); i++)
+		a[i] = pattern(i, 0);
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = pattern(i, 1);
+	put(fd, (char *)a, sizeof(a), file);
+	must(fsync(fd) == 0, "cannot fsync", file);
+	if (!strcmp(kind, "osync")) {
+		int dfd = open(file, O_WRONLY | O_DSYNC);
+
+		must(dfd >= 0, "cannot open O_DSYNC", file);
+		must(pwrite(dfd, b, 100, 0) == 100, "cannot pwrite", file);
+		close(dfd);
+		must(pwrite(fd, b, 100, 200) == 100, "cannot pwrite", file);
+	} else if (!strcmp(kind, "copy") || !strcmp(kind, "sendfile")) {
+		snprintf(src, sizeof(src), "%s.src", file);
+		sfd = open(src, O_RDWR | O_CREAT | O_TRUNC, 0644);
+		must(sfd >= 0, "cannot open", src);
+		put(sfd, (char *)b, sizeof(b), src);
+		if (!strcmp(kind, "copy")) {
+			loff_t in = 0, out = 500;
+
+			must(copy_file_range(sfd, &in, fd, &out, 300, 0) == 300,
+			     "cannot copy_file_range into", file);
+		} else {
+			off_t in = 0;
+
+			must(lseek(fd, 4000, SEEK_SET) == 4000, "cannot seek", file);
+			must(sendfile(fd, sfd, &in, 1000) == 1000, "cannot sendfile into", file);
+		}
+		close(sfd);
+	} else if (!strcmp(kind, "range")) {
+		must(pwrite(fd, b, 100, 0) == 100, "cannot pwrite", file);
+		must(pwrite(fd, b, 100, 5000) == 100, "cannot pwrite", file);
+		must(sync_file_range(fd, 0, 100, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+				     SYNC_FILE_RANGE_WAIT_AFTER) == 0, "cannot sync_file_range", file);
+	} else if (!strcmp(kind, "syncfs") || !strcmp(kind, "sync")) {
+		must(pwrite(fd, b, 100, 0) == 100, "cannot pwrite", file);
+		if (!strcmp(kind, "sync"))
+			sync();
+		else
+			must(syncfs(fd) == 0, "cannot syncfs", file);
+		must(pwrite(fd, b, 100, 200) == 100, "cannot pwrite", file);
+	} else if (!strcmp(kind, "mmap")) {
+		unsigned char *m = mmap(NULL, sizeof(a), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		must(m != MAP_FAILED, "cannot mmap", file);
+		munmap(m, sizeof(a));
+	} else {
+		fprintf(stderr, "fl-crash: unknown point %s\n", kind);
+		return 2;
+	}
+	must(fdatasync(fd) == 0, "cannot fdatasync", file);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[REC];
@@ -203,6 +282,8 @@ int main(int argc, char **argv)
 		return check(argv[2], argv[3]);
 	if (argc == 3 && !strcmp(argv[1], "durable"))
 		return durable(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "point"))
+		return point(argv[2], argv[3]);
 	fprintf(stderr, "usage: fl-crash init|inplace|atomic|rename|check|durable FILE [ACK [N]]\n");
 	return 2;
 }

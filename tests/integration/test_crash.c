@@ -198,6 +198,60 @@ static void new_file_unsynced_is_empty(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/*
+ * fl-crash point KIND, crashed at its final fdatasync: the file as its
+ * durability points left it. Byte i of the first write is i * 7 + 3, of
+ * the later ones i * 7 + 104; @synced bytes of the later ones at offset 0
+ * were made durable (an O_DSYNC write, sync_file_range, syncfs, sync).
+ */
+static void assert_point(const char *kind, size_t synced)
+{
+	char *dir = data_dir(), *file = fl_strf("%s/f", dir), *report = fl_path("r.json");
+	char *rule = fl_strf("{syscall: fdatasync, path: '%s/f', crash: power-loss}", dir);
+	unsigned char buf[8192];
+	struct fl_result r;
+	size_t n;
+	FILE *f;
+
+	FL_RUN(&r, "run", "--report", report, "-e", rule, "--", helper(), "point", kind, file);
+	fl_assert_exit(&r, EXIT_CRASHED);
+	f = fopen(file, "rb");
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	if (n != 4096)
+		fail_msg("%s: %zu bytes after the roll-back, not 4096", kind, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char want = (unsigned char)(i * 7 + (i < synced ? 104 : 3));
+
+		if (buf[i] != want)
+			fail_msg("%s: byte %zu is %u, not %u", kind, i, buf[i], want);
+	}
+	if (!strcmp(kind, "mmap")) {
+		json_t *j = fl_load_json(report), *no = json_array_get(fl_json_get(j, "notices"), 0);
+
+		assert_non_null(no);
+		assert_string_equal(fl_json_str(no, "kind"), "mmap");
+		fl_assert_err_has(&r, "writes through the mapping are not in the power-loss model");
+		json_decref(j);
+	}
+	/* Each kind in a directory of its own. */
+	assert_int_equal(rename(dir, fl_path(fl_strf("data-%s", kind))), 0);
+}
+
+/* What each of the other writing calls and durability points does to the model. */
+static void other_calls_and_durability_points(void **state)
+{
+	(void)state;
+	assert_point("osync", 100);    /* the O_DSYNC write stays, the plain one after it goes */
+	assert_point("copy", 0);       /* copy_file_range into the file is undone */
+	assert_point("sendfile", 0);   /* so is sendfile, past the end */
+	assert_point("range", 100);    /* the synced range stays; the extension (a size) goes */
+	assert_point("syncfs", 100);
+	assert_point("sync", 100);
+	assert_point("mmap", 0);       /* said, not modelled */
+}
+
 /* ---- --check ---------------------------------------------------------------- */
 
 static void check_decides_the_status(void **state)
@@ -388,6 +442,7 @@ int main(int argc, char **argv)
 		FL_TEST(power_loss_rolls_back_to_fsync),
 		FL_TEST(kill_keeps_unsynced_writes),
 		FL_TEST(new_file_unsynced_is_empty),
+		FL_TEST(other_calls_and_durability_points),
 		FL_TEST(check_decides_the_status),
 		FL_TEST(crash_rules_checked_125),
 		FL_TEST(sweep_finds_inplace_update_unsafe),
