@@ -409,6 +409,76 @@ static void sweep_crash_flags_125(void **state)
 	fl_assert_err_has(&r, "fails after");
 }
 
+/* ---- sqlite3 ------------------------------------------------------------------ */
+
+/*
+ * sqlite3 (the real one) inserts two rows, each in its own transaction,
+ * and says so in ACK after each COMMIT returns; the check is sqlite's own
+ * recovery (opening the database rolls a hot journal back, or replays the
+ * WAL), its integrity_check, and every acknowledged row there. Swept at
+ * every pwrite64, fsync and fdatasync of the database's files.
+ */
+static void sweep_sqlite(const char *journal, const char *sync, bool want_lost)
+{
+	const char *m = getenv("FL_MODE");
+	char *dir = data_dir(), *db = fl_strf("%s/x.db", dir), *ack = fl_path("ack");
+	char *work = fl_mkfile(fl_strf("work-%s-%s.sh", journal, sync), fl_strf(
+		": > %s\n"
+		"exec /usr/bin/sqlite3 %s <<SQL\n"
+		"PRAGMA journal_mode=%s;\n"
+		"PRAGMA synchronous=%s;\n"
+		"INSERT INTO t VALUES (1, 'one');\n"
+		".shell echo 1 >> %s\n"
+		"INSERT INTO t VALUES (2, 'two');\n"
+		".shell echo 2 >> %s\n"
+		"SQL\n", ack, db, journal, sync, ack, ack));
+	char *check = fl_mkfile("check.sh", fl_strf(
+		"a=$(tail -n 1 %s 2>/dev/null)\n"
+		"out=$(/usr/bin/sqlite3 %s \"PRAGMA integrity_check; SELECT count(*) >= ${a:-0} FROM t\")\n"
+		"[ \"$out\" = \"ok\n1\" ] || { echo \"check: $out (acknowledged ${a:-0})\"; exit 1; }\n",
+		ack, db));
+	char *rule = fl_strf("{syscall: [pwrite64, fsync, fdatasync], path: '%s/**', "
+			     "crash: power-loss}", dir);
+	bool no_seccomp = m && !strcmp(m, "no-seccomp");
+	const char *argv[] = { "sweep", no_seccomp ? "--no-seccomp" : "--crash", "--crash",
+			       "--check", fl_strf("sh %s", check), "-e", rule, "--", "/bin/sh", work,
+			       NULL };
+	struct fl_result r;
+
+	if (access("/usr/bin/sqlite3", X_OK) != 0)
+		fl_skip("sqlite3 is not installed (apt-get install sqlite3)");
+	FL_RUN(&r, "run", "-e", FL_NOOP_RULE, "--", "/usr/bin/sqlite3", db,
+	       fl_strf("PRAGMA journal_mode=%s; CREATE TABLE t(a, b);", journal));
+	fl_assert_exit(&r, 0);
+	fl_run_argv(&r, argv);
+	if (want_lost) {
+		fl_assert_exit(&r, 1);
+		fl_assert_out_lacks(&r, "  check failed 0\n");
+		fl_assert_out_has(&r, "(acknowledged 1)");
+	} else {
+		fl_assert_exit(&r, 0);
+		fl_assert_out_has(&r, "  check failed 0\n");
+	}
+	fl_assert_out_has(&r, "  crashed      0\n");
+	assert_int_equal(rename(dir, fl_path(fl_strf("data-%s-%s", journal, sync))), 0);
+}
+
+/* Rollback journal: synchronous=OFF loses acknowledged rows at some crash points, FULL at none. */
+static void sqlite_journal_off_vs_full(void **state)
+{
+	(void)state;
+	sweep_sqlite("delete", "off", true);
+	sweep_sqlite("delete", "full", false);
+}
+
+/* The same in WAL mode. */
+static void sqlite_wal_off_vs_full(void **state)
+{
+	(void)state;
+	sweep_sqlite("wal", "off", true);
+	sweep_sqlite("wal", "full", false);
+}
+
 /* ---- rules ------------------------------------------------------------------ */
 
 static void crash_rules_checked_125(void **state)
@@ -449,6 +519,8 @@ int main(int argc, char **argv)
 		FL_TEST(sweep_atomic_update_survives),
 		FL_TEST(sweep_dirs_lose_finds_missing_dir_fsync),
 		FL_TEST(sweep_crash_flags_125),
+		FL_TEST(sqlite_journal_off_vs_full),
+		FL_TEST(sqlite_wal_off_vs_full),
 	};
 
 	return fl_main(argc, argv, "crash", tests, FL_ARRAY_SIZE(tests), true);
