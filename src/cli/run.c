@@ -67,7 +67,8 @@ static const char run_usage[] =
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N when it was killed by signal N (a 'crash'\n"
-	"rule: 137, as SIGKILL); with --check, 0 when CMD passed after a crash, 122 when it failed;\n"
+	"rule: 137, as SIGKILL; with --check, 0 when CMD passed after the crash, 122\n"
+	"when it failed);\n"
 	"122 PROGRAM exited 0 but a rule's expectation ('expect', --require-all) was\n"
 	"not met; 125 for faultline's own errors (nothing is started); 126 PROGRAM is\n"
 	"not executable; 127 PROGRAM was not found.\n";

@@ -77,10 +77,10 @@ static const char sweep_usage[] =
 	"\n"
 	"With --crash, a run whose check fails is \"check failed\".\n"
 	"\n"
-	"Exit status: 0 when no run crashed or hung (or failed its check); 1 when one did; 125 for\n"
-	"faultline's own errors (bad rules or options, a baseline run that failed,\n"
-	"crashed or hung, baseline runs that disagree, a run faultline could not run); 126 COMMAND is not\n"
-	"executable; 127 COMMAND was not found.\n";
+	"Exit status: 0 when no run crashed, hung or failed its check; 1 when one did;\n"
+	"125 for faultline's own errors (bad rules or options, a baseline run that\n"
+	"failed, crashed or hung, baseline runs that disagree, a run faultline could\n"
+	"not run); 126 COMMAND is not executable; 127 COMMAND was not found.\n";
 
 struct sweep_options {
 	struct fl_cli_source *sources;
