@@ -152,11 +152,13 @@ struct fl_mfile *fl_model_file_of_own(struct tracer *tr, int fd, const char *pat
 		return NULL;
 	}
 	f = find(tr->model, st.st_dev, st.st_ino);
-	if (f) {
+	if (f)
 		close(fd);
-		return f;
-	}
-	return add(tr, fd, &st, path);
+	else
+		f = add(tr, fd, &st, path);
+	if (f)
+		f->size = (uint64_t)st.st_size;
+	return f;
 }
 
 struct fl_mfile *fl_model_file_of_fd(struct tracer *tr, pid_t pid, int fd)
@@ -172,8 +174,10 @@ struct fl_mfile *fl_model_file_of_fd(struct tracer *tr, pid_t pid, int fd)
 	if (stat(link, &st) < 0 || !S_ISREG(st.st_mode))
 		return NULL;
 	f = find(tr->model, st.st_dev, st.st_ino);
-	if (f)
+	if (f) {
+		f->size = (uint64_t)st.st_size;
 		return f;
+	}
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n <= 0 || path[0] != '/' || st.st_nlink == 0)
 		return NULL; /* an unlinked file does not survive a crash anyway */
@@ -185,22 +189,20 @@ struct fl_mfile *fl_model_file_of_fd(struct tracer *tr, pid_t pid, int fd)
 		model_failed(tr, -errno, "cannot open", path);
 		return NULL;
 	}
-	return add(tr, own, &st, path);
+	f = add(tr, own, &st, path);
+	if (f)
+		f->size = (uint64_t)st.st_size;
+	return f;
 }
 
 void fl_model_will_change(struct tracer *tr, struct fl_mfile *f, uint64_t off, uint64_t len)
 {
 	struct fl_model *m = tr->model;
-	struct stat st;
-	uint64_t size, end;
+	uint64_t size = f->size, end;
 	struct fl_undo_rec *rec;
 	ssize_t got;
 
-	if (fstat(f->fd, &st) < 0) {
-		model_failed(tr, -errno, "cannot stat", f->path);
-		return;
-	}
-	size = (uint64_t)st.st_size;
+	/* The size the lookup of this call saw: the call has not run yet. */
 	if (!f->dirty) {
 		f->dirty = true;
 		f->size0 = size;

@@ -35,6 +35,7 @@ struct fl_mfile {
 	char *path;        /* its path when first seen */
 	bool dirty;        /* changed since its last durability point */
 	uint64_t size0;    /* its size at that point */
+	uint64_t size;     /* its size as the lookup that returned it saw it (one stat per call) */
 	struct fl_undo_rec *recs;
 	size_t n_recs, cap_recs;
 };

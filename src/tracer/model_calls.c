@@ -97,30 +97,32 @@ static const int *call_nrs(uint32_t arch)
 	return cache[n_cache++].nr;
 }
 
-/* "pos:" and "flags:" of /proc/PID/fdinfo/FD; 0 or -errno. */
+/*
+ * "pos:" and "flags:" of /proc/PID/fdinfo/FD, the first two lines; 0 or
+ * -errno. One open and one read: this runs at every write to a modelled file.
+ */
 static int fd_info(pid_t pid, int fd, uint64_t *ret_pos, unsigned *ret_flags)
 {
-	char path[64], line[128];
-	_cleanup_fclose_ FILE *f = NULL;
-	int found = 0;
+	char path[64], buf[256];
+	unsigned long long pos;
+	unsigned flags;
+	ssize_t n;
+	int in;
 
 	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
-	f = fopen(path, "re");
-	if (!f)
+	in = open(path, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
 		return -errno;
-	while (fgets(line, sizeof(line), f) && found < 2) {
-		unsigned long long pos;
-		unsigned flags;
-
-		if (sscanf(line, "pos: %llu", &pos) == 1) {
-			*ret_pos = pos;
-			found++;
-		} else if (sscanf(line, "flags: %o", &flags) == 1) {
-			*ret_flags = flags;
-			found++;
-		}
-	}
-	return found == 2 ? 0 : -EINVAL;
+	n = read(in, buf, sizeof(buf) - 1);
+	close(in);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	buf[n] = '\0';
+	if (sscanf(buf, "pos: %llu flags: %o", &pos, &flags) != 2)
+		return -EINVAL;
+	*ret_pos = pos;
+	*ret_flags = flags;
+	return 0;
 }
 
 /* A 64-bit offset in one argument register: only on ABIs whose longs are 64-bit. */
