@@ -64,7 +64,14 @@
  *    "message"}; [] when none. "io_uring": the process set up a ring, and
  *    what it submits there bypasses every rule. "ptrace": it asked for a
  *    tracer (PTRACE_TRACEME, or attaching to a process faultline traces)
- *    and was refused: a process has one tracer.
+ *    and was refused: a process has one tracer. "mmap": it mapped a file
+ *    of the power-loss model shared and writable (those writes are not
+ *    modelled).
+ *  - "crash": only when a crash: rule killed the tree: {"mode": "kill" |
+ *    "power-loss", "rule", "syscall", "pid", "tid", "seq" (the injection's),
+ *    "rolled_back": [{"what": "content" | "created" | "renamed", "path",
+ *    "from"?, "size"?, "bytes"?}], "complete"}; "exit" is {"signal":
+ *    "SIGKILL"} then.
  *  - "expect": the rule's expectation ('expect:' or --require-all), only
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
