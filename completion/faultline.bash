@@ -52,6 +52,10 @@ _faultline_inline_rule()
 		list=$'enter\nexit' ;;
 	per)
 		list=$'tree\nprocess\nthread' ;;
+	crash)
+		list=$'kill\npower-loss' ;;
+	dirs)
+		list=$'keep\nlose' ;;
 	fd_type)
 		# The kinds of src/sys/fdtype.c (rules/schema.json lists them too).
 		list=$'regular\ndir\npipe\nfifo\nsocket\ntty\nchardev\nblockdev\neventfd\nepoll\ntimerfd\nsignalfd\ninotify\npidfd\nanon_inode' ;;
@@ -131,6 +135,10 @@ _faultline()
 			COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 			return ;;
 		-s|--seed|--duration|--jobs|-j|--timeout|--max-runs)
+			return ;;
+		--check)
+			# a shell command: complete its first word as a command
+			COMPREPLY=($(compgen -c -- "$cur" | sort -u))
 			return ;;
 		esac ;;
 	*)

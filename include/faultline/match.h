@@ -167,6 +167,9 @@ struct fl_decision {
 	/* stat: fields to fake after the call succeeded (bit 1 << FL_STAT_*), values the rule's. */
 	unsigned stat_fields;
 	const uint64_t *stat_values;
+	/* crash: kill the tree before the call runs; power-loss: and roll the rule's files back. */
+	enum fl_crash_mode crash;
+	enum fl_dirs_mode dirs;
 	/*
 	 * Filled by the tracer, not the matcher: the delay ended before its
 	 * time (SIGTERM to faultline, a detach, the thread killed) after

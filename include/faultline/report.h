@@ -83,6 +83,8 @@ void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed);
 void fl_log_injection(FILE *out, const struct fl_injection *inj);
 /* "faultline: [pid N] TEXT": a notice (struct fl_notice), one line. */
 void fl_log_notice(FILE *out, const struct fl_notice *n);
+/* Where a crash: rule killed the tree, and what a power loss rolled back. */
+void fl_log_crash(FILE *out, const struct fl_crash_point *c);
 
 /*
  * Summary per rule: matched calls and injections, columns sized to fit:
@@ -145,6 +147,8 @@ int fl_report_add(struct fl_report *r, const struct fl_injection *inj);
 
 /* Note a crash, in the order they happen; the report lists them at the end. 0 or -errno. */
 int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c);
+/* The crash point of a crash: rule, for the report's "crash" (kept, written at the end). */
+int fl_report_set_crash(struct fl_report *r, const struct fl_crash_point *c);
 /* A notice for the report's "notices" (kept, written at the end). */
 int fl_report_add_notice(struct fl_report *r, const struct fl_notice *n);
 

@@ -41,6 +41,24 @@ enum fl_corrupt_how {
 	FL_CORRUPT_RANDOM,   /* each set to another value */
 };
 
+/*
+ * crash: what a rule that acts does to the traced tree (README "Crash
+ * consistency"): it is killed with SIGKILL at the call, before the call
+ * runs; with power-loss the files under the rule's path: patterns then
+ * lose what was not durable.
+ */
+enum fl_crash_mode {
+	FL_CRASH_NONE = 0,
+	FL_CRASH_KILL,
+	FL_CRASH_POWER_LOSS,
+};
+
+/* dirs: what a power loss does to directory entries not made durable. */
+enum fl_dirs_mode {
+	FL_DIRS_KEEP = 0, /* they survive (the default; ext4's usual behaviour) */
+	FL_DIRS_LOSE,     /* creations and renames since the directory's last fsync are undone */
+};
+
 /* Most bytes one corrupt: damages per call. */
 #define FL_CORRUPT_MAX 256
 
@@ -157,6 +175,13 @@ struct fl_rule {
 	 */
 	unsigned stat_fields;
 	uint64_t stat_values[FL_STAT_N_FIELDS];
+	/*
+	 * crash: kill | power-loss; never with another effect. With
+	 * power-loss, paths are also the files and directories whose
+	 * durability is modelled, and dirs says what becomes of their entries.
+	 */
+	enum fl_crash_mode crash;
+	enum fl_dirs_mode dirs;
 
 	/*
 	 * expect: how many times the rule must act (its "injected" count,
@@ -175,7 +200,10 @@ struct fl_rule {
 /* Does @r have any filter beyond its syscall names? */
 bool fl_rule_has_filters(const struct fl_rule *r);
 
-/* Does @r do anything to a call it acts on (error, retval, delay, short, signal)? */
+/* "kill", "power-loss" ("none" for FL_CRASH_NONE). */
+const char *fl_crash_mode_name(enum fl_crash_mode m);
+
+/* Does @r do anything to a call it acts on (error, retval, delay, short, signal, crash)? */
 bool fl_rule_has_action(const struct fl_rule *r);
 
 /* Did @r act a number of times its 'expect' allows? True when it has none. */

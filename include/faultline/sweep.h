@@ -30,6 +30,7 @@ enum fl_sweep_outcome {
 	FL_SWEEP_NOT_REACHED, /* ended, but the call to fail never came */
 	FL_SWEEP_HANDLED,     /* ended on its own: any exit status */
 	FL_SWEEP_FAILED,      /* faultline itself could not run it (no report) */
+	FL_SWEEP_CHECK_FAILED, /* sweep --crash: the --check failed after the crash */
 	FL_SWEEP_N_OUTCOMES,
 };
 
@@ -147,6 +148,13 @@ struct fl_sweep_config {
 	uint64_t grace_ns;        /* SIGTERM -> SIGKILL for a hung run */
 	uint64_t max_runs;        /* 0: no limit */
 	bool allow_unstable;      /* sweep a baseline that failed or varied (else 125) */
+	/*
+	 * sweep --crash: every rule is a crash: rule; each run gets --check
+	 * @check, one run at a time, and the files under the rules' path:
+	 * patterns are put back as they were at the start before every run.
+	 */
+	bool crash;
+	const char *check;
 };
 
 /* A rule of the set, as the sweep uses it. */
@@ -215,10 +223,21 @@ struct fl_sweep {
 	size_t n_wanted;               /* runs before the --max-runs cut */
 	size_t counts[FL_SWEEP_N_OUTCOMES];
 	size_t n_finished;
+	struct fl_sweep_state *state;  /* sweep --crash: the files' starting state (state.c) */
 	/* Called as each run ends, results filled in. */
 	void (*on_run)(struct fl_sweep *sw, struct fl_sweep_run *run, void *ud);
 	void *ud;
 };
+
+/*
+ * sweep --crash: copy what the crash rules' path: patterns name (the
+ * directory or file before the first pattern character of each) into
+ * @sw's temp dir, to be put back before every run. -EINVAL with
+ * *@ret_path (static) for a pattern that names no such place or "/".
+ */
+int fl_sweep_state_take(struct fl_sweep *sw, const char **ret_path);
+/* Put the files back as fl_sweep_state_take() found them. 0 or -errno. */
+int fl_sweep_state_restore(struct fl_sweep *sw);
 
 /*
  * Set up @sw for @set, loaded by the rules loader (which keeps the YAML

@@ -86,6 +86,39 @@ struct fl_notice {
 
 /* The syscalls the tracer watches for notices: the prefilter must stop them. */
 const char *const *fl_tracer_observed(size_t *ret_n);
+/*
+ * The syscalls the power-loss model of @set must see (writes, syncs,
+ * opens, renames): none (NULL) when no rule has crash: power-loss.
+ */
+const char *const *fl_tracer_model_calls(const struct fl_rule_set *set, size_t *ret_n);
+
+/*
+ * What a power loss undid (README "Crash consistency"): "content" (a
+ * file's bytes and size put back as at its last durability point: @size
+ * it was cut to, @bytes of old content written back), "created" (an
+ * entry made since its directory's last fsync, removed) or "renamed"
+ * (@path moved back to @from; a file it had replaced put back).
+ */
+struct fl_rollback {
+	const char *what;
+	const char *path;
+	const char *from;
+	uint64_t size;
+	uint64_t bytes;
+};
+
+/* Where a crash: rule killed the tree. */
+struct fl_crash_point {
+	const char *rule;     /* its name */
+	const char *syscall;  /* the call it acted on, which never ran */
+	pid_t pid;
+	pid_t tid;
+	uint64_t seq;         /* the injection's seq in the log and report */
+	enum fl_crash_mode mode;
+	const struct fl_rollback *rollbacks; /* power-loss: what was undone, in order */
+	size_t n_rollbacks;
+	bool incomplete;      /* power-loss: the model failed somewhere (said on stderr) */
+};
 
 /* The run is over, and faultline did not fail (else no sink hears of it). */
 struct fl_run_end {
@@ -96,6 +129,7 @@ struct fl_run_end {
 	size_t n_crashes;
 	int status;              /* fl_tracer_exit_status() of result */
 	bool output_failed;      /* the run end of an earlier sink failed */
+	const struct fl_crash_point *crash; /* a crash: rule killed the tree; NULL: none */
 };
 
 /*
@@ -161,6 +195,7 @@ struct fl_tracer_result {
 	int exit_code;
 	int term_signal;
 	bool core_dumped;
+	bool crashed;    /* a crash: rule killed the tree (term_signal is SIGKILL) */
 	uint64_t stops;  /* ptrace stops handled: what the prefilter saves shows here */
 };
 

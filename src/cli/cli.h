@@ -5,12 +5,20 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
+
+struct fl_rule_set;
 
 int fl_cmd_run(int argc, char **argv);   /* run.c */
 int fl_cmd_check(int argc, char **argv); /* check.c */
 int fl_cmd_list(int argc, char **argv);  /* list.c */
 int fl_cmd_sweep(int argc, char **argv); /* sweep_cmd.c */
+
+/* crash_check.c: does a rule of @set have crash:? */
+bool fl_cli_has_crash(const struct fl_rule_set *set);
+/* crash_check.c: run /bin/sh -c @cmd; its exit status (128+N: signal N) in *@ret_status. 0 or -errno. */
+int fl_cli_run_check(const char *cmd, int *ret_status);
 
 /* Fds 0-2 that were closed when faultline started (fl_reserve_std_fds()), main.c. */
 extern unsigned fl_closed_std_fds;

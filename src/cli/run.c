@@ -56,6 +56,8 @@ static const char run_usage[] =
 	"                     on each rule that sets no min of its own)\n"
 	"  -q, --quiet        print only errors\n"
 	"      --dry-run      match, count and log, but inject nothing\n"
+	"      --check CMD    after the run (and a crash's roll-back), run /bin/sh -c CMD:\n"
+	"                     it decides the exit status (0 passed, 122 failed)\n"
 	"      --no-seccomp   stop the program at every syscall instead of only at the\n"
 	"                     ones rules name (slower; same behaviour)\n"
 	"      --same-cpu     run faultline and the program on one CPU: each stop is\n"
@@ -64,7 +66,9 @@ static const char run_usage[] =
 	"      --duration T   with -p: detach after T (e.g. 30s, 500ms)\n"
 	"  -h, --help         show this help\n"
 	"\n"
-	"Exit status: PROGRAM's own; 128+N when it was killed by signal N;\n"
+	"Exit status: PROGRAM's own; 128+N when it was killed by signal N (a 'crash'\n"
+	"rule: 137, as SIGKILL; with --check, 0 when CMD passed after the crash, 122\n"
+	"when it failed);\n"
 	"122 PROGRAM exited 0 but a rule's expectation ('expect', --require-all) was\n"
 	"not met; 125 for faultline's own errors (nothing is started); 126 PROGRAM is\n"
 	"not executable; 127 PROGRAM was not found.\n";
@@ -81,6 +85,7 @@ struct run_options {
 	bool require_all;
 	bool quiet;
 	bool dry_run;
+	const char *check;
 	bool no_seccomp;
 	bool same_cpu;
 	bool stack;
@@ -93,7 +98,7 @@ struct run_options {
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
 	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU,
-	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL, OPT_STACK };
+	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL, OPT_STACK, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -104,6 +109,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		{ "require-all", no_argument, NULL, OPT_REQUIRE_ALL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "same-cpu", no_argument, NULL, OPT_SAME_CPU },
 		{ "stack", no_argument, NULL, OPT_STACK },
@@ -156,6 +162,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		case OPT_NO_SECCOMP:
 			o->no_seccomp = true;
 			break;
+		case OPT_CHECK:
+			o->check = optarg;
+			break;
 		case OPT_SAME_CPU:
 			o->same_cpu = true;
 			break;
@@ -185,6 +194,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 	}
 	if (o->n_attach && optind < argc)
 		return fl_cli_usage_error("run", "give either -p PID or a program to run, not both");
+	if (o->check && o->n_attach)
+		return fl_cli_usage_error("run", "--check goes with a program to run, not with -p");
 	if (o->same_cpu && o->n_attach)
 		return fl_cli_usage_error("run", "--same-cpu goes with a program to run, not with -p");
 	if (o->duration_ns && !o->n_attach)
@@ -247,6 +258,29 @@ static char *proc_exe(pid_t pid)
 	return strdup(buf);
 }
 
+/*
+ * --check: after a crash its verdict is the status (0 survived, 122 not);
+ * after a normal end it can only turn a 0 into 122, as an expectation does.
+ */
+static int check_verdict(const char *cmd, const struct fl_tracer_result *res, int status,
+			 FILE *log)
+{
+	int st = 0, r = fl_cli_run_check(cmd, &st);
+
+	if (r < 0) {
+		fprintf(stderr, "faultline: --check: cannot run /bin/sh: %s\n", strerror(-r));
+		return FL_EXIT_OWN_ERROR;
+	}
+	if (st == 0) {
+		if (log)
+			fprintf(log, "faultline: check passed%s\n", res->crashed ? " after the crash" : "");
+		return res->crashed ? 0 : status;
+	}
+	fprintf(stderr, "faultline: check failed%s: exit %d from %s\n",
+		res->crashed ? " after the crash" : "", st, cmd);
+	return res->crashed || status == 0 ? FL_EXIT_EXPECTATION : status;
+}
+
 int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -287,6 +321,11 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	if (o.require_all)
 		fl_rules_require_all(set);
+	if (o.n_attach && fl_cli_has_crash(set)) {
+		fprintf(stderr, "faultline run: a 'crash' rule goes with a program faultline starts, "
+			"not with -p: attach mode never kills what it attached to\n");
+		goto out;
+	}
 
 	r = o.n_attach ? 0 : fl_cli_resolve_command(o.command[0], &exe);
 	if (r != 0) {
@@ -398,10 +437,20 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	/* A running process cannot be given a filter: attach stops at every call. */
 	if (!o.no_seccomp && !o.n_attach && fl_filter_available()) {
-		size_t n_observed;
+		size_t n_observed, n_model;
 		const char *const *observed = fl_tracer_observed(&n_observed);
+		const char *const *model = fl_tracer_model_calls(set, &n_model);
+		_cleanup_free_ const char **also = calloc(n_observed + n_model + 1, sizeof(*also));
 
-		r = fl_filter_new(set, observed, n_observed, &filter);
+		if (!also) {
+			fprintf(stderr, "faultline: out of memory\n");
+			goto out;
+		}
+		/* The power-loss model must see every write and sync, whichever rule names them. */
+		memcpy(also, observed, n_observed * sizeof(*also));
+		if (n_model)
+			memcpy(also + n_observed, model, n_model * sizeof(*also));
+		r = fl_filter_new(set, also, n_observed + n_model, &filter);
 		if (r < 0) {
 			fprintf(stderr, "faultline: tracing %s failed: %s\n", o.command[0], strerror(-r));
 			goto out;
@@ -420,6 +469,8 @@ int fl_cmd_run(int argc, char **argv)
 	status = fl_tracer_exit_status(&res);
 	status = fl_expect_verdict(set, fl_matcher_stats(matcher), status, o.quiet ? NULL : log,
 				   stderr);
+	if (o.check)
+		status = check_verdict(o.check, &res, status, o.quiet ? NULL : log);
 	if (report_out.error) {
 		fprintf(stderr, "faultline: cannot write report %s: %s\n", o.report_path,
 			strerror(-report_out.error));

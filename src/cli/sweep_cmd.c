@@ -58,6 +58,11 @@ static const char sweep_usage[] =
 	"      --no-seccomp     passed on to every run (see faultline run --help)\n"
 	"      --allow-unstable sweep a COMMAND that fails, or varies, without any\n"
 	"                       injection (otherwise that is faultline's error, 125)\n"
+	"      --crash          crash at each call instead (every rule has crash:, and\n"
+	"                       path:): one run at a time, the files under the rules'\n"
+	"                       paths put back as they were before every run\n"
+	"      --check CMD      with --crash: after each crash, /bin/sh -c CMD decides\n"
+	"                       whether the crash point is survived (exit 0)\n"
 	"  -h, --help           show this help\n"
 	"\n"
 	"Rules must not set after, every, times, probability or per: the sweep\n"
@@ -70,10 +75,12 @@ static const char sweep_usage[] =
 	"came: COMMAND varies from run to run), or failed (faultline could not run\n"
 	"it). Runs get stdin from /dev/null; their stdout is discarded.\n"
 	"\n"
-	"Exit status: 0 when no run crashed or hung; 1 when one did; 125 for\n"
-	"faultline's own errors (bad rules or options, a baseline run that failed,\n"
-	"crashed or hung, baseline runs that disagree, a run faultline could not run); 126 COMMAND is not\n"
-	"executable; 127 COMMAND was not found.\n";
+	"With --crash, a run whose check fails is \"check failed\".\n"
+	"\n"
+	"Exit status: 0 when no run crashed, hung or failed its check; 1 when one did;\n"
+	"125 for faultline's own errors (bad rules or options, a baseline run that\n"
+	"failed, crashed or hung, baseline runs that disagree, a run faultline could\n"
+	"not run); 126 COMMAND is not executable; 127 COMMAND was not found.\n";
 
 struct sweep_options {
 	struct fl_cli_source *sources;
@@ -84,6 +91,8 @@ struct sweep_options {
 	const char *report_path;
 	bool no_seccomp;
 	bool allow_unstable;
+	bool crash;
+	const char *check;
 	char **command;
 };
 
@@ -132,7 +141,8 @@ static unsigned cpu_count(void)
 
 static int parse_options(int argc, char **argv, struct sweep_options *o)
 {
-	enum { OPT_TIMEOUT = 0x100, OPT_MAX_RUNS, OPT_REPORT, OPT_NO_SECCOMP, OPT_ALLOW_UNSTABLE };
+	enum { OPT_TIMEOUT = 0x100, OPT_MAX_RUNS, OPT_REPORT, OPT_NO_SECCOMP, OPT_ALLOW_UNSTABLE,
+	       OPT_CRASH, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -142,6 +152,8 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 		{ "allow-unstable", no_argument, NULL, OPT_ALLOW_UNSTABLE },
+		{ "crash", no_argument, NULL, OPT_CRASH },
+		{ "check", required_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -189,6 +201,12 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 		case OPT_ALLOW_UNSTABLE:
 			o->allow_unstable = true;
 			break;
+		case OPT_CRASH:
+			o->crash = true;
+			break;
+		case OPT_CHECK:
+			o->check = optarg;
+			break;
 		case 'h':
 			fputs(sweep_usage, stdout);
 			return 1;
@@ -202,6 +220,11 @@ static int parse_options(int argc, char **argv, struct sweep_options *o)
 		return fl_cli_usage_error("sweep", "no command given (faultline sweep -e RULE -- COMMAND [ARG]...)");
 	if (o->n_sources == 0)
 		return fl_cli_usage_error("sweep", "no rules given: use -r FILE or -e RULE");
+	if (o->crash && !o->check)
+		return fl_cli_usage_error("sweep", "--crash needs --check CMD: what decides whether a "
+					  "crash point is survived");
+	if (o->check && !o->crash)
+		return fl_cli_usage_error("sweep", "--check goes with --crash");
 	o->command = argv + optind;
 	return 0;
 }
@@ -278,6 +301,25 @@ int fl_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 
+	/* A crash sweep crashes at every call; a plain one must not crash at all. */
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *rule = &set->rules[i];
+
+		if (o.crash && (rule->crash == FL_CRASH_NONE || rule->n_paths == 0)) {
+			fprintf(stderr, "%s:%u:%u: error: rule '%s' %s; sweep --crash sweeps crash: "
+				"rules, and puts the files under their path: back before every run\n",
+				rule->file, rule->line, rule->column, rule->name,
+				rule->crash == FL_CRASH_NONE ? "has no crash:" : "has no path:");
+			goto out;
+		}
+		if (!o.crash && rule->crash != FL_CRASH_NONE) {
+			fprintf(stderr, "%s:%u:%u: error: rule '%s' has crash:; sweep its crash points "
+				"with faultline sweep --crash --check CMD\n", rule->file, rule->line,
+				rule->column, rule->name);
+			goto out;
+		}
+	}
+
 	/* As `faultline run` would say it, before any run says it N times. */
 	r = fl_cli_resolve_command(o.command[0], &exe);
 	if (r != 0) {
@@ -308,6 +350,8 @@ int fl_cmd_sweep(int argc, char **argv)
 		.timeout_ns = o.timeout_ns,
 		.grace_ns = o.timeout_ns < GRACE_NS ? o.timeout_ns : GRACE_NS,
 		.max_runs = o.max_runs,
+		.crash = o.crash,
+		.check = o.check,
 	};
 	r = fl_sweep_init(&sw, &cfg, set, &bad_rule, &bad_key);
 	if (r == -EINVAL && bad_key) {
@@ -325,6 +369,22 @@ int fl_cmd_sweep(int argc, char **argv)
 	}
 	sw.on_run = fl_sweep_ui_on_run;
 	sw.ud = &ui;
+	if (o.crash) {
+		const char *where = NULL;
+
+		r = fl_sweep_state_take(&sw, &where);
+		if (r == -EINVAL) {
+			fprintf(stderr, "faultline sweep: --crash: the path: pattern %s names no place "
+				"of its own to put back before every run (such as /srv/myapp/db/**)\n",
+				where);
+			goto out;
+		}
+		if (r < 0) {
+			fprintf(stderr, "faultline sweep: --crash: cannot copy %s: %s\n",
+				where ? where : "the files' starting state", strerror(-r));
+			goto out;
+		}
+	}
 
 	fprintf(stderr, "faultline sweep: baseline: running %s twice%s without injection\n", cmd,
 		set->n_rules > 1 ? " per rule" : "");
@@ -338,6 +398,8 @@ int fl_cmd_sweep(int argc, char **argv)
 		goto out;
 	}
 	if (fl_sweep_check_baseline(&sw, cmd) < 0)
+		goto out;
+	if (o.crash && fl_sweep_check_baseline_check(&sw, cmd, o.check) < 0)
 		goto out;
 
 	r = fl_sweep_plan(&sw);
@@ -353,7 +415,7 @@ int fl_cmd_sweep(int argc, char **argv)
 
 		fl_format_duration(t, sizeof(t), sw.cfg.timeout_ns);
 		fprintf(stderr, "faultline sweep: %zu run%s, %u at a time, timeout %s\n", sw.n_runs,
-			sw.n_runs == 1 ? "" : "s", sw.cfg.jobs, t);
+			sw.n_runs == 1 ? "" : "s", sw.cfg.crash ? 1 : sw.cfg.jobs, t);
 		if (ui.tty)
 			fl_sweep_ui_draw_bar(&ui, &sw);
 		r = fl_sweep_execute(&sw, &sig);
@@ -369,7 +431,8 @@ int fl_cmd_sweep(int argc, char **argv)
 		goto out;
 	if (r == -EINTR)
 		status = 128 + sig;
-	else if (sw.counts[FL_SWEEP_CRASHED] || sw.counts[FL_SWEEP_HUNG])
+	else if (sw.counts[FL_SWEEP_CRASHED] || sw.counts[FL_SWEEP_HUNG] ||
+		 sw.counts[FL_SWEEP_CHECK_FAILED])
 		status = 1;
 	else if (sw.counts[FL_SWEEP_FAILED])
 		status = FL_EXIT_OWN_ERROR;

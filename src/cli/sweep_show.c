@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "faultline/report.h"
 #include "faultline/rules.h"
@@ -56,6 +57,10 @@ static void describe_fault(char *buf, size_t size, const struct fl_sweep *sw,
 	};
 	char tmp[128];
 
+	if (rule->crash != FL_CRASH_NONE) {
+		snprintf(buf, size, "crash %s", fl_crash_mode_name(rule->crash));
+		return;
+	}
 	fl_format_result(tmp, sizeof(tmp), &d);
 	snprintf(buf, size, "%s", strncmp(tmp, "= -1 ", 5) ? tmp : tmp + 5);
 }
@@ -145,6 +150,13 @@ static void describe_result(char *buf, size_t size, const struct fl_sweep *sw,
 	case FL_SWEEP_NOT_REACHED:
 		snprintf(buf, size, "%s before the call came", ex);
 		break;
+	case FL_SWEEP_CHECK_FAILED:
+		snprintf(buf, size, "the check failed after the crash");
+		break;
+	case FL_SWEEP_HANDLED:
+		/* sweep --crash: the crash point is survived. */
+		snprintf(buf, size, "%s", sw->cfg.crash ? "the check passed after the crash" : ex);
+		break;
 	case FL_SWEEP_CRASHED: {
 		char tree[PATH_SHOW * 4 + 64];
 		bool child = describe_tree_crash(tree, sizeof(tree), &p->rep);
@@ -178,7 +190,9 @@ static void counts_text(char *buf, size_t size, const struct fl_sweep *sw)
 		o += (size_t)snprintf(buf + o, size - o, " not reached %zu",
 				      sw->counts[FL_SWEEP_NOT_REACHED]);
 	if (sw->counts[FL_SWEEP_FAILED] && o < size)
-		snprintf(buf + o, size - o, " failed %zu", sw->counts[FL_SWEEP_FAILED]);
+		o += (size_t)snprintf(buf + o, size - o, " failed %zu", sw->counts[FL_SWEEP_FAILED]);
+	if (sw->counts[FL_SWEEP_CHECK_FAILED] && o < size)
+		snprintf(buf + o, size - o, " check failed %zu", sw->counts[FL_SWEEP_CHECK_FAILED]);
 }
 
 void fl_sweep_ui_draw_bar(struct fl_sweep_ui *ui, const struct fl_sweep *sw)
@@ -290,13 +304,14 @@ static void print_call_site(const struct fl_sweep_call *c)
 
 /* The order outcomes are listed in: what needs fixing first. */
 static const enum fl_sweep_outcome display_order[] = {
-	FL_SWEEP_CRASHED, FL_SWEEP_HUNG, FL_SWEEP_FAILED, FL_SWEEP_NOT_REACHED, FL_SWEEP_HANDLED,
+	FL_SWEEP_CHECK_FAILED, FL_SWEEP_CRASHED, FL_SWEEP_HUNG, FL_SWEEP_FAILED, FL_SWEEP_NOT_REACHED, FL_SWEEP_HANDLED,
 };
 
 /* Outcomes that get a paragraph with stderr and the reproducer after the table. */
 static bool detailed(enum fl_sweep_outcome o)
 {
-	return o == FL_SWEEP_CRASHED || o == FL_SWEEP_HUNG || o == FL_SWEEP_FAILED;
+	return o == FL_SWEEP_CRASHED || o == FL_SWEEP_HUNG || o == FL_SWEEP_FAILED ||
+	       o == FL_SWEEP_CHECK_FAILED;
 }
 
 struct row {
@@ -380,7 +395,7 @@ void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool int
 		enum fl_sweep_outcome o = display_order[k];
 
 		if (sw->counts[o] || o == FL_SWEEP_CRASHED || o == FL_SWEEP_HUNG ||
-		    o == FL_SWEEP_HANDLED)
+		    o == FL_SWEEP_HANDLED || (o == FL_SWEEP_CHECK_FAILED && sw->cfg.crash))
 			printf("  %-12s %zu\n", fl_sweep_outcome_name(o), sw->counts[o]);
 	}
 	if (!sw->n_finished) {
@@ -417,6 +432,28 @@ void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool int
 }
 
 /* ---- the baseline ------------------------------------------------------------ */
+
+/*
+ * sweep --crash: the check must pass after a run without any crash, or
+ * every crash point would fail it (a typo in CMD, say).
+ */
+int fl_sweep_check_baseline_check(const struct fl_sweep *sw, const char *cmd, const char *check)
+{
+	for (size_t i = 0; i < sw->base.n_passes; i++) {
+		const struct fl_sweep_pass *p = &sw->base.passes[i];
+		int st = p->job.wait_status;
+
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			continue;
+		fprintf(stderr, "faultline sweep: --check %s fails after %s ran without any crash "
+			"(faultline run exited %d); a crash sweep needs a check that passes first\n",
+			check, cmd, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		if (p->stderr_tail && *p->stderr_tail)
+			fprintf(stderr, "%s\n", p->stderr_tail);
+		return -EIO;
+	}
+	return 0;
+}
 
 /*
  * What the baseline says (fl_sweep_baseline_judge()), said: a problem that

@@ -20,6 +20,8 @@ void fl_sweep_ui_on_run(struct fl_sweep *sw, struct fl_sweep_run *run, void *ud)
  * makes a sweep pointless is -errno after its reason, the rest are warnings.
  */
 int fl_sweep_check_baseline(const struct fl_sweep *sw, const char *cmd);
+/* sweep --crash: 0 when @check passed after every baseline run, else -EIO, said. */
+int fl_sweep_check_baseline_check(const struct fl_sweep *sw, const char *cmd, const char *check);
 
 /* Counts, the table of runs, and the details of each that needs fixing, on stdout. */
 void fl_sweep_print_results(const struct fl_sweep *sw, const char *cmd, bool interrupted);

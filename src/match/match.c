@@ -744,6 +744,8 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		d.poke_len = r->poke_len;
 		d.stat_fields = r->stat_fields;
 		d.stat_values = r->stat_values;
+		d.crash = r->crash;
+		d.dirs = r->dirs;
 		if (r->corrupt_bytes) {
 			d.corrupt_bytes = r->corrupt_bytes;
 			d.corrupt_how = r->corrupt_how;

@@ -610,6 +610,9 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 						      d->stat_values[f]);
 		}
 	}
+	if (d->crash)
+		snprintf(result, sizeof(result), "crashed (%s): the traced tree killed before the "
+			 "call ran", fl_crash_mode_name(d->crash));
 	if (d->has_poke) {
 		size_t o = strlen(result);
 

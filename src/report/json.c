@@ -64,7 +64,14 @@
  *    "message"}; [] when none. "io_uring": the process set up a ring, and
  *    what it submits there bypasses every rule. "ptrace": it asked for a
  *    tracer (PTRACE_TRACEME, or attaching to a process faultline traces)
- *    and was refused: a process has one tracer.
+ *    and was refused: a process has one tracer. "mmap": it mapped a file
+ *    of the power-loss model shared and writable (those writes are not
+ *    modelled).
+ *  - "crash": only when a crash: rule killed the tree: {"mode": "kill" |
+ *    "power-loss", "rule", "syscall", "pid", "tid", "seq" (the injection's),
+ *    "rolled_back": [{"what": "content" | "created" | "renamed", "path",
+ *    "from"?, "size"?, "bytes"?}], "complete"}; "exit" is {"signal":
+ *    "SIGKILL"} then.
  *  - "expect": the rule's expectation ('expect:' or --require-all), only
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
@@ -89,6 +96,7 @@ struct fl_report {
 	int err;        /* first write error, sticky */
 	json_t *crashes; /* built as they come (few), written at the end */
 	json_t *notices; /* the same */
+	json_t *crash;   /* a crash: rule's crash point, or NULL */
 };
 
 static json_t *jstr(const char *s)
@@ -325,6 +333,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 
 		rc |= jset(action, "signal", sig ? json_string(sig) : json_integer(d->signal));
 	}
+	if (d->crash)
+		rc |= jset(action, "crash", json_string(fl_crash_mode_name(d->crash)));
 	rc |= jset(o, "action", action);
 	if (inj->has_stack) {
 		json_t *stack = json_array();
@@ -403,6 +413,51 @@ int fl_report_add_crash(struct fl_report *r, const struct fl_crash *c)
 		return -ENOMEM;
 	}
 	return json_array_append_new(r->crashes, o) ? -ENOMEM : 0;
+}
+
+int fl_report_set_crash(struct fl_report *r, const struct fl_crash_point *c)
+{
+	json_t *o, *rb;
+	int rc = 0;
+
+	if (!r)
+		return -EBADF;
+	o = json_object();
+	rb = json_array();
+	if (!o || !rb) {
+		json_decref(o);
+		json_decref(rb);
+		return -ENOMEM;
+	}
+	rc |= jset(o, "mode", json_string(fl_crash_mode_name(c->mode)));
+	rc |= jset(o, "rule", jstr(c->rule));
+	rc |= jset(o, "syscall", jstr(c->syscall));
+	rc |= jset(o, "pid", json_integer(c->pid));
+	rc |= jset(o, "tid", json_integer(c->tid));
+	rc |= jset(o, "seq", jcount(c->seq));
+	for (size_t i = 0; i < c->n_rollbacks; i++) {
+		const struct fl_rollback *b = &c->rollbacks[i];
+		json_t *e = json_object();
+
+		rc |= jset(e, "what", json_string(b->what));
+		rc |= jset(e, "path", jstr(b->path));
+		if (b->from)
+			rc |= jset(e, "from", jstr(b->from));
+		if (!strcmp(b->what, "content")) {
+			rc |= jset(e, "size", jcount(b->size));
+			rc |= jset(e, "bytes", jcount(b->bytes));
+		}
+		rc |= json_array_append_new(rb, e);
+	}
+	rc |= jset(o, "rolled_back", rb);
+	rc |= jset(o, "complete", json_boolean(!c->incomplete));
+	if (rc) {
+		json_decref(o);
+		return -ENOMEM;
+	}
+	json_decref(r->crash);
+	r->crash = o;
+	return 0;
 }
 
 int fl_report_add_notice(struct fl_report *r, const struct fl_notice *n)
@@ -502,6 +557,8 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 	rc |= jset(o, "exit", ex);
 	rc |= jset(o, "crashes", r->crashes ? json_incref(r->crashes) : json_array());
 	rc |= jset(o, "notices", r->notices ? json_incref(r->notices) : json_array());
+	if (r->crash)
+		rc |= jset(o, "crash", json_incref(r->crash));
 	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
 	if (res->tracer_mode)
 		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
@@ -569,6 +626,7 @@ void fl_report_free(struct fl_report *r)
 		return;
 	fl_atomic_abort(&r->out); /* a no-op once committed */
 	json_decref(r->crashes);
+	json_decref(r->crash);
 	json_decref(r->notices);
 	free(r);
 }

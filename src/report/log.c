@@ -180,6 +180,43 @@ void fl_log_notice(FILE *out, const struct fl_notice *n)
 		fwrite(line, 1, len, out);
 }
 
+void fl_log_crash(FILE *out, const struct fl_crash_point *c)
+{
+	_cleanup_free_ char *line = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&line, &len);
+
+	if (!f)
+		return;
+	fprintf(f, FL_LOG_PREFIX "crashed (%s) at %s of pid %d (tid %d), injection %" PRIu64
+		", rule \"", fl_crash_mode_name(c->mode), c->syscall, (int)c->pid, (int)c->tid,
+		c->seq);
+	put_plain(f, c->rule);
+	fputs("\": the traced tree was killed with SIGKILL before the call ran\n", f);
+	if (c->mode == FL_CRASH_POWER_LOSS) {
+		fprintf(f, FL_LOG_PREFIX "power loss: %zu roll-back%s%s\n", c->n_rollbacks,
+			c->n_rollbacks == 1 ? "" : "s", c->incomplete ? " (incomplete: see above)" : "");
+		for (size_t i = 0; i < c->n_rollbacks; i++) {
+			const struct fl_rollback *b = &c->rollbacks[i];
+
+			fputs(FL_LOG_PREFIX "  ", f);
+			put_plain(f, b->path);
+			if (!strcmp(b->what, "content"))
+				fprintf(f, ": content as at its last durability point (%" PRIu64
+					" bytes; %" PRIu64 " old bytes written back)\n", b->size, b->bytes);
+			else if (!strcmp(b->what, "created"))
+				fputs(": created since its directory's last fsync, removed\n", f);
+			else {
+				fputs(": renamed since its directory's last fsync, moved back to ", f);
+				put_plain(f, b->from);
+				fputc('\n', f);
+			}
+		}
+	}
+	if (fclose(f) == 0)
+		fwrite(line, 1, len, out);
+}
+
 /* @n strings joined by @sep, each through put_plain(); NULL on OOM. */
 static char *join_plain(char *const *strs, size_t n, char sep)
 {

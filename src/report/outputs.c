@@ -60,7 +60,8 @@ static int log_run_end(void *ud, const struct fl_run_end *end)
 {
 	struct fl_output *o = ud;
 
-	(void)end;
+	if (end->crash)
+		fl_log_crash(o->log, end->crash);
 	fl_log_summary(o->log, o->run->set, o->run->stats);
 	return 0;
 }
@@ -126,6 +127,8 @@ static int report_run_end(void *ud, const struct fl_run_end *end)
 
 	for (size_t i = 0; i < end->n_crashes && r >= 0; i++)
 		r = fl_report_add_crash(o->report, &end->crashes[i]);
+	if (end->crash && r >= 0)
+		r = fl_report_set_crash(o->report, end->crash);
 	if (r < 0) {
 		fl_report_free(o->report);
 		o->report = NULL;

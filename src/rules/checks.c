@@ -351,12 +351,12 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
 	if (!result && !seen[RK_DELAY] && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] &&
-	    !seen[RK_CORRUPT] && !seen[RK_STAT] && !unknown)
+	    !seen[RK_CORRUPT] && !seen[RK_STAT] && !seen[RK_CRASH] && !unknown)
 		report_at(ld, map, "rule has no action; add 'error' (make the call fail), 'retval' "
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
 			  "move fewer bytes), 'signal' (send the caller a signal), 'poke' (write "
 			  "into a buffer it points to), 'corrupt' (damage the data it moves) or "
-			  "'stat' (fake file attributes)");
+			  "'stat' (fake file attributes); or 'crash' (kill the program there)");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "
@@ -401,6 +401,7 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	    !result && !seen[RK_SHORT] && !seen[RK_SIGNAL] && !seen[RK_POKE] && !unknown)
 		report_at(ld, seen[RK_DELAY], "key 'delay': a delay of 0 does nothing and the rule "
 			  "has no other action; use a positive duration or add 'error' or 'retval'");
+	fl_check_crash(ld, rs);
 	check_architecture(ld, rs);
 	/*
 	 * per: scopes counters and the stream; a rule that counts nothing and

@@ -477,6 +477,8 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 	[RK_PER] = { "per", SHAPE_SCALAR, "'tree', 'process' or 'thread'", parse_per },
 	[RK_EXPECT] = { "expect", SHAPE_ANY,
 			"a mapping with 'min' and/or 'max', such as {min: 1}", parse_expect },
+	[RK_CRASH] = { "crash", SHAPE_SCALAR, "'kill' or 'power-loss'", fl_parse_crash },
+	[RK_DIRS] = { "dirs", SHAPE_SCALAR, "'keep' or 'lose'", fl_parse_dirs },
 };
 
 

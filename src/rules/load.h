@@ -240,6 +240,8 @@ enum {
 	RK_PROBABILITY,
 	RK_PER,
 	RK_EXPECT,
+	RK_CRASH,
+	RK_DIRS,
 	N_RULE_KEYS,
 };
 
@@ -330,6 +332,13 @@ int fl_parse_stat(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
 		     const struct node *key, const struct node *v);
+
+/* crash: and dirs: (crash_keys.c), and their checks across the rule's keys. */
+int fl_parse_crash(struct load *ld, void *obj, const struct key_def *def,
+		   const struct node *key, const struct node *v);
+int fl_parse_dirs(struct load *ld, void *obj, const struct key_def *def,
+		  const struct node *key, const struct node *v);
+void fl_check_crash(struct load *ld, const struct rule_state *rs);
 
 /* The effects that write tracee memory (effect_keys.c). */
 int fl_parse_poke(struct load *ld, void *obj, const struct key_def *def,

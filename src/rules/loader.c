@@ -108,6 +108,11 @@
  *   signal: NAME
  *	Send NAME (SIGUSR1, USR1, SIGRTMIN+2 or a number) to the calling
  *	thread when the rule acts, alone or together with any other effect.
+ *   crash: kill | power-loss     and   dirs: keep | lose
+ *	Kill the traced tree at the call, before it runs; power-loss also
+ *	rolls the files under path: back to their last durability point, and
+ *	with dirs: lose undoes un-fsynced creations and renames (crash_keys.c,
+ *	src/tracer/model.h). No other effect with it; power-loss needs path:.
  *
  * Expectations:
  *   expect: {min: N, max: M}   (either or both)

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "faultline/base.h"
 #include "faultline/sweep.h"
@@ -13,6 +14,7 @@
 static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {
 	[FL_SWEEP_CRASHED] = "crashed",
 	[FL_SWEEP_HUNG] = "hung",
+	[FL_SWEEP_CHECK_FAILED] = "check failed",
 	[FL_SWEEP_NOT_REACHED] = "not reached",
 	[FL_SWEEP_HANDLED] = "handled",
 	[FL_SWEEP_FAILED] = "failed",
@@ -21,6 +23,7 @@ static const char *const outcome_names[FL_SWEEP_N_OUTCOMES] = {
 static const char *const outcome_keys[FL_SWEEP_N_OUTCOMES] = {
 	[FL_SWEEP_CRASHED] = "crashed",
 	[FL_SWEEP_HUNG] = "hung",
+	[FL_SWEEP_CHECK_FAILED] = "check_failed",
 	[FL_SWEEP_NOT_REACHED] = "not_reached",
 	[FL_SWEEP_HANDLED] = "handled",
 	[FL_SWEEP_FAILED] = "failed",
@@ -122,6 +125,14 @@ enum fl_sweep_outcome fl_sweep_classify(const struct fl_sweep_observed *o)
 		return FL_SWEEP_FAILED;
 	if (o->injected == 0)
 		return FL_SWEEP_NOT_REACHED;
+	/* sweep --crash: the run crashed where it was told; its --check decides. */
+	if (o->crash_sweep) {
+		if (WIFEXITED(o->wait_status) && WEXITSTATUS(o->wait_status) == FL_EXIT_EXPECTATION)
+			return FL_SWEEP_CHECK_FAILED;
+		if (WIFEXITED(o->wait_status) && WEXITSTATUS(o->wait_status) == 0)
+			return FL_SWEEP_HANDLED;
+		return FL_SWEEP_FAILED;
+	}
 	if (!o->exit.exited && fl_sweep_is_crash_signal(o->exit.signal))
 		return FL_SWEEP_CRASHED;
 	/* A child that crashed is a crash, however well its parent took it. */

@@ -162,7 +162,9 @@ int fl_sweep_jobs_run(const struct fl_sweep_runner *r, struct fl_sweep_job *jobs
 		while (running < max && next < n) {
 			jobs[next].done = false;
 			jobs[next].timed_out = jobs[next].killed = false;
-			ret = start_job(r, &jobs[next], &old_mask);
+			ret = r->before ? r->before(next, r->ud) : 0;
+			if (ret >= 0)
+				ret = start_job(r, &jobs[next], &old_mask);
 			if (ret < 0)
 				goto stop;
 			slots[running++] = (struct slot){ .job = next, .start_ns = now_ns() };

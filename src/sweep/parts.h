@@ -25,6 +25,7 @@ struct fl_sweep_observed {
 	size_t n_crashes;
 	uint64_t injected;   /* calls the run's rule acted on, per its report */
 	const char *sanitizer; /* fl_sweep_find_sanitizer() on its stderr, or NULL */
+	bool crash_sweep;    /* sweep --crash: faultline's status is the --check verdict */
 };
 
 /*
@@ -100,6 +101,10 @@ void fl_sweep_report_done(struct fl_sweep_report *r);
  */
 size_t fl_sweep_rule_errors(const struct fl_rule *rule, int *out, size_t max);
 
+/* ---- sweep --crash: the files' starting state (state.c) ------------------- */
+
+void fl_sweep_state_free(struct fl_sweep *sw);
+
 /* ---- processes ----------------------------------------------------------- */
 
 struct fl_sweep_runner {
@@ -109,6 +114,8 @@ struct fl_sweep_runner {
 	uint64_t grace_ns;        /* SIGTERM -> SIGKILL */
 	/* Called in the sweep's process as each job ends; may be NULL. */
 	void (*on_done)(struct fl_sweep_job *job, size_t index, void *ud);
+	/* Called in the sweep's process right before job @index starts (0 or -errno ends the runs); may be NULL. */
+	int (*before)(size_t index, void *ud);
 	void *ud;
 };
 

@@ -202,6 +202,7 @@ static void finish_run(struct fl_sweep *sw, struct fl_sweep_run *run, const stru
 		.n_crashes = p->rep.n_crashes,
 		.injected = p->rep.injected,
 		.sanitizer = p->sanitizer,
+		.crash_sweep = sw->cfg.crash,
 	};
 	run->outcome = fl_sweep_classify(&o);
 	if (p->has_report && p->rep.n_calls > 0) {
@@ -274,6 +275,10 @@ char **fl_sweep_run_argv(const struct fl_sweep *sw, const char *report, bool dry
 		strv_add(&s, "--stack");
 	if (sw->cfg.no_seccomp)
 		strv_add(&s, "--no-seccomp");
+	if (sw->cfg.check) {
+		strv_add(&s, "--check");
+		strv_add(&s, sw->cfg.check);
+	}
 	for (size_t i = 0; i < n_rules; i++) {
 		strv_add(&s, "-e");
 		strv_add(&s, rules[i]);
@@ -289,13 +294,23 @@ char **fl_sweep_run_argv(const struct fl_sweep *sw, const char *report, bool dry
 	return s.v;
 }
 
-static struct fl_sweep_runner runner_for(const struct fl_sweep *sw, unsigned jobs)
+/* sweep --crash: every run starts from the files as they were. */
+static int restore_before(size_t index, void *ud)
+{
+	(void)index;
+	return fl_sweep_state_restore(ud);
+}
+
+static struct fl_sweep_runner runner_for(struct fl_sweep *sw, unsigned jobs)
 {
 	return (struct fl_sweep_runner){
 		.exe = sw->cfg.exe,
-		.jobs = jobs,
+		/* The runs of a crash sweep share the files: one at a time. */
+		.jobs = sw->cfg.crash ? 1 : jobs,
 		.timeout_ns = sw->cfg.timeout_ns,
 		.grace_ns = sw->cfg.grace_ns,
+		.before = sw->cfg.crash ? restore_before : NULL,
+		.ud = sw,
 	};
 }
 
@@ -374,7 +389,16 @@ int fl_sweep_execute(struct fl_sweep *sw, int *ret_signal)
 		};
 	runner.on_done = run_done;
 	runner.ud = sw;
-	return fl_sweep_jobs_run(&runner, jobs, sw->n_runs, ret_signal);
+	int r = fl_sweep_jobs_run(&runner, jobs, sw->n_runs, ret_signal);
+
+	/* What the user had before the sweep, not what the last crash left. */
+	if (sw->cfg.crash) {
+		int r2 = fl_sweep_state_restore(sw);
+
+		if (r >= 0 && r2 < 0)
+			r = r2;
+	}
+	return r;
 }
 
 /* ---- teardown --------------------------------------------------------------- */
@@ -399,6 +423,7 @@ void fl_sweep_done(struct fl_sweep *sw)
 	}
 	free(sw->runs);
 	free(sw->targets);
+	fl_sweep_state_free(sw);
 	if (sw->dir) {
 		remove_dir(sw->dir);
 		free(sw->dir);

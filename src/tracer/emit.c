@@ -95,6 +95,7 @@ void fl_emit_run_end(struct tracer *tr, const struct fl_tracer_result *res)
 	struct fl_run_end end = {
 		.result = res, .mode = fl_run_mode(tr), .status = fl_tracer_exit_status(res),
 		.crashes = tr->crashes, .n_crashes = tr->n_crashes,
+		.crash = tr->crashed ? &tr->crash : NULL,
 	};
 
 	for (size_t i = 0; i < tr->cfg->n_sinks; i++) {

@@ -23,6 +23,7 @@
 
 #include "faultline/tracer.h"
 #include "faultline/base.h"
+#include "model.h"
 #include "run.h"
 #include "signals.h"
 
@@ -93,6 +94,37 @@ void fl_run_fatal(struct tracer *tr, int err, const char *what, pid_t tid)
 		return;
 	tr->fatal = err;
 	fprintf(tr->cfg->err, "faultline: [pid %d] %s: %s\n", tid, what, strerror(-err));
+}
+
+/*
+ * crash: kill the whole tree where it stands. @t stays in its stop, so
+ * its call never runs; SIGKILL ends the other threads wherever they are
+ * (a thread in a ptrace-stop dies without running on). The loop then
+ * ends the run, reaps what is left and rolls the modelled files back.
+ * The kill is one kill(2) per process, not atomic across processes: one
+ * that runs meanwhile may make a few more calls.
+ */
+void fl_run_crash(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		  const struct fl_decision *dec)
+{
+	const struct fl_rule_set *set = fl_matcher_set(tr->cfg->matcher);
+	const char *name = fl_syscall_name(call->arch, call->nr);
+
+	tr->crashed = true;
+	free(tr->crash_rule_syscall);
+	tr->crash_rule_syscall = strdup(name ? name : "?");
+	tr->crash = (struct fl_crash_point){
+		.rule = set->rules[dec->rule].name, .syscall = tr->crash_rule_syscall,
+		.pid = call->pid, .tid = call->tid, .seq = tr->seq, .mode = dec->crash,
+	};
+	tr->crash_dec = *dec;
+	for (size_t i = 0; i < tr->tracees.cap; i++) {
+		struct fl_tracee *o = tr->tracees.slots[i];
+
+		if (o)
+			kill(fl_tracee_tgid(o), SIGKILL);
+	}
+	kill(fl_tracee_tgid(t), SIGKILL);
 }
 
 /*
@@ -419,6 +451,13 @@ static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	ret->stops = tr->stops;
+	if (tr->crashed) {
+		/* As a shell would say of a program killed by SIGKILL: 128+9. */
+		ret->crashed = true;
+		ret->term_signal = SIGKILL;
+		fl_emit_run_end(tr, ret);
+		return 0;
+	}
 	if (tr->attach && !tr->main_done) {
 		ret->detached = true;
 		fl_emit_run_end(tr, ret);
@@ -447,6 +486,9 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 
 	fl_tracee_table_init(&tr.tracees);
 	tr.start_ns = fl_now_ns();
+	r = fl_model_new(fl_matcher_set(cfg->matcher), &tr.model);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < cfg->n_sinks; i++) {
 		tr.want_stack |= cfg->sinks[i]->wants_stack;
 		tr.want_crashes |= cfg->sinks[i]->wants_crashes;
@@ -480,7 +522,8 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		}
 		fl_signals_restore(&saved);
 		fl_tracee_table_done(&tr.tracees);
-	fl_stop_source_done(&tr.stop);
+		fl_stop_source_done(&tr.stop);
+		fl_model_free(tr.model);
 		return r;
 	}
 	if (!tr.attach)
@@ -503,7 +546,7 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		if (tr.fatal && tr.attach && !tr.detaching) {
 			/* Attach mode never kills: let everything go, then report. */
 			start_detach(&tr);
-		} else if (tr.fatal && !tr.attach) {
+		} else if ((tr.fatal || tr.crashed) && !tr.attach) {
 			break;
 		}
 		/* The -p processes are gone: let go of children they left traced. */
@@ -511,13 +554,23 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 			start_detach(&tr);
 	}
 
-	if (tr.fatal && !tr.attach)
+	if ((tr.fatal || tr.crashed) && !tr.attach)
 		kill_and_reap_all(&tr);
+	if (tr.crashed && !tr.fatal && tr.crash.mode == FL_CRASH_POWER_LOSS && tr.model) {
+		const struct fl_rule_set *set = fl_matcher_set(cfg->matcher);
+
+		fl_model_roll_back(&tr, &set->rules[tr.crash_dec.rule], tr.crash_dec.dirs);
+		tr.crash.rollbacks = tr.model->done;
+		tr.crash.n_rollbacks = tr.model->n_done;
+		tr.crash.incomplete = tr.model->error != 0;
+	}
 	fl_signals_restore(&saved);
 	fl_tracee_table_done(&tr.tracees);
 	fl_stop_source_done(&tr.stop);
 
 	r = finish(&tr, ret);
+	fl_model_free(tr.model);
+	free(tr.crash_rule_syscall);
 	fl_crashes_free(&tr);
 	fl_strset_clear(&tr.noticed);
 	return r;

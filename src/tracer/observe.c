@@ -38,7 +38,7 @@ static bool first_time(struct tracer *tr, pid_t pid, const char *kind)
 	return r != 0; /* out of memory: say it again rather than never */
 }
 
-static void emit(struct tracer *tr, struct fl_tracee *t, const char *kind, const char *text)
+void fl_observe_notice(struct tracer *tr, struct fl_tracee *t, const char *kind, const char *text)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
 	struct fl_notice n = { .pid = fl_tracee_tgid(t), .tid = t->tid, .kind = kind, .text = text };
@@ -99,7 +99,7 @@ void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_sys
 	if (acted || !nrs || info->nr < 0 || (info->nr != nrs[0] && info->nr != nrs[1]))
 		return;
 	if (info->nr == nrs[0]) { /* io_uring_setup */
-		emit(tr, t, "io_uring",
+		fl_observe_notice(tr, t, "io_uring",
 		     "io_uring_setup: what this process submits through io_uring bypasses every rule "
 		     "(faultline sees only syscalls); the rule {syscall: io_uring_setup, error: ENOSYS} "
 		     "makes most programs fall back to plain syscalls");
@@ -121,5 +121,5 @@ void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_sys
 			 "traced by faultline, and a process has only one tracer (a debugger or "
 			 "strace cannot run under faultline)", req, (int)target, (int)target);
 	}
-	emit(tr, t, "ptrace", text);
+	fl_observe_notice(tr, t, "ptrace", text);
 }

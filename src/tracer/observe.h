@@ -13,5 +13,8 @@ struct fl_tracee;
  * ptrace request that will fail because faultline traces it. @acted: a
  * rule acted on this call (no ring gets made when one fails it).
  */
+/* Tell the sinks of @kind (once per process): @text says what. */
+void fl_observe_notice(struct tracer *tr, struct fl_tracee *t, const char *kind, const char *text);
+
 void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info,
 		     bool acted);

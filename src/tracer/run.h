@@ -16,6 +16,8 @@
 #include "spawn.h"
 #include "tracee.h"
 
+struct fl_model;
+
 struct tracer {
 	const struct fl_tracer_config *cfg;
 	struct fl_tracee_table tracees;
@@ -41,6 +43,12 @@ struct tracer {
 	bool stack_warned;    /* one warning for a stack that could not be unwound */
 	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
 	struct fl_strset noticed; /* "KIND:PID" of the notices given (observe.c) */
+	struct fl_model *model;   /* power-loss rules: their files' undo log (model.h); else NULL */
+	/* crash: the tree was killed at this call (loop.c ends the run, then rolls back). */
+	bool crashed;
+	struct fl_crash_point crash;
+	char *crash_rule_syscall; /* the crash's syscall name, owned */
+	struct fl_decision crash_dec; /* the decision that crashed it */
 };
 
 static inline uint64_t fl_now_ns(void)
@@ -53,6 +61,9 @@ static inline uint64_t fl_now_ns(void)
 
 /* loop.c: end the run with @err (the first one counts), saying what failed. */
 void fl_run_fatal(struct tracer *tr, int err, const char *what, pid_t tid);
+/* loop.c: a crash: rule acted on @call of @t: kill the tree, end the run. */
+void fl_run_crash(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		  const struct fl_decision *dec);
 /* loop.c: let a stopped tracee go on (or detach it, when detaching), with @sig. */
 void fl_run_resume(struct tracer *tr, struct fl_tracee *t, int sig);
 

@@ -13,6 +13,7 @@
 #include "faultline/inject.h"
 #include "faultline/sys.h"
 #include "faultline/base.h"
+#include "model.h"
 #include "observe.h"
 #include "run.h"
 #include "signals.h"
@@ -323,6 +324,8 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	}
 	if (!fl_matcher_wants(m, info->arch, info->nr)) {
 		fl_observe_call(tr, t, info, false);
+		if (tr->model)
+			fl_model_call(tr, t, info);
 		fl_run_resume(tr, t, 0);
 		return;
 	}
@@ -338,9 +341,21 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 
 	if (!fl_matcher_decide(m, &call, &dec)) {
 		fl_observe_call(tr, t, info, false);
+		if (tr->model)
+			fl_model_call(tr, t, info);
 		fl_run_resume(tr, t, 0);
 		return;
 	}
+	if (dec.crash != FL_CRASH_NONE && !tr->cfg->dry_run) {
+		/* The call never runs: the tree dies here, and the loop ends the run. */
+		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
+		fl_run_crash(tr, t, &call, &dec);
+		return;
+	}
+	/* A call that runs changes or syncs what it touches; one skipped does not. */
+	if (tr->model && (tr->cfg->dry_run || !fl_inject_changes_result(&dec) ||
+			  dec.phase == FL_PHASE_EXIT))
+		fl_model_call(tr, t, info);
 	/*
 	 * What a short count, a delay or a corrupt did is known later: told
 	 * then (a dry run holds no delay and damages nothing: told now).

@@ -66,6 +66,9 @@ expect "{syscall: read, probability:" faultline run -e "{syscall: read, prob"
 expect "{expect:" faultline run -e "{exp"
 expect "{syscall: read, phase: exit" faultline run -e "{syscall: read, phase: ex"
 expect "{syscall: read, per: thread" faultline run -e "{syscall: read, per: thr"
+expect "{syscall: write, crash: power-loss" faultline run -e "{syscall: write, crash: po"
+expect "{syscall: write, crash: power-loss, dirs: lose" faultline run -e "{syscall: write, crash: power-loss, dirs: lo"
+expect --crash faultline sweep --cra
 expect bash faultline run -r x.yaml -- bas
 nothing faultline run -s ""
 nothing faultline run -e "{syscall: read, times: "

@@ -541,6 +541,55 @@ static void test_poke_lint(void **state)
 	fl_rule_set_free(set);
 }
 
+/* crash: kill | power-loss, dirs: keep | lose; power-loss needs path:, dirs needs power-loss. */
+static void test_crash_keys(void **state)
+{
+	static const char yaml[] =
+		"rules:\n"
+		"  - syscall: fsync\n"
+		"    crash: kill\n"
+		"  - syscall: [write, fsync]\n"
+		"    path: /srv/db/**\n"
+		"    crash: power-loss\n"
+		"    dirs: lose\n"
+		"  - syscall: write\n"
+		"    path: /srv/db/**\n"
+		"    crash: power-loss\n";
+	static const struct {
+		const char *yaml, *message;
+	} bad[] = {
+		{ "rules:\n  - {syscall: write, crash: power-loss}\n", "power-loss needs 'path:'" },
+		{ "rules:\n  - {syscall: write, crash: kill, dirs: keep}\n",
+		  "key 'dirs' goes with 'crash: power-loss'" },
+		{ "rules:\n  - {syscall: write, crash: kill, delay: 1s}\n",
+		  "key 'crash' and key 'delay' cannot be used together" },
+		{ "rules:\n  - {syscall: write, crash: kil}\n", "did you mean 'kill'?" },
+		{ "rules:\n  - {syscall: write, path: /a/*, crash: power-loss, dirs: loose}\n",
+		  "did you mean 'lose'?" },
+	};
+	struct fl_rule_set *set = fl_rule_set_new();
+	struct fl_diags d = { 0 };
+
+	(void)state;
+	assert_int_equal(load_str(set, "c.yaml", yaml, &d), 0);
+	assert_int_equal(set->rules[0].crash, FL_CRASH_KILL);
+	assert_true(fl_rule_has_action(&set->rules[0]));
+	assert_int_equal(set->rules[1].crash, FL_CRASH_POWER_LOSS);
+	assert_int_equal(set->rules[1].dirs, FL_DIRS_LOSE);
+	assert_int_equal(set->rules[2].dirs, FL_DIRS_KEEP);
+	assert_string_equal(fl_crash_mode_name(FL_CRASH_POWER_LOSS), "power-loss");
+	fl_rule_set_free(set);
+	for (size_t i = 0; i < FL_ARRAY_SIZE(bad); i++) {
+		set = fl_rule_set_new();
+		assert_int_equal(load_str(set, "c.yaml", bad[i].yaml, &d), -EINVAL);
+		assert_true(d.n >= 1);
+		if (!strstr(d.items[0].message, bad[i].message))
+			fail_msg("case %zu: '%s' lacks '%s'", i, d.items[0].message, bad[i].message);
+		fl_diags_done(&d);
+		fl_rule_set_free(set);
+	}
+}
+
 /* poke: the bytes as written, NULs included; groups narrowed to pointer arguments. */
 static void test_poke(void **state)
 {
@@ -704,7 +753,7 @@ static const struct error_case {
 	  "delay, "
 	  "phase, "
 	  "after, every, "
-	  "times, probability, per, expect)" },
+	  "times, probability, per, expect, crash, dirs)" },
 	{ "rules:\n  - syscall: open\n    error: EIO\n    frobnicate: 1\n", 1, 4, 5,
 	  "unknown key 'frobnicate' in rule (valid keys: name," },
 	{ "rule:\n  - syscall: open\n", 1, 1, 1,
@@ -1644,6 +1693,7 @@ int main(void)
 		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_delay_sides),
 		cmocka_unit_test(test_per),
+		cmocka_unit_test(test_crash_keys),
 		cmocka_unit_test(test_poke),
 		cmocka_unit_test(test_poke_lint),
 		cmocka_unit_test(test_corrupt),

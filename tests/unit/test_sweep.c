@@ -81,6 +81,39 @@ static void test_classify_crash_signals(void **state)
 	}
 }
 
+/*
+ * sweep --crash: every run is SIGKILLed where it was told; faultline's own
+ * status carries the --check verdict: 0 survived, 122 check failed, any
+ * other its own failure. A run the crash never came to is not reached.
+ */
+static void test_classify_crash_sweep(void **state)
+{
+	struct fl_sweep_observed o = ended(false, SIGKILL, 1);
+
+	(void)state;
+	o.crash_sweep = true;
+	o.wait_status = 0;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_HANDLED);
+	o.wait_status = 122 << 8;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_CHECK_FAILED);
+	o.wait_status = 125 << 8;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_FAILED);
+	o.wait_status = SIGKILL;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_FAILED);
+	o.wait_status = 122 << 8;
+	o.injected = 0;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_NOT_REACHED);
+	o.injected = 1;
+	o.timed_out = true;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_HUNG);
+	/* Outside a crash sweep, the same 122 is the program's business: handled. */
+	o = ended(false, SIGKILL, 1);
+	o.wait_status = 122 << 8;
+	assert_int_equal(fl_sweep_classify(&o), FL_SWEEP_HANDLED);
+	assert_string_equal(fl_sweep_outcome_name(FL_SWEEP_CHECK_FAILED), "check failed");
+	assert_string_equal(fl_sweep_outcome_key(FL_SWEEP_CHECK_FAILED), "check_failed");
+}
+
 static void test_classify_sanitizer_on_stderr(void **state)
 {
 	struct fl_sweep_observed o = ended(true, 1, 1);
@@ -1009,6 +1042,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_exit_codes_are_handled),
 		cmocka_unit_test(test_classify_crash_signals),
+		cmocka_unit_test(test_classify_crash_sweep),
 		cmocka_unit_test(test_classify_sanitizer_on_stderr),
 		cmocka_unit_test(test_classify_tree_crash),
 		cmocka_unit_test(test_classify_precedence),
