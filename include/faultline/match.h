@@ -168,6 +168,20 @@ struct fl_decision {
 	unsigned stat_fields;
 	const uint64_t *stat_values;
 	/*
+	 * clock: (a time rule). clock_call says what the call does: a reading
+	 * (FL_CCALL_GETTIME, _GETTIMEOFDAY, _TIME), whose result is moved
+	 * clock_shift_ns on at its exit; or an absolute wait (FL_CCALL_NANOSLEEP,
+	 * _TIMERFD), whose deadline is moved clock_shift_ns back before it runs
+	 * and put back after. clock_time64: its struct has 64-bit fields.
+	 * clock_quiet: no injection of its own (a reading after a jump, a
+	 * wait): the rule's counts and the sinks never hear of it.
+	 */
+	enum fl_clock_call clock_call;
+	bool clock_time64;
+	bool clock_quiet;
+	int64_t clock_shift_ns;
+	int64_t clock_step_ns;  /* jump: the step this injection took (the shift is all steps) */
+	/*
 	 * Filled by the tracer, not the matcher: the delay ended before its
 	 * time (SIGTERM to faultline, a detach, the thread killed) after
 	 * delay_served_ns of its delay_ns.
@@ -254,6 +268,13 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
  * before holding on to a decision across calls.
  */
 const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m);
+
+/*
+ * Does a clock: rule apply to the process making @call (its process:
+ * filter, read through call->src)? At an exec: then the new image loses its
+ * vDSO, so that its clock readings become syscalls the rule sees.
+ */
+bool fl_matcher_wants_clock(struct fl_matcher *m, const struct fl_call *call);
 
 /*
  * A decision fl_matcher_decide() returned did not happen after all (a

@@ -268,6 +268,10 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 {
 	int r = 0;
 
+	if (t->dec.clock_call != FL_CCALL_NONE) {
+		fl_clock_exit(tr, t);
+		return;
+	}
 	settle_short(tr, t, t->exit_rval);
 	if (tr->cfg->dry_run) {
 		/* Only a short's exit is waited for in a dry run: to see whether it would bite. */
@@ -339,6 +343,10 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 	if (!fl_matcher_decide(m, &call, &dec)) {
 		fl_observe_call(tr, t, info, false);
 		fl_run_resume(tr, t, 0);
+		return;
+	}
+	if (dec.clock_call != FL_CCALL_NONE) {
+		fl_clock_entry(tr, t, &call, &dec);
 		return;
 	}
 	/*
@@ -513,12 +521,14 @@ void fl_thread_exec(struct tracer *tr, struct fl_tracee *t, struct fl_tracee *le
 {
 	fl_thread_gone(tr, t);
 	memset(&t->undo, 0, sizeof(t->undo));
+	memset(&t->clock_undo, 0, sizeof(t->clock_undo)); /* the old image's memory is gone */
 	if (!leader)
 		return;
 	enum fl_thread_state was = leader->state;
 
 	fl_thread_gone(tr, leader);
-	if (was == FL_TS_IDLE)
+	/* A clock reading or wait of the old image has nothing left to do. */
+	if (was == FL_TS_IDLE || leader->dec.clock_call != FL_CCALL_NONE)
 		return;
 	t->state = fl_state_inherit(was);
 	t->dec = leader->dec;
