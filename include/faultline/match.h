@@ -72,6 +72,8 @@ struct fl_call_source {
 	 * the copy is not permitted here; -ENOTTY: the fd has no such count).
 	 */
 	int (*fd_available)(void *ud, int fd, uint64_t *ret);
+	/* The clock id (CLOCK_*) timerfd @fd counts on ("clockid:" of its fdinfo). 0 or -errno. */
+	int (*fd_clock)(void *ud, int fd, int *ret);
 };
 
 /* One syscall entry as the tracer saw it. */

@@ -41,7 +41,16 @@ static int call_clock(const struct fl_clock_callinfo *ci, const struct fl_call *
 		if (!((uint32_t)call->args[1] & TIMER_ABSTIME))
 			return -1;
 		return fl_clock_of_id((int32_t)call->args[0]);
-	case FL_CCALL_TIMERFD:
+	case FL_CCALL_TIMERFD: {
+		int id;
+
+		*ret_wait = true;
+		if (!((uint32_t)call->args[1] & TFD_TIMER_ABSTIME) || !call->src ||
+		    !call->src->fd_clock ||
+		    call->src->fd_clock(call->src->ud, (int32_t)call->args[0], &id) < 0)
+			return -1;
+		return fl_clock_of_id(id);
+	}
 	case FL_CCALL_NONE:
 		break;
 	}

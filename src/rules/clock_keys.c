@@ -195,8 +195,15 @@ void fl_check_clock_rule(struct load *ld, const struct node *map, struct rule_st
 
 		if (!fl_syscall_known(abis, n_abis, calls[i].name))
 			continue;
+		if (fl_calls_add(ld, rs, calls[i].name, at) < 0) {
+			ld->oom = true;
+			return;
+		}
+		/* The summary and report name the native ABI's calls (not i386's *_time64 twins). */
+		if (n_abis && fl_syscall_nr(abis[0], calls[i].name) < 0)
+			continue;
 		sys = grow_array(r->syscalls, &cap, r->n_syscalls + 1, sizeof(*sys));
-		if (!sys || fl_calls_add(ld, rs, calls[i].name, at) < 0) {
+		if (!sys) {
 			ld->oom = true;
 			return;
 		}

@@ -187,6 +187,23 @@ static bool fd_pos(pid_t tid, int fd, uint64_t *ret)
 	return ok;
 }
 
+static int source_fd_clock(void *ud, int fd, int *ret)
+{
+	const struct fl_stop_source *s = ud;
+	char path[64], line[128];
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", s->tid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!ok && fgets(line, sizeof(line), f))
+		ok = sscanf(line, "clockid: %d", ret) == 1;
+	fclose(f);
+	return ok ? 0 : -ENOTTY;
+}
+
 static int source_link_facts(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret)
 {
 	const struct fl_stop_source *s = ud;
@@ -260,4 +277,5 @@ void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid)
 	s->src.proc_link = source_proc_link;
 	s->src.link_facts = source_link_facts;
 	s->src.fd_available = source_fd_available;
+	s->src.fd_clock = source_fd_clock;
 }
