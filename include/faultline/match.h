@@ -74,6 +74,8 @@ struct fl_call_source {
 	int (*fd_available)(void *ud, int fd, uint64_t *ret);
 	/* The clock id (CLOCK_*) timerfd @fd counts on ("clockid:" of its fdinfo). 0 or -errno. */
 	int (*fd_clock)(void *ud, int fd, int *ret);
+	/* The clock id POSIX timer @id of the calling process counts on (/proc/PID/timers). */
+	int (*timer_clock)(void *ud, int id, int *ret);
 };
 
 /* One syscall entry as the tracer saw it. */

@@ -249,6 +249,7 @@ enum fl_clock_call {
 	FL_CCALL_TIME,         /* time(time_t *): realtime seconds, returned and stored */
 	FL_CCALL_NANOSLEEP,    /* clock_nanosleep(id, flags, const struct timespec *, rem) */
 	FL_CCALL_TIMERFD,      /* timerfd_settime(fd, flags, const struct itimerspec *, old) */
+	FL_CCALL_TIMER,        /* timer_settime(timerid, flags, const struct itimerspec *, old) */
 };
 
 struct fl_clock_callinfo {

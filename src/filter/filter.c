@@ -150,16 +150,18 @@ static int add_clock_call(scmp_filter_ctx ctx, const struct fl_rule *rule, const
 	if (nr == __NR_SCMP_ERROR)
 		return -ENOENT;
 	if (!ci || (ci->kind != FL_CCALL_GETTIME && ci->kind != FL_CCALL_NANOSLEEP &&
-		    ci->kind != FL_CCALL_TIMERFD)) {
+		    ci->kind != FL_CCALL_TIMERFD && ci->kind != FL_CCALL_TIMER)) {
 		if (!(rule->clock_set & (1u << FL_CLOCK_REALTIME)))
 			return 0; /* gettimeofday and time read realtime only */
 		return add_syscall(ctx, rule, name, narrow, plain);
 	}
 	if (!narrow || fl_strset_has(plain, name))
 		return add_syscall(ctx, rule, name, false, plain);
-	if (ci->kind == FL_CCALL_TIMERFD) {
+	if (ci->kind == FL_CCALL_TIMERFD || ci->kind == FL_CCALL_TIMER) {
+		/* TFD_TIMER_ABSTIME and TIMER_ABSTIME are both 1. */
+		_Static_assert(TFD_TIMER_ABSTIME == TIMER_ABSTIME, "one flag bit for both");
 		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, TFD_TIMER_ABSTIME, TFD_TIMER_ABSTIME));
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, TIMER_ABSTIME, TIMER_ABSTIME));
 		return r == 0 || r == -EEXIST ? 0 : add_syscall(ctx, rule, name, false, plain);
 	}
 	for (int c = 0; c < FL_CLOCK_N && r == 0; c++) {

@@ -25,7 +25,11 @@
 #define TFD_TIMER_ABSTIME 1
 #endif
 
-/* Reading, or waiting: which clock the call is about, or -1. */
+/*
+ * Reading, or waiting: which clock the call is about, or -1. A timerfd's
+ * clock is in its fdinfo, a POSIX timer's in /proc/PID/timers (read
+ * through the call source).
+ */
 static int call_clock(const struct fl_clock_callinfo *ci, const struct fl_call *call, bool *ret_wait)
 {
 	*ret_wait = false;
@@ -48,6 +52,16 @@ static int call_clock(const struct fl_clock_callinfo *ci, const struct fl_call *
 		if (!((uint32_t)call->args[1] & TFD_TIMER_ABSTIME) || !call->src ||
 		    !call->src->fd_clock ||
 		    call->src->fd_clock(call->src->ud, (int32_t)call->args[0], &id) < 0)
+			return -1;
+		return fl_clock_of_id(id);
+	}
+	case FL_CCALL_TIMER: {
+		int id;
+
+		*ret_wait = true;
+		if (!((uint32_t)call->args[1] & TIMER_ABSTIME) || !call->src ||
+		    !call->src->timer_clock ||
+		    call->src->timer_clock(call->src->ud, (int32_t)call->args[0], &id) < 0)
 			return -1;
 		return fl_clock_of_id(id);
 	}
@@ -81,7 +95,8 @@ bool fl_clock_decide(struct fl_matcher *m, size_t i, const struct fl_call *call,
 	struct fl_scope *sc = NULL;
 	struct fl_counts c;
 	int64_t *jumped = &m->jumped[i];
-	bool wait = d->clock_call == FL_CCALL_NANOSLEEP || d->clock_call == FL_CCALL_TIMERFD;
+	bool wait = d->clock_call == FL_CCALL_NANOSLEEP || d->clock_call == FL_CCALL_TIMERFD ||
+		    d->clock_call == FL_CCALL_TIMER;
 
 	if (r->per != FL_PER_TREE) {
 		sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);

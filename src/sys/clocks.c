@@ -65,8 +65,7 @@ int fl_clock_of_id(int64_t id)
 
 /*
  * The readings, then the absolute waits. The *_time64 forms are the 32-bit
- * ABIs' (i386, arm) calls with 64-bit time. timer_settime is not here: a
- * POSIX timer's clock is not known from its id (see README, Time faults).
+ * ABIs' (i386, arm) calls with 64-bit time.
  */
 static const struct fl_clock_callinfo calls[] = {
 	{ "clock_gettime", FL_CCALL_GETTIME, false },
@@ -77,6 +76,8 @@ static const struct fl_clock_callinfo calls[] = {
 	{ "clock_nanosleep_time64", FL_CCALL_NANOSLEEP, true },
 	{ "timerfd_settime", FL_CCALL_TIMERFD, false },
 	{ "timerfd_settime64", FL_CCALL_TIMERFD, true },
+	{ "timer_settime", FL_CCALL_TIMER, false },
+	{ "timer_settime64", FL_CCALL_TIMER, true },
 };
 
 const struct fl_clock_callinfo *fl_clock_call_find(const char *name)

@@ -174,6 +174,8 @@ static const struct fl_sysinfo sys_table[] = {
 	{ "tee", "FFCX" },
 	{ "tgkill", "III" },
 	{ "time", "A" },
+	{ "timer_settime", "IXAA" },
+	{ "timer_settime64", "IXAA" },
 	{ "timerfd_settime", "FXAA" },
 	{ "timerfd_settime64", "FXAA" },
 	{ "truncate", "PL" },

@@ -11,11 +11,13 @@
  *                             the program reads it) and "arg ok" when the
  *                             struct it passed is as it was
  *   fl-clock timerfd-until S  the same through a timerfd (TFD_TIMER_ABSTIME)
+ *   fl-clock timer-until S    the same through a POSIX timer (TIMER_ABSTIME, SIGALRM)
  *   fl-clock loop N           N clock_gettime(CLOCK_REALTIME) calls (bench/)
  * Built dynamically and, where there is a static libc, statically
  * (fl-clock-static): glibc's static start-up reads the auxv itself.
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +72,8 @@ int main(int argc, char **argv)
 
 		for (long i = 0, n = atol(argv[2]); i < n; i++)
 			clock_gettime(CLOCK_REALTIME, &ts);
-	} else if ((strcmp(mode, "sleep-until") == 0 || strcmp(mode, "timerfd-until") == 0) &&
-		   argc > 2) {
+	} else if ((strcmp(mode, "sleep-until") == 0 || strcmp(mode, "timerfd-until") == 0 ||
+		    strcmp(mode, "timer-until") == 0) && argc > 2) {
 		struct timespec start = realtime(), dl = start, copy, woke;
 		double s = atof(argv[2]);
 		int r = 0;
@@ -85,6 +87,21 @@ int main(int argc, char **argv)
 		copy = dl;
 		if (mode[0] == 's') {
 			r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &dl, NULL);
+		} else if (strcmp(mode, "timer-until") == 0) {
+			struct sigevent se = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
+			struct itimerspec its = { .it_value = dl };
+			sigset_t set;
+			timer_t timer;
+			int sig;
+
+			sigemptyset(&set);
+			sigaddset(&set, SIGALRM);
+			sigprocmask(SIG_BLOCK, &set, NULL);
+			if (timer_create(CLOCK_REALTIME, &se, &timer) < 0 ||
+			    timer_settime(timer, TIMER_ABSTIME, &its, NULL) < 0 ||
+			    sigwait(&set, &sig) != 0)
+				r = 1;
+			dl = its.it_value;
 		} else {
 			struct itimerspec its = { .it_value = dl };
 			uint64_t n;
@@ -100,7 +117,7 @@ int main(int argc, char **argv)
 		printf("arg %s\n", memcmp(&dl, &copy, sizeof(dl)) == 0 ? "ok" : "changed");
 		return r ? 1 : 0;
 	} else {
-		fprintf(stderr, "usage: fl-clock auxv|now|mono|readings N|loop N|sleep-until S|timerfd-until S\n");
+		fprintf(stderr, "usage: fl-clock auxv|now|mono|readings N|loop N|sleep-until S|timerfd-until S|timer-until S\n");
 		return 2;
 	}
 	return 0;

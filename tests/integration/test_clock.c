@@ -376,6 +376,13 @@ static void abs_timerfd(void **state)
 	sleep_until("timerfd-until", "{clock: {offset: -1h}}");
 }
 
+static void abs_posix_timer(void **state)
+{
+	(void)state;
+	sleep_until("timer-until", "{clock: {offset: +1h}}");
+	sleep_until("timer-until", "{clock: {offset: -1h}}");
+}
+
 /* After a jump, an absolute sleep goes by the stepped clock. */
 static void abs_nanosleep_after_jump(void **state)
 {
@@ -439,6 +446,7 @@ int main(int argc, char **argv)
 		FL_TEST(abs_nanosleep_ahead),
 		FL_TEST(abs_nanosleep_behind),
 		FL_TEST(abs_timerfd),
+		FL_TEST(abs_posix_timer),
 		FL_TEST(abs_nanosleep_after_jump),
 		FL_TEST(check_refuses),
 		FL_TEST(lint_points_at_clock_rules),
