@@ -186,6 +186,9 @@ void fl_check_clock_rule(struct load *ld, const struct node *map, struct rule_st
 				  fl_rule_keys[refused[i].key].name, refused[i].why);
 	if (!rs->seen.ok[RK_CLOCK])
 		return;
+	if (r->clock_shift_ns == 0)
+		warn_at(ld, at, "key 'clock': a shift of 0 changes no reading (the processes it "
+			"applies to still lose their vDSO)");
 	/* A jump is a step: once, unless the rule says how many. */
 	if (r->clock_jump && !seen[RK_TIMES])
 		r->times = 1;

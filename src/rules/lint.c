@@ -546,6 +546,13 @@ static bool always_acts(const struct fl_rule *r)
 
 static bool covers(const struct fl_rule *early, const struct fl_rule *late)
 {
+	/*
+	 * A clock: rule acts only on its clocks' readings and absolute waits:
+	 * never all of a syscall rule's calls; another clock: rule's only when
+	 * its clocks are among the earlier one's.
+	 */
+	if (early->has_clock)
+		return late->has_clock && (late->clock_set & ~early->clock_set) == 0;
 	for (size_t i = 0; i < late->n_calls; i++) {
 		bool listed = false;
 

@@ -425,7 +425,10 @@ static void lint_points_at_clock_rules(void **state)
 	FL_RUN(&r, "check", fl_mkfile("v.yaml", "rules: [{syscall: clock_gettime, error: EINVAL}]\n"));
 	fl_assert_exit(&r, 0);
 	fl_assert_err_has(&r, "served by the vDSO");
-	fl_assert_err_has(&r, "clock:");
+	fl_assert_err_has(&r, "use a clock: rule instead");
+	FL_RUN(&r, "check", "--strict", fl_mkfile("z.yaml", "rules: [{clock: {offset: 0s}}]\n"));
+	fl_assert_exit(&r, 1);
+	fl_assert_err_has(&r, "1:10: warning: key 'clock': a shift of 0 changes no reading");
 }
 
 int main(int argc, char **argv)
