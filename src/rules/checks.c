@@ -349,7 +349,7 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 
 	if (seen[RK_CLOCK]) {
 		/* A time rule: its calls come from its clocks (clock_keys.c). */
-		fl_check_clock_rule(ld, map, rs);
+		fl_check_clock_rule(ld, rs);
 		check_expect(ld, rs);
 		return;
 	}

@@ -66,6 +66,11 @@ static int parse_amount(struct load *ld, void *obj, const struct key_def *def, c
 			  "(about 292 years)", def->name, show(v).s);
 		return -EINVAL;
 	}
+	if (e < 0 && !v->quoted && v->len && strspn(v->text, "+-0123456789.") == v->len) {
+		report_at(ld, v, "key 'clock.%s': %s has no unit; write it with ns, us, ms, s, m, h "
+			  "or d (e.g. %sh)", def->name, show(v).s, v->text);
+		return -EINVAL;
+	}
 	if (e < 0 || v->quoted) {
 		report_at(ld, v, "key 'clock.%s': expected %s, got %s", def->name, def->expect,
 			  fl_describe(v).s);
@@ -105,8 +110,12 @@ static int parse_clocks(struct load *ld, void *obj, const struct key_def *def,
 		return 0;
 	}
 	hint = fl_did_you_mean(v->text, names, FL_ARRAY_SIZE(names));
-	report_at(ld, v, "key 'clock.clocks': unknown clock %s%s%s%s; expected %s", show(v).s,
-		  hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "", def->expect);
+	if (hint)
+		report_at(ld, v, "key 'clock.clocks': unknown clock %s; did you mean '%s'?",
+			  show(v).s, hint);
+	else
+		report_at(ld, v, "key 'clock.clocks': unknown clock %s; expected %s", show(v).s,
+			  def->expect);
 	return -EINVAL;
 }
 
@@ -171,7 +180,7 @@ static const struct {
 	{ RK_ARGS, "the clocks are chosen with clock.clocks" },
 };
 
-void fl_check_clock_rule(struct load *ld, const struct node *map, struct rule_state *rs)
+void fl_check_clock_rule(struct load *ld, struct rule_state *rs)
 {
 	const struct node *const *seen = rs->seen.key;
 	struct fl_rule *r = &rs->p->r;
@@ -218,5 +227,4 @@ void fl_check_clock_rule(struct load *ld, const struct node *map, struct rule_st
 		}
 		r->n_syscalls++;
 	}
-	(void)map;
 }

@@ -340,7 +340,7 @@ extern const struct key_def fl_clock_keys[N_CLOCK_KEYS];
 /* clock: (clock_keys.c), and the checks of a clock: rule's other keys and its calls. */
 int fl_parse_clock(struct load *ld, void *obj, const struct key_def *def,
 		   const struct node *key, const struct node *v);
-void fl_check_clock_rule(struct load *ld, const struct node *map, struct rule_state *rs);
+void fl_check_clock_rule(struct load *ld, struct rule_state *rs);
 int fl_parse_stat(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,

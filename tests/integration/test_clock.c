@@ -398,7 +398,8 @@ static void check_refuses(void **state)
 	} bad[] = {
 		{ "{clock: {offset: +3h}, syscall: openat}", "1:32: error: key 'syscall' cannot be used in a clock: rule" },
 		{ "{clock: {offset: +3h}, error: EIO}", "error: key 'error' cannot be used in a clock: rule" },
-		{ "{clock: {offset: 3}}", "1:26: error: key 'clock.offset': expected a signed duration" },
+		{ "{clock: {offset: 3}}", "1:26: error: key 'clock.offset': '3' has no unit" },
+		{ "{clock: {offset: soon}}", "1:26: error: key 'clock.offset': expected a signed duration" },
 		{ "{clock: {offset: 1h, jump: 1m}}", "error: key 'clock': 'offset' and 'jump' cannot be used together" },
 		{ "{clock: {clocks: realtime}}", "error: key 'clock': no 'offset' or 'jump'" },
 		{ "{clock: {offset: 1h, clocks: [realtim]}}", "did you mean 'realtime'?" },
