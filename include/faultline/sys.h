@@ -250,7 +250,18 @@ enum fl_clock_call {
 	FL_CCALL_NANOSLEEP,    /* clock_nanosleep(id, flags, const struct timespec *, rem) */
 	FL_CCALL_TIMERFD,      /* timerfd_settime(fd, flags, const struct itimerspec *, old) */
 	FL_CCALL_TIMER,        /* timer_settime(timerid, flags, const struct itimerspec *, old) */
+	/*
+	 * futex(uaddr, FUTEX_WAIT_BITSET [| FUTEX_CLOCK_REALTIME], val, const
+	 * struct timespec *, ...): an absolute wait on monotonic (realtime with
+	 * the flag), as pthread_cond_timedwait and sem_timedwait make it.
+	 */
+	FL_CCALL_FUTEX,
 };
+
+/* futex(2): the op's command bits, FUTEX_WAIT_BITSET, FUTEX_CLOCK_REALTIME. */
+#define FL_FUTEX_CMD_MASK 0x7f
+#define FL_FUTEX_WAIT_BITSET 9
+#define FL_FUTEX_CLOCK_REALTIME 256
 
 struct fl_clock_callinfo {
 	const char *name;

@@ -138,7 +138,8 @@ static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const ch
  * a clock_gettime of one of its clocks' ids, an absolute clock_nanosleep on
  * one, an absolute timerfd_settime (its clock is the fd's: the matcher reads
  * it), gettimeofday and time only for realtime. So a rule on realtime never
- * stops the CLOCK_MONOTONIC readings a runtime makes all the time.
+ * stops the CLOCK_MONOTONIC readings a runtime makes all the time, and a
+ * futex only with FUTEX_WAIT_BITSET (an absolute wait) on one of its clocks.
  */
 static int add_clock_call(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name,
 			  bool narrow, struct fl_strset *plain)
@@ -149,6 +150,23 @@ static int add_clock_call(scmp_filter_ctx ctx, const struct fl_rule *rule, const
 
 	if (nr == __NR_SCMP_ERROR)
 		return -ENOENT;
+	if (ci && ci->kind == FL_CCALL_FUTEX) {
+		/* Only FUTEX_WAIT_BITSET, on the rule's clocks (futex is hot: never all of it). */
+		const uint32_t mask = FL_FUTEX_CMD_MASK | FL_FUTEX_CLOCK_REALTIME;
+
+		if (!(rule->clock_set & ((1u << FL_CLOCK_REALTIME) | (1u << FL_CLOCK_MONOTONIC))))
+			return 0;
+		if (!narrow || fl_strset_has(plain, name))
+			return add_syscall(ctx, rule, name, false, plain);
+		if (rule->clock_set & (1u << FL_CLOCK_REALTIME))
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
+					     SCMP_A1(SCMP_CMP_MASKED_EQ, mask,
+						     FL_FUTEX_WAIT_BITSET | FL_FUTEX_CLOCK_REALTIME));
+		if ((r == 0 || r == -EEXIST) && (rule->clock_set & (1u << FL_CLOCK_MONOTONIC)))
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
+					     SCMP_A1(SCMP_CMP_MASKED_EQ, mask, FL_FUTEX_WAIT_BITSET));
+		return r == 0 || r == -EEXIST ? 0 : add_syscall(ctx, rule, name, false, plain);
+	}
 	if (!ci || (ci->kind != FL_CCALL_GETTIME && ci->kind != FL_CCALL_NANOSLEEP &&
 		    ci->kind != FL_CCALL_TIMERFD && ci->kind != FL_CCALL_TIMER)) {
 		if (!(rule->clock_set & (1u << FL_CLOCK_REALTIME)))

@@ -131,6 +131,8 @@ int fl_inject_clock_deadline(pid_t tid, uint32_t arch, const uint64_t args[6],
 	/* struct itimerspec { it_interval, it_value }: the deadline is it_value. */
 	if (dec->clock_call == FL_CCALL_TIMERFD || dec->clock_call == FL_CCALL_TIMER)
 		addr += 2 * w;
+	else if (dec->clock_call == FL_CCALL_FUTEX)
+		addr = args[3];
 	else if (dec->clock_call != FL_CCALL_NANOSLEEP)
 		return -EINVAL;
 	if (!addr)
@@ -138,7 +140,8 @@ int fl_inject_clock_deadline(pid_t tid, uint32_t arch, const uint64_t args[6],
 	n = fl_tracee_read_mem(tid, addr, buf, 2 * w);
 	if (n != (ssize_t)(2 * w))
 		return n < 0 ? (int)n : -EFAULT;
-	if (dec->clock_call != FL_CCALL_NANOSLEEP && load_signed(buf, w) == 0 &&
+	if ((dec->clock_call == FL_CCALL_TIMERFD || dec->clock_call == FL_CCALL_TIMER) &&
+	    load_signed(buf, w) == 0 &&
 	    load_signed(buf + w, w) == 0)
 		return 0; /* disarms the timer: no moment to move */
 	memcpy(undo->old, buf, 2 * w);

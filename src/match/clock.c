@@ -65,6 +65,14 @@ static int call_clock(const struct fl_clock_callinfo *ci, const struct fl_call *
 			return -1;
 		return fl_clock_of_id(id);
 	}
+	case FL_CCALL_FUTEX: {
+		uint32_t op = (uint32_t)call->args[1];
+
+		*ret_wait = true;
+		if ((op & FL_FUTEX_CMD_MASK) != FL_FUTEX_WAIT_BITSET || !call->args[3])
+			return -1;
+		return op & FL_FUTEX_CLOCK_REALTIME ? FL_CLOCK_REALTIME : FL_CLOCK_MONOTONIC;
+	}
 	case FL_CCALL_NONE:
 		break;
 	}
@@ -95,8 +103,7 @@ bool fl_clock_decide(struct fl_matcher *m, size_t i, const struct fl_call *call,
 	struct fl_scope *sc = NULL;
 	struct fl_counts c;
 	int64_t *jumped = &m->jumped[i];
-	bool wait = d->clock_call == FL_CCALL_NANOSLEEP || d->clock_call == FL_CCALL_TIMERFD ||
-		    d->clock_call == FL_CCALL_TIMER;
+	bool wait = d->clock_call >= FL_CCALL_NANOSLEEP;
 
 	if (r->per != FL_PER_TREE) {
 		sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);

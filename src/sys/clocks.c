@@ -78,6 +78,8 @@ static const struct fl_clock_callinfo calls[] = {
 	{ "timerfd_settime64", FL_CCALL_TIMERFD, true },
 	{ "timer_settime", FL_CCALL_TIMER, false },
 	{ "timer_settime64", FL_CCALL_TIMER, true },
+	{ "futex", FL_CCALL_FUTEX, false },
+	{ "futex_time64", FL_CCALL_FUTEX, true },
 };
 
 const struct fl_clock_callinfo *fl_clock_call_find(const char *name)

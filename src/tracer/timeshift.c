@@ -53,8 +53,7 @@ static void check(struct tracer *tr, struct fl_tracee *t, int r, const char *wha
 void fl_clock_entry(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
 		    const struct fl_decision *dec)
 {
-	bool wait = dec->clock_call == FL_CCALL_NANOSLEEP || dec->clock_call == FL_CCALL_TIMERFD ||
-		    dec->clock_call == FL_CCALL_TIMER;
+	bool wait = dec->clock_call >= FL_CCALL_NANOSLEEP; /* the waits come after the readings */
 
 	if (!dec->clock_quiet)
 		fl_emit_injection(tr, t, call, dec, fl_matcher_last_match(tr->cfg->matcher));

@@ -12,11 +12,15 @@
  *                             struct it passed is as it was
  *   fl-clock timerfd-until S  the same through a timerfd (TFD_TIMER_ABSTIME)
  *   fl-clock timer-until S    the same through a POSIX timer (TIMER_ABSTIME, SIGALRM)
+ *   fl-clock cond-until S     the same through pthread_cond_timedwait (a futex
+ *                             FUTEX_WAIT_BITSET on realtime), which times out
  *   fl-clock loop N           N clock_gettime(CLOCK_REALTIME) calls (bench/)
  * Built dynamically and, where there is a static libc, statically
  * (fl-clock-static): glibc's static start-up reads the auxv itself.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,7 +77,7 @@ int main(int argc, char **argv)
 		for (long i = 0, n = atol(argv[2]); i < n; i++)
 			clock_gettime(CLOCK_REALTIME, &ts);
 	} else if ((strcmp(mode, "sleep-until") == 0 || strcmp(mode, "timerfd-until") == 0 ||
-		    strcmp(mode, "timer-until") == 0) && argc > 2) {
+		    strcmp(mode, "timer-until") == 0 || strcmp(mode, "cond-until") == 0) && argc > 2) {
 		struct timespec start = realtime(), dl = start, copy, woke;
 		double s = atof(argv[2]);
 		int r = 0;
@@ -87,6 +91,16 @@ int main(int argc, char **argv)
 		copy = dl;
 		if (mode[0] == 's') {
 			r = clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &dl, NULL);
+		} else if (strcmp(mode, "cond-until") == 0) {
+			pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+			pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+			int e = 0;
+
+			pthread_mutex_lock(&mu);
+			while (e == 0)
+				e = pthread_cond_timedwait(&cv, &mu, &dl);
+			pthread_mutex_unlock(&mu);
+			r = e != ETIMEDOUT;
 		} else if (strcmp(mode, "timer-until") == 0) {
 			struct sigevent se = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGALRM };
 			struct itimerspec its = { .it_value = dl };
@@ -117,7 +131,7 @@ int main(int argc, char **argv)
 		printf("arg %s\n", memcmp(&dl, &copy, sizeof(dl)) == 0 ? "ok" : "changed");
 		return r ? 1 : 0;
 	} else {
-		fprintf(stderr, "usage: fl-clock auxv|now|mono|readings N|loop N|sleep-until S|timerfd-until S|timer-until S\n");
+		fprintf(stderr, "usage: fl-clock auxv|now|mono|readings N|loop N|sleep-until S|timerfd-until S|timer-until S|cond-until S\n");
 		return 2;
 	}
 	return 0;

@@ -383,6 +383,14 @@ static void abs_posix_timer(void **state)
 	sleep_until("timer-until", "{clock: {offset: -1h}}");
 }
 
+/* pthread_cond_timedwait: a futex wait with an absolute realtime timeout. */
+static void abs_cond_timedwait(void **state)
+{
+	(void)state;
+	sleep_until("cond-until", "{clock: {offset: +1h}}");
+	sleep_until("cond-until", "{clock: {offset: -1h}}");
+}
+
 /* After a jump, an absolute sleep goes by the stepped clock. */
 static void abs_nanosleep_after_jump(void **state)
 {
@@ -451,6 +459,7 @@ int main(int argc, char **argv)
 		FL_TEST(abs_nanosleep_behind),
 		FL_TEST(abs_timerfd),
 		FL_TEST(abs_posix_timer),
+		FL_TEST(abs_cond_timedwait),
 		FL_TEST(abs_nanosleep_after_jump),
 		FL_TEST(check_refuses),
 		FL_TEST(lint_points_at_clock_rules),
