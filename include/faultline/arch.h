@@ -123,6 +123,8 @@ long fl_auxv_find(const struct fl_abi *abi, const void *stack, size_t len, uint6
  * of the second).
  */
 unsigned fl_abi_time_word(const struct fl_abi *abi, bool time64);
+/* Where it_value sits in a struct itimerspec { it_interval, it_value } of @abi. */
+unsigned fl_abi_itimerspec_value_off(const struct fl_abi *abi, bool time64);
 
 /* ---- machine architectures ---- */
 

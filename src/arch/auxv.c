@@ -57,3 +57,9 @@ unsigned fl_abi_time_word(const struct fl_abi *abi, bool time64)
 	/* time_t and long are the ABI's long; __kernel_timespec is 64-bit everywhere. */
 	return time64 ? 8 : abi->long_size;
 }
+
+unsigned fl_abi_itimerspec_value_off(const struct fl_abi *abi, bool time64)
+{
+	/* it_interval, a timespec of two words, comes first. */
+	return 2 * fl_abi_time_word(abi, time64);
+}

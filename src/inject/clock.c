@@ -128,9 +128,9 @@ int fl_inject_clock_deadline(pid_t tid, uint32_t arch, const uint64_t args[6],
 	if (!abi)
 		return -ENOTSUP;
 	w = fl_abi_time_word(abi, dec->clock_time64);
-	/* struct itimerspec { it_interval, it_value }: the deadline is it_value. */
+	/* A timer's deadline is its struct itimerspec's it_value. */
 	if (dec->clock_call == FL_CCALL_TIMERFD || dec->clock_call == FL_CCALL_TIMER)
-		addr += 2 * w;
+		addr += fl_abi_itimerspec_value_off(abi, dec->clock_time64);
 	else if (dec->clock_call == FL_CCALL_FUTEX)
 		addr = args[3];
 	else if (dec->clock_call != FL_CCALL_NANOSLEEP)

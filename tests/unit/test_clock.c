@@ -56,6 +56,11 @@ static void test_auxv_find(void **state)
 		assert_int_equal(fl_auxv_find(&abi, buf, 3, AT_SYSINFO_EHDR), -E2BIG);
 		len = make_stack(buf, w, none, FL_ARRAY_SIZE(none));
 		assert_int_equal(fl_auxv_find(&abi, buf, len, AT_SYSINFO_EHDR), -ENOENT);
+		/* timespec words: the ABI's long, or 64 bits for the *_time64 calls. */
+		assert_int_equal(fl_abi_time_word(&abi, false), w);
+		assert_int_equal(fl_abi_time_word(&abi, true), 8);
+		assert_int_equal(fl_abi_itimerspec_value_off(&abi, false), 2 * w);
+		assert_int_equal(fl_abi_itimerspec_value_off(&abi, true), 16);
 	}
 }
 
