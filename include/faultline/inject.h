@@ -92,7 +92,7 @@ int64_t fl_inject_data_len(pid_t tid, uint32_t arch, int nr, const uint64_t args
 int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
 		   const struct fl_decision *dec);
 
-/* ---- clock: (clock.c) ---- */
+/* ---- clock: (clock_memory.c) ---- */
 
 /*
  * At the exit of a reading that returned @rval (ABI @arch, arguments

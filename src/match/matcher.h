@@ -82,7 +82,7 @@ struct fl_matcher {
 	int64_t *jumped;               /* clock: {jump}, per: tree: rule i's steps so far */
 };
 
-/* ---- clock.c ---- */
+/* ---- clock_decide.c ---- */
 
 /*
  * Is @call one clock: rule @r acts on, by its registers: a reading of one
