@@ -59,8 +59,15 @@ _faultline_inline_rule()
 	fd_type)
 		# The kinds of src/sys/fdtype.c (rules/schema.json lists them too).
 		list=$'regular\ndir\npipe\nfifo\nsocket\ntty\nchardev\nblockdev\neventfd\nepoll\ntimerfd\nsignalfd\ninotify\npidfd\nanon_inode' ;;
+	clocks)
+		list=$'realtime\nmonotonic\nboottime' ;;
 	'')
-		list=$(_faultline_names keys | sed -n 's/^rules\[\]\.\([a-z_]*\)$/\1:/p') ;;
+		# Inside clock: {...}: its own keys (clock.offset, ...).
+		if [[ $prefix =~ clock:[[:space:]]*\{[^}]*$ ]]; then
+			list=$(_faultline_names keys | sed -n 's/^rules\[\]\.clock\.\([a-z_]*\)$/\1:/p')
+		else
+			list=$(_faultline_names keys | sed -n 's/^rules\[\]\.\([a-z_]*\)$/\1:/p')
+		fi ;;
 	*)
 		return ;;
 	esac

@@ -109,6 +109,31 @@ uint64_t fl_abi_load_long(const struct fl_abi *abi, const void *p);
  */
 uint64_t fl_abi_arg(uint32_t audit_arch, uint64_t v);
 
+/*
+ * The initial stack of a new image, as execve(2) leaves it for its first
+ * instruction (the System V ABI's process start-up, the same on every Linux
+ * architecture, words of the ABI's long_size): at the stack pointer argc,
+ * then argv[0..argc-1] and a NULL, envp[] and a NULL, then the auxiliary
+ * vector, pairs (a_type, a_val) ending with AT_NULL.
+ *
+ * The byte offset from the stack pointer of the a_type word of the first
+ * auxv entry of type @type, in @stack (@len bytes read at the stack
+ * pointer): >= 0; -ENOENT when the vector has no such entry; -E2BIG when
+ * @len bytes do not reach its end (read more).
+ */
+long fl_auxv_find(const struct fl_abi *abi, const void *stack, size_t len, uint64_t type);
+
+/*
+ * struct timespec and struct timeval as a call of @abi passes them: two
+ * words of this many bytes (tv_sec, then tv_nsec or tv_usec), little-endian.
+ * @time64: the *_time64 calls of 32-bit ABIs, whose struct
+ * __kernel_timespec has 64-bit fields (nanoseconds in the low 32 bits
+ * of the second).
+ */
+unsigned fl_abi_time_word(const struct fl_abi *abi, bool time64);
+/* Where it_value sits in a struct itimerspec { it_interval, it_value } of @abi. */
+unsigned fl_abi_itimerspec_value_off(const struct fl_abi *abi, bool time64);
+
 /* ---- machine architectures ---- */
 
 enum fl_stop_op {
@@ -125,6 +150,7 @@ struct fl_syscall_info {
 	uint64_t args[6];   /* entry/seccomp only; masked with the ABI's arg_mask */
 	int64_t rval;       /* exit only */
 	bool is_error;      /* exit only */
+	uint64_t sp;        /* the stack pointer, at every stop (an exec stop: the new image's) */
 };
 
 struct fl_arch {

@@ -92,6 +92,43 @@ int64_t fl_inject_data_len(pid_t tid, uint32_t arch, int nr, const uint64_t args
 int fl_inject_stat(pid_t tid, uint32_t arch, int nr, const uint64_t args[6],
 		   const struct fl_decision *dec);
 
+/* ---- clock: (clock_memory.c) ---- */
+
+/*
+ * At the exit of a reading that returned @rval (ABI @arch, arguments
+ * @args): move the time it stored (or, for time(2), returned) on by
+ * dec->clock_shift_ns. A failed reading is left alone. 0 or -errno.
+ */
+int fl_inject_clock_reading(pid_t tid, uint32_t arch, const uint64_t args[6], int64_t rval,
+			    const struct fl_decision *dec);
+
+/* What a moved deadline was, to put back at the wait's exit. */
+struct fl_clock_undo {
+	bool set;
+	uint64_t addr;
+	unsigned len;
+	unsigned char old[16];
+};
+
+/*
+ * At the entry of an absolute wait: move its deadline back by
+ * dec->clock_shift_ns (a timerfd's disarming zero is left as it is), and
+ * note in @undo what to put back. 0 or -errno.
+ */
+int fl_inject_clock_deadline(pid_t tid, uint32_t arch, const uint64_t args[6],
+			     const struct fl_decision *dec, struct fl_clock_undo *undo);
+/* At the wait's exit: the program's struct as it passed it; clears @undo. */
+int fl_inject_clock_undo(pid_t tid, struct fl_clock_undo *undo);
+
+/*
+ * At the exec stop of a new image (ABI @arch, stack pointer @sp): turn
+ * the auxiliary vector's AT_SYSINFO_EHDR entry into AT_IGNORE, so that the C
+ * library (glibc, musl) and the Go runtime find no vDSO and read clocks
+ * through syscalls. 0, -ENOENT when there was none (a kernel without a
+ * vDSO, or a second look), or -errno.
+ */
+int fl_inject_hide_vdso(pid_t tid, uint32_t arch, uint64_t sp);
+
 /* Send @sig to thread @tid of @tgid (delivered when it returns to user space). */
 int fl_inject_signal(pid_t tgid, pid_t tid, int sig);
 

@@ -72,6 +72,10 @@ struct fl_call_source {
 	 * the copy is not permitted here; -ENOTTY: the fd has no such count).
 	 */
 	int (*fd_available)(void *ud, int fd, uint64_t *ret);
+	/* The clock id (CLOCK_*) timerfd @fd counts on ("clockid:" of its fdinfo). 0 or -errno. */
+	int (*fd_clock)(void *ud, int fd, int *ret);
+	/* The clock id POSIX timer @id of the calling process counts on (/proc/PID/timers). */
+	int (*timer_clock)(void *ud, int id, int *ret);
 };
 
 /* One syscall entry as the tracer saw it. */
@@ -171,6 +175,20 @@ struct fl_decision {
 	enum fl_crash_mode crash;
 	enum fl_dirs_mode dirs;
 	/*
+	 * clock: (a time rule). clock_call says what the call does: a reading
+	 * (FL_CCALL_GETTIME, _GETTIMEOFDAY, _TIME), whose result is moved
+	 * clock_shift_ns on at its exit; or an absolute wait (FL_CCALL_NANOSLEEP,
+	 * _TIMERFD), whose deadline is moved clock_shift_ns back before it runs
+	 * and put back after. clock_time64: its struct has 64-bit fields.
+	 * clock_quiet: no injection of its own (a reading after a jump, a
+	 * wait): the rule's counts and the sinks never hear of it.
+	 */
+	enum fl_clock_call clock_call;
+	bool clock_time64;
+	bool clock_quiet;
+	int64_t clock_shift_ns;
+	int64_t clock_step_ns;  /* jump: the step this injection took (the shift is all steps) */
+	/*
 	 * Filled by the tracer, not the matcher: the delay ended before its
 	 * time (SIGTERM to faultline, a detach, the thread killed) after
 	 * delay_served_ns of its delay_ns.
@@ -257,6 +275,13 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
  * before holding on to a decision across calls.
  */
 const struct fl_match_info *fl_matcher_last_match(const struct fl_matcher *m);
+
+/*
+ * Does a clock: rule apply to the process making @call (its process:
+ * filter, read through call->src)? At an exec: then the new image loses its
+ * vDSO, so that its clock readings become syscalls the rule sees.
+ */
+bool fl_matcher_wants_clock(struct fl_matcher *m, const struct fl_call *call);
 
 /*
  * A decision fl_matcher_decide() returned did not happen after all (a

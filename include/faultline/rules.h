@@ -184,6 +184,23 @@ struct fl_rule {
 	enum fl_dirs_mode dirs;
 
 	/*
+	 * clock: {offset: +3h} or {jump: -10m}, clocks: [...]: a time rule. It
+	 * names no syscall: its calls are those of fl_clock_calls() (faultline/
+	 * sys.h) that an ABI has. The calls it counts are the readings of its
+	 * clocks (clock_gettime of one of their ids, gettimeofday and time for
+	 * realtime). offset: each reading the rule acts on reads clock_shift_ns
+	 * later; jump: each time the rule acts (once, unless 'times' says
+	 * more), its scope's clocks step by clock_shift_ns, and every reading
+	 * from that one on reads the sum of its steps. An absolute wait on a
+	 * shifted clock gets the inverse shift. clock_set: bit 1 << FL_CLOCK_*
+	 * per clock; the processes under such a rule lose their vDSO at exec.
+	 */
+	bool has_clock;
+	bool clock_jump;
+	int64_t clock_shift_ns;
+	unsigned clock_set;
+
+	/*
 	 * expect: how many times the rule must act (its "injected" count,
 	 * dry-run included) for the run to pass; see fl_rule_expect_met().
 	 * expect_min 0 and expect_max FL_TIMES_UNLIMITED when not given.

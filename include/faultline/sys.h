@@ -218,3 +218,58 @@ struct fl_data_source {
  * data comes from in *@ret. False for calls that write, or make their data.
  */
 bool fl_sysinfo_source(const struct fl_sysinfo *si, struct fl_data_source *ret);
+
+/* ---- clocks and the calls that read or wait on them (clocks.c) ---- */
+
+/* The clocks a clock: rule shifts, by the names rules give them. */
+enum fl_clock {
+	FL_CLOCK_REALTIME = 0, /* CLOCK_REALTIME, _COARSE, _ALARM, CLOCK_TAI; gettimeofday, time */
+	FL_CLOCK_MONOTONIC,    /* CLOCK_MONOTONIC, _RAW, _COARSE */
+	FL_CLOCK_BOOTTIME,     /* CLOCK_BOOTTIME, _ALARM */
+	FL_CLOCK_N,
+};
+
+/* "realtime", "monotonic", "boottime"; NULL out of range. */
+const char *fl_clock_name(enum fl_clock c);
+/* The clock named @name, or -1. */
+int fl_clock_from_name(const char *name);
+/*
+ * Which of them kernel clock id @id (CLOCK_*) reads, or -1 (a CPU-time
+ * clock, a dynamic clock of an fd: never shifted).
+ */
+int fl_clock_of_id(int64_t id);
+/* The kernel clock ids of @c, ending with -1. */
+const int *fl_clock_ids(enum fl_clock c);
+
+/* What a call does with a clock, for a clock: rule. */
+enum fl_clock_call {
+	FL_CCALL_NONE = 0,
+	FL_CCALL_GETTIME,      /* clock_gettime(id, struct timespec *): a reading */
+	FL_CCALL_GETTIMEOFDAY, /* gettimeofday(struct timeval *, tz): a reading of realtime */
+	FL_CCALL_TIME,         /* time(time_t *): realtime seconds, returned and stored */
+	FL_CCALL_NANOSLEEP,    /* clock_nanosleep(id, flags, const struct timespec *, rem) */
+	FL_CCALL_TIMERFD,      /* timerfd_settime(fd, flags, const struct itimerspec *, old) */
+	FL_CCALL_TIMER,        /* timer_settime(timerid, flags, const struct itimerspec *, old) */
+	/*
+	 * futex(uaddr, FUTEX_WAIT_BITSET [| FUTEX_CLOCK_REALTIME], val, const
+	 * struct timespec *, ...): an absolute wait on monotonic (realtime with
+	 * the flag), as pthread_cond_timedwait and sem_timedwait make it.
+	 */
+	FL_CCALL_FUTEX,
+};
+
+/* futex(2): the op's command bits, FUTEX_WAIT_BITSET, FUTEX_CLOCK_REALTIME. */
+#define FL_FUTEX_CMD_MASK 0x7f
+#define FL_FUTEX_WAIT_BITSET 9
+#define FL_FUTEX_CLOCK_REALTIME 256
+
+struct fl_clock_callinfo {
+	const char *name;
+	enum fl_clock_call kind;
+	bool time64;           /* passes struct __kernel_timespec (64-bit fields) */
+};
+
+/* The call named @name, or NULL when it has nothing to do with clocks. */
+const struct fl_clock_callinfo *fl_clock_call_find(const char *name);
+/* Every call a clock: rule acts on, in a fixed order; *@ret_n of them. */
+const struct fl_clock_callinfo *fl_clock_calls(size_t *ret_n);

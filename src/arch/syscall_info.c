@@ -21,6 +21,7 @@ int fl_arch_ptrace_syscall_info(pid_t tid, struct fl_syscall_info *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	ret->arch = info.arch;
+	ret->sp = info.stack_pointer;
 	switch (info.op) {
 	case PTRACE_SYSCALL_INFO_ENTRY:
 		ret->op = FL_STOP_ENTRY;

@@ -54,6 +54,10 @@ static void describe_fault(char *buf, size_t size, const struct fl_sweep *sw,
 		.delay_enter_ns = rule->delay_enter_ns,
 		.delay_exit_ns = rule->delay_exit_ns,
 		.phase = rule->phase,
+		/* A clock: rule's run shifts that reading (a jump: steps there). */
+		.clock_call = rule->has_clock ? FL_CCALL_GETTIME : FL_CCALL_NONE,
+		.clock_shift_ns = rule->clock_shift_ns,
+		.clock_step_ns = rule->clock_jump ? rule->clock_shift_ns : 0,
 	};
 	char tmp[128];
 

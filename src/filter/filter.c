@@ -4,6 +4,8 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/mman.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,6 +133,74 @@ static int add_syscall(scmp_filter_ctx ctx, const struct fl_rule *rule, const ch
 	return r == -EEXIST ? 0 : r;
 }
 
+/*
+ * A clock: rule's call @name, narrowed in BPF to what the rule can act on:
+ * a clock_gettime of one of its clocks' ids, an absolute clock_nanosleep on
+ * one, an absolute timerfd_settime (its clock is the fd's: the matcher reads
+ * it), gettimeofday and time only for realtime. So a rule on realtime never
+ * stops the CLOCK_MONOTONIC readings a runtime makes all the time, and a
+ * futex only with FUTEX_WAIT_BITSET (an absolute wait) on one of its clocks.
+ */
+static int add_clock_call(scmp_filter_ctx ctx, const struct fl_rule *rule, const char *name,
+			  bool narrow, struct fl_strset *plain)
+{
+	const struct fl_clock_callinfo *ci = fl_clock_call_find(name);
+	int nr = seccomp_syscall_resolve_name(name);
+	int r = 0;
+
+	if (nr == __NR_SCMP_ERROR)
+		return -ENOENT;
+	if (ci && ci->kind == FL_CCALL_FUTEX) {
+		/* Only FUTEX_WAIT_BITSET, on the rule's clocks (futex is hot: never all of it). */
+		const uint32_t mask = FL_FUTEX_CMD_MASK | FL_FUTEX_CLOCK_REALTIME;
+
+		if (!(rule->clock_set & ((1u << FL_CLOCK_REALTIME) | (1u << FL_CLOCK_MONOTONIC))))
+			return 0;
+		if (!narrow || fl_strset_has(plain, name))
+			return add_syscall(ctx, rule, name, false, plain);
+		if (rule->clock_set & (1u << FL_CLOCK_REALTIME))
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
+					     SCMP_A1(SCMP_CMP_MASKED_EQ, mask,
+						     FL_FUTEX_WAIT_BITSET | FL_FUTEX_CLOCK_REALTIME));
+		if ((r == 0 || r == -EEXIST) && (rule->clock_set & (1u << FL_CLOCK_MONOTONIC)))
+			r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
+					     SCMP_A1(SCMP_CMP_MASKED_EQ, mask, FL_FUTEX_WAIT_BITSET));
+		return r == 0 || r == -EEXIST ? 0 : add_syscall(ctx, rule, name, false, plain);
+	}
+	if (!ci || (ci->kind != FL_CCALL_GETTIME && ci->kind != FL_CCALL_NANOSLEEP &&
+		    ci->kind != FL_CCALL_TIMERFD && ci->kind != FL_CCALL_TIMER)) {
+		if (!(rule->clock_set & (1u << FL_CLOCK_REALTIME)))
+			return 0; /* gettimeofday and time read realtime only */
+		return add_syscall(ctx, rule, name, narrow, plain);
+	}
+	if (!narrow || fl_strset_has(plain, name))
+		return add_syscall(ctx, rule, name, false, plain);
+	if (ci->kind == FL_CCALL_TIMERFD || ci->kind == FL_CCALL_TIMER) {
+		/* TFD_TIMER_ABSTIME and TIMER_ABSTIME are both 1. */
+		_Static_assert(TFD_TIMER_ABSTIME == TIMER_ABSTIME, "one flag bit for both");
+		r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 1,
+				     SCMP_A1(SCMP_CMP_MASKED_EQ, TIMER_ABSTIME, TIMER_ABSTIME));
+		return r == 0 || r == -EEXIST ? 0 : add_syscall(ctx, rule, name, false, plain);
+	}
+	for (int c = 0; c < FL_CLOCK_N && r == 0; c++) {
+		if (!(rule->clock_set & (1u << c)))
+			continue;
+		for (const int *id = fl_clock_ids((enum fl_clock)c); *id >= 0 && r == 0; id++) {
+			struct scmp_arg_cmp cmp[2] = {
+				SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, (uint32_t)*id),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, TIMER_ABSTIME, TIMER_ABSTIME),
+			};
+
+			r = seccomp_rule_add_array(ctx, SCMP_ACT_TRACE(0), nr,
+						   ci->kind == FL_CCALL_NANOSLEEP ? 2 : 1, cmp);
+			if (r == -EEXIST)
+				r = 0;
+		}
+	}
+	/* libseccomp could not say it: trace every such call, the matcher decides. */
+	return r == 0 ? 0 : add_syscall(ctx, rule, name, false, plain);
+}
+
 /* The BPF program of @ctx into @f (owned there), or a negative errno. */
 static int export_program(scmp_filter_ctx ctx, struct fl_filter *f)
 {
@@ -199,7 +269,8 @@ static int build(const struct fl_rule_set *set, const char *const *also, size_t 
 	for (size_t i = 0; r == 0 && i < set->n_rules; i++) {
 		const struct fl_rule *rule = &set->rules[i];
 		for (size_t j = 0; r == 0 && j < rule->n_calls; j++)
-			r = add_syscall(ctx, rule, rule->calls[j], narrow, &plain);
+			r = rule->has_clock ? add_clock_call(ctx, rule, rule->calls[j], narrow, &plain) :
+			    add_syscall(ctx, rule, rule->calls[j], narrow, &plain);
 	}
 	for (size_t i = 0; r == 0 && i < n_also; i++) {
 		int nr = seccomp_syscall_resolve_name(also[i]);

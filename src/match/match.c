@@ -130,7 +130,8 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 	m->stats = calloc(set->n_rules + 1, sizeof(*m->stats));
 	m->stream_seeds = calloc(set->n_rules + 1, sizeof(*m->stream_seeds));
 	m->n_scopes = calloc(set->n_rules + 1, sizeof(*m->n_scopes));
-	if (!m->stats || !m->stream_seeds || !m->n_scopes)
+	m->jumped = calloc(set->n_rules + 1, sizeof(*m->jumped));
+	if (!m->stats || !m->stream_seeds || !m->n_scopes || !m->jumped)
 		goto fail;
 	fl_seed_streams(m->stats, m->stream_seeds, set->n_rules, seed);
 
@@ -183,6 +184,7 @@ void fl_matcher_free(struct fl_matcher *m)
 	free(m->stats);
 	free(m->stream_seeds);
 	free(m->n_scopes);
+	free(m->jumped);
 	fl_scopes_done(&m->scopes);
 	free(m);
 }
@@ -584,21 +586,12 @@ static bool path_matches(const struct fl_rule *r, struct fl_call_cache *c,
 static bool process_matches(const struct fl_rule *r, struct fl_call_cache *c,
 			    struct fl_match_info *info)
 {
-	const char *exe = call_exe(c), *base;
+	const char *exe = call_exe(c);
 
-	if (!exe)
+	if (!exe || !fl_process_matches_exe(r, exe))
 		return false;
-	base = strrchr(exe, '/');
-	base = base ? base + 1 : exe;
-	for (size_t k = 0; k < r->n_processes; k++) {
-		const char *p = r->processes[k];
-
-		if (strchr(p, '/') ? fl_glob_match(p, exe) : fl_glob_match_name(p, base)) {
-			info->exe = exe;
-			return true;
-		}
-	}
-	return false;
+	info->exe = exe;
+	return true;
 }
 
 /*
@@ -710,8 +703,17 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		struct fl_scope *sc = NULL;
 		struct fl_counts c;
 
+		if (r->has_clock && !fl_clock_applies(r, call, &d))
+			continue;
 		if (!rule_matches(m, r, call, &info, &d))
 			continue;
+		if (r->has_clock) {
+			if (!fl_clock_decide(m, i, call, &d))
+				continue;
+			*ret = d;
+			m->last = info;
+			return true;
+		}
 		st->matched++; /* the report's counts are the tree's */
 		if (r->per != FL_PER_TREE) {
 			sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);

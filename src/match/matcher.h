@@ -21,6 +21,7 @@ struct fl_scope {
 	uint64_t matched;
 	uint64_t injected;
 	struct fl_prng prng;
+	int64_t jumped;    /* clock: {jump}: the sum of the steps taken in this scope */
 };
 
 struct fl_scopes {
@@ -78,7 +79,26 @@ struct fl_matcher {
 	uint64_t *stream_seeds;        /* x_i: what rule i's tree stream was seeded with */
 	uint64_t *n_scopes;            /* scopes made per rule so far: the next k */
 	struct fl_scopes scopes;
+	int64_t *jumped;               /* clock: {jump}, per: tree: rule i's steps so far */
 };
+
+/* ---- clock_decide.c ---- */
+
+/*
+ * Is @call one clock: rule @r acts on, by its registers: a reading of one
+ * of its clocks, or an absolute wait on one? Fills d->clock_call and
+ * d->clock_time64.
+ */
+bool fl_clock_applies(const struct fl_rule *r, const struct fl_call *call, struct fl_decision *d);
+/*
+ * Rule @i (a clock: rule whose filters passed) on @call: count a reading,
+ * draw, step a jump; true when it shifts the call, with the shift in @d.
+ * Rules after it don't see the call then.
+ */
+bool fl_clock_decide(struct fl_matcher *m, size_t i, const struct fl_call *call,
+		     struct fl_decision *d);
+/* process: does executable @exe (an absolute path) match one of @r's patterns? */
+bool fl_process_matches_exe(const struct fl_rule *r, const char *exe);
 
 /* ---- caller.c ---- */
 

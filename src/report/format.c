@@ -504,6 +504,7 @@ size_t fl_format_duration(char *buf, size_t size, uint64_t ns)
  *			16; "corrupt 3 bytes (flip)" when not done, in a dry run)
  *	cut short	delayed 1023ms (cut short, of 10s): SIGTERM to faultline
  *	both sides cut	delayed 300ms enter + 600ms exit (cut short, served 412ms)
+ *	clock		"shifted +10800s" (offset), "jumped -600s (clock now -1200s)"
  *	signal		", signal SIGUSR1" after any of the above, or
  *			"signal SIGUSR1" alone
  * and " [exit]" appended when the rule acts at syscall exit (the call ran,
@@ -613,6 +614,23 @@ size_t fl_format_result(char *buf, size_t size, const struct fl_decision *d)
 	if (d->crash)
 		snprintf(result, sizeof(result), "crashed (%s): the traced tree killed before the "
 			 "call ran", fl_crash_mode_name(d->crash));
+	if (d->clock_call != FL_CCALL_NONE) {
+		char shift[40], step[40];
+		uint64_t mag = d->clock_shift_ns < 0 ? -(uint64_t)d->clock_shift_ns :
+			       (uint64_t)d->clock_shift_ns;
+		uint64_t smag = d->clock_step_ns < 0 ? -(uint64_t)d->clock_step_ns :
+				(uint64_t)d->clock_step_ns;
+
+		fl_format_duration(shift, sizeof(shift), mag);
+		fl_format_duration(step, sizeof(step), smag);
+		if (d->clock_step_ns)
+			snprintf(result, sizeof(result), "jumped %c%s (clock now %c%s)",
+				 d->clock_step_ns < 0 ? '-' : '+', step,
+				 d->clock_shift_ns < 0 ? '-' : '+', shift);
+		else
+			snprintf(result, sizeof(result), "shifted %c%s",
+				 d->clock_shift_ns < 0 ? '-' : '+', shift);
+	}
 	if (d->has_poke) {
 		size_t o = strlen(result);
 

@@ -34,7 +34,9 @@
  *    writes into a buffer; "stat": {"size": N, "mode": "0600", ...} (the
  *    faked fields; mode in octal); "corrupt": {"how", "bytes" (asked), "offsets"
  *    (ascending, into the call's data; left out in a dry run)}; "signal":
- *    "SIGUSR1" last when the rule sends one. An errno or signal with no name
+ *    "SIGUSR1" last when the rule sends one; "clock": {"offset_ms": N}
+ *    for a clock: rule's reading (the shift it read with), with "jump_ms"
+ *    the step when a jump took it. An errno or signal with no name
  *    is given as its number.
  *  - "path": the absolute path a path: filter matched (see struct
  *    fl_match_info), else the first path argument as the program wrote it.
@@ -129,6 +131,14 @@ static json_t *jcount(uint64_t v)
 static json_t *jdelay_ms(uint64_t ns)
 {
 	if (ns % 1000000 == 0 && ns / 1000000 <= INT64_MAX)
+		return json_integer((json_int_t)(ns / 1000000));
+	return json_real((double)ns / 1e6);
+}
+
+/* A signed shift in milliseconds, as jdelay_ms() writes a delay. */
+static json_t *jshift_ms(int64_t ns)
+{
+	if (ns % 1000000 == 0)
 		return json_integer((json_int_t)(ns / 1000000));
 	return json_real((double)ns / 1e6);
 }
@@ -320,6 +330,14 @@ static json_t *build_injection(const struct fl_injection *inj)
 			}
 		}
 		rc |= jset(action, "stat", st);
+	}
+	if (d->clock_call != FL_CCALL_NONE) {
+		json_t *clock = json_object();
+
+		rc |= jset(clock, "offset_ms", jshift_ms(d->clock_shift_ns));
+		if (d->clock_step_ns)
+			rc |= jset(clock, "jump_ms", jshift_ms(d->clock_step_ns));
+		rc |= jset(action, "clock", clock);
 	}
 	if (d->has_poke) {
 		json_t *poke = json_object();

@@ -347,6 +347,12 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 	 */
 	bool unknown = rs->seen.unknown;
 
+	if (seen[RK_CLOCK]) {
+		/* A time rule: its calls come from its clocks (clock_keys.c). */
+		fl_check_clock_rule(ld, rs);
+		check_expect(ld, rs);
+		return;
+	}
 	if (!seen[RK_SYSCALL] && !unknown)
 		report_at(ld, map, "rule has no key 'syscall'; say which syscall(s) it acts on "
 			  "(e.g. syscall: openat)");
@@ -356,7 +362,8 @@ static void check_rule(struct load *ld, const struct node *map, struct rule_stat
 			  "(make it succeed with a value), 'delay' (slow it down), 'short' (let it "
 			  "move fewer bytes), 'signal' (send the caller a signal), 'poke' (write "
 			  "into a buffer it points to), 'corrupt' (damage the data it moves) or "
-			  "'stat' (fake file attributes); or 'crash' (kill the program there)");
+			  "'stat' (fake file attributes); or 'crash' (kill the program there); or make "
+			  "it a time rule with 'clock' and no 'syscall'");
 	if (seen[RK_ERROR] && seen[RK_RETVAL])
 		report_at(ld, later(seen[RK_ERROR], seen[RK_RETVAL]),
 			  "key 'error' and key 'retval' cannot be used together: "

@@ -466,6 +466,9 @@ const struct key_def fl_rule_keys[N_RULE_KEYS] = {
 			 "as {bytes: 3, how: flip}", fl_parse_corrupt },
 	[RK_STAT] = { "stat", SHAPE_ANY, "a mapping of stat fields to fake, such as {size: "
 		      "1048576, mode: 0600}", fl_parse_stat },
+	[RK_CLOCK] = { "clock", SHAPE_ANY, "a mapping {offset: T} or {jump: T}, with T a signed "
+		       "duration such as +3h, -90s or 400d, and optionally clocks: [realtime, "
+		       "monotonic, boottime]", fl_parse_clock },
 	[RK_DELAY] = { "delay", SHAPE_ANY, "a duration such as 250ms, or {enter: T, exit: T}",
 		       parse_delay },
 	[RK_PHASE] = { "phase", SHAPE_SCALAR, "'enter' or 'exit'", parse_phase },

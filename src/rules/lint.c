@@ -324,7 +324,9 @@ void fl_lint_syscall(struct load *ld, const struct key_def *def, const struct no
 	if (fl_lint_vdso(v->text))
 		warn_at(ld, v, "key '%s': %s is served by the vDSO on x86_64: the C library "
 			"answers it without entering the kernel, so this rule only sees raw "
-			"syscall(2) uses and i386 programs", def->name, v->text);
+			"syscall(2) uses and i386 programs; to change what programs read of the "
+			"clock, use a clock: rule instead ({clock: {offset: +3h}}, no syscall:), "
+			"which takes the vDSO away", def->name, v->text);
 }
 
 void fl_lint_never_acts(struct load *ld, const struct key_def *def, const struct node *v)
@@ -544,6 +546,13 @@ static bool always_acts(const struct fl_rule *r)
 
 static bool covers(const struct fl_rule *early, const struct fl_rule *late)
 {
+	/*
+	 * A clock: rule acts only on its clocks' readings and absolute waits:
+	 * never all of a syscall rule's calls; another clock: rule's only when
+	 * its clocks are among the earlier one's.
+	 */
+	if (early->has_clock)
+		return late->has_clock && (late->clock_set & ~early->clock_set) == 0;
 	for (size_t i = 0; i < late->n_calls; i++) {
 		bool listed = false;
 

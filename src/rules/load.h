@@ -232,6 +232,7 @@ enum {
 	RK_POKE,
 	RK_CORRUPT,
 	RK_STAT,
+	RK_CLOCK,
 	RK_DELAY,
 	RK_PHASE,
 	RK_AFTER,
@@ -292,6 +293,15 @@ enum {
 	N_CORRUPT_KEYS,
 };
 
+/* ---- clock: {offset | jump, clocks} ---- */
+
+enum {
+	KK_OFFSET,
+	KK_JUMP,
+	KK_CLOCKS,
+	N_CLOCK_KEYS,
+};
+
 /* Most bytes one poke writes. */
 #define POKE_MAX 4096
 
@@ -328,6 +338,11 @@ extern const struct key_def fl_delay_keys[N_DELAY_KEYS];
 extern const struct key_def fl_poke_keys[N_POKE_KEYS];
 extern const struct key_def fl_corrupt_keys[N_CORRUPT_KEYS];
 extern const struct key_def fl_stat_keys[FL_STAT_N_FIELDS];
+extern const struct key_def fl_clock_keys[N_CLOCK_KEYS];
+/* clock: (clock_keys.c), and the checks of a clock: rule's other keys and its calls. */
+int fl_parse_clock(struct load *ld, void *obj, const struct key_def *def,
+		   const struct node *key, const struct node *v);
+void fl_check_clock_rule(struct load *ld, struct rule_state *rs);
 int fl_parse_stat(struct load *ld, void *obj, const struct key_def *def,
 		  const struct node *key, const struct node *v);
 int fl_parse_corrupt(struct load *ld, void *obj, const struct key_def *def,
@@ -376,6 +391,8 @@ int fl_parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 size_t fl_calls_narrow(struct load *ld, struct rule_state *rs, const struct node *at,
 		       bool (*keep)(const char *call, const void *ud), const void *ud,
 		       const char *why);
+/* Add call @name (a static string) to @rs, brought in by @by. 0 or -ENOMEM. */
+int fl_calls_add(struct load *ld, struct rule_state *rs, const char *name, const struct node *by);
 /* Resolve each call of @rs for every ABI into its sysnos (after the checks). */
 void fl_calls_resolve(struct load *ld, struct rule_state *rs);
 

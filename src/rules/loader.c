@@ -435,6 +435,10 @@ void fl_rules_foreach_key(void (*fn)(const char *path, const char *expect, void 
 		snprintf(path, sizeof(path), "rules[].delay.%s", fl_delay_keys[i].name);
 		fn(path, fl_delay_keys[i].expect, ud);
 	}
+	for (size_t i = 0; i < N_CLOCK_KEYS; i++) {
+		snprintf(path, sizeof(path), "rules[].clock.%s", fl_clock_keys[i].name);
+		fn(path, fl_clock_keys[i].expect, ud);
+	}
 	/* parse_arg_mask()'s one key. */
 	fn("rules[].args.N.mask", "an integer whose bits must all be set in argument N", ud);
 }

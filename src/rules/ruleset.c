@@ -52,7 +52,7 @@ bool fl_rule_has_action(const struct fl_rule *r)
 {
 	return r->n_errors || r->has_retval || r->delay_ns || r->delay_enter_ns ||
 	       r->delay_exit_ns || r->short_kind != FL_SHORT_NONE || r->has_poke ||
-	       r->corrupt_bytes || r->stat_fields ||
+	       r->corrupt_bytes || r->stat_fields || r->has_clock ||
 	       r->signal || r->crash != FL_CRASH_NONE;
 }
 

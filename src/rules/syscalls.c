@@ -29,6 +29,14 @@ static bool is_group(const struct node *by)
 	return by->text[0] == '@';
 }
 
+static int add_call(struct load *ld, struct rule_state *rs, const char *name,
+		    const struct node *by);
+
+int fl_calls_add(struct load *ld, struct rule_state *rs, const char *name, const struct node *by)
+{
+	return add_call(ld, rs, name, by);
+}
+
 /* Index of @name in the rule's calls, or -1. */
 static ssize_t find_call(const struct fl_rule *r, const char *name)
 {

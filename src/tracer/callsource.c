@@ -187,6 +187,46 @@ static bool fd_pos(pid_t tid, int fd, uint64_t *ret)
 	return ok;
 }
 
+static int source_fd_clock(void *ud, int fd, int *ret)
+{
+	const struct fl_stop_source *s = ud;
+	char path[64], line[128];
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", s->tid, fd);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!ok && fgets(line, sizeof(line), f))
+		ok = sscanf(line, "clockid: %d", ret) == 1;
+	fclose(f);
+	return ok ? 0 : -ENOTTY;
+}
+
+static int source_timer_clock(void *ud, int id, int *ret)
+{
+	const struct fl_stop_source *s = ud;
+	char path[64], line[128];
+	bool in = false, ok = false;
+	int got;
+	FILE *f;
+
+	/* "ID: N", then its "signal:", "notify:" and "ClockID: C" lines, per timer. */
+	snprintf(path, sizeof(path), "/proc/%d/timers", s->tgid ? s->tgid : s->tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (!ok && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "ID: %d", &got) == 1)
+			in = got == id;
+		else if (in)
+			ok = sscanf(line, "ClockID: %d", ret) == 1;
+	}
+	fclose(f);
+	return ok ? 0 : -ENOENT;
+}
+
 static int source_link_facts(void *ud, enum fl_proc_link what, int fd, struct fl_link_facts *ret)
 {
 	const struct fl_stop_source *s = ud;
@@ -260,4 +300,6 @@ void fl_stop_source_reset(struct fl_stop_source *s, pid_t tid)
 	s->src.proc_link = source_proc_link;
 	s->src.link_facts = source_link_facts;
 	s->src.fd_available = source_fd_available;
+	s->src.fd_clock = source_fd_clock;
+	s->src.timer_clock = source_timer_clock;
 }

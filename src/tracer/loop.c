@@ -180,6 +180,7 @@ static void on_exec(struct tracer *tr, struct fl_tracee *t)
 	t->tgid = t->tid;
 	/* A signal the old image caught is no crash of the new one. */
 	fl_crash_forget(t);
+	fl_clock_exec(tr, t);
 	fl_run_resume(tr, t, 0);
 }
 
@@ -493,6 +494,8 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		tr.want_stack |= cfg->sinks[i]->wants_stack;
 		tr.want_crashes |= cfg->sinks[i]->wants_crashes;
 	}
+	for (size_t i = 0; cfg->matcher && i < fl_matcher_set(cfg->matcher)->n_rules; i++)
+		tr.clock_rules |= fl_matcher_set(cfg->matcher)->rules[i].has_clock;
 	fl_emit_run_start(&tr);
 
 	/* Signals first: a SIGTERM during attach must find them in place. */

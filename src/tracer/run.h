@@ -38,6 +38,7 @@ struct tracer {
 	int fatal;            /* -errno that ends the run */
 	bool want_stack;      /* some sink wants each injection's stack */
 	bool want_crashes;    /* some sink wants the crashes (crash.c) */
+	bool clock_rules;     /* some rule is a clock: rule (timeshift.c) */
 	struct fl_crash *crashes; /* in the order they happened; exe strings owned */
 	size_t n_crashes, cap_crashes;
 	bool stack_warned;    /* one warning for a stack that could not be unwound */
@@ -75,6 +76,14 @@ void fl_thread_run_timers(struct tracer *tr);
 void fl_thread_exec(struct tracer *tr, struct fl_tracee *t, struct fl_tracee *leader);
 /* thread.c: forget @t's hold, if any (it exited). */
 void fl_thread_gone(struct tracer *tr, struct fl_tracee *t);
+
+/* timeshift.c: @t execed: take the vDSO away when a clock: rule applies to it. */
+void fl_clock_exec(struct tracer *tr, struct fl_tracee *t);
+/* timeshift.c: a clock: rule's decision at @t's entry stop (@call decided; told here). */
+void fl_clock_entry(struct tracer *tr, struct fl_tracee *t, const struct fl_call *call,
+		    const struct fl_decision *dec);
+/* timeshift.c: its exit stop: shift the reading, or put the wait's deadline back. */
+void fl_clock_exit(struct tracer *tr, struct fl_tracee *t);
 
 /* emit.c: the sinks' run start, one injection, run end. */
 void fl_emit_run_start(struct tracer *tr);

@@ -269,6 +269,10 @@ static void apply_exit(struct tracer *tr, struct fl_tracee *t)
 {
 	int r = 0;
 
+	if (t->dec.clock_call != FL_CCALL_NONE) {
+		fl_clock_exit(tr, t);
+		return;
+	}
 	settle_short(tr, t, t->exit_rval);
 	if (tr->cfg->dry_run) {
 		/* Only a short's exit is waited for in a dry run: to see whether it would bite. */
@@ -350,6 +354,10 @@ static void on_call_entry(struct tracer *tr, struct fl_tracee *t,
 		/* The call never runs: the tree dies here, and the loop ends the run. */
 		fl_emit_injection(tr, t, &call, &dec, fl_matcher_last_match(m));
 		fl_run_crash(tr, t, &call, &dec);
+		return;
+	}
+	if (dec.clock_call != FL_CCALL_NONE) {
+		fl_clock_entry(tr, t, &call, &dec);
 		return;
 	}
 	/* A call that runs changes or syncs what it touches; one skipped does not. */
@@ -528,12 +536,14 @@ void fl_thread_exec(struct tracer *tr, struct fl_tracee *t, struct fl_tracee *le
 {
 	fl_thread_gone(tr, t);
 	memset(&t->undo, 0, sizeof(t->undo));
+	memset(&t->clock_undo, 0, sizeof(t->clock_undo)); /* the old image's memory is gone */
 	if (!leader)
 		return;
 	enum fl_thread_state was = leader->state;
 
 	fl_thread_gone(tr, leader);
-	if (was == FL_TS_IDLE)
+	/* A clock reading or wait of the old image has nothing left to do. */
+	if (was == FL_TS_IDLE || leader->dec.clock_call != FL_CCALL_NONE)
 		return;
 	t->state = fl_state_inherit(was);
 	t->dec = leader->dec;

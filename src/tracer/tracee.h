@@ -22,6 +22,7 @@ struct fl_tracee {
 	uint32_t arch;       /* the call's ABI and arguments, for short counts */
 	uint64_t args[6];
 	struct fl_inject_undo undo; /* what to put back at the exit stop */
+	struct fl_clock_undo clock_undo; /* an absolute wait's deadline, put back at its exit */
 	int nr;              /* the acting call's number */
 	bool entered;        /* between a syscall-entry stop and its exit stop */
 	/*

@@ -69,6 +69,9 @@ expect "{syscall: read, per: thread" faultline run -e "{syscall: read, per: thr"
 expect "{syscall: write, crash: power-loss" faultline run -e "{syscall: write, crash: po"
 expect "{syscall: write, crash: power-loss, dirs: lose" faultline run -e "{syscall: write, crash: power-loss, dirs: lo"
 expect --crash faultline sweep --cra
+expect "{clock:" faultline run -e "{cloc"
+expect "{clock: {offset:" faultline run -e "{clock: {off"
+expect "{clock: {jump: -10m, clocks: [monotonic" faultline run -e "{clock: {jump: -10m, clocks: [mon"
 expect bash faultline run -r x.yaml -- bas
 nothing faultline run -s ""
 nothing faultline run -e "{syscall: read, times: "

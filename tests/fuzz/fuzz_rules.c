@@ -81,7 +81,7 @@ static void check_rule(const struct fl_rule *r, const char *what)
 			broken("%s: rule '%s' has errno %d", what, r->name, r->errors[i]);
 	/* Every action a rule can have; a new one belongs here too. */
 	if (r->n_errors == 0 && !r->has_retval && r->delay_ns == 0 &&
-	    r->short_kind == FL_SHORT_NONE && r->signal == 0)
+	    r->short_kind == FL_SHORT_NONE && r->signal == 0 && !r->has_clock)
 		broken("%s: rule '%s' has no action", what, r->name);
 	if (r->has_expect && r->expect_min > r->expect_max)
 		broken("%s: rule '%s' expects at least %llu and at most %llu", what, r->name,
@@ -95,6 +95,11 @@ static void check_rule(const struct fl_rule *r, const char *what)
 		broken("%s: rule '%s' has probability %g", what, r->name, r->probability);
 	if (r->phase != FL_PHASE_ENTER && r->phase != FL_PHASE_EXIT)
 		broken("%s: rule '%s' has phase %d", what, r->name, (int)r->phase);
+	/* A time rule shifts at least one clock, and only a time rule does. */
+	if (r->has_clock != (r->clock_set != 0) || r->clock_set >> FL_CLOCK_N)
+		broken("%s: rule '%s' has clocks 0x%x", what, r->name, r->clock_set);
+	if (r->has_clock && (r->n_errors || r->has_retval || r->delay_ns || r->signal))
+		broken("%s: time rule '%s' has another action", what, r->name);
 }
 
 /* Diagnostics are printed too: their text must survive any input. */

@@ -95,6 +95,7 @@ def main():
         "rules[].poke.": defs["poke"]["properties"],
         "rules[].corrupt.": defs["corrupt"]["properties"],
         "rules[].stat.": defs["stat"]["properties"],
+        "rules[].clock.": defs["clock"]["properties"],
         "rules[].args.N.": defs["argMask"]["properties"],
     }
     in_schema = set()
@@ -122,6 +123,11 @@ def main():
     good = as_json(yaml.safe_load('rules: [{syscall: read, delay: {enter: 300ms, exit: 1s}}]'))
     if not validator.is_valid(good):
         fail("schema refuses delay: {enter, exit}")
+
+    for text in ("rules: [{clock: {offset: +3h}}]",
+                 "rules: [{clock: {jump: -10m, clocks: [realtime, monotonic]}, after: 100}]"):
+        if not validator.is_valid(as_json(yaml.safe_load(text))):
+            fail(f"schema refuses a clock: rule: {text}")
 
     # 4. Shapes the loader refuses, the schema refuses too.
     bad = {
@@ -156,6 +162,12 @@ def main():
         "retval past 64 bits": "rules: [{syscall: read, retval: 0x10000000000000000}]",
         "version 2": "{version: 2, rules: [{syscall: read, error: EIO}]}",
         "unknown group": 'rules: [{syscall: "@file-sytem", error: EIO}]',
+        "clock with syscall": "rules: [{syscall: read, clock: {offset: 1h}}]",
+        "clock offset and jump": "rules: [{clock: {offset: 1h, jump: 1m}}]",
+        "clock without amount": "rules: [{clock: {clocks: realtime}}]",
+        "clock shift without unit": "rules: [{clock: {offset: 3}}]",
+        "clock typo": "rules: [{clock: {ofset: 1h}}]",
+        "unknown clock": "rules: [{clock: {offset: 1h, clocks: [wallclock]}}]",
     }
     for what, text in bad.items():
         doc = as_json(yaml.safe_load(text))

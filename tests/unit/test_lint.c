@@ -292,6 +292,10 @@ static void test_shadowing(void **state)
 		{ "rules: [{syscall: read, error: EIO, fd: 3}, {syscall: read, error: EIO}]", false },
 		{ "rules: [{syscall: read, short: 10}, {syscall: read, error: EIO}]", false },
 		{ "rules: [{syscall: read, error: EIO, args: {2: 5}}, {syscall: read, error: EIO}]", false },
+		/* A clock: rule takes only its clocks' readings and absolute waits. */
+		{ "rules: [{clock: {offset: 1h}}, {syscall: clock_nanosleep, error: EINTR}]", false },
+		{ "rules: [{clock: {offset: 1h}}, {clock: {jump: 1m}}]", true },
+		{ "rules: [{clock: {offset: 1h}}, {clock: {offset: 1h, clocks: [realtime, monotonic]}}]", false },
 	};
 
 	(void)state;

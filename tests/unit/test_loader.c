@@ -749,7 +749,7 @@ static const struct error_case {
 	/* Keys. */
 	{ "rules:\n  - syscall: open\n    error: EIO\n    erorr: ENOENT\n", 1, 4, 5,
 	  "unknown key 'erorr' in rule; did you mean 'error'? (valid keys: name, syscall, path, fd, fd_type, "
-	  "address, port, process, caller, args, error, retval, short, signal, poke, corrupt, stat, "
+	  "address, port, process, caller, args, error, retval, short, signal, poke, corrupt, stat, clock, "
 	  "delay, "
 	  "phase, "
 	  "after, every, "
