@@ -15,6 +15,7 @@ int fl_cmd_run(int argc, char **argv);   /* run.c */
 int fl_cmd_check(int argc, char **argv); /* check.c */
 int fl_cmd_list(int argc, char **argv);  /* list.c */
 int fl_cmd_sweep(int argc, char **argv); /* sweep_cmd.c */
+int fl_cmd_report(int argc, char **argv); /* report_cmd.c */
 
 /* Fds 0-2 that were closed when faultline started (fl_reserve_std_fds()), main.c. */
 extern unsigned fl_closed_std_fds;
