@@ -49,6 +49,7 @@ struct fl_injection {
 	char *const *stack;
 	size_t n_stack;
 	bool has_stack;        /* --stack was given: the report lists "stack" */
+	const char *stack_error; /* with has_stack and n_stack 0: why there is none, else NULL */
 };
 
 /* The run begins: the command is about to start, or the processes to be attached. */
@@ -74,13 +75,14 @@ struct fl_crash {
 /*
  * Something faultline cannot see or cannot allow, said once per process:
  * "io_uring" (io_uring_setup succeeded: what the process submits through
- * the ring bypasses every rule) or "ptrace" (the process asks for a tracer
- * and will be refused: it already has one, faultline).
+ * the ring bypasses every rule), "ptrace" (the process asks for a tracer
+ * and will be refused: it already has one, faultline) or "stack" (--stack
+ * cannot unwind its calls, e.g. without /proc).
  */
 struct fl_notice {
 	pid_t pid;        /* the process (thread group) */
 	pid_t tid;        /* the thread that made the call */
-	const char *kind; /* "io_uring", "ptrace" */
+	const char *kind; /* "io_uring", "ptrace", "stack" */
 	const char *text; /* one line, for people */
 };
 

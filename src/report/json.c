@@ -61,9 +61,12 @@
  *    is the process, "tid" the thread the signal was delivered to; "exe"
  *    its executable at that moment, null when it could not be read, with
  *    "exe_hex" as for paths.
+ *  - "stack" (with --stack): the frames, innermost first; when there are
+ *    none, "stack_error" says why (no /proc, say), and a "stack" notice
+ *    says it once per process.
  *  - "notices": what faultline could not see or allow, once per process
- *    and kind, in order: {"pid", "tid", "kind": "io_uring" | "ptrace",
- *    "message"}; [] when none. "io_uring": the process set up a ring, and
+ *    and kind, in order: {"pid", "tid", "kind": "io_uring" | "ptrace" |
+ *    "stack", "message"}; [] when none. "io_uring": the process set up a ring, and
  *    what it submits there bypasses every rule. "ptrace": it asked for a
  *    tracer (PTRACE_TRACEME, or attaching to a process faultline traces)
  *    and was refused: a process has one tracer.
@@ -342,6 +345,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 			rc |= json_array_append_new(stack, fl_json_string(inj->stack[i], &lossy));
 		}
 		rc |= jset(o, "stack", stack);
+		if (inj->stack_error)
+			rc |= jset(o, "stack_error", jstr(inj->stack_error));
 	}
 
 	if (rc) {

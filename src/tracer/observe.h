@@ -13,5 +13,11 @@ struct fl_tracee;
  * ptrace request that will fail because faultline traces it. @acted: a
  * rule acted on this call (no ring gets made when one fails it).
  */
+/*
+ * --stack could not unwind a call of @t: a notice ("stack") saying @why,
+ * once per process (the report's injections say it each: stack_error).
+ */
+void fl_observe_no_stack(struct tracer *tr, struct fl_tracee *t, const char *why);
+
 void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info,
 		     bool acted);
