@@ -261,10 +261,12 @@ void fl_output_done(struct fl_output *o);
  * first is refused with -EINVAL and a malloc'd message in *ret_err
  * ("FILE:LINE:COLUMN: ..." for syntax, "FILE: rules[1].matched: ..." for
  * shape, "FILE: not a report of the rule set of FIRST: ..." otherwise).
+ * @from_log: @path is a container's log holding the report that run
+ * --report - printed last (kubectl logs); the report is found in it.
  */
 struct fl_merge;
 struct fl_merge *fl_merge_new(void);
-int fl_merge_add_file(struct fl_merge *m, const char *path, char **ret_err);
+int fl_merge_add_file(struct fl_merge *m, const char *path, bool from_log, char **ret_err);
 /* Rules whose expectation the sums miss. */
 size_t fl_merge_unmet(const struct fl_merge *m);
 /* The summary: header, per-rule sums, which reports each rule fired in. */

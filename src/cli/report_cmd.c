@@ -24,9 +24,11 @@ static const char report_usage[] =
 	"rule set -- the pods of a fleet, the shards of a CI job -- into one summary:\n"
 	"per rule the sums of matched and injected calls and the reports it fired\n"
 	"in, and its 'expect' checked against the sums. A DIR stands for the *.json\n"
-	"files in it, in name order. Reports of different rule sets are refused.\n"
+	"files in it (*.log with --from-logs), in name order. Reports of different rule sets are refused.\n"
 	"\n"
 	"Options:\n"
+	"      --from-logs    the files are container logs (kubectl logs POD > POD.log)\n"
+	"                     of runs with --report -: the report is read from each\n"
 	"      --summary-md FILE  append the summary as a Markdown section to FILE\n"
 	"  -q, --quiet        print only errors and unmet expectations\n"
 	"  -h, --help         show this help\n"
@@ -40,7 +42,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The *.json files of @dir, in name order, appended to @m. */
-static int add_dir(struct fl_merge *m, const char *dir)
+static int add_dir(struct fl_merge *m, const char *dir, bool from_logs)
 {
 	DIR *d = opendir(dir);
 	char **names = NULL;
@@ -54,7 +56,9 @@ static int add_dir(struct fl_merge *m, const char *dir)
 	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 6 || strcmp(de->d_name + len - 5, ".json"))
+		const char *ext = from_logs ? ".log" : ".json";
+		size_t elen = strlen(ext);
+		if (de->d_name[0] == '.' || len <= elen || strcmp(de->d_name + len - elen, ext))
 			continue;
 		char **more = realloc(names, (n + 1) * sizeof(*names));
 		if (!more || asprintf(&more[n], "%s/%s", dir, de->d_name) < 0) {
@@ -68,14 +72,15 @@ static int add_dir(struct fl_merge *m, const char *dir)
 	}
 	closedir(d);
 	if (status == 0 && n == 0) {
-		fprintf(stderr, "faultline report merge: %s: no *.json report in it\n", dir);
+		fprintf(stderr, "faultline report merge: %s: no %s in it\n", dir,
+			from_logs ? "*.log file" : "*.json report");
 		status = FL_EXIT_OWN_ERROR;
 	}
 	if (n)
 		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; status == 0 && i < n; i++) {
 		_cleanup_free_ char *err = NULL;
-		if (fl_merge_add_file(m, names[i], &err) < 0) {
+		if (fl_merge_add_file(m, names[i], from_logs, &err) < 0) {
 			fprintf(stderr, "faultline report merge: %s\n", err ? err : "out of memory");
 			status = FL_EXIT_OWN_ERROR;
 		}
@@ -88,15 +93,16 @@ static int add_dir(struct fl_merge *m, const char *dir)
 
 static int cmd_merge(int argc, char **argv)
 {
-	enum { OPT_SUMMARY_MD = 0x100 };
+	enum { OPT_SUMMARY_MD = 0x100, OPT_FROM_LOGS };
 	static const struct option longopts[] = {
+		{ "from-logs", no_argument, NULL, OPT_FROM_LOGS },
 		{ "summary-md", required_argument, NULL, OPT_SUMMARY_MD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *md_path = NULL;
-	bool quiet = false;
+	bool quiet = false, from_logs = false;
 	int c, md = -1, status = 0;
 	struct fl_merge *m;
 
@@ -109,6 +115,9 @@ static int cmd_merge(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case OPT_FROM_LOGS:
+			from_logs = true;
 			break;
 		case 'h':
 			fputs(report_usage, stdout);
@@ -133,8 +142,8 @@ static int cmd_merge(int argc, char **argv)
 		_cleanup_free_ char *err = NULL;
 
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-			status = add_dir(m, argv[i]);
-		} else if (fl_merge_add_file(m, argv[i], &err) < 0) {
+			status = add_dir(m, argv[i], from_logs);
+		} else if (fl_merge_add_file(m, argv[i], from_logs, &err) < 0) {
 			fprintf(stderr, "faultline report merge: %s\n", err ? err : "out of memory");
 			status = FL_EXIT_OWN_ERROR;
 		}

@@ -315,20 +315,26 @@ static char *read_all(const char *path, size_t *ret_len)
 	return buf;
 }
 
-/* Line of @text where a report starts ("{"injections":[" at a line start), or 0. */
-static unsigned embedded_report_line(const char *text)
+/*
+ * Line of @text where the last report starts ("{"injections":[" at a line
+ * start), or 0; *@ret_at its offset.
+ */
+static unsigned embedded_report_line(const char *text, size_t *ret_at)
 {
-	unsigned line = 1;
+	unsigned line = 1, found = 0;
 
 	for (const char *p = text; *p; p++) {
-		if ((p == text || p[-1] == '\n') && !strncmp(p, "{\"injections\":[", 15))
-			return line;
+		if ((p == text || p[-1] == '\n') && !strncmp(p, "{\"injections\":[", 15)) {
+			found = line;
+			if (ret_at)
+				*ret_at = (size_t)(p - text);
+		}
 		line += *p == '\n';
 	}
-	return 0;
+	return found;
 }
 
-int fl_merge_add_file(struct fl_merge *m, const char *path, char **ret_err)
+int fl_merge_add_file(struct fl_merge *m, const char *path, bool from_log, char **ret_err)
 {
 	_cleanup_free_ char *text = NULL;
 	json_error_t e;
@@ -340,13 +346,32 @@ int fl_merge_add_file(struct fl_merge *m, const char *path, char **ret_err)
 	text = read_all(path, &len);
 	if (!text)
 		return errf(ret_err, "%s: cannot read it: %s", path, strerror(errno));
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+	if (from_log) {
+		/*
+		 * A container's log (kubectl logs, podman logs) of a run with
+		 * --report -: the report is its last part, from the line it
+		 * starts on; faultline's own last lines (an unmet expectation)
+		 * may follow it.
+		 */
+		size_t at = 0;
+		unsigned line = embedded_report_line(text, &at);
+		if (!line)
+			return errf(ret_err, "%s: no faultline report in this log (faultline run --report - "
+				    "prints one, from a line starting {\"injections\":[)", path);
+		root = json_loadb(text + at, len - at, JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK, &e);
+		if (!root)
+			return errf(ret_err, "%s:%u:%d: not a JSON report: %s", path,
+				    line - 1 + (unsigned)(e.line > 0 ? e.line : 1), e.column > 0 ? e.column : 1,
+				    e.text);
+	} else {
+		root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e);
+	}
 	if (!root) {
-		unsigned at = embedded_report_line(text);
+		unsigned at = embedded_report_line(text, NULL);
 		if (at > 1)
 			return errf(ret_err, "%s:%d:%d: not a JSON report: %s (a report starts at line %u, "
 				    "after other output, as in a container's log with --report -: "
-				    "cut it out, e.g. sed -n '/^{\"injections\":\\[/,$p')", path, e.line,
+				    "merge such logs with --from-logs)", path, e.line,
 				    e.column > 0 ? e.column : 1, e.text, at);
 		return errf(ret_err, "%s:%d:%d: not a JSON report: %s", path, e.line > 0 ? e.line : 1,
 			    e.column > 0 ? e.column : 1, e.text);

@@ -160,6 +160,48 @@ static void merge_other_rule_set_125(void **state)
 				      "theirs %s", c, a, other, rules));
 }
 
+/*
+ * --from-logs: container logs (kubectl logs) of runs with --report -, the
+ * program's output and faultline's log lines around the report, are read
+ * as their reports.
+ */
+static void merge_from_logs(void **state)
+{
+	char *rules = fl_mkfile("chaos.yaml", rules_text);
+	char *logs = fl_path("logs");
+	struct fl_result r;
+
+	(void)state;
+	assert_int_equal(mkdir(logs, 0755), 0);
+	for (int k = 0; k < 2; k++) {
+		char *cfg = fl_mkfile(fl_strf("p%d.cfg", k), "x\n");
+		FL_RUN(&r, "run", "-r", rules, "--report", "-", "--", fl_victim(), "open", cfg, "+",
+		       "open", cfg);
+		/* 2 of min 3 each: 122, and the unmet lines come after the report. */
+		fl_assert_exit(&r, EXIT_UNMET);
+		char *log = fl_strf("%s/pod-%c.log", logs, 'a' + k);
+		FILE *f = fopen(log, "w");
+		assert_non_null(f);
+		fprintf(f, "%s%s", r.out, r.err);
+		fclose(f);
+	}
+	FL_RUN(&r, "report", "merge", "--from-logs", logs);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, fl_strf("faultline: rule \"cfg-missing\" fired in 2 of 2 reports: %s/pod-a.log (2), "
+				      "%s/pod-b.log (2)\n", logs, logs));
+	fl_assert_out_has(&r, fl_strf("faultline:   cfg-missing   %-8s  %7d  %8d  >=3\n", FL_OPEN_NAME, 4, 4));
+
+	/* A log without a report, and a report cut short, say so. */
+	char *none = fl_mkfile("none.log", "app: started\napp: done\n");
+	FL_RUN(&r, "report", "merge", "--from-logs", none);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, fl_strf("faultline report merge: %s: no faultline report in this log", none));
+	char *cut = fl_mkfile("cut.log", "app: started\n{\"injections\":[\n{\"seq\":1,\n");
+	FL_RUN(&r, "report", "merge", "--from-logs", cut);
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, fl_strf("faultline report merge: %s:4:", cut));
+}
+
 /* Not JSON, not a report, the wrong shape: 125 with where. */
 static void merge_bad_input_125(void **state)
 {
@@ -177,7 +219,7 @@ static void merge_bad_input_125(void **state)
 	fl_assert_err_has(&r, "near 'faultline'");
 	/* A report after other output, as in a container's log: where it starts, and how to cut it out. */
 	fl_assert_err_has(&r, "(a report starts at line 2, after other output, as in a container's log "
-			  "with --report -: cut it out, e.g. sed -n '/^{\"injections\":\\[/,$p')\n");
+			  "with --report -: merge such logs with --from-logs)\n");
 
 	char *trunc = fl_mkfile("trunc.json", "{\"rules\": [\n  {\"name\": \"x\",\n");
 	FL_RUN(&r, "report", "merge", trunc);
@@ -231,6 +273,7 @@ int main(int argc, char **argv)
 		FL_TEST(merge_unmet_122),
 		FL_TEST(merge_other_rule_set_125),
 		FL_TEST(merge_bad_input_125),
+		FL_TEST(merge_from_logs),
 	};
 
 	return fl_main(argc, argv, "merge", tests, FL_ARRAY_SIZE(tests), true);
