@@ -221,7 +221,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 	}
 	bool attaching = o->n_attach || o->n_pid_of;
 	if (attaching && optind < argc)
-		return fl_cli_usage_error("run", "give either -p PID (or --pid-of NAME) or a program to run, not both");
+		return fl_cli_usage_error("run", "give either %s or a program to run, not both",
+					  o->n_attach ? "-p PID" : "--pid-of NAME");
 	if (o->same_cpu && attaching)
 		return fl_cli_usage_error("run", "--same-cpu goes with a program to run, not with -p");
 	if (o->duration_ns && !attaching)

@@ -272,7 +272,7 @@ static void pid_of_usage_125(void **state)
 	fl_assert_err_has(&r, "--wait goes with --pid-of NAME");
 	FL_RUN(&r, "run", "--pid-of", "x", "-e", RULE, "--", "true");
 	fl_assert_exit(&r, 125);
-	fl_assert_err_has(&r, "give either -p PID (or --pid-of NAME) or a program to run, not both");
+	fl_assert_err_has(&r, "give either --pid-of NAME or a program to run, not both");
 	FL_RUN(&r, "run", "--pid-of", "/usr/sbin/httpd", "-e", RULE);
 	fl_assert_exit(&r, 125);
 	fl_assert_err_has(&r, "invalid --pid-of '/usr/sbin/httpd': expected a process name");
