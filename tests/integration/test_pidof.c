@@ -135,6 +135,7 @@ static void pid_of_waits_for_comm(void **state)
 	assert_int_equal(json_array_size(att), 1);
 	assert_int_equal(fl_json_int(json_array_get(att, 0), "pid"), pid);
 	assert_true(json_is_true(fl_json_get(fl_json_get(rep, "exit"), "detached")));
+	json_decref(rep);
 }
 
 /* argv[0]'s file name names it too, where comm says something else. */
