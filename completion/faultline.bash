@@ -90,7 +90,7 @@ _faultline()
 	local _faultline_bin=${words[0]}
 
 	if ((cword == 1)); then
-		COMPREPLY=($(compgen -W 'run check list sweep --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W 'run check list sweep report --help --version' -- "$cur"))
 		return
 	fi
 
@@ -110,6 +110,20 @@ _faultline()
 	fi
 
 	case $cmd in
+	report)
+		# report merge [--summary-md FILE] [-q] REPORT|DIR...
+		if ((cword == 2)); then
+			COMPREPLY=($(compgen -W 'merge' -- "$cur"))
+			return
+		fi
+		if [[ $prev == --summary-md ]]; then
+			COMPREPLY=($(compgen -f -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$(_faultline_options report)" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -X '!*.json' -- "$cur") $(compgen -d -- "$cur"))
+		fi
+		return ;;
 	list)
 		if ((cword == 2)); then
 			COMPREPLY=($(compgen -W 'syscalls errnos groups keys' -- "$cur"))
@@ -141,7 +155,11 @@ _faultline()
 		-p|--pid)
 			COMPREPLY=($(compgen -W "$(ps -e -o pid= 2>/dev/null)" -- "$cur"))
 			return ;;
-		-s|--seed|--duration|--jobs|-j|--timeout|--max-runs)
+		--pid-of)
+			# the command names of the processes running now
+			COMPREPLY=($(compgen -W "$(ps -e -o comm= 2>/dev/null | sort -u)" -- "$cur"))
+			return ;;
+		-s|--seed|--duration|--wait|--jobs|-j|--timeout|--max-runs)
 			return ;;
 		--check)
 			# a shell command: complete its first word as a command

@@ -257,3 +257,26 @@ void fl_output_summary_md(struct fl_output *o, const struct fl_run_info *run, in
 
 /* Release what a run that never ended left: the report's temp file, the fd. */
 void fl_output_done(struct fl_output *o);
+
+/*
+ * faultline report merge (merge.c): the JSON reports of several runs of one
+ * rule set summed per rule. fl_merge_add_file() reads one report; a file
+ * that is not JSON, not a run report, or of another rule set than the
+ * first is refused with -EINVAL and a malloc'd message in *ret_err
+ * ("FILE:LINE:COLUMN: ..." for syntax, "FILE: rules[1].matched: ..." for
+ * shape, "FILE: not a report of the rule set of FIRST: ..." otherwise).
+ * @from_log: @path is a container's log holding the report that run
+ * --report - printed last (kubectl logs); the report is found in it.
+ */
+struct fl_merge;
+struct fl_merge *fl_merge_new(void);
+int fl_merge_add_file(struct fl_merge *m, const char *path, bool from_log, char **ret_err);
+/* Rules whose expectation the sums miss. */
+size_t fl_merge_unmet(const struct fl_merge *m);
+/* The summary: header, per-rule sums, which reports each rule fired in. */
+void fl_merge_print(const struct fl_merge *m, FILE *out);
+/* One line per rule whose expectation the sums miss, as run says it. */
+void fl_merge_print_unmet(const struct fl_merge *m, FILE *out);
+/* The Markdown section on @fd (from fl_summary_md_open(), taken over and closed). */
+int fl_merge_markdown(const struct fl_merge *m, int fd);
+void fl_merge_free(struct fl_merge *m);

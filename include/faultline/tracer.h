@@ -49,6 +49,7 @@ struct fl_injection {
 	char *const *stack;
 	size_t n_stack;
 	bool has_stack;        /* --stack was given: the report lists "stack" */
+	const char *stack_error; /* with has_stack and n_stack 0: why there is none, else NULL */
 };
 
 /* The run begins: the command is about to start, or the processes to be attached. */
@@ -74,13 +75,14 @@ struct fl_crash {
 /*
  * Something faultline cannot see or cannot allow, said once per process:
  * "io_uring" (io_uring_setup succeeded: what the process submits through
- * the ring bypasses every rule) or "ptrace" (the process asks for a tracer
- * and will be refused: it already has one, faultline).
+ * the ring bypasses every rule), "ptrace" (the process asks for a tracer
+ * and will be refused: it already has one, faultline) or "stack" (--stack
+ * cannot unwind its calls, e.g. without /proc).
  */
 struct fl_notice {
 	pid_t pid;        /* the process (thread group) */
 	pid_t tid;        /* the thread that made the call */
-	const char *kind; /* "io_uring", "ptrace" */
+	const char *kind; /* "io_uring", "ptrace", "stack" */
 	const char *text; /* one line, for people */
 };
 
@@ -179,6 +181,12 @@ struct fl_tracer_config {
 	 */
 	const pid_t *attach;
 	size_t n_attach;
+	/*
+	 * attach[n_attach_required..] may have exited by the time they are
+	 * seized (--pid-of's forked copies of the named process): skipped
+	 * then. 0: every one is required.
+	 */
+	size_t n_attach_required;
 	uint64_t duration_ns;
 
 	/*
@@ -212,6 +220,35 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
  * but cannot be executed (exit 126).
  */
 int fl_resolve_command(const char *name, char **ret_path);
+
+/*
+ * run --pid-of (pidof.c): a process of this pid namespace named @name, by
+ * its command name (/proc/PID/comm) or its argv[0]'s file name.
+ */
+struct fl_named_proc {
+	pid_t pid;
+	pid_t ppid;
+	char *cmdline;  /* its arguments joined by spaces, for messages */
+	bool root;      /* set by fl_named_procs_order(): its parent is not named @name */
+};
+
+/* Does a process with @comm and argv[0] (@argv0_len bytes) match @name? */
+bool fl_proc_name_matches(const char *name, const char *comm, const char *argv0, size_t argv0_len);
+
+/*
+ * Every process named @name but faultline itself, kernel threads and
+ * zombies, in /proc's order. Returns 0 (*ret_n may be 0) or -errno.
+ */
+int fl_proc_find_named(const char *name, struct fl_named_proc **ret, size_t *ret_n);
+
+/*
+ * Sort @p: the roots (matches whose parent is no match) first, then the
+ * rest, each by pid; returns how many roots there are. One root: every
+ * match is in its process tree (one program and the copies it forked).
+ */
+size_t fl_named_procs_order(struct fl_named_proc *p, size_t n);
+
+void fl_named_procs_free(struct fl_named_proc *p, size_t n);
 
 /* Whether faultline was built with libdw (call stacks for sinks that want them). */
 bool fl_stack_available(void);

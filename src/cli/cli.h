@@ -6,7 +6,10 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 struct fl_rule_set;
 
@@ -14,6 +17,7 @@ int fl_cmd_run(int argc, char **argv);   /* run.c */
 int fl_cmd_check(int argc, char **argv); /* check.c */
 int fl_cmd_list(int argc, char **argv);  /* list.c */
 int fl_cmd_sweep(int argc, char **argv); /* sweep_cmd.c */
+int fl_cmd_report(int argc, char **argv); /* report_cmd.c */
 
 /* crash_check.c: does a rule of @set have crash:? */
 bool fl_cli_has_crash(const struct fl_rule_set *set);
@@ -28,3 +32,14 @@ extern unsigned fl_closed_std_fds;
  * overflow. Returns 0, -EINVAL or -ERANGE.
  */
 int fl_cli_parse_u64(const char *s, uint64_t *ret);
+
+/*
+ * run --pid-of (pidof.c): wait up to @wait_ns (@wait_text as the user wrote
+ * it) for each of @names, then append the pids to *@attach (realloc'd):
+ * the named processes, then the copies they forked; *@n_required is set to
+ * the count before those copies. Lines about what was found go to @log
+ * (NULL: none). Returns 0, or FL_EXIT_OWN_ERROR after saying why.
+ */
+int fl_cli_pid_of(const char *const *names, size_t n_names, bool all, uint64_t wait_ns,
+		  const char *wait_text, FILE *log, pid_t **attach, size_t *n_attach,
+		  size_t *n_required);

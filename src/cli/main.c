@@ -1,6 +1,6 @@
 /*
  * argv -> command -> exit status: the top-level usage and the dispatch to
- * each command (run.c, check.c, list.c, sweep_cmd.c).
+ * each command (run.c, check.c, list.c, sweep_cmd.c, report_cmd.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +20,7 @@ static const char main_usage[] =
 	"  check [OPTIONS] FILE...             validate and lint rule files\n"
 	"  list syscalls|errnos|groups|keys    list the names rules can use\n"
 	"  sweep [OPTIONS] -- PROGRAM [ARG]... find the error paths that crash or hang\n"
+	"  report merge REPORT|DIR...         one summary of many runs' JSON reports\n"
 	"\n"
 	"Options:\n"
 	"  -h, --help       show this help (faultline run --help for run's options)\n"
@@ -56,5 +57,7 @@ int main(int argc, char **argv)
 		return fl_cmd_list(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sweep"))
 		return fl_cmd_sweep(argc - 1, argv + 1);
-	return fl_cli_usage_error(NULL, "unknown command '%s' (expected run, sweep, check or list)", cmd);
+	if (!strcmp(cmd, "report"))
+		return fl_cmd_report(argc - 1, argv + 1);
+	return fl_cli_usage_error(NULL, "unknown command '%s' (expected run, sweep, check, list or report)", cmd);
 }

@@ -33,11 +33,12 @@
 static const char run_usage[] =
 	"Usage: faultline run [OPTIONS] [--] PROGRAM [ARG]...\n"
 	"       faultline run [OPTIONS] -p PID [-p PID]... [--duration TIME]\n"
+	"       faultline run [OPTIONS] --pid-of NAME [--wait TIME] [--duration TIME]\n"
 	"\n"
 	"Run PROGRAM under ptrace (with every process and thread it starts) and\n"
 	"inject the faults the rules describe. PROGRAM's exit status is passed through.\n"
-	"With -p, attach to running processes instead, and detach cleanly when TIME\n"
-	"is over, on SIGINT/SIGTERM, or when they exit.\n"
+	"With -p or --pid-of, attach to running processes instead, and detach cleanly\n"
+	"when TIME is over, on SIGINT/SIGTERM, or when they exit.\n"
 	"\n"
 	"Options:\n"
 	"  -r, --rules FILE   load rules from a YAML file (repeatable; applied in order;\n"
@@ -63,7 +64,14 @@ static const char run_usage[] =
 	"      --same-cpu     run faultline and the program on one CPU: each stop is\n"
 	"                     cheaper, but the program sees (and gets) a single CPU\n"
 	"  -p, --pid PID      attach to a running process (repeatable)\n"
-	"      --duration T   with -p: detach after T (e.g. 30s, 500ms)\n"
+	"      --pid-of NAME  wait for a process named NAME (its command name or its\n"
+	"                     argv[0]'s file name) and attach to it, with the copies\n"
+	"                     of it that it forked (repeatable; combines with -p)\n"
+	"      --all-matches  with --pid-of: unrelated processes of that name are all\n"
+	"                     attached to (without it they are an error listing them)\n"
+	"      --wait T       with --pid-of: give up after T with status 125 (default\n"
+	"                     60s; 0s: look once)\n"
+	"      --duration T   with -p or --pid-of: detach T after attaching (e.g. 30s)\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"Exit status: PROGRAM's own; 128+N when it was killed by signal N (a 'crash'\n"
@@ -91,6 +99,13 @@ struct run_options {
 	bool stack;
 	pid_t *attach;
 	size_t n_attach;
+	size_t n_attach_required;
+	const char **pid_of;
+	size_t n_pid_of;
+	bool all_matches;
+	bool has_wait;
+	uint64_t wait_ns;
+	const char *wait_text;
 	uint64_t duration_ns;
 	char **command;
 };
@@ -98,7 +113,8 @@ struct run_options {
 static int parse_run_options(int argc, char **argv, struct run_options *o)
 {
 	enum { OPT_REPORT = 0x100, OPT_DRY_RUN, OPT_NO_SECCOMP, OPT_DURATION, OPT_SAME_CPU,
-	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL, OPT_STACK, OPT_CHECK };
+	       OPT_SUMMARY_MD, OPT_REQUIRE_ALL, OPT_STACK, OPT_CHECK, OPT_PID_OF, OPT_ALL_MATCHES,
+	       OPT_WAIT };
 	static const struct option longopts[] = {
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rule", required_argument, NULL, 'e' },
@@ -115,6 +131,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		{ "stack", no_argument, NULL, OPT_STACK },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "pid-of", required_argument, NULL, OPT_PID_OF },
+		{ "all-matches", no_argument, NULL, OPT_ALL_MATCHES },
+		{ "wait", required_argument, NULL, OPT_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -122,7 +141,8 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 
 	o->sources = calloc((size_t)argc, sizeof(*o->sources));
 	o->attach = calloc((size_t)argc, sizeof(*o->attach));
-	if (!o->sources || !o->attach)
+	o->pid_of = calloc((size_t)argc, sizeof(*o->pid_of));
+	if (!o->sources || !o->attach || !o->pid_of)
 		return -ENOMEM;
 
 	optind = 1;
@@ -178,6 +198,23 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			o->attach[o->n_attach++] = (pid_t)pid;
 			break;
 		}
+		case OPT_PID_OF:
+			if (!*optarg || strchr(optarg, '/'))
+				return fl_cli_usage_error("run", "invalid --pid-of '%s': expected a process name "
+						   "(compared with the command name and argv[0]'s file name), "
+						   "not a path", optarg);
+			o->pid_of[o->n_pid_of++] = optarg;
+			break;
+		case OPT_ALL_MATCHES:
+			o->all_matches = true;
+			break;
+		case OPT_WAIT:
+			if (fl_duration_parse(optarg, &o->wait_ns) < 0)
+				return fl_cli_usage_error("run", "invalid --wait '%s': expected a number with a unit "
+						   "ns, us, ms or s (e.g. 60s; 0s: look once)", optarg);
+			o->has_wait = true;
+			o->wait_text = optarg;
+			break;
 		case OPT_DURATION:
 			if (fl_duration_parse(optarg, &o->duration_ns) < 0 || o->duration_ns == 0)
 				return fl_cli_usage_error("run", "invalid duration '%s': expected a number with a unit "
@@ -192,14 +229,25 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			return fl_cli_usage_error("run", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	if (o->n_attach && optind < argc)
-		return fl_cli_usage_error("run", "give either -p PID or a program to run, not both");
-	if (o->check && o->n_attach)
-		return fl_cli_usage_error("run", "--check goes with a program to run, not with -p");
-	if (o->same_cpu && o->n_attach)
+	bool attaching = o->n_attach || o->n_pid_of;
+	if (attaching && optind < argc)
+		return fl_cli_usage_error("run", "give either %s or a program to run, not both",
+					  o->n_attach ? "-p PID" : "--pid-of NAME");
+	if (o->check && attaching)
+		return fl_cli_usage_error("run", "--check goes with a program to run, not with %s",
+					  o->n_attach ? "-p" : "--pid-of");
+	if (o->same_cpu && attaching)
 		return fl_cli_usage_error("run", "--same-cpu goes with a program to run, not with -p");
-	if (o->duration_ns && !o->n_attach)
-		return fl_cli_usage_error("run", "--duration goes with -p PID (attach mode)");
+	if (o->duration_ns && !attaching)
+		return fl_cli_usage_error("run", "--duration goes with -p PID or --pid-of NAME (attach mode)");
+	if (o->all_matches && !o->n_pid_of)
+		return fl_cli_usage_error("run", "--all-matches goes with --pid-of NAME");
+	if (o->has_wait && !o->n_pid_of)
+		return fl_cli_usage_error("run", "--wait goes with --pid-of NAME");
+	if (!o->has_wait) {
+		o->wait_ns = 60ull * 1000000000ull;
+		o->wait_text = "60s";
+	}
 	if (o->stack && !o->report_path)
 		return fl_cli_usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
 	if (o->stack && !fl_stack_available()) {
@@ -207,7 +255,7 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 			"without libdw (meson setup -Dlibdw=enabled)\n");
 		return FL_EXIT_OWN_ERROR;
 	}
-	if (!o->n_attach && optind >= argc)
+	if (!attaching && optind >= argc)
 		return fl_cli_usage_error("run", "no program to run given (faultline run -r RULES -- PROGRAM [ARG]...)");
 	if (o->n_sources == 0)
 		return fl_cli_usage_error("run", "no rules given: use -r FILE or -e RULE");
@@ -327,7 +375,7 @@ int fl_cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	r = o.n_attach ? 0 : fl_cli_resolve_command(o.command[0], &exe);
+	r = o.n_attach || o.n_pid_of ? 0 : fl_cli_resolve_command(o.command[0], &exe);
 	if (r != 0) {
 		status = r;
 		goto out;
@@ -379,6 +427,15 @@ int fl_cmd_run(int argc, char **argv)
 		fl_diags_print(&diags, log);
 	}
 
+	/* --pid-of: wait for the processes; the run starts once they are there. */
+	if (o.n_pid_of) {
+		status = fl_cli_pid_of(o.pid_of, o.n_pid_of, o.all_matches, o.wait_ns, o.wait_text,
+				       o.quiet ? NULL : log, &o.attach, &o.n_attach, &o.n_attach_required);
+		if (status != 0)
+			goto out;
+		status = FL_EXIT_OWN_ERROR;
+	}
+
 	/* Attach mode: the report names the processes, by pid and executable. */
 	attached = calloc(o.n_attach + 1, sizeof(*attached));
 	if (!attached) {
@@ -423,6 +480,7 @@ int fl_cmd_run(int argc, char **argv)
 		.dry_run = o.dry_run,
 		.attach = o.attach,
 		.n_attach = o.n_attach,
+		.n_attach_required = o.n_attach_required,
 		.duration_ns = o.duration_ns,
 		.closed_std_fds = fl_closed_std_fds,
 	};
@@ -497,6 +555,7 @@ out:
 		free((char *)attached[i].exe);
 	free(attached);
 	free(o.attach);
+	free(o.pid_of);
 	if (log_file.f) {
 		r = fl_atomic_commit(&log_file);
 		if (r < 0) {

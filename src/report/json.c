@@ -15,7 +15,9 @@
  *	"crashes":[{"pid":1236,"tid":1236,"exe":"/usr/bin/helper","signal":"SIGSEGV",
  *	 "main":false}],
  *	"dry_run":false,"rules":[{"name":..,"syscalls":[..],"matched":3,"injected":1,
- *	 "expect":{"min":1},"expect_met":true}],"expectations_met":true}
+ *	 "expect":{"min":1},"expect_met":true}],
+ *	"rule_sources":[{"origin":"ci/chaos.yaml","text":"version: 1\n..."}],
+ *	"expectations_met":true}
  *
  * Encoding choices, part of the report's contract:
  *  - "args": the six raw argument registers as signed 64-bit integers.
@@ -61,9 +63,12 @@
  *    is the process, "tid" the thread the signal was delivered to; "exe"
  *    its executable at that moment, null when it could not be read, with
  *    "exe_hex" as for paths.
+ *  - "stack" (with --stack): the frames, innermost first; when there are
+ *    none, "stack_error" says why (no /proc, say), and a "stack" notice
+ *    says it once per process.
  *  - "notices": what faultline could not see or allow, once per process
- *    and kind, in order: {"pid", "tid", "kind": "io_uring" | "ptrace",
- *    "message"}; [] when none. "io_uring": the process set up a ring, and
+ *    and kind, in order: {"pid", "tid", "kind": "io_uring" | "ptrace" |
+ *    "mmap" | "stack", "message"}; [] when none. "io_uring": the process set up a ring, and
  *    what it submits there bypasses every rule. "ptrace": it asked for a
  *    tracer (PTRACE_TRACEME, or attaching to a process faultline traces)
  *    and was refused: a process has one tracer. "mmap": it mapped a file
@@ -74,6 +79,10 @@
  *    "rolled_back": [{"what": "content" | "created" | "renamed", "path",
  *    "from"?, "size"?, "bytes"?}], "complete"}; "exit" is {"signal":
  *    "SIGKILL"} then.
+ *  - "rules": each with "source" (the file, or "-e #N") and "line" of its
+ *    mapping there; "rule_sources": every rule file and -e text loaded, in
+ *    order, as {"origin", "text"} (what it said, whole), so that reports
+ *    of one rule set can be told from others (faultline report merge).
  *  - "expect": the rule's expectation ('expect:' or --require-all), only
  *    when it has one; "max" only when bounded. "expect_met" is true for a
  *    rule without one; "expectations_met" is true when every rule's is.
@@ -364,6 +373,8 @@ static json_t *build_injection(const struct fl_injection *inj)
 			rc |= json_array_append_new(stack, fl_json_string(inj->stack[i], &lossy));
 		}
 		rc |= jset(o, "stack", stack);
+		if (inj->stack_error)
+			rc |= jset(o, "stack_error", jstr(inj->stack_error));
 	}
 
 	if (rc) {
@@ -513,6 +524,10 @@ static json_t *build_rules(const struct fl_rule_set *set, const struct fl_rule_s
 		for (size_t k = 0; k < rule->n_syscalls; k++)
 			rc |= json_array_append_new(sys, jstr(rule->syscalls[k]));
 		rc |= jset(o, "name", jstr(rule->name));
+		if (rule->file) {
+			rc |= jset(o, "source", jstr(rule->file));
+			rc |= jset(o, "line", json_integer(rule->line));
+		}
 		rc |= jset(o, "syscalls", sys);
 		rc |= jset(o, "matched", jcount(stats ? stats[i].matched : 0));
 		rc |= jset(o, "injected", jcount(stats ? stats[i].injected : 0));
@@ -582,6 +597,16 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
 						  "stops", (json_int_t)res->stops));
 	rc |= jset(o, "rules", build_rules(res->set, res->stats));
+	if (res->set && res->set->texts) {
+		/* What the rules said: report merge refuses reports of other rule sets. */
+		json_t *srcs = json_array();
+
+		for (size_t i = 0; srcs && i < res->set->n_sources; i++)
+			rc |= json_array_append_new(srcs, json_pack("{s:o, s:o}",
+				"origin", jstr(res->set->sources[i]),
+				"text", fl_json_string(res->set->texts[i].text, NULL)));
+		rc |= jset(o, "rule_sources", srcs);
+	}
 	rc |= jset(o, "expectations_met",
 		   json_boolean(!res->set || !res->stats || fl_expect_unmet(res->set, res->stats) == 0));
 	if (rc) {

@@ -12,6 +12,7 @@
 #include "config.h"
 #include "faultline/sys.h"
 #include "faultline/report.h"
+#include "text.h"
 #include "faultline/base.h"
 
 #define FL_LOG_PREFIX "faultline: "
@@ -92,7 +93,7 @@ static void put_quoted_name(FILE *out, const char *name)
  * Free text (file names) without quotes, control characters as \xNN so a
  * hostile name can't break the one-line-per-entry shape or the terminal.
  */
-static void put_plain(FILE *out, const char *s)
+void fl_put_plain(FILE *out, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -116,7 +117,7 @@ void fl_log_header(FILE *out, const struct fl_rule_set *set, uint64_t seed)
 		set->n_rules, set->n_rules == 1 ? "" : "s");
 	for (size_t i = 0; i < set->n_sources; i++) {
 		fputs(i ? ", " : " from ", f);
-		put_plain(f, set->sources[i]);
+		fl_put_plain(f, set->sources[i]);
 	}
 	fputc('\n', f);
 	if (fclose(f) == 0)
@@ -174,7 +175,7 @@ void fl_log_notice(FILE *out, const struct fl_notice *n)
 	if (!f)
 		return;
 	fprintf(f, FL_LOG_PREFIX "[pid %d] ", (int)n->tid);
-	put_plain(f, n->text);
+	fl_put_plain(f, n->text);
 	fputc('\n', f);
 	if (fclose(f) == 0)
 		fwrite(line, 1, len, out);
@@ -191,7 +192,7 @@ void fl_log_crash(FILE *out, const struct fl_crash_point *c)
 	fprintf(f, FL_LOG_PREFIX "crashed (%s) at %s of pid %d (tid %d), injection %" PRIu64
 		", rule \"", fl_crash_mode_name(c->mode), c->syscall, (int)c->pid, (int)c->tid,
 		c->seq);
-	put_plain(f, c->rule);
+	fl_put_plain(f, c->rule);
 	fputs("\": the traced tree was killed with SIGKILL before the call ran\n", f);
 	if (c->mode == FL_CRASH_POWER_LOSS) {
 		fprintf(f, FL_LOG_PREFIX "power loss: %zu roll-back%s%s\n", c->n_rollbacks,
@@ -200,7 +201,7 @@ void fl_log_crash(FILE *out, const struct fl_crash_point *c)
 			const struct fl_rollback *b = &c->rollbacks[i];
 
 			fputs(FL_LOG_PREFIX "  ", f);
-			put_plain(f, b->path);
+			fl_put_plain(f, b->path);
 			if (!strcmp(b->what, "content"))
 				fprintf(f, ": content as at its last durability point (%" PRIu64
 					" bytes; %" PRIu64 " old bytes written back)\n", b->size, b->bytes);
@@ -208,7 +209,7 @@ void fl_log_crash(FILE *out, const struct fl_crash_point *c)
 				fputs(": created since its directory's last fsync, removed\n", f);
 			else {
 				fputs(": renamed since its directory's last fsync, moved back to ", f);
-				put_plain(f, b->from);
+				fl_put_plain(f, b->from);
 				fputc('\n', f);
 			}
 		}
@@ -217,7 +218,7 @@ void fl_log_crash(FILE *out, const struct fl_crash_point *c)
 		fwrite(line, 1, len, out);
 }
 
-/* @n strings joined by @sep, each through put_plain(); NULL on OOM. */
+/* @n strings joined by @sep, each through fl_put_plain(); NULL on OOM. */
 static char *join_plain(char *const *strs, size_t n, char sep)
 {
 	char *s = NULL;
@@ -229,7 +230,7 @@ static char *join_plain(char *const *strs, size_t n, char sep)
 	for (size_t k = 0; k < n; k++) {
 		if (k)
 			fputc(sep, f);
-		put_plain(f, strs[k] ? strs[k] : "");
+		fl_put_plain(f, strs[k] ? strs[k] : "");
 	}
 	if (fclose(f) != 0) {
 		free(s);
@@ -268,7 +269,7 @@ void fl_log_unmet(FILE *out, const struct fl_rule_set *set, const struct fl_rule
 		put_quoted_name(f, r->name);
 		if (r->file) {
 			fputs(" (", f);
-			put_plain(f, r->file);
+			fl_put_plain(f, r->file);
 			fprintf(f, ":%u)", r->line);
 		}
 		fprintf(f, " acted %" PRIu64 " time%s on %" PRIu64 " matching call%s; expected %s\n",

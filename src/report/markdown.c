@@ -25,6 +25,7 @@
 #include "faultline/base.h"
 #include "faultline/sys.h"
 #include "faultline/report.h"
+#include "text.h"
 
 int fl_summary_md_open(const char *path)
 {
@@ -48,7 +49,7 @@ int fl_summary_md_open(const char *path)
  * punctuation; control characters become spaces, since a newline would
  * end the table row.
  */
-static void md_text(FILE *f, const char *s)
+void fl_md_text(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -67,7 +68,7 @@ static void md_text(FILE *f, const char *s)
  * it, padded with a space when the text starts or ends with a backtick
  * (CommonMark's rule). Control characters become spaces.
  */
-static void md_code(FILE *f, const char *s)
+void fl_md_code(FILE *f, const char *s)
 {
 	size_t run = 0, longest = 0, len = strlen(s);
 	bool pad = len && (s[0] == '`' || s[len - 1] == '`');
@@ -100,7 +101,7 @@ static void put_command(FILE *f, char *const *command)
 	for (size_t i = 0; command && command[i]; i++)
 		fprintf(j, "%s%s", i ? " " : "", command[i]);
 	if (fclose(j) == 0)
-		md_code(f, joined);
+		fl_md_code(f, joined);
 }
 
 static void put_header(FILE *f, const struct fl_run_result *res, int status, size_t unmet)
@@ -128,7 +129,7 @@ static void put_header(FILE *f, const struct fl_run_result *res, int status, siz
 	fprintf(f, " · %zu rule%s from ", set->n_rules, set->n_rules == 1 ? "" : "s");
 	for (size_t i = 0; i < set->n_sources; i++) {
 		fputs(i ? ", " : "", f);
-		md_code(f, set->sources[i]);
+		fl_md_code(f, set->sources[i]);
 	}
 	if (res->dry_run)
 		fputs(" · dry run: nothing was injected", f);
@@ -147,16 +148,16 @@ static void put_table(FILE *f, const struct fl_rule_set *set, const struct fl_ru
 		char want[64];
 
 		fputs("| ", f);
-		md_text(f, r->name ? r->name : "");
+		fl_md_text(f, r->name ? r->name : "");
 		fputs(" | ", f);
 		for (size_t k = 0; k < r->n_syscalls; k++) {
 			fputs(k ? ", " : "", f);
-			md_code(f, r->syscalls[k]);
+			fl_md_code(f, r->syscalls[k]);
 		}
 		fprintf(f, " | %" PRIu64 " | %" PRIu64 " | ", stats[i].matched, stats[i].injected);
 		if (r->has_expect) {
 			fl_format_expect(want, sizeof(want), r);
-			md_text(f, want);
+			fl_md_text(f, want);
 			fputs(fl_rule_expect_met(r, stats[i].injected) ? " | yes |\n" : " | **no** |\n",
 			      f);
 		} else {

@@ -71,7 +71,7 @@ static void explain_attach_error(const struct tracer *tr, pid_t pid, int err)
  * /proc/PID/task again until a pass finds none new (those created by a
  * seized thread are attached by the kernel through PTRACE_O_TRACECLONE).
  */
-static int attach_process(struct tracer *tr, pid_t pid)
+static int attach_process(struct tracer *tr, pid_t pid, bool may_vanish)
 {
 	char path[64];
 	bool found_new = true;
@@ -90,6 +90,8 @@ static int attach_process(struct tracer *tr, pid_t pid)
 		if (!dir) {
 			if (n_seized)
 				return 0; /* it exited meanwhile: the loop will see it */
+			if (may_vanish)
+				return -ESRCH;
 			explain_attach_error(tr, pid, -ESRCH);
 			return -ESRCH;
 		}
@@ -135,7 +137,10 @@ int fl_attach_all(struct tracer *tr)
 
 	tr->main_pid = cfg->attach[0];
 	for (size_t i = 0; i < cfg->n_attach; i++) {
-		int r = attach_process(tr, cfg->attach[i]);
+		bool may_vanish = cfg->n_attach_required && i >= cfg->n_attach_required;
+		int r = attach_process(tr, cfg->attach[i], may_vanish);
+		if (r == -ESRCH && may_vanish)
+			continue; /* a forked copy that ended meanwhile */
 		if (r < 0)
 			return r;
 		tr->n_attached_alive++;

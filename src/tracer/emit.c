@@ -8,6 +8,7 @@
 
 #include "faultline/sys.h"
 #include "run.h"
+#include "observe.h"
 #include "stack.h"
 
 /*
@@ -30,12 +31,9 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 	if (tr->want_stack) {
 		int r = fl_stack_capture(fl_tracee_tgid(t), tid, &stack);
 
-		/* An unwinding failure costs the stack, never the run. */
-		if (r < 0 && r != -ESRCH && !tr->stack_warned) {
-			fprintf(cfg->err, "faultline: warning: [pid %d] cannot unwind the stack: %s\n",
-				tid, strerror(-r));
-			tr->stack_warned = true;
-		}
+		/* An unwinding failure costs the stack, never the run: said once per process. */
+		if (r < 0 && r != -ESRCH)
+			fl_observe_no_stack(tr, t, stack.why);
 	}
 
 	struct fl_injection inj = {
@@ -52,6 +50,7 @@ void fl_emit_injection(struct tracer *tr, struct fl_tracee *t, const struct fl_c
 		.stack = stack.frames,
 		.n_stack = stack.n,
 		.has_stack = tr->want_stack,
+		.stack_error = tr->want_stack && !stack.n && stack.why[0] ? stack.why : NULL,
 	};
 	if (!inj.syscall)
 		inj.syscall = "?";

@@ -9,6 +9,9 @@
  *    faultline traces, gets EPERM. Said once per process, at the call.
  * The prefilter stops both calls (fl_tracer_observed()); they are rare, so
  * that costs nothing measurable.
+ *  - stack: --stack was asked for and a process's calls cannot be unwound
+ *    (no /proc in a container, no libdw frame): said once per process,
+ *    rather than a bare "stack": [] in the report.
  */
 #include <stdio.h>
 #include <string.h>
@@ -122,4 +125,12 @@ void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_sys
 			 "strace cannot run under faultline)", req, (int)target, (int)target);
 	}
 	fl_observe_notice(tr, t, "ptrace", text);
+}
+
+void fl_observe_no_stack(struct tracer *tr, struct fl_tracee *t, const char *why)
+{
+	char text[320];
+
+	snprintf(text, sizeof(text), "--stack: no call stacks for this process: %s", why);
+	fl_observe_notice(tr, t, "stack", text);
 }

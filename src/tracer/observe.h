@@ -15,6 +15,11 @@ struct fl_tracee;
  */
 /* Tell the sinks of @kind (once per process): @text says what. */
 void fl_observe_notice(struct tracer *tr, struct fl_tracee *t, const char *kind, const char *text);
+/*
+ * --stack could not unwind a call of @t: a notice ("stack") saying @why,
+ * once per process (the report's injections say it each: stack_error).
+ */
+void fl_observe_no_stack(struct tracer *tr, struct fl_tracee *t, const char *why);
 
 void fl_observe_call(struct tracer *tr, struct fl_tracee *t, const struct fl_syscall_info *info,
 		     bool acted);

@@ -41,7 +41,6 @@ struct tracer {
 	bool clock_rules;     /* some rule is a clock: rule (timeshift.c) */
 	struct fl_crash *crashes; /* in the order they happened; exe strings owned */
 	size_t n_crashes, cap_crashes;
-	bool stack_warned;    /* one warning for a stack that could not be unwound */
 	struct fl_stop_source stop; /* what the matcher and the log read of this stop */
 	struct fl_strset noticed; /* "KIND:PID" of the notices given (observe.c) */
 	struct fl_model *model;   /* power-loss rules: their files' undo log (model.h); else NULL */

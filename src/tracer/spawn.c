@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -72,42 +73,30 @@ int fl_resolve_command(const char *name, char **ret_path)
 	return best;
 }
 
-/*
- * The child's own check, after the stop: is its tracer the process that
- * forked it? /proc/self/status is read with plain syscalls: the child runs
- * nothing that could depend on the program's environment. False when it
- * cannot be told.
- */
-static bool traced_by(pid_t parent)
-{
-	char buf[2048];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	const char *p = strstr(buf, "\nTracerPid:");
-	if (!p)
-		return false;
-	return strtol(p + strlen("\nTracerPid:"), NULL, 10) == parent;
-}
-
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     unsigned close_std_fds, pid_t *ret_pid)
+		     unsigned close_std_fds, pid_t *ret_pid, int *ret_go_fd)
 {
 	pid_t parent = getpid();
+	int go[2];
+
+	/* A socket, not a pipe: send(MSG_NOSIGNAL) to a child that died raises no SIGPIPE. */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+		return -errno;
 	pid_t pid = fork();
 
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int err = errno;
+		close(go[0]);
+		close(go[1]);
+		return -err;
+	}
 	if (pid == 0) {
 		sigset_t none;
+		char token;
+		ssize_t n;
+
+		close(go[1]);
 
 		/*
 		 * Until faultline has seized it, the child dies with faultline:
@@ -134,10 +123,18 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		 * Continued by anyone but a seizing faultline (a SIGCONT from a
 		 * shell, faultline gone between stop and seize): never run the
 		 * program untraced with a filter that fails every call it names.
+		 * The parent sends the token once it has seized us, before it
+		 * continues us: when we wake without it, someone else woke us
+		 * (or the parent failed). A socket rather than
+		 * /proc/self/status's TracerPid: it works without /proc too.
 		 * Once seized, PTRACE_O_EXITKILL takes over and the program gets
 		 * the parent-death signal it was started with (none).
 		 */
-		if (!traced_by(parent)) {
+		do
+			n = recv(go[0], &token, 1, MSG_DONTWAIT);
+		while (n < 0 && errno == EINTR);
+		close(go[0]);
+		if (n != 1) {
 			fprintf(stderr, "faultline: the command was continued without its tracer; "
 				"not starting it\n");
 			_exit(FL_EXIT_OWN_ERROR);
@@ -160,18 +157,22 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 	}
 
 	int status;
+	close(go[0]);
 	while (waitpid(pid, &status, WSTOPPED) < 0) {
 		if (errno != EINTR) {
 			int err = errno;
 			kill(pid, SIGKILL);
+			close(go[1]);
 			return -err;
 		}
 	}
 	if (!WIFSTOPPED(status)) {
 		/* It died before stopping: nothing to trace. */
+		close(go[1]);
 		return -ECHILD;
 	}
 	*ret_pid = pid;
+	*ret_go_fd = go[1];
 	return 0;
 }
 
@@ -183,16 +184,23 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
 	pid_t pid;
-	int r;
+	int r, go_fd;
 
 	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
-			     &pid);
+			     &pid, &go_fd);
 	if (r < 0)
 		return r;
 	tr->main_pid = pid;
 
 	r = fl_seize(pid, cfg->prefilter != NULL, false);
 	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
+	/*
+	 * Seized: the child may go on once continued (see fl_spawn_stopped()).
+	 * Should the send fail, the child is dead, and the loop will see it.
+	 */
+	if (t && send(go_fd, "", 1, MSG_NOSIGNAL) != 1)
+		(void)0;
+	close(go_fd);
 	if (!t) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);

@@ -20,8 +20,10 @@ struct fl_spawn_signals {
  * default dispositions, nothing blocked), stops itself with SIGSTOP, and
  * after the parent has seized it and sent SIGCONT, runs @filter and execs
  * @exe_path with the fds 0-2 set in @close_std_fds closed.
- * Returns 0 with the child stopped (group-stop, not yet traced), or -errno.
+ * Returns 0 with the child stopped (group-stop, not yet traced) and
+ * *@ret_go_fd the socket to send one byte on once it is seized (and to
+ * close): only then does the child go on, whoever continues it. -errno.
  */
 int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     unsigned close_std_fds, pid_t *ret_pid);
+		     unsigned close_std_fds, pid_t *ret_pid, int *ret_go_fd);

@@ -26,11 +26,23 @@ void fl_stack_clear(struct fl_stack *st)
 	for (size_t i = 0; i < st->n; i++)
 		free(st->frames[i]);
 	st->n = 0;
+	st->why[0] = '\0';
 }
+
 
 #if FL_HAVE_LIBDW
 
 #include <elfutils/libdwfl.h>
+
+/*
+ * Is /proc mounted? In a container or namespace without it (or with
+ * something else over it) the unwinder has no module map: say that,
+ * rather than "no such process".
+ */
+static bool proc_mounted(void)
+{
+	return access("/proc/self/maps", F_OK) == 0;
+}
 
 bool fl_stack_available(void)
 {
@@ -124,7 +136,7 @@ static int read_proc(pid_t tgid, const char *file, char **ret, size_t *ret_len)
 	snprintf(path, sizeof(path), "/proc/%d/%s", tgid, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
+		return errno != ENOENT ? -errno : proc_mounted() ? -ESRCH : -ENOENT;
 	for (;;) {
 		ssize_t n;
 
@@ -171,7 +183,7 @@ static int dwfl_error(int r)
 {
 	/* > 0 is an errno: no /proc/TGID/maps or task/ means the process is gone. */
 	if (r > 0)
-		return r == ENOENT ? -ESRCH : -r;
+		return r != ENOENT ? -r : proc_mounted() ? -ESRCH : -ENOENT;
 	return -ENODATA;
 }
 
@@ -250,8 +262,19 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 
 	fl_stack_clear(st);
 	r = get_dwfl(tgid, &dwfl);
-	if (r < 0)
+	if (r < 0) {
+		if (r == -ENOENT)
+			snprintf(st->why, sizeof(st->why), "/proc is not mounted: the unwinder reads "
+				 "/proc/%d/maps to find the program's files (mount proc there)", (int)tgid);
+		else if (r == -ESRCH)
+			snprintf(st->why, sizeof(st->why), "the process ended before its stack was read");
+		else if (r == -ENODATA)
+			snprintf(st->why, sizeof(st->why), "libdwfl: %s", dwfl_errmsg(-1));
+		else
+			snprintf(st->why, sizeof(st->why), "cannot read /proc/%d: %s", (int)tgid,
+				 strerror(-r));
 		return r;
+	}
 	/*
 	 * The walk usually ends in an error past the outermost frame (_start
 	 * has no caller, and code without CFI stops it too): what it found
@@ -260,8 +283,12 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 	dwfl_getthread_frames(dwfl, tid, frame_cb, &w);
 	if (w.err < 0) {
 		fl_stack_clear(st);
+		snprintf(st->why, sizeof(st->why), "%s", strerror(-w.err));
 		return w.err;
 	}
+	if (!st->n)
+		snprintf(st->why, sizeof(st->why), "not even the innermost frame could be unwound "
+			 "(libdwfl: %s)", dwfl_errmsg(-1));
 	return st->n ? (int)st->n : -ENODATA;
 }
 
@@ -277,6 +304,7 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 	(void)tgid;
 	(void)tid;
 	fl_stack_clear(st);
+	snprintf(st->why, sizeof(st->why), "faultline was built without libdw");
 	return -EOPNOTSUPP;
 }
 

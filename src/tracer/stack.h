@@ -22,6 +22,8 @@ struct fl_stack {
 	 * covers the address, or "0x7f12..." outside every module.
 	 */
 	char *frames[FL_STACK_MAX_FRAMES];
+	/* When fl_stack_capture() failed: why, in a few words for people. */
+	char why[256];
 };
 
 /* fl_stack_available() is in faultline/tracer.h: the run command asks it. */
@@ -32,7 +34,9 @@ struct fl_stack {
  * itself). Fills @st (zeroed, or filled by an earlier call: cleared first)
  * and returns the frame count (> 0), or
  * -EOPNOTSUPP without libdw, -ESRCH when the thread is gone, -ENODATA when
- * not even the first frame could be read, -ENOMEM.
+ * not even the first frame could be read, -ENOENT when /proc is not
+ * mounted (the unwinder reads /proc/PID/maps), -ENOMEM; then @st->why
+ * says it for people.
  * A stack that cannot be unwound all the way is returned as far as it went.
  * Not thread-safe: a few processes' module maps are cached between calls.
  */

@@ -73,6 +73,16 @@ expect "{clock:" faultline run -e "{cloc"
 expect "{clock: {offset:" faultline run -e "{clock: {off"
 expect "{clock: {jump: -10m, clocks: [monotonic" faultline run -e "{clock: {jump: -10m, clocks: [mon"
 expect bash faultline run -r x.yaml -- bas
+expect --pid-of faultline run --pid-o
+expect --all-matches faultline run --pid-of x --all
+expect --wait faultline run --pid-of x --wa
+nothing faultline run --pid-of x --wait 1
+# --pid-of NAME: the command names running now, this shell's among them.
+self_comm=$(cat /proc/$$/comm)
+expect "$self_comm" faultline run --pid-of "${self_comm:0:3}"
+expect report faultline rep
+expect merge faultline report m
+expect --summary-md faultline report merge --summ
 nothing faultline run -s ""
 nothing faultline run -e "{syscall: read, times: "
 

@@ -10,8 +10,18 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define NOT_SUPPORTED "--stack is not supported"
+
+/* The test programs are built with the sanitizers faultline has (-Db_sanitize). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
 
 /* tests/helpers/NAME, beside fl-victim. */
 static const char *helper(const char *name)
@@ -122,6 +132,56 @@ static void no_stack_without_option(void **state)
 	json_decref(rep);
 }
 
+/*
+ * Without /proc (a namespace with a tmpfs over it, as in a bare chroot or
+ * a container that mounts none) there is no module map to unwind with:
+ * the report says why on each injection ("stack_error"), and a notice says
+ * it once, in the log and the report's "notices" (before: "stack": [] and
+ * not a word). faultline itself must still run the command.
+ */
+static void stack_without_proc_says_why(void **state)
+{
+	const char *script = "mount -t tmpfs none /proc 2>/dev/null || { echo FL-NO-MOUNT >&2; exit 77; }; "
+			     "exec \"$0\" \"$@\"";
+	const char *as_root[] = { "unshare", "-m", "--propagation", "private", "sh", "-c", script, NULL };
+	const char *as_user[] = { "unshare", "-r", "-m", "--propagation", "private", "sh", "-c", script,
+				  NULL };
+	char *file = fl_mkfile("f", "x\n");
+	char *report = fl_path("r.json");
+	const char *args[] = { "run", "--stack", "--report", report, "-e",
+			       "{syscall: " FL_OPEN_NAME ", error: EIO}", "--", helper("fl-stack"), file,
+			       NULL };
+	struct fl_result r;
+
+	(void)state;
+	need_stack();
+#ifdef SANITIZED
+	/* Not even ASAN_OPTIONS=detect_leaks=0 helps: the sanitizers read it from /proc/self/environ. */
+	fl_skip("a sanitized faultline cannot run without /proc: LeakSanitizer lists the threads "
+		"in /proc/PID/task at exit, and reads its options from /proc/self/environ");
+#endif
+	fl_finish(fl_spawn_wrapped(geteuid() == 0 ? as_root : as_user, args), &r, 30000);
+	if (r.code == 77 || (r.code != 0 && strstr(r.err, "unshare: ")))
+		fl_skip(fl_strf("cannot make a mount namespace with a tmpfs over /proc here: %s",
+				strstr(r.err, "unshare: ") ? strstr(r.err, "unshare: ") : "mount failed"));
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "Input/output error\n");
+	fl_assert_err_has(&r, "] --stack: no call stacks for this process: /proc is not mounted: the "
+			  "unwinder reads /proc/");
+
+	json_t *rep = fl_load_json(report);
+	json_t *inj = json_array_get(json_object_get(rep, "injections"), 0);
+	assert_non_null(inj);
+	assert_int_equal(json_array_size(json_object_get(inj, "stack")), 0);
+	const char *why = fl_json_str(inj, "stack_error");
+	if (!strstr(why, "/proc is not mounted"))
+		fail_msg("stack_error: %s", why);
+	json_t *notices = fl_json_get(rep, "notices");
+	assert_int_equal(json_array_size(notices), 1);
+	fl_assert_str(&r, "notice kind", fl_json_str(json_array_get(notices, 0), "kind"), "stack");
+	json_decref(rep);
+}
+
 static void stack_needs_report_125(void **state)
 {
 	struct fl_result r;
@@ -185,6 +245,7 @@ int main(int argc, char **argv)
 		FL_TEST(dry_run_has_stacks),
 		FL_TEST(no_stack_without_option),
 		FL_TEST(stack_needs_report_125),
+		FL_TEST(stack_without_proc_says_why),
 		FL_TEST(sweep_shows_call_site),
 	};
 
