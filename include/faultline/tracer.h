@@ -178,8 +178,12 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
  */
 int fl_resolve_command(const char *name, char **ret_path);
 
-/* Whether faultline was built with libdw (call stacks for sinks that want them). */
-bool fl_stack_available(void);
+/*
+ * NULL when call stacks can be unwound (--stack, caller:), else why not, for
+ * a message: a build without libdw, or libdw that cannot be loaded (a
+ * dynamic faultline loads it at the first call of this or of an unwind).
+ */
+const char *fl_stack_unavailable(void);
 
 /* Exit status a shell would give for @res: the code, or 128+signal; 0 after a detach. */
 int fl_tracer_exit_status(const struct fl_tracer_result *res);

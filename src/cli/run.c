@@ -191,9 +191,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 		return fl_cli_usage_error("run", "--duration goes with -p PID (attach mode)");
 	if (o->stack && !o->report_path)
 		return fl_cli_usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
-	if (o->stack && !fl_stack_available()) {
-		fprintf(stderr, "faultline run: --stack is not supported: this faultline was built "
-			"without libdw (meson setup -Dlibdw=enabled)\n");
+	const char *why;
+	if (o->stack && (why = fl_stack_unavailable())) {
+		fprintf(stderr, "faultline run: --stack is not supported: %s\n", why);
 		return FL_EXIT_OWN_ERROR;
 	}
 	if (!o->n_attach && optind >= argc)
@@ -247,6 +247,25 @@ static char *proc_exe(pid_t pid)
 	return strdup(buf);
 }
 
+/*
+ * caller: unwinds stacks: a dynamic faultline loads libdw for it now, and a
+ * libdw that cannot be loaded is an error before anything runs, not a rule
+ * that silently never matches.
+ */
+static int check_callers(const struct fl_rule_set *set)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *r = &set->rules[i];
+		const char *why;
+
+		if (r->n_callers && (why = fl_stack_unavailable())) {
+			fprintf(stderr, "%s:%u:%u: key 'caller': %s\n", r->file, r->line, r->column, why);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -287,6 +306,9 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	if (o.require_all)
 		fl_rules_require_all(set);
+	r = check_callers(set);
+	if (r < 0)
+		goto out;
 
 	r = o.n_attach ? 0 : fl_cli_resolve_command(o.command[0], &exe);
 	if (r != 0) {
