@@ -231,16 +231,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			fl_run_resume(tr, t, 0);
 			break;
 		}
-		/*
-		 * Stay stopped, but let SIGCONT and other signals wake it. The
-		 * command's own SIGSTOP before its exec is faultline's start-up,
-		 * not job control.
-		 */
-		if (t->before_exec) {
-			if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
-				fl_run_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
-			break;
-		}
+		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
 		if (tr->n_group_stopped++ == 0 && !tr->attach)
 			fl_check_own_group(tr);
@@ -483,9 +474,6 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 	fl_stop_source_done(&tr.stop);
 		return r;
 	}
-	if (!tr.attach)
-		kill(tr.main_pid, SIGCONT);
-
 	while (tr.tracees.n > 0) {
 		int status;
 		pid_t tid = wait_event(&tr, &status);

@@ -72,47 +72,33 @@ int fl_resolve_command(const char *name, char **ret_path)
 	return best;
 }
 
-/*
- * The child's own check, after the stop: is its tracer the process that
- * forked it? /proc/self/status is read with plain syscalls: the child runs
- * nothing that could depend on the program's environment. False when it
- * cannot be told.
- */
-static bool traced_by(pid_t parent)
-{
-	char buf[2048];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
-	const char *p = strstr(buf, "\nTracerPid:");
-	if (!p)
-		return false;
-	return strtol(p + strlen("\nTracerPid:"), NULL, 10) == parent;
-}
-
-int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     unsigned close_std_fds, pid_t *ret_pid)
+int fl_spawn_held(const char *exe_path, char *const *argv,
+		  const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
+		  unsigned close_std_fds, pid_t *ret_pid, int ret_go[2])
 {
 	pid_t parent = getpid();
-	pid_t pid = fork();
+	int go[2];
+	pid_t pid;
 
-	if (pid < 0)
+	if (pipe2(go, O_CLOEXEC) < 0)
 		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(go[0]);
+		close(go[1]);
+		return -err;
+	}
 	if (pid == 0) {
 		sigset_t none;
+		ssize_t n;
+		char c;
 
+		close(go[1]);
 		/*
 		 * Until faultline has seized it, the child dies with faultline:
-		 * SIGKILL on the parent's death (even while stopped), and a
-		 * re-check for a parent that died before prctl() took effect.
+		 * SIGKILL on the parent's death, and a re-check for a parent
+		 * that died before prctl() took effect.
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(FL_EXIT_OWN_ERROR);
@@ -127,21 +113,21 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 			sigaction(sigs->signo[i], &sigs->action[i], NULL);
 		sigprocmask(SIG_SETMASK, sigs ? sigs->mask : &none, NULL);
 
-		/* Wait here until the parent has seized us. */
-		raise(SIGSTOP);
-
 		/*
-		 * Continued by anyone but a seizing faultline (a SIGCONT from a
-		 * shell, faultline gone between stop and seize): never run the
-		 * program untraced with a filter that fails every call it names.
-		 * Once seized, PTRACE_O_EXITKILL takes over and the program gets
-		 * the parent-death signal it was started with (none).
+		 * Wait until the parent has seized us: it writes one byte only
+		 * then. End of file (faultline died or gave up) never runs the
+		 * program untraced with a filter that fails every call it
+		 * names; nor does a SIGCONT from anyone, which a stopped child
+		 * had to guard against. Once seized, PTRACE_O_EXITKILL takes
+		 * over and the program gets the parent-death signal it was
+		 * started with (none).
 		 */
-		if (!traced_by(parent)) {
-			fprintf(stderr, "faultline: the command was continued without its tracer; "
-				"not starting it\n");
+		do
+			n = read(go[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n != 1)
 			_exit(FL_EXIT_OWN_ERROR);
-		}
+		close(go[0]);
 		if (prctl(PR_SET_PDEATHSIG, 0) < 0)
 			_exit(FL_EXIT_OWN_ERROR);
 
@@ -158,37 +144,32 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		fprintf(stderr, "faultline: %s: %s\n", argv[0], strerror(err));
 		_exit(err == ENOENT ? FL_EXIT_NOT_FOUND : FL_EXIT_NOT_EXECUTABLE);
 	}
-
-	int status;
-	while (waitpid(pid, &status, WSTOPPED) < 0) {
-		if (errno != EINTR) {
-			int err = errno;
-			kill(pid, SIGKILL);
-			return -err;
-		}
-	}
-	if (!WIFSTOPPED(status)) {
-		/* It died before stopping: nothing to trace. */
-		return -ECHILD;
-	}
 	*ret_pid = pid;
+	ret_go[0] = go[0];
+	ret_go[1] = go[1];
 	return 0;
 }
 
 /*
- * Run mode: fork the command stopped, seize it, and have the signal handler
- * forward to it. The caller sends SIGCONT.
+ * Run mode: fork the command, seize it while it waits for the word to go,
+ * have the signal handler forward to it, and let it go. Nothing stops: the
+ * first event of the command is its exec (seccomp mode), where a stopped
+ * child cost a stop, a PTRACE_LISTEN, a SIGCONT, its trap stop, its
+ * signal-delivery stop and a /proc read before.
  */
 int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
+	int go[2];
 	pid_t pid;
 	int r;
 
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
-			     &pid);
+	r = fl_spawn_held(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
+			  &pid, go);
 	if (r < 0)
 		return r;
+	/* Both ends stay open here until the byte is written: no SIGPIPE. */
+	_cleanup_close_ int go_read = go[0], go_write = go[1];
 	tr->main_pid = pid;
 
 	r = fl_seize(pid, cfg->prefilter != NULL, false);
@@ -201,6 +182,8 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 	t->before_exec = true;
 	t->tgid = pid;
 	fl_signals_forward_to(pid);
+	if (write(go_write, "g", 1) < 0)
+		return -errno;
 	return 0;
 }
 
