@@ -43,7 +43,10 @@ enum fl_event {
 	FL_EV_OTHER_EVENT,   /* any other PTRACE_EVENT_*: resume */
 };
 
-/* waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM. */
+/*
+ * waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM; only
+ * after a call's stop, when the next one is likely microseconds away.
+ */
 #define FL_WAIT_SPIN 100
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -194,6 +197,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	enum fl_event ev = classify(status);
 	struct fl_tracee *t;
 
+	tr->spin = ev == FL_EV_SYSCALL || ev == FL_EV_SECCOMP;
+
 	if (ev == FL_EV_EXITED) {
 		on_exited(tr, tid, status);
 		if (tr->n_group_stopped && !tr->attach)
@@ -336,9 +341,13 @@ static pid_t wait_event(struct tracer *tr, int *status)
 			 * A traced call comes back within microseconds; sleeping
 			 * in waitpid() lets this CPU idle, and waking an idle
 			 * vCPU costs far more than the stop itself (bench/: 80+
-			 * us per stop instead of 14). Poll briefly first.
+			 * us per stop instead of 14). Poll briefly first, after
+			 * a call's stop. After an exec, a fork or a signal the
+			 * next event is a program's start-up or more away: the
+			 * polls were CPU taken from the tree (about 100 polls
+			 * per event of a fork/exec loop).
 			 */
-			for (int spin = 0; spin < FL_WAIT_SPIN; spin++) {
+			for (int spin = 0; tr->spin && spin < FL_WAIT_SPIN; spin++) {
 				pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 				if (pid != 0)
 					return pid;

@@ -33,6 +33,7 @@ struct tracer {
 	uint64_t start_ns;
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
+	bool spin;            /* the last event was a call's stop: poll before sleeping */
 	int fatal;            /* -errno that ends the run */
 	bool want_stack;      /* some sink wants each injection's stack */
 	bool want_crashes;    /* some sink wants the crashes (crash.c) */

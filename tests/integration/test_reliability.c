@@ -231,6 +231,43 @@ static void spawn_continued_before_seize(void **state)
 	assert_true(fl_exists(fl_path("ran")));
 }
 
+/*
+ * faultline polls waitpid() before it sleeps only after a call's stop, when
+ * the next stop is microseconds away. After an exec, a fork or a signal it
+ * sleeps at once: the polls (100 per event) were CPU the traced tree of a
+ * fork/exec loop lost. strace counts faultline's wait4() calls.
+ */
+static void no_polling_between_processes(void **state)
+{
+	char *trace = fl_path("wait4.txt");
+	const char *wrap[] = { "strace", "-qq", "-o", trace, "-e", "trace=wait4", NULL };
+	const char *args[] = { "run", "-q", "--report", fl_path("r.json"), "-e", FL_NOOP_RULE, "--",
+			       "/bin/sh", "-c", "/bin/true; /bin/true; /bin/true; exit 0", NULL };
+	const char *mode = getenv("FL_MODE");
+	struct fl_result r;
+	json_int_t stops = 0;
+	json_t *j;
+	int waits;
+
+	(void)state;
+	need_strace();
+#ifdef SANITIZED
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+#endif
+	fl_finish(fl_spawn_wrapped(wrap, args), &r, 60000);
+	fl_assert_exit(&r, 0);
+	if (mode && !strcmp(mode, "no-seccomp"))
+		return; /* every call stops, and is followed by a poll: nothing to count */
+	j = fl_load_json(fl_path("r.json"));
+	assert_int_equal(json_unpack(j, "{s:{s:I}}", "tracer", "stops", &stops), 0);
+	json_decref(j);
+	waits = fl_count_lines(fl_read_file(trace), "wait4(");
+	/* One wait per event, plus the few of start-up and the end (ECHILD). */
+	if (waits > stops + 5)
+		fail_msg("%d wait4() calls for %lld events: faultline polled between processes",
+			 waits, (long long)stops);
+}
+
 static const char *failalloc(void)
 {
 	const char *so = getenv("FL_FAILALLOC");
@@ -598,6 +635,7 @@ int main(int argc, char **argv)
 	static const struct CMUnitTest tests[] = {
 		FL_TEST(spawn_killed_before_seize),
 		FL_TEST(spawn_continued_before_seize),
+		FL_TEST(no_polling_between_processes),
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),
