@@ -48,6 +48,8 @@ enum fl_event {
  * after a call's stop, when the next one is likely microseconds away.
  */
 #define FL_WAIT_SPIN 100
+/* A stop that came within this of sleeping would have been worth polling for. */
+#define FL_SPIN_PAYS_NS 200000
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -347,12 +349,26 @@ static pid_t wait_event(struct tracer *tr, int *status)
 			 * polls were CPU taken from the tree (about 100 polls
 			 * per event of a fork/exec loop).
 			 */
-			for (int spin = 0; tr->spin && spin < FL_WAIT_SPIN; spin++) {
+			for (int spin = 0; tr->spin && spin < tr->spin_budget; spin++) {
 				pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 				if (pid != 0)
 					return pid;
 			}
-			return waitpid(-1, status, __WALL);
+			if (!tr->spin)
+				return waitpid(-1, status, __WALL);
+			/*
+			 * The poll found nothing. If the stop came soon after all,
+			 * polling pays: poll fully next time. If it came late (a
+			 * program between calls that do real work: reads of big
+			 * files, a compiler), halve the polls: they only take CPU
+			 * from the tree. Down to none, and back up at the first
+			 * stop that comes soon.
+			 */
+			uint64_t t0 = fl_now_ns();
+			pid_t pid = waitpid(-1, status, __WALL);
+			tr->spin_budget = fl_now_ns() - t0 < FL_SPIN_PAYS_NS ? FL_WAIT_SPIN :
+					  tr->spin_budget / 2;
+			return pid;
 		}
 
 		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
@@ -441,7 +457,7 @@ static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 
 int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
 {
-	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0 };
+	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0, .spin_budget = FL_WAIT_SPIN };
 	struct fl_saved_signals saved;
 	int r;
 

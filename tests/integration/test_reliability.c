@@ -268,6 +268,53 @@ static void no_polling_between_processes(void **state)
 			 waits, (long long)stops);
 }
 
+/*
+ * After a call's stop faultline polls, but only while the stops come soon:
+ * a program whose matched calls are 100 ms apart (work in between that no
+ * rule names) gets fewer and fewer polls, down to none (before: 100 after
+ * each of them, CPU taken from the program). strace counts faultline's
+ * wait4() calls (strace slows each poll down, but 100 of them stay far
+ * below 100 ms).
+ */
+static void polls_fade_when_stops_are_far_apart(void **state)
+{
+	char *trace = fl_path("wait4.txt");
+	char *file = fl_mkfile("f", "x\n");
+	const char *wrap[] = { "strace", "-qq", "-o", trace, "-e", "trace=wait4", NULL };
+	const char *args[128] = { "run", "-q", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, "
+				  "probability: 0}", "--", fl_victim() };
+	const char *mode = getenv("FL_MODE");
+	struct fl_result r;
+	size_t n = 6;
+	int waits;
+
+	(void)state;
+	need_strace();
+#ifdef SANITIZED
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+#endif
+	for (int i = 0; i < 8; i++) {
+		if (i)
+			args[n++] = "+";
+		args[n++] = "open";
+		args[n++] = file;
+		args[n++] = "1";
+		args[n++] = "+";
+		args[n++] = "nap";
+		args[n++] = "100";
+	}
+	args[n] = NULL;
+	fl_finish(fl_spawn_wrapped(wrap, args), &r, 60000);
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), 8);
+	if (mode && !strcmp(mode, "no-seccomp"))
+		return; /* every call stops: the nanosleeps too */
+	waits = fl_count_lines(fl_read_file(trace), "wait4(");
+	/* 8 stops: 100 + 50 + 25 + ... polls at most, and one wait per event. */
+	if (waits > 250)
+		fail_msg("%d wait4() calls for 8 stops 100 ms apart: the polls did not fade", waits);
+}
+
 static const char *failalloc(void)
 {
 	const char *so = getenv("FL_FAILALLOC");
@@ -636,6 +683,7 @@ int main(int argc, char **argv)
 		FL_TEST(spawn_killed_before_seize),
 		FL_TEST(spawn_continued_before_seize),
 		FL_TEST(no_polling_between_processes),
+		FL_TEST(polls_fade_when_stops_are_far_apart),
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),
