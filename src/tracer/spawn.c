@@ -168,13 +168,13 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 			  &pid, go);
 	if (r < 0)
 		return r;
-	/* Both ends stay open here until the byte is written: no SIGPIPE. */
-	_cleanup_close_ int go_read = go[0], go_write = go[1];
 	tr->main_pid = pid;
 
 	r = fl_seize(pid, cfg->prefilter != NULL, false);
 	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
 	if (!t) {
+		close(go[0]);
+		close(go[1]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
 		return r < 0 ? r : -ENOMEM;
@@ -182,9 +182,11 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 	t->before_exec = true;
 	t->tgid = pid;
 	fl_signals_forward_to(pid);
-	if (write(go_write, "g", 1) < 0)
-		return -errno;
-	return 0;
+	/* Both ends were open until now: the write cannot raise SIGPIPE. */
+	r = write(go[1], "g", 1) < 0 ? -errno : 0;
+	close(go[0]);
+	close(go[1]);
+	return r;
 }
 
 int fl_tracer_exit_status(const struct fl_tracer_result *res)
