@@ -234,6 +234,12 @@ struct fl_matcher;
  */
 struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed);
 void fl_matcher_free(struct fl_matcher *m);
+/*
+ * Decide by trying every rule in turn instead of only the candidates the
+ * rule index (by syscall, by literal path prefix) gives: the same
+ * decisions, slower; for tests that compare the two.
+ */
+void fl_matcher_set_linear(struct fl_matcher *m);
 
 /* The rule set it was built over (borrowed). */
 const struct fl_rule_set *fl_matcher_set(const struct fl_matcher *m);

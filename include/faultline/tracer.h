@@ -250,8 +250,12 @@ size_t fl_named_procs_order(struct fl_named_proc *p, size_t n);
 
 void fl_named_procs_free(struct fl_named_proc *p, size_t n);
 
-/* Whether faultline was built with libdw (call stacks for sinks that want them). */
-bool fl_stack_available(void);
+/*
+ * NULL when call stacks can be unwound (--stack, caller:), else why not, for
+ * a message: a build without libdw, or libdw that cannot be loaded (a
+ * dynamic faultline loads it at the first call of this or of an unwind).
+ */
+const char *fl_stack_unavailable(void);
 
 /* Exit status a shell would give for @res: the code, or 128+signal; 0 after a detach. */
 int fl_tracer_exit_status(const struct fl_tracer_result *res);

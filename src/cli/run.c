@@ -250,9 +250,9 @@ static int parse_run_options(int argc, char **argv, struct run_options *o)
 	}
 	if (o->stack && !o->report_path)
 		return fl_cli_usage_error("run", "--stack goes with --report FILE: the stacks are in the report");
-	if (o->stack && !fl_stack_available()) {
-		fprintf(stderr, "faultline run: --stack is not supported: this faultline was built "
-			"without libdw (meson setup -Dlibdw=enabled)\n");
+	const char *why;
+	if (o->stack && (why = fl_stack_unavailable())) {
+		fprintf(stderr, "faultline run: --stack is not supported: %s\n", why);
 		return FL_EXIT_OWN_ERROR;
 	}
 	if (!attaching && optind >= argc)
@@ -329,6 +329,25 @@ static int check_verdict(const char *cmd, const struct fl_tracer_result *res, in
 	return res->crashed || status == 0 ? FL_EXIT_EXPECTATION : status;
 }
 
+/*
+ * caller: unwinds stacks: a dynamic faultline loads libdw for it now, and a
+ * libdw that cannot be loaded is an error before anything runs, not a rule
+ * that silently never matches.
+ */
+static int check_callers(const struct fl_rule_set *set)
+{
+	for (size_t i = 0; i < set->n_rules; i++) {
+		const struct fl_rule *r = &set->rules[i];
+		const char *why;
+
+		if (r->n_callers && (why = fl_stack_unavailable())) {
+			fprintf(stderr, "%s:%u:%u: key 'caller': %s\n", r->file, r->line, r->column, why);
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 int fl_cmd_run(int argc, char **argv)
 {
 	struct run_options o = { 0 };
@@ -369,11 +388,14 @@ int fl_cmd_run(int argc, char **argv)
 	}
 	if (o.require_all)
 		fl_rules_require_all(set);
-	if (o.n_attach && fl_cli_has_crash(set)) {
+	if ((o.n_attach || o.n_pid_of) && fl_cli_has_crash(set)) {
 		fprintf(stderr, "faultline run: a 'crash' rule goes with a program faultline starts, "
 			"not with -p: attach mode never kills what it attached to\n");
 		goto out;
 	}
+	r = check_callers(set);
+	if (r < 0)
+		goto out;
 
 	r = o.n_attach || o.n_pid_of ? 0 : fl_cli_resolve_command(o.command[0], &exe);
 	if (r != 0) {

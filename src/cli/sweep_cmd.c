@@ -345,7 +345,7 @@ int fl_cmd_sweep(int argc, char **argv)
 		.no_seccomp = o.no_seccomp,
 		.allow_unstable = o.allow_unstable,
 		/* Call sites where this build can unwind; a sweep without them still works. */
-		.stack = fl_stack_available(),
+		.stack = fl_stack_unavailable() == NULL,
 		.jobs = o.jobs,
 		.timeout_ns = o.timeout_ns,
 		.grace_ns = o.timeout_ns < GRACE_NS ? o.timeout_ns : GRACE_NS,

@@ -54,67 +54,10 @@ struct fl_call_cache {
 	char exe[PATH_BUF];
 	char sun[PATH_BUF];
 	char arg[6][PATH_BUF];
+	unsigned marked;       /* path slots (args 0-5, then the unix name) given to the index */
 	char raw[PATH_BUF];    /* a path string as read */
 	char dir[PATH_BUF];    /* the dirfd it is relative to */
 };
-
-/*
- * Bit per (abi, nr): does any rule name it? Quick rejection per stop. The
- * first index is fl_abi_index(); lengths in bytes.
- */
-struct fl_syscall_map {
-	uint8_t *bits[FL_ABI_MAX];
-	size_t len[FL_ABI_MAX];
-};
-
-static int build_wanted(struct fl_matcher *m)
-{
-	const struct fl_rule_set *set = m->set;
-	struct fl_syscall_map *w;
-	size_t len[FL_ABI_MAX] = { 0 };
-
-	w = m->wanted = calloc(1, sizeof(*m->wanted));
-	if (!w)
-		return -ENOMEM;
-
-	/* First pass: how many bits each ABI's map needs. */
-	for (size_t i = 0; i < set->n_rules; i++) {
-		const struct fl_rule *r = &set->rules[i];
-
-		for (size_t k = 0; k < r->n_sysnos; k++) {
-			int abi = fl_abi_index(r->sysnos[k].arch);
-			int nr = r->sysnos[k].nr;
-
-			if (abi < 0 || nr < 0)
-				continue;
-			if ((size_t)nr / 8 + 1 > len[abi])
-				len[abi] = (size_t)nr / 8 + 1;
-		}
-	}
-
-	for (int abi = 0; abi < FL_ABI_MAX; abi++) {
-		if (!len[abi])
-			continue;
-		w->bits[abi] = calloc(len[abi], 1);
-		if (!w->bits[abi])
-			return -ENOMEM;
-		w->len[abi] = len[abi];
-	}
-
-	for (size_t i = 0; i < set->n_rules; i++) {
-		const struct fl_rule *r = &set->rules[i];
-
-		for (size_t k = 0; k < r->n_sysnos; k++) {
-			int abi = fl_abi_index(r->sysnos[k].arch);
-			int nr = r->sysnos[k].nr;
-
-			if (abi < 0 || nr < 0)
-				continue;
-			w->bits[abi][nr / 8] |= (uint8_t)(1u << (nr % 8));
-		}
-	}
-	return 0;
-}
 
 struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 {
@@ -135,7 +78,10 @@ struct fl_matcher *fl_matcher_new(const struct fl_rule_set *set, uint64_t seed)
 		goto fail;
 	fl_seed_streams(m->stats, m->stream_seeds, set->n_rules, seed);
 
-	if (build_wanted(m) < 0)
+	if (fl_build_wanted(m) < 0)
+		goto fail;
+	m->index = fl_index_new(set);
+	if (!m->index)
 		goto fail;
 	/* Only filters read past the registers; without them no buffers. */
 	for (size_t i = 0; i < set->n_rules; i++) {
@@ -175,33 +121,28 @@ void fl_matcher_free(struct fl_matcher *m)
 {
 	if (!m)
 		return;
-	if (m->wanted)
-		for (int abi = 0; abi < FL_ABI_MAX; abi++)
-			free(m->wanted->bits[abi]);
-	free(m->wanted);
+	fl_wanted_free(m->wanted);
 	free(m->cache);
 	free(m->fds);
 	free(m->stats);
 	free(m->stream_seeds);
 	free(m->n_scopes);
 	free(m->jumped);
+	fl_index_free(m->index);
 	fl_scopes_done(&m->scopes);
 	free(m);
+}
+
+void fl_matcher_set_linear(struct fl_matcher *m)
+{
+	fl_index_free(m->index);
+	m->index = NULL;
 }
 
 void fl_matcher_forget(struct fl_matcher *m, pid_t tid)
 {
 	if (m)
 		fl_scopes_forget(m, tid);
-}
-
-bool fl_matcher_wants(const struct fl_matcher *m, uint32_t arch, int nr)
-{
-	int abi = fl_abi_index(arch);
-
-	if (!m || abi < 0 || nr < 0 || (size_t)nr / 8 >= m->wanted->len[abi])
-		return false;
-	return m->wanted->bits[abi][nr / 8] & (1u << (nr % 8));
 }
 
 static bool sysno_matches(const struct fl_rule *r, const struct fl_call *call)
@@ -595,6 +536,36 @@ static bool process_matches(const struct fl_rule *r, struct fl_call_cache *c,
 }
 
 /*
+ * Can @r's path: patterns match at all? The index marks the rules whose
+ * literal prefix starts a path of the call, reading the call's paths in the
+ * order path_matches() does and only as far as needed to mark @r: what is
+ * read is what path_matches() reads, and a rule left unmarked could not
+ * have matched (index.c).
+ */
+static bool path_candidate(const struct fl_matcher *m, const struct fl_rule *r,
+			   struct fl_call_cache *c, const struct fl_sysinfo *si)
+{
+	size_t i = (size_t)(r - m->set->rules);
+
+	if (!m->index || !fl_index_by_path(m->index, i))
+		return true;
+	while (!fl_index_marked(m->index, i) && c->marked < 7) {
+		unsigned slot = c->marked++;
+		const char *p = NULL;
+
+		if (slot < 6 && !si->args[slot])
+			c->marked = 6; /* path_matches() stops at the first argument-less slot */
+		else if (slot < 6 && (si->args[slot] == FL_ARG_PATH || si->args[slot] == FL_ARG_FD))
+			p = arg_path(c, si, (int)slot);
+		else if (slot == 6 && (fl_sysinfo_caps(si) & FL_SYS_SOCKADDR))
+			p = call_sun(c, si);
+		if (p)
+			fl_index_mark_path(m->index, p);
+	}
+	return fl_index_marked(m->index, i);
+}
+
+/*
  * short: the count to let through, into @d (fdfacts.c bounds it by what
  * the call can really move). False when the call can't be shortened (it
  * could not move more than that, or its count can't be read): then the
@@ -663,7 +634,7 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 		return false;
 	if ((r->n_addresses || r->n_ports) && !sockaddr_matches(r, c, si, info))
 		return false;
-	if (r->n_paths && !path_matches(r, c, si, info))
+	if (r->n_paths && (!path_candidate(m, r, c, si) || !path_matches(r, c, si, info)))
 		return false;
 	if (r->n_processes && !process_matches(r, c, info))
 		return false;
@@ -672,6 +643,73 @@ static bool rule_matches(const struct fl_matcher *m, const struct fl_rule *r,
 	/* Unwinding is the dearest of all: only for a call every other filter let through. */
 	if (r->n_callers && !fl_caller_matches(r, call, info))
 		return false;
+	return true;
+}
+
+/* Rule @i on @call: counts it if it matches; true with *@ret filled if it acts. */
+static bool try_rule(struct fl_matcher *m, size_t i, const struct fl_call *call,
+		     struct fl_decision *ret)
+{
+	const struct fl_rule *r = &m->set->rules[i];
+	struct fl_rule_stats *st = &m->stats[i];
+	struct fl_match_info info = { 0 };
+	struct fl_decision d = { 0 };
+
+	struct fl_scope *sc = NULL;
+	struct fl_counts c;
+
+	if (r->has_clock && !fl_clock_applies(r, call, &d))
+		return false;
+	if (!rule_matches(m, r, call, &info, &d))
+		return false;
+	if (r->has_clock) {
+		if (!fl_clock_decide(m, i, call, &d))
+			return false;
+		*ret = d;
+		m->last = info;
+		return true;
+	}
+	st->matched++; /* the report's counts are the tree's */
+	if (r->per != FL_PER_TREE) {
+		sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);
+		if (!sc)
+			return false; /* out of memory: the rule cannot count this call */
+		sc->matched++;
+		c = (struct fl_counts){ sc->matched, sc->injected, &sc->prng };
+	} else {
+		c = (struct fl_counts){ st->matched, st->injected, &st->prng };
+	}
+	if (!fl_rule_eligible(r, &c) || !fl_rule_draw(r, c.prng))
+		return false;
+
+	st->injected++;
+	if (sc)
+		sc->injected++;
+	d.rule = i;
+	d.error = fl_pick_error(r, c.prng);
+	d.has_retval = r->has_retval;
+	d.retval = r->retval;
+	d.delay_ns = r->delay_ns;
+	d.delay_sides = r->delay_sides;
+	d.delay_enter_ns = r->delay_enter_ns;
+	d.delay_exit_ns = r->delay_exit_ns;
+	d.phase = r->phase;
+	d.signal = r->signal;
+	d.has_poke = r->has_poke;
+	d.poke_arg = r->poke_arg;
+	d.poke_data = r->poke_data;
+	d.poke_len = r->poke_len;
+	d.stat_fields = r->stat_fields;
+	d.stat_values = r->stat_values;
+	d.crash = r->crash;
+	d.dirs = r->dirs;
+	if (r->corrupt_bytes) {
+		d.corrupt_bytes = r->corrupt_bytes;
+		d.corrupt_how = r->corrupt_how;
+		d.corrupt_seed = fl_prng_next(c.prng);
+	}
+	*ret = d;
+	m->last = info;
 	return true;
 }
 
@@ -691,71 +729,33 @@ bool fl_matcher_decide(struct fl_matcher *m, const struct fl_call *call,
 		m->cache->si_done = false;
 		m->cache->tried = 0;
 		m->cache->ok = 0;
+		m->cache->marked = 0;
+		if (m->index)
+			fl_index_new_call(m->index);
 		fl_fd_cache_reset(m->fds, call);
 	}
 
-	for (size_t i = 0; i < set->n_rules; i++) {
-		const struct fl_rule *r = &set->rules[i];
-		struct fl_rule_stats *st = &m->stats[i];
-		struct fl_match_info info = { 0 };
-		struct fl_decision d = { 0 };
+	if (!m->index) {
+		for (size_t i = 0; i < set->n_rules; i++)
+			if (try_rule(m, i, call, ret))
+				return true;
+		return false;
+	}
+	/*
+	 * The same rules in the same order, less those that do not name the
+	 * call (index.c); and once some rule's path check has had every path
+	 * of the call marked (path_candidate()), less the path rules left
+	 * unmarked, which path_candidate() would refuse.
+	 */
+	size_t n;
+	const uint32_t *ids = fl_index_candidates(m->index, call->arch, call->nr, &n);
 
-		struct fl_scope *sc = NULL;
-		struct fl_counts c;
-
-		if (r->has_clock && !fl_clock_applies(r, call, &d))
+	for (size_t k = 0; k < n; k++) {
+		if (m->cache && m->cache->marked == 7 && fl_index_by_path(m->index, ids[k]) &&
+		    !fl_index_marked(m->index, ids[k]))
 			continue;
-		if (!rule_matches(m, r, call, &info, &d))
-			continue;
-		if (r->has_clock) {
-			if (!fl_clock_decide(m, i, call, &d))
-				continue;
-			*ret = d;
-			m->last = info;
+		if (try_rule(m, ids[k], call, ret))
 			return true;
-		}
-		st->matched++; /* the report's counts are the tree's */
-		if (r->per != FL_PER_TREE) {
-			sc = fl_scope_get(m, i, r->per == FL_PER_THREAD ? call->tid : call->pid);
-			if (!sc)
-				continue; /* out of memory: the rule cannot count this call */
-			sc->matched++;
-			c = (struct fl_counts){ sc->matched, sc->injected, &sc->prng };
-		} else {
-			c = (struct fl_counts){ st->matched, st->injected, &st->prng };
-		}
-		if (!fl_rule_eligible(r, &c) || !fl_rule_draw(r, c.prng))
-			continue;
-
-		st->injected++;
-		if (sc)
-			sc->injected++;
-		d.rule = i;
-		d.error = fl_pick_error(r, c.prng);
-		d.has_retval = r->has_retval;
-		d.retval = r->retval;
-		d.delay_ns = r->delay_ns;
-		d.delay_sides = r->delay_sides;
-		d.delay_enter_ns = r->delay_enter_ns;
-		d.delay_exit_ns = r->delay_exit_ns;
-		d.phase = r->phase;
-		d.signal = r->signal;
-		d.has_poke = r->has_poke;
-		d.poke_arg = r->poke_arg;
-		d.poke_data = r->poke_data;
-		d.poke_len = r->poke_len;
-		d.stat_fields = r->stat_fields;
-		d.stat_values = r->stat_values;
-		d.crash = r->crash;
-		d.dirs = r->dirs;
-		if (r->corrupt_bytes) {
-			d.corrupt_bytes = r->corrupt_bytes;
-			d.corrupt_how = r->corrupt_how;
-			d.corrupt_seed = fl_prng_next(c.prng);
-		}
-		*ret = d;
-		m->last = info;
-		return true;
 	}
 	return false;
 }

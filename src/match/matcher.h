@@ -80,6 +80,7 @@ struct fl_matcher {
 	uint64_t *n_scopes;            /* scopes made per rule so far: the next k */
 	struct fl_scopes scopes;
 	int64_t *jumped;               /* clock: {jump}, per: tree: rule i's steps so far */
+	struct fl_rule_index *index;   /* NULL: try every rule (fl_matcher_set_linear) */
 };
 
 /* ---- clock_decide.c ---- */
@@ -99,6 +100,25 @@ bool fl_clock_decide(struct fl_matcher *m, size_t i, const struct fl_call *call,
 		     struct fl_decision *d);
 /* process: does executable @exe (an absolute path) match one of @r's patterns? */
 bool fl_process_matches_exe(const struct fl_rule *r, const char *exe);
+
+/* ---- index.c: which rules can match a call ---- */
+
+struct fl_rule_index;
+struct fl_rule_index *fl_index_new(const struct fl_rule_set *set);
+void fl_index_free(struct fl_rule_index *ix);
+/* The rules naming (@arch, @nr), ascending; *@ret_n of them. */
+const uint32_t *fl_index_candidates(const struct fl_rule_index *ix, uint32_t arch, int nr,
+				    size_t *ret_n);
+/* Rule @rule is a candidate only if fl_index_marked() after marking the call's paths. */
+bool fl_index_by_path(const struct fl_rule_index *ix, size_t rule);
+/* Forget the marks of the last call. */
+void fl_index_new_call(struct fl_rule_index *ix);
+/* Mark every rule with a pattern whose literal prefix starts @path. */
+void fl_index_mark_path(struct fl_rule_index *ix, const char *path);
+bool fl_index_marked(const struct fl_rule_index *ix, size_t rule);
+/* m->wanted: a bit per (ABI, number) some rule names. */
+int fl_build_wanted(struct fl_matcher *m);
+void fl_wanted_free(struct fl_syscall_map *w);
 
 /* ---- caller.c ---- */
 

@@ -44,8 +44,13 @@ enum fl_event {
 	FL_EV_OTHER_EVENT,   /* any other PTRACE_EVENT_*: resume */
 };
 
-/* waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM. */
+/*
+ * waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM; only
+ * after a call's stop, when the next one is likely microseconds away.
+ */
 #define FL_WAIT_SPIN 100
+/* A stop that came within this of sleeping would have been worth polling for. */
+#define FL_SPIN_PAYS_NS 200000
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -227,6 +232,8 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 	enum fl_event ev = classify(status);
 	struct fl_tracee *t;
 
+	tr->spin = ev == FL_EV_SYSCALL || ev == FL_EV_SECCOMP;
+
 	if (ev == FL_EV_EXITED) {
 		on_exited(tr, tid, status);
 		if (tr->n_group_stopped && !tr->attach)
@@ -264,16 +271,7 @@ static void handle(struct tracer *tr, pid_t tid, int status)
 			fl_run_resume(tr, t, 0);
 			break;
 		}
-		/*
-		 * Stay stopped, but let SIGCONT and other signals wake it. The
-		 * command's own SIGSTOP before its exec is faultline's start-up,
-		 * not job control.
-		 */
-		if (t->before_exec) {
-			if (ptrace(PTRACE_LISTEN, tid, NULL, NULL) < 0 && errno != ESRCH)
-				fl_run_fatal(tr, -errno, "PTRACE_LISTEN failed", tid);
-			break;
-		}
+		/* Stay stopped, but let SIGCONT and other signals wake it. */
 		t->in_group_stop = true;
 		if (tr->n_group_stopped++ == 0 && !tr->attach)
 			fl_check_own_group(tr);
@@ -378,14 +376,32 @@ static pid_t wait_event(struct tracer *tr, int *status)
 			 * A traced call comes back within microseconds; sleeping
 			 * in waitpid() lets this CPU idle, and waking an idle
 			 * vCPU costs far more than the stop itself (bench/: 80+
-			 * us per stop instead of 14). Poll briefly first.
+			 * us per stop instead of 14). Poll briefly first, after
+			 * a call's stop. After an exec, a fork or a signal the
+			 * next event is a program's start-up or more away: the
+			 * polls were CPU taken from the tree (about 100 polls
+			 * per event of a fork/exec loop).
 			 */
-			for (int spin = 0; spin < FL_WAIT_SPIN; spin++) {
+			for (int spin = 0; tr->spin && spin < tr->spin_budget; spin++) {
 				pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
 				if (pid != 0)
 					return pid;
 			}
-			return waitpid(-1, status, __WALL);
+			if (!tr->spin)
+				return waitpid(-1, status, __WALL);
+			/*
+			 * The poll found nothing. If the stop came soon after all,
+			 * polling pays: poll fully next time. If it came late (a
+			 * program between calls that do real work: reads of big
+			 * files, a compiler), halve the polls: they only take CPU
+			 * from the tree. Down to none, and back up at the first
+			 * stop that comes soon.
+			 */
+			uint64_t t0 = fl_now_ns();
+			pid_t pid = waitpid(-1, status, __WALL);
+			tr->spin_budget = fl_now_ns() - t0 < FL_SPIN_PAYS_NS ? FL_WAIT_SPIN :
+					  tr->spin_budget / 2;
+			return pid;
 		}
 
 		pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
@@ -481,7 +497,7 @@ static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 
 int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
 {
-	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0 };
+	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0, .spin_budget = FL_WAIT_SPIN };
 	struct fl_saved_signals saved;
 	int r;
 
@@ -529,9 +545,6 @@ int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *r
 		fl_model_free(tr.model);
 		return r;
 	}
-	if (!tr.attach)
-		kill(tr.main_pid, SIGCONT);
-
 	while (tr.tracees.n > 0) {
 		int status;
 		pid_t tid = wait_event(&tr, &status);

@@ -35,6 +35,8 @@ struct tracer {
 	uint64_t start_ns;
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
+	bool spin;            /* the last event was a call's stop: poll before sleeping */
+	int spin_budget;      /* polls to make then (loop.c: adapts to how soon stops come) */
 	int fatal;            /* -errno that ends the run */
 	bool want_stack;      /* some sink wants each injection's stack */
 	bool want_crashes;    /* some sink wants the crashes (crash.c) */

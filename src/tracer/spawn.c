@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -73,18 +72,17 @@ int fl_resolve_command(const char *name, char **ret_path)
 	return best;
 }
 
-int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     unsigned close_std_fds, pid_t *ret_pid, int *ret_go_fd)
+int fl_spawn_held(const char *exe_path, char *const *argv,
+		  const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
+		  unsigned close_std_fds, pid_t *ret_pid, int ret_go[2])
 {
 	pid_t parent = getpid();
 	int go[2];
+	pid_t pid;
 
-	/* A socket, not a pipe: send(MSG_NOSIGNAL) to a child that died raises no SIGPIPE. */
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)
+	if (pipe2(go, O_CLOEXEC) < 0)
 		return -errno;
-	pid_t pid = fork();
-
+	pid = fork();
 	if (pid < 0) {
 		int err = errno;
 		close(go[0]);
@@ -93,15 +91,14 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 	}
 	if (pid == 0) {
 		sigset_t none;
-		char token;
 		ssize_t n;
+		char c;
 
 		close(go[1]);
-
 		/*
 		 * Until faultline has seized it, the child dies with faultline:
-		 * SIGKILL on the parent's death (even while stopped), and a
-		 * re-check for a parent that died before prctl() took effect.
+		 * SIGKILL on the parent's death, and a re-check for a parent
+		 * that died before prctl() took effect.
 		 */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 			_exit(FL_EXIT_OWN_ERROR);
@@ -116,29 +113,21 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 			sigaction(sigs->signo[i], &sigs->action[i], NULL);
 		sigprocmask(SIG_SETMASK, sigs ? sigs->mask : &none, NULL);
 
-		/* Wait here until the parent has seized us. */
-		raise(SIGSTOP);
-
 		/*
-		 * Continued by anyone but a seizing faultline (a SIGCONT from a
-		 * shell, faultline gone between stop and seize): never run the
-		 * program untraced with a filter that fails every call it names.
-		 * The parent sends the token once it has seized us, before it
-		 * continues us: when we wake without it, someone else woke us
-		 * (or the parent failed). A socket rather than
-		 * /proc/self/status's TracerPid: it works without /proc too.
-		 * Once seized, PTRACE_O_EXITKILL takes over and the program gets
-		 * the parent-death signal it was started with (none).
+		 * Wait until the parent has seized us: it writes one byte only
+		 * then. End of file (faultline died or gave up) never runs the
+		 * program untraced with a filter that fails every call it
+		 * names; nor does a SIGCONT from anyone, which a stopped child
+		 * had to guard against. Once seized, PTRACE_O_EXITKILL takes
+		 * over and the program gets the parent-death signal it was
+		 * started with (none).
 		 */
 		do
-			n = recv(go[0], &token, 1, MSG_DONTWAIT);
+			n = read(go[0], &c, 1);
 		while (n < 0 && errno == EINTR);
-		close(go[0]);
-		if (n != 1) {
-			fprintf(stderr, "faultline: the command was continued without its tracer; "
-				"not starting it\n");
+		if (n != 1)
 			_exit(FL_EXIT_OWN_ERROR);
-		}
+		close(go[0]);
 		if (prctl(PR_SET_PDEATHSIG, 0) < 0)
 			_exit(FL_EXIT_OWN_ERROR);
 
@@ -155,53 +144,37 @@ int fl_spawn_stopped(const char *exe_path, char *const *argv,
 		fprintf(stderr, "faultline: %s: %s\n", argv[0], strerror(err));
 		_exit(err == ENOENT ? FL_EXIT_NOT_FOUND : FL_EXIT_NOT_EXECUTABLE);
 	}
-
-	int status;
-	close(go[0]);
-	while (waitpid(pid, &status, WSTOPPED) < 0) {
-		if (errno != EINTR) {
-			int err = errno;
-			kill(pid, SIGKILL);
-			close(go[1]);
-			return -err;
-		}
-	}
-	if (!WIFSTOPPED(status)) {
-		/* It died before stopping: nothing to trace. */
-		close(go[1]);
-		return -ECHILD;
-	}
 	*ret_pid = pid;
-	*ret_go_fd = go[1];
+	ret_go[0] = go[0];
+	ret_go[1] = go[1];
 	return 0;
 }
 
 /*
- * Run mode: fork the command stopped, seize it, and have the signal handler
- * forward to it. The caller sends SIGCONT.
+ * Run mode: fork the command, seize it while it waits for the word to go,
+ * have the signal handler forward to it, and let it go. Nothing stops: the
+ * first event of the command is its exec (seccomp mode), where a stopped
+ * child cost a stop, a PTRACE_LISTEN, a SIGCONT, its trap stop, its
+ * signal-delivery stop and a /proc read before.
  */
 int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 {
 	const struct fl_tracer_config *cfg = tr->cfg;
+	int go[2];
 	pid_t pid;
-	int r, go_fd;
+	int r;
 
-	r = fl_spawn_stopped(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
-			     &pid, &go_fd);
+	r = fl_spawn_held(cfg->exe_path, cfg->argv, cfg->prefilter, sigs, cfg->closed_std_fds,
+			  &pid, go);
 	if (r < 0)
 		return r;
 	tr->main_pid = pid;
 
 	r = fl_seize(pid, cfg->prefilter != NULL, false);
 	struct fl_tracee *t = r < 0 ? NULL : fl_tracee_add(&tr->tracees, pid);
-	/*
-	 * Seized: the child may go on once continued (see fl_spawn_stopped()).
-	 * Should the send fail, the child is dead, and the loop will see it.
-	 */
-	if (t && send(go_fd, "", 1, MSG_NOSIGNAL) != 1)
-		(void)0;
-	close(go_fd);
 	if (!t) {
+		close(go[0]);
+		close(go[1]);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
 		return r < 0 ? r : -ENOMEM;
@@ -209,7 +182,11 @@ int fl_start_command(struct tracer *tr, const struct fl_spawn_signals *sigs)
 	t->before_exec = true;
 	t->tgid = pid;
 	fl_signals_forward_to(pid);
-	return 0;
+	/* Both ends were open until now: the write cannot raise SIGPIPE. */
+	r = write(go[1], "g", 1) < 0 ? -errno : 0;
+	close(go[0]);
+	close(go[1]);
+	return r;
 }
 
 int fl_tracer_exit_status(const struct fl_tracer_result *res)

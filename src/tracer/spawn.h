@@ -17,13 +17,13 @@ struct fl_spawn_signals {
 
 /*
  * Fork the command; the child takes back the signal state in @sigs (NULL:
- * default dispositions, nothing blocked), stops itself with SIGSTOP, and
- * after the parent has seized it and sent SIGCONT, runs @filter and execs
- * @exe_path with the fds 0-2 set in @close_std_fds closed.
- * Returns 0 with the child stopped (group-stop, not yet traced) and
- * *@ret_go_fd the socket to send one byte on once it is seized (and to
- * close): only then does the child go on, whoever continues it. -errno.
+ * default dispositions, nothing blocked) and waits, running, until one byte
+ * arrives on the pipe @ret_go (the parent writes it to ret_go[1] once it
+ * has seized the child; end of file makes the child exit 125 without
+ * running anything). Then it runs @filter and execs @exe_path with the fds
+ * 0-2 set in @close_std_fds closed. Returns 0 with the child's pid and both
+ * ends of the pipe (close-on-exec; the caller closes them), or -errno.
  */
-int fl_spawn_stopped(const char *exe_path, char *const *argv,
-		     const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
-		     unsigned close_std_fds, pid_t *ret_pid, int *ret_go_fd);
+int fl_spawn_held(const char *exe_path, char *const *argv,
+		  const struct fl_prefilter *filter, const struct fl_spawn_signals *sigs,
+		  unsigned close_std_fds, pid_t *ret_pid, int ret_go[2]);

@@ -32,7 +32,7 @@ void fl_stack_clear(struct fl_stack *st)
 
 #if FL_HAVE_LIBDW
 
-#include <elfutils/libdwfl.h>
+#include "dwload.h"
 
 /*
  * Is /proc mounted? In a container or namespace without it (or with
@@ -44,9 +44,14 @@ static bool proc_mounted(void)
 	return access("/proc/self/maps", F_OK) == 0;
 }
 
-bool fl_stack_available(void)
+/* Set by fl_stack_capture() before it unwinds: fl_dw_get() did not fail. */
+static const struct fl_dw *dw;
+
+const char *fl_stack_unavailable(void)
 {
-	return true;
+	const char *why = NULL;
+
+	return fl_dw_get(&why) ? NULL : why;
 }
 
 struct walk {
@@ -56,7 +61,7 @@ struct walk {
 
 static char *describe_frame(Dwfl *dwfl, Dwarf_Addr pc)
 {
-	Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
+	Dwfl_Module *mod = dw->addrmodule(dwfl, pc);
 	const char *modname = NULL, *sym = NULL;
 	GElf_Off off = 0;
 	GElf_Sym s;
@@ -64,8 +69,8 @@ static char *describe_frame(Dwfl *dwfl, Dwarf_Addr pc)
 	int r;
 
 	if (mod) {
-		modname = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
-		sym = dwfl_module_addrinfo(mod, pc, &off, &s, NULL, NULL, NULL);
+		modname = dw->module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		sym = dw->module_addrinfo(mod, pc, &off, &s, NULL, NULL, NULL);
 	}
 	if (sym && modname)
 		r = asprintf(&ret, "%s+0x%" PRIx64 " (%s)", sym, (uint64_t)off, modname);
@@ -83,7 +88,7 @@ static int frame_cb(Dwfl_Frame *frame, void *arg)
 	bool activation;
 	char *text;
 
-	if (!dwfl_frame_pc(frame, &pc, &activation))
+	if (!dw->frame_pc(frame, &pc, &activation))
 		return DWARF_CB_ABORT;
 	/*
 	 * Below the innermost frame pc is a return address: it may already
@@ -92,7 +97,7 @@ static int frame_cb(Dwfl_Frame *frame, void *arg)
 	 */
 	if (!activation)
 		pc--;
-	text = describe_frame(dwfl_thread_dwfl(dwfl_frame_thread(frame)), pc);
+	text = describe_frame(dw->thread_dwfl(dw->frame_thread(frame)), pc);
 	if (!text) {
 		w->err = -ENOMEM;
 		return DWARF_CB_ABORT;
@@ -120,7 +125,7 @@ static uint64_t cache_clock;
 static void cache_drop(struct cached_dwfl *c)
 {
 	if (c->dwfl)
-		dwfl_end(c->dwfl);
+		dw->end(c->dwfl);
 	free(c->maps);
 	*c = (struct cached_dwfl){ 0 };
 }
@@ -190,10 +195,8 @@ static int dwfl_error(int r)
 /* A Dwfl for @tgid as it is mapped now, made or reused. */
 static int get_dwfl(pid_t tgid, Dwfl **ret)
 {
-	static const Dwfl_Callbacks callbacks = {
-		.find_elf = dwfl_linux_proc_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
-	};
+	/* Static: a Dwfl keeps a pointer to its callbacks. */
+	static Dwfl_Callbacks callbacks;
 	struct cached_dwfl *c, *slot = &cache[0];
 	_cleanup_free_ char *maps = NULL;
 	unsigned long long start;
@@ -225,20 +228,22 @@ static int get_dwfl(pid_t tgid, Dwfl **ret)
 	}
 	cache_drop(slot);
 
-	dwfl = dwfl_begin(&callbacks);
+	callbacks.find_elf = dw->linux_proc_find_elf;
+	callbacks.find_debuginfo = dw->standard_find_debuginfo;
+	dwfl = dw->begin(&callbacks);
 	if (!dwfl)
 		return -ENOMEM;
-	r = dwfl_linux_proc_report(dwfl, tgid);
+	r = dw->linux_proc_report(dwfl, tgid);
 	if (r != 0) {
 		r = dwfl_error(r);
 		goto fail;
 	}
-	if (dwfl_report_end(dwfl, NULL, NULL) != 0) {
+	if (dw->report_end(dwfl, NULL, NULL) != 0) {
 		r = -ENODATA;
 		goto fail;
 	}
 	/* The threads are in our ptrace-stop: libdwfl must neither attach nor detach them. */
-	r = dwfl_linux_proc_attach(dwfl, tgid, true);
+	r = dw->linux_proc_attach(dwfl, tgid, true);
 	if (r != 0) {
 		r = dwfl_error(r);
 		goto fail;
@@ -250,7 +255,7 @@ static int get_dwfl(pid_t tgid, Dwfl **ret)
 	*ret = dwfl;
 	return 0;
 fail:
-	dwfl_end(dwfl);
+	dw->end(dwfl);
 	return r;
 }
 
@@ -261,6 +266,9 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 	int r;
 
 	fl_stack_clear(st);
+	dw = fl_dw_get(NULL);
+	if (!dw)
+		return -EOPNOTSUPP;
 	r = get_dwfl(tgid, &dwfl);
 	if (r < 0) {
 		if (r == -ENOENT)
@@ -269,7 +277,7 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 		else if (r == -ESRCH)
 			snprintf(st->why, sizeof(st->why), "the process ended before its stack was read");
 		else if (r == -ENODATA)
-			snprintf(st->why, sizeof(st->why), "libdwfl: %s", dwfl_errmsg(-1));
+			snprintf(st->why, sizeof(st->why), "libdwfl: %s", dw->errmsg(-1));
 		else
 			snprintf(st->why, sizeof(st->why), "cannot read /proc/%d: %s", (int)tgid,
 				 strerror(-r));
@@ -280,7 +288,7 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 	 * has no caller, and code without CFI stops it too): what it found
 	 * until then is the stack.
 	 */
-	dwfl_getthread_frames(dwfl, tid, frame_cb, &w);
+	dw->getthread_frames(dwfl, tid, frame_cb, &w);
 	if (w.err < 0) {
 		fl_stack_clear(st);
 		snprintf(st->why, sizeof(st->why), "%s", strerror(-w.err));
@@ -288,15 +296,15 @@ int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)
 	}
 	if (!st->n)
 		snprintf(st->why, sizeof(st->why), "not even the innermost frame could be unwound "
-			 "(libdwfl: %s)", dwfl_errmsg(-1));
+			 "(libdwfl: %s)", dw->errmsg(-1));
 	return st->n ? (int)st->n : -ENODATA;
 }
 
 #else /* !FL_HAVE_LIBDW */
 
-bool fl_stack_available(void)
+const char *fl_stack_unavailable(void)
 {
-	return false;
+	return "this faultline was built without libdw (meson setup -Dlibdw=enabled)";
 }
 
 int fl_stack_capture(pid_t tgid, pid_t tid, struct fl_stack *st)

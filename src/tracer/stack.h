@@ -26,17 +26,17 @@ struct fl_stack {
 	char why[256];
 };
 
-/* fl_stack_available() is in faultline/tracer.h: the run command asks it. */
+/* fl_stack_unavailable() is in faultline/tracer.h: the run command asks it. */
 
 /*
  * Unwind thread @tid of process @tgid, which the caller has ptrace-stopped
  * (libdwfl reads its registers and memory with ptrace, and must not attach
  * itself). Fills @st (zeroed, or filled by an earlier call: cleared first)
  * and returns the frame count (> 0), or
- * -EOPNOTSUPP without libdw, -ESRCH when the thread is gone, -ENODATA when
- * not even the first frame could be read, -ENOENT when /proc is not
- * mounted (the unwinder reads /proc/PID/maps), -ENOMEM; then @st->why
- * says it for people.
+ * -EOPNOTSUPP without libdw (or when it cannot be loaded), -ESRCH when the
+ * thread is gone, -ENODATA when not even the first frame could be read,
+ * -ENOENT when /proc is not mounted (the unwinder reads /proc/PID/maps),
+ * -ENOMEM; then @st->why says it for people.
  * A stack that cannot be unwound all the way is returned as far as it went.
  * Not thread-safe: a few processes' module maps are cached between calls.
  */

@@ -70,6 +70,7 @@ static void usage(void)
 		"  stop-cont          SIGSTOP self; a child sends SIGCONT; print resumed\n"
 		"  delay-race PATH    open PATH while another thread calls getppid\n"
 		"  sleep-forever      print ready, then pause() forever\n"
+		"  nap MS             nanosleep MS milliseconds (no output)\n"
 		"  trap-term          print ready; on SIGTERM print got SIGTERM, exit 3\n");
 	exit(2);
 }
@@ -530,6 +531,13 @@ static int run_one(int argc, char **argv, int *status)
 	} else if (!strcmp(cmd, "delay-race")) {
 		NEED(1);
 		*status = delay_race(argv[1]);
+	} else if (!strcmp(cmd, "nap")) {
+		NEED(1);
+		long ms = atol(argv[1]);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
 	} else if (!strcmp(cmd, "sleep-forever")) {
 		say_ready();
 		for (;;)

@@ -209,6 +209,54 @@ static void prefilter_skips_excluded_calls(void **state)
 	json_decref(j);
 }
 
+/* tracer.stops of a run of @argv (after "--") with a rule on a call nobody makes. */
+static json_int_t stops_of(const char *const *argv)
+{
+	const char *args[16] = { "run", "-q", "--report", fl_path("r.json"), "-e", FL_NOOP_RULE, "--" };
+	size_t n = 7;
+	struct fl_result r;
+	json_int_t stops = -1;
+	json_t *j;
+
+	while (*argv && n < 15)
+		args[n++] = *argv++;
+	args[n] = NULL;
+	fl_run_argv(&r, args);
+	fl_assert_exit(&r, 0);
+	j = fl_load_json(fl_path("r.json"));
+	assert_int_equal(json_unpack(j, "{s:{s:I}}", "tracer", "stops", &stops), 0);
+	json_decref(j);
+	return stops;
+}
+
+/*
+ * Start-up stops the command nowhere before its exec: with the prefilter a
+ * program that makes no call a rule names costs two tracer events, its exec
+ * and its exit (five before: the child stopped itself, was listened to,
+ * continued, trapped and got its SIGCONT delivered). Each process a shell
+ * starts costs at most five: the fork event, the child's first stop, its
+ * exec, its exit and the SIGCHLD delivered to the shell.
+ */
+static void start_stops_only_at_exec(void **state)
+{
+	const char *one[] = { "/bin/true", NULL };
+	const char *shell[] = { "/bin/sh", "-c", "/bin/true; /bin/true; /bin/true; exit 0", NULL };
+	const char *mode = getenv("FL_MODE");
+	json_int_t stops;
+
+	(void)state;
+	stops = stops_of(one);
+	if (mode && !strcmp(mode, "no-seccomp")) {
+		/* Every call stops: only that it ran and counted them. */
+		assert_true(stops > 2);
+		return;
+	}
+	assert_int_equal(stops, 2);
+	stops = stops_of(shell);
+	if (stops > 2 + 3 * 5)
+		fail_msg("%lld stops for a shell starting 3 processes: more than 5 each", (long long)stops);
+}
+
 /* --same-cpu: the program runs (and knows it runs) on a single CPU. */
 static void same_cpu_pins_the_program(void **state)
 {
@@ -841,6 +889,7 @@ int main(int argc, char **argv)
 		FL_TEST(log_to_file),
 		FL_TEST(outputs_replace_planted_symlinks),
 		FL_TEST(prefilter_skips_excluded_calls),
+		FL_TEST(start_stops_only_at_exec),
 		FL_TEST(same_cpu_pins_the_program),
 		FL_TEST(quiet),
 		FL_TEST(long_options),

@@ -76,17 +76,18 @@ static char state_of(pid_t pid)
 }
 
 /*
- * Waits for faultline's command to exist and be stopped ('T'): the child of
- * the wrapper's child (strace forks probes of its own first, so the child is
- * looked up anew each time). 0 if it never is; *@ret_fl is faultline.
+ * Waits for faultline's command to exist and wait, asleep ('S'), for
+ * faultline to seize it: the child of the wrapper's child (strace forks
+ * probes of its own first, so the child is looked up anew each time). 0 if
+ * it never does; *@ret_fl is faultline.
  */
-static pid_t stopped_grandchild(pid_t wrapper, pid_t *ret_fl, int timeout_ms)
+static pid_t held_grandchild(pid_t wrapper, pid_t *ret_fl, int timeout_ms)
 {
 	for (int waited = 0; waited < timeout_ms; waited += 10) {
 		pid_t fl = child_of(wrapper);
 		pid_t c = fl > 0 ? child_of(fl) : 0;
 
-		if (c > 0 && state_of(c) == 'T') {
+		if (c > 0 && state_of(c) == 'S') {
 			*ret_fl = fl;
 			return c;
 		}
@@ -137,7 +138,7 @@ static void be_subreaper(void)
 
 /*
  * strace holds faultline in its first ptrace() call (PTRACE_SEIZE of the
- * command) for 5 s; the command has forked and stopped itself by then.
+ * command) for 5 s; the command has forked and waits to be let go by then.
  */
 static const char *const seize_delayed[] = {
 	"strace", "-qq", "-o", "/dev/null", "-e", "trace=ptrace",
@@ -149,7 +150,7 @@ static const char *const seize_delayed[] = {
 
 /*
  * faultline under strace, held in PTRACE_SEIZE with its command forked and
- * stopped: the wrapper's process in *@ret_p, faultline's pid in *@ret_fl;
+ * waiting: the wrapper's process in *@ret_p, faultline's pid in *@ret_fl;
  * returns the command's pid.
  */
 static pid_t start_held_in_seize(struct fl_proc **ret_p, pid_t *ret_fl)
@@ -165,10 +166,10 @@ static pid_t start_held_in_seize(struct fl_proc **ret_p, pid_t *ret_fl)
 	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
 #endif
 	*ret_p = fl_spawn_wrapped(seize_delayed, args);
-	cmd = stopped_grandchild((*ret_p)->pid, ret_fl, DIE_WITHIN_MS);
+	cmd = held_grandchild((*ret_p)->pid, ret_fl, DIE_WITHIN_MS);
 	if (!cmd) {
 		fl_finish(*ret_p, &r, DIE_WITHIN_MS);
-		print_error("faultline's command never showed up stopped\n");
+		print_error("faultline's command never showed up waiting\n");
 		fl_dump(&r);
 		fail();
 	}
@@ -176,8 +177,8 @@ static pid_t start_held_in_seize(struct fl_proc **ret_p, pid_t *ret_fl)
 }
 
 /*
- * faultline SIGKILLed between fork and PTRACE_SEIZE: its stopped child must
- * die with it (before: it stayed in state T, reparented, forever).
+ * faultline SIGKILLed between fork and PTRACE_SEIZE: its waiting child must
+ * die with it (once: it stayed in state T, reparented, forever).
  */
 static void spawn_killed_before_seize(void **state)
 {
@@ -193,7 +194,7 @@ static void spawn_killed_before_seize(void **state)
 	st = reap_within(cmd, DIE_WITHIN_MS);
 	fl_finish(p, &r, DIE_WITHIN_MS);
 	if (st == -1) {
-		print_error("the command (pid %d) outlived faultline's SIGKILL, stopped\n", cmd);
+		print_error("the command (pid %d) outlived faultline's SIGKILL\n", cmd);
 		fail();
 	}
 	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGKILL) {
@@ -204,9 +205,10 @@ static void spawn_killed_before_seize(void **state)
 }
 
 /*
- * The stopped child continued by someone else (a stray SIGCONT) before
- * faultline seized it: it must not run the command untraced, with a
- * prefilter that fails every call a rule names (before: it did).
+ * A SIGCONT (from a shell, anyone) to the command before faultline has
+ * seized it must not run the command untraced, with a prefilter that fails
+ * every call a rule names (once: it did). The child waits on a pipe, not in
+ * a stop, so the SIGCONT changes nothing: the command runs once seized.
  */
 static void spawn_continued_before_seize(void **state)
 {
@@ -217,14 +219,100 @@ static void spawn_continued_before_seize(void **state)
 	(void)state;
 	cmd = start_held_in_seize(&p, &fl);
 	kill(cmd, SIGCONT);
-	fl_finish(p, &r, 30000);
-	fl_assert_exit(&r, 125);
-	fl_assert_err_has(&r, "continued without its tracer");
+	/* strace holds the seize for 5 s: the command must still be waiting. */
+	nap_ms(300);
 	if (fl_exists(fl_path("ran"))) {
-		fl_dump(&r);
-		print_error("the command ran untraced\n");
+		print_error("the command ran before faultline had seized it\n");
 		fail();
 	}
+	assert_int_equal(state_of(cmd), 'S');
+	fl_finish(p, &r, 30000);
+	fl_assert_exit(&r, 0);
+	assert_true(fl_exists(fl_path("ran")));
+}
+
+/*
+ * faultline polls waitpid() before it sleeps only after a call's stop, when
+ * the next stop is microseconds away. After an exec, a fork or a signal it
+ * sleeps at once: the polls (100 per event) were CPU the traced tree of a
+ * fork/exec loop lost. strace counts faultline's wait4() calls.
+ */
+static void no_polling_between_processes(void **state)
+{
+	char *trace = fl_path("wait4.txt");
+	const char *wrap[] = { "strace", "-qq", "-o", trace, "-e", "trace=wait4", NULL };
+	const char *args[] = { "run", "-q", "--report", fl_path("r.json"), "-e", FL_NOOP_RULE, "--",
+			       "/bin/sh", "-c", "/bin/true; /bin/true; /bin/true; exit 0", NULL };
+	const char *mode = getenv("FL_MODE");
+	struct fl_result r;
+	json_int_t stops = 0;
+	json_t *j;
+	int waits;
+
+	(void)state;
+	need_strace();
+#ifdef SANITIZED
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+#endif
+	fl_finish(fl_spawn_wrapped(wrap, args), &r, 60000);
+	fl_assert_exit(&r, 0);
+	if (mode && !strcmp(mode, "no-seccomp"))
+		return; /* every call stops, and is followed by a poll: nothing to count */
+	j = fl_load_json(fl_path("r.json"));
+	assert_int_equal(json_unpack(j, "{s:{s:I}}", "tracer", "stops", &stops), 0);
+	json_decref(j);
+	waits = fl_count_lines(fl_read_file(trace), "wait4(");
+	/* One wait per event, plus the few of start-up and the end (ECHILD). */
+	if (waits > stops + 5)
+		fail_msg("%d wait4() calls for %lld events: faultline polled between processes",
+			 waits, (long long)stops);
+}
+
+/*
+ * After a call's stop faultline polls, but only while the stops come soon:
+ * a program whose matched calls are 100 ms apart (work in between that no
+ * rule names) gets fewer and fewer polls, down to none (before: 100 after
+ * each of them, CPU taken from the program). strace counts faultline's
+ * wait4() calls (strace slows each poll down, but 100 of them stay far
+ * below 100 ms).
+ */
+static void polls_fade_when_stops_are_far_apart(void **state)
+{
+	char *trace = fl_path("wait4.txt");
+	char *file = fl_mkfile("f", "x\n");
+	const char *wrap[] = { "strace", "-qq", "-o", trace, "-e", "trace=wait4", NULL };
+	const char *args[128] = { "run", "-q", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, "
+				  "probability: 0}", "--", fl_victim() };
+	const char *mode = getenv("FL_MODE");
+	struct fl_result r;
+	size_t n = 6;
+	int waits;
+
+	(void)state;
+	need_strace();
+#ifdef SANITIZED
+	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
+#endif
+	for (int i = 0; i < 8; i++) {
+		if (i)
+			args[n++] = "+";
+		args[n++] = "open";
+		args[n++] = file;
+		args[n++] = "1";
+		args[n++] = "+";
+		args[n++] = "nap";
+		args[n++] = "100";
+	}
+	args[n] = NULL;
+	fl_finish(fl_spawn_wrapped(wrap, args), &r, 60000);
+	fl_assert_exit(&r, 0);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), 8);
+	if (mode && !strcmp(mode, "no-seccomp"))
+		return; /* every call stops: the nanosleeps too */
+	waits = fl_count_lines(fl_read_file(trace), "wait4(");
+	/* 8 stops: 100 + 50 + 25 + ... polls at most, and one wait per event. */
+	if (waits > 250)
+		fail_msg("%d wait4() calls for 8 stops 100 ms apart: the polls did not fade", waits);
 }
 
 static const char *failalloc(void)
@@ -594,6 +682,8 @@ int main(int argc, char **argv)
 	static const struct CMUnitTest tests[] = {
 		FL_TEST(spawn_killed_before_seize),
 		FL_TEST(spawn_continued_before_seize),
+		FL_TEST(no_polling_between_processes),
+		FL_TEST(polls_fade_when_stops_are_far_apart),
 		FL_TEST(fatal_error_during_fork_storm),
 		FL_TEST(delay_released_when_memory_runs_out),
 		FL_TEST(sweep_killed_takes_its_jobs),

@@ -238,6 +238,77 @@ static void sweep_shows_call_site(void **state)
 	json_decref(rep);
 }
 
+/*
+ * A dynamic faultline loads libdw (and libelf, libz, liblzma, libbz2 with
+ * it) only for --stack and caller:, not at every start. The traced shell
+ * prints its parent's -- faultline's -- memory map.
+ */
+static bool faultline_maps_libdw(const char *rules_or_null, bool stack)
+{
+	struct fl_result r;
+	const char *args[16];
+	size_t n = 0;
+
+	args[n++] = "run";
+	args[n++] = "-q";
+	if (stack) {
+		args[n++] = "--stack";
+		args[n++] = "--report";
+		args[n++] = fl_path("r.json");
+	}
+	args[n++] = "-e";
+	args[n++] = rules_or_null ? rules_or_null : FL_NOOP_RULE;
+	args[n++] = "--";
+	args[n++] = "sh";
+	args[n++] = "-c";
+	args[n++] = "cat /proc/$PPID/maps";
+	args[n] = NULL;
+	fl_run_argv(&r, args);
+	fl_assert_exit(&r, 0);
+	/* The map is faultline's: its own executable is in it. */
+	fl_assert_out_has(&r, "faultline");
+	return strstr(r.out, "/libdw") != NULL;
+}
+
+static void need_dlopen_build(void)
+{
+	const char *v = getenv("FL_LIBDW_DLOPEN");
+
+	if (!v || strcmp(v, "1"))
+		fl_skip("this faultline links libdw (static build) or has none: nothing is loaded late");
+}
+
+static void libdw_loaded_only_when_needed(void **state)
+{
+	(void)state;
+	need_dlopen_build();
+	assert_false(faultline_maps_libdw(NULL, false));
+	assert_true(faultline_maps_libdw("{syscall: acct, caller: main, error: EPERM}", false));
+	assert_true(faultline_maps_libdw(NULL, true));
+}
+
+/* A libdw that cannot be loaded is an error before the program runs. */
+static void libdw_missing_125(void **state)
+{
+	struct fl_result r;
+
+	(void)state;
+	need_dlopen_build();
+	setenv("FAULTLINE_LIBDW", fl_path("no-such-libdw.so"), 1);
+	fl_mkfile("rules.yaml", "rules:\n  - {syscall: acct, error: EPERM}\n  - {syscall: acct, caller: main, error: EPERM}\n");
+	FL_RUN(&r, "run", "-r", "rules.yaml", "--", "sh", "-c", "echo ran");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "rules.yaml:3:5: key 'caller': cannot load libdw");
+	fl_assert_err_has(&r, "no-such-libdw.so");
+	fl_assert_out_lacks(&r, "ran");
+	FL_RUN(&r, "run", "--stack", "--report", fl_path("r.json"), "-e", FL_NOOP_RULE,
+	       "--", "sh", "-c", "echo ran");
+	fl_assert_exit(&r, 125);
+	fl_assert_err_has(&r, "--stack is not supported: cannot load libdw");
+	fl_assert_out_lacks(&r, "ran");
+	unsetenv("FAULTLINE_LIBDW");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -247,6 +318,8 @@ int main(int argc, char **argv)
 		FL_TEST(stack_needs_report_125),
 		FL_TEST(stack_without_proc_says_why),
 		FL_TEST(sweep_shows_call_site),
+		FL_TEST(libdw_loaded_only_when_needed),
+		FL_TEST(libdw_missing_125),
 	};
 
 	return fl_main(argc, argv, "stack", tests, FL_ARRAY_SIZE(tests), true);

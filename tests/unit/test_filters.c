@@ -1122,6 +1122,114 @@ static void test_filters_keep_streams(void **state)
 	fl_rule_set_free(set);
 }
 
+/*
+ * The rule index (by syscall, by literal path prefix) decides exactly what
+ * trying every rule in turn decides: the same rule acts with the same
+ * error, the same path is reported, and every rule's matched and injected
+ * counters end the same, over a mix of indexed and unindexable patterns,
+ * counters, probabilities, per: thread and 200 rules that never match.
+ */
+static void test_index_same_as_linear(void **state)
+{
+	static const char *const head[] = {
+		"{syscall: read, error: EINTR, probability: 0.1}",
+		"{syscall: openat, path: '/srv/data/*', error: EIO, probability: 0.5}",
+		"{syscall: [openat, open], path: ['/home/u/*/a.db', '/srv/**'], error: EACCES, every: 2}",
+		"{syscall: openat, path: '/**/b.db', error: ENOENT, times: 3}",
+		"{syscall: read, fd: 3, error: EIO, after: 1}",
+		"{syscall: read, path: /srv/data/a.db, error: EBADF, probability: 0.3}",
+		"{syscall: openat, path: /srv/data/b.db, error: EPERM, per: thread, probability: 0.5}",
+		"{syscall: connect, path: '/run/*', error: ECONNREFUSED, every: 3}",
+		"{syscall: [open, openat], path: '/srv/x.log', error: ENOSPC, probability: 0.5}",
+		"{syscall: open, path: '/s*/**', error: EROFS, probability: 0.5}",
+	};
+	static const char *const tail[] = {
+		"{syscall: openat, path: '/home/u/data/*', error: EEXIST}",
+		"{syscall: read, error: EAGAIN, probability: 0.5}",
+		"{syscall: connect, error: ETIMEDOUT}",
+		"{syscall: open, error: EMFILE}",
+	};
+	const size_t n_filler = 200;
+	const char *yaml[FL_ARRAY_SIZE(head) + 200 + FL_ARRAY_SIZE(tail) + 1];
+	char filler[200][96];
+	size_t n = 0;
+	struct {
+		const char *sys;
+		uint64_t args[6];
+	} calls[] = {
+		{ "openat", { FDCWD, A_REL, O_RDONLY } },  /* /home/u/data/a.db */
+		{ "openat", { FDCWD, A_ABS, O_RDONLY } },  /* /srv/data/b.db */
+		{ "open", { A_MESSY, O_RDONLY } },         /* /srv/data/c.db */
+		{ "openat", { 8, A_XLOG, O_RDONLY } },     /* /srv/x.log */
+		{ "open", { A_XLOG, O_RDONLY } },          /* /home/u/x.log */
+		{ "read", { 3, 0x9000, 10 } },             /* /srv/data/a.db */
+		{ "read", { 12, 0x9000, 10 } },            /* /srv/data/big */
+		{ "read", { 5, 0x9000, 10 } },             /* a pipe */
+		{ "connect", { 10, A_UN, sizeof(struct sockaddr_un) } },
+		{ "openat", { FDCWD, A_BAD, O_RDONLY } },  /* unreadable */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < FL_ARRAY_SIZE(head); i++)
+		yaml[n++] = head[i];
+	for (size_t i = 0; i < n_filler; i++) {
+		snprintf(filler[i], sizeof(filler[i]),
+			 "{syscall: [openat, open, read], path: '/nonexistent/d%zu/*', error: EIO}", i);
+		yaml[n++] = filler[i];
+	}
+	for (size_t i = 0; i < FL_ARRAY_SIZE(tail); i++)
+		yaml[n++] = tail[i];
+	yaml[n] = NULL;
+
+	struct fl_rule_set *set = load(yaml);
+	struct fl_matcher *fast = fl_matcher_new(set, 42), *slow = fl_matcher_new(set, 42);
+
+	assert_non_null(fast);
+	assert_non_null(slow);
+	fl_matcher_set_linear(slow);
+	for (int k = 0; k < 600; k++) {
+		struct fl_call raw = { .arch = native_abi(), .src = &source, .tid = 100 + k % 3,
+				       .pid = 100 };
+		struct fl_decision df = { 0 }, ds = { 0 };
+		const struct fl_match_info *fi, *si;
+		bool af, as;
+
+		raw.nr = fl_syscall_nr(native_abi(), calls[k % FL_ARRAY_SIZE(calls)].sys);
+		/* open: only where the machine has it (not aarch64) */
+		if (raw.nr < 0 && !strcmp(calls[k % FL_ARRAY_SIZE(calls)].sys, "open"))
+			continue;
+		assert_true(raw.nr >= 0);
+		memcpy(raw.args, calls[k % FL_ARRAY_SIZE(calls)].args, sizeof(raw.args));
+		struct fl_call call = as_read(&raw);
+
+		af = fl_matcher_decide(fast, &call, &df);
+		as = fl_matcher_decide(slow, &call, &ds);
+		if (af != as || (af && (df.rule != ds.rule || df.error != ds.error)))
+			fail_msg("call %d (%s): index %s rule %zu error %d, linear %s rule %zu error %d", k,
+				 calls[k % FL_ARRAY_SIZE(calls)].sys, af ? "acts" : "passes", df.rule,
+				 df.error, as ? "acts" : "passes", ds.rule, ds.error);
+		fi = fl_matcher_last_match(fast);
+		si = fl_matcher_last_match(slow);
+		if (af && ((fi->path == NULL) != (si->path == NULL) ||
+			   (fi->path && strcmp(fi->path, si->path))))
+			fail_msg("call %d: path %s vs %s", k, fi->path ? fi->path : "(none)",
+				 si->path ? si->path : "(none)");
+	}
+	size_t acted_rules = 0;
+	for (size_t i = 0; i < set->n_rules; i++) {
+		assert_int_equal(fl_matcher_stats(fast)[i].matched, fl_matcher_stats(slow)[i].matched);
+		assert_int_equal(fl_matcher_stats(fast)[i].injected, fl_matcher_stats(slow)[i].injected);
+		acted_rules += fl_matcher_stats(fast)[i].injected > 0;
+	}
+	/* The mix really exercises the rules: most of the head and the tail act. */
+	assert_true(acted_rules >= 8);
+	for (size_t i = FL_ARRAY_SIZE(head); i < FL_ARRAY_SIZE(head) + n_filler; i++)
+		assert_int_equal(fl_matcher_stats(fast)[i].matched, 0);
+	fl_matcher_free(fast);
+	fl_matcher_free(slow);
+	fl_rule_set_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1143,6 +1251,7 @@ int main(void)
 		cmocka_unit_test(test_compat_paths),
 		cmocka_unit_test(test_unreadable_proc),
 		cmocka_unit_test(test_filters_keep_streams),
+		cmocka_unit_test(test_index_same_as_linear),
 	};
 
 	return cmocka_run_group_tests(tests, setup_memory, NULL);
