@@ -49,7 +49,12 @@ struct fl_rule_index {
 
 static size_t literal_prefix(const char *pattern)
 {
-	return strcspn(pattern, "*?[\\");
+	size_t n = strcspn(pattern, "*?[\\");
+
+	/* A pattern "DIR/" then "**" matches DIR itself too (zero components). */
+	if (n && pattern[n - 1] == '/' && pattern[n] == '*' && pattern[n + 1] == '*')
+		n--;
+	return n;
 }
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
