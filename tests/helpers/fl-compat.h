@@ -113,3 +113,10 @@ static inline long fl_sys_symlink(const char *target, const char *path)
 #define FL_HOST_ABIS "aarch64 arm"
 #define FL_COMPAT_ABI "arm"
 #endif
+
+/* The open calls a rule names to catch every open: "open, openat" where both exist. */
+#ifdef SYS_open
+#define FL_OPEN_NAMES "open, openat"
+#else
+#define FL_OPEN_NAMES "openat"
+#endif

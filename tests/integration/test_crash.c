@@ -313,7 +313,7 @@ static void sweep_crash(struct fl_result *r, const char *dir, const char *mode, 
 	const char *m = getenv("FL_MODE");
 	char *file = fl_strf("%s/f", dir), *ack = fl_path("ack");
 	char *check = fl_strf("%s check %s %s", helper(), file, ack);
-	char *rule = fl_strf("{syscall: [" FL_OPEN_NAME ", openat, write, pwrite64, fsync, rename], "
+	char *rule = fl_strf("{syscall: [" FL_OPEN_NAMES ", write, pwrite64, fsync, " FL_RENAME_NAME "], "
 			     "path: '%s/**', crash: power-loss, dirs: %s}", dir, dirs);
 	bool no_seccomp = m && !strcmp(m, "no-seccomp");
 	const char *argv[] = { "sweep", no_seccomp ? "--no-seccomp" : "--crash", "--crash",

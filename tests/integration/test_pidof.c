@@ -105,7 +105,7 @@ static void assert_unharmed(pid_t pid, const char *out)
 		fail_msg("pid %d stopped answering after the detach:\n%s", (int)pid, fl_read_file(out));
 }
 
-#define RULE "{name: served-unreadable, syscall: [" FL_OPEN_NAME ", openat], path: '/**/*.served', error: EACCES}"
+#define RULE "{name: served-unreadable, syscall: [" FL_OPEN_NAMES "], path: '/**/*.served', error: EACCES}"
 
 /* faultline is started first and waits; the process appears later (by comm). */
 static void pid_of_waits_for_comm(void **state)

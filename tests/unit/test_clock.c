@@ -17,6 +17,9 @@
 
 #include <cmocka.h>
 
+#include "host_abi.h"
+
+#include "host_abi.h"
 #include "faultline/arch.h"
 #include "faultline/match.h"
 #include "faultline/report.h"
@@ -134,7 +137,7 @@ static void test_loader(void **state)
 
 static struct fl_call reading(int clock_id, pid_t pid)
 {
-	struct fl_call c = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_clock_gettime, .pid = pid,
+	struct fl_call c = { .arch = native_abi(), .nr = SYS_clock_gettime, .pid = pid,
 			     .tid = pid };
 
 	c.args[0] = (uint64_t)clock_id;
@@ -184,7 +187,7 @@ static void test_match_jump_kept(void **state)
 	struct fl_rule_set *set = load("{clock: {jump: -10m}, after: 2}");
 	struct fl_matcher *m = fl_matcher_new(set, 1);
 	const int64_t step = -600 * 1000000000LL;
-	struct fl_call sleep_abs = { .arch = AUDIT_ARCH_X86_64, .nr = SYS_clock_nanosleep,
+	struct fl_call sleep_abs = { .arch = native_abi(), .nr = SYS_clock_nanosleep,
 				     .pid = 10, .tid = 10, .args = { CLOCK_REALTIME, TIMER_ABSTIME } };
 	struct fl_call sleep_rel = sleep_abs;
 	const struct fl_call calls[] = {
