@@ -100,8 +100,10 @@ int fl_spawn_held(const char *exe_path, char *const *argv,
 		 * SIGKILL on the parent's death, and a re-check for a parent
 		 * that died before prctl() took effect.
 		 */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 			_exit(FL_EXIT_OWN_ERROR);
+		if (getppid() != parent)
+			kill(getpid(), SIGKILL);
 
 		/*
 		 * The command starts with the signal state faultline was given:
@@ -125,8 +127,14 @@ int fl_spawn_held(const char *exe_path, char *const *argv,
 		do
 			n = read(go[0], &c, 1);
 		while (n < 0 && errno == EINTR);
+		/*
+		 * The kernel closes a dying parent's files before it sends the
+		 * parent-death signal, so the end of file can win the race:
+		 * die as that signal would have killed us, not with a status
+		 * that reads as the program's.
+		 */
 		if (n != 1)
-			_exit(FL_EXIT_OWN_ERROR);
+			kill(getpid(), SIGKILL);
 		close(go[0]);
 		if (prctl(PR_SET_PDEATHSIG, 0) < 0)
 			_exit(FL_EXIT_OWN_ERROR);
