@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
@@ -32,19 +33,22 @@ struct fl_filter {
 	bool nnp; /* set no_new_privs first (faultline lacks CAP_SYS_ADMIN) */
 };
 
-/* CAP_SYS_ADMIN lets a process install a filter without no_new_privs. */
+/*
+ * CAP_SYS_ADMIN lets a process install a filter without no_new_privs. Asked
+ * of the kernel once (capget), not read from /proc/self/status.
+ */
 static bool have_cap_sys_admin(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	unsigned long long eff;
+	static int known = -1;
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			return (eff >> 21) & 1;
-	return false;
+	if (known < 0) {
+		struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+		struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+		known = syscall(SYS_capget, &hdr, data) == 0 &&
+			(data[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective & CAP_TO_MASK(CAP_SYS_ADMIN));
+	}
+	return known;
 }
 
 /*

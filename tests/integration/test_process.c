@@ -3,6 +3,7 @@
  * become 128+N, 126/127 for commands that cannot run, and SIGTERM/SIGHUP sent
  * to faultline reach the command.
  */
+#include "direct.h"
 #include "harness.h"
 
 #include <libgen.h>
@@ -373,6 +374,37 @@ static void report_crashes_only_deaths(void **state)
 	json_decref(j);
 }
 
+/*
+ * The prefilter needs no_new_privs only where faultline lacks CAP_SYS_ADMIN:
+ * as root the command keeps setuid programs working (NoNewPrivs 0); root
+ * without CAP_SYS_ADMIN in its bounding set gets no_new_privs with the
+ * filter, and never without one (--no-seccomp).
+ */
+static void no_new_privs_only_without_cap_sys_admin(void **state)
+{
+	const char *mode = getenv("FL_MODE");
+	bool filter = !(mode && !strcmp(mode, "no-seccomp"));
+	struct fl_result r;
+
+	(void)state;
+	if (geteuid() != 0)
+		fl_skip("needs root, to run with and without CAP_SYS_ADMIN");
+	if (access("/usr/bin/setpriv", X_OK) < 0)
+		fl_skip("no setpriv(1) to drop CAP_SYS_ADMIN with");
+	FL_RUN(&r, "run", "-q", "-e", "{syscall: sethostname, error: EPERM}", "--", "/bin/grep",
+	       "NoNewPrivs", "/proc/self/status");
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, "NoNewPrivs:\t0");
+
+	const char *const argv[] = { "/usr/bin/setpriv", "--bounding-set=-sys_admin", fl_faultline(),
+				     "run", filter ? "-q" : "--no-seccomp", "-e",
+				     "{syscall: sethostname, error: EPERM}", "--", "/bin/grep",
+				     "NoNewPrivs", "/proc/self/status", NULL };
+	fl_run_direct(&r, argv, FL_RUN_TIMEOUT_MS);
+	fl_assert_exit(&r, 0);
+	fl_assert_out_has(&r, filter ? "NoNewPrivs:\t1" : "NoNewPrivs:\t0");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct CMUnitTest tests[] = {
@@ -396,6 +428,7 @@ int main(int argc, char **argv)
 		FL_TEST(report_on_crash),
 		FL_TEST(report_lists_tree_crash),
 		FL_TEST(report_crashes_only_deaths),
+		FL_TEST(no_new_privs_only_without_cap_sys_admin),
 	};
 
 	return fl_main(argc, argv, "process", tests, FL_ARRAY_SIZE(tests), true);
