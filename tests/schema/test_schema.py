@@ -129,6 +129,23 @@ def main():
         if not validator.is_valid(as_json(yaml.safe_load(text))):
             fail(f"schema refuses a clock: rule: {text}")
 
+    # 3c. Each action on its own is a whole rule, to the schema as to the loader.
+    for text in ("rules: [{syscall: read, error: EIO}]",
+                 "rules: [{syscall: read, retval: 0}]",
+                 "rules: [{syscall: read, delay: 10ms}]",
+                 "rules: [{syscall: read, short: 50%}]",
+                 "rules: [{syscall: read, signal: SIGUSR1}]",
+                 'rules: [{syscall: getcwd, poke: {arg: 0, data: "x"}}]',
+                 "rules: [{syscall: read, corrupt: {bytes: 1}}]",
+                 "rules: [{syscall: newfstatat, stat: {size: 1}}]",
+                 "rules: [{syscall: fsync, crash: kill}]"):
+        if not validator.is_valid(as_json(yaml.safe_load(text))):
+            fail(f"schema refuses a rule whose only action is valid: {text}")
+        r = subprocess.run([faultline, "check", "/dev/stdin"], input=text, capture_output=True,
+                           text=True)
+        if r.returncode != 0:
+            fail(f"faultline check refuses {text}: {r.stderr.strip()}")
+
     # 4. Shapes the loader refuses, the schema refuses too.
     bad = {
         "unknown key": "rules: [{syscall: read, error: EIO, erorr: EIO}]",
