@@ -80,8 +80,11 @@ static void check_rule(const struct fl_rule *r, const char *what)
 		if (r->errors[i] <= 0 || r->errors[i] > FL_ERRNO_MAX)
 			broken("%s: rule '%s' has errno %d", what, r->name, r->errors[i]);
 	/* Every action a rule can have; a new one belongs here too. */
-	if (r->n_errors == 0 && !r->has_retval && r->delay_ns == 0 &&
-	    r->short_kind == FL_SHORT_NONE && r->signal == 0 && !r->has_clock)
+	bool effect = r->n_errors || r->has_retval || r->delay_ns || r->delay_enter_ns ||
+		      r->delay_exit_ns || r->short_kind != FL_SHORT_NONE || r->signal ||
+		      r->has_poke || r->corrupt_bytes || r->stat_fields || r->crash != FL_CRASH_NONE;
+
+	if (!effect && !r->has_clock)
 		broken("%s: rule '%s' has no action", what, r->name);
 	if (r->has_expect && r->expect_min > r->expect_max)
 		broken("%s: rule '%s' expects at least %llu and at most %llu", what, r->name,
@@ -98,7 +101,7 @@ static void check_rule(const struct fl_rule *r, const char *what)
 	/* A time rule shifts at least one clock, and only a time rule does. */
 	if (r->has_clock != (r->clock_set != 0) || r->clock_set >> FL_CLOCK_N)
 		broken("%s: rule '%s' has clocks 0x%x", what, r->name, r->clock_set);
-	if (r->has_clock && (r->n_errors || r->has_retval || r->delay_ns || r->signal))
+	if (r->has_clock && effect)
 		broken("%s: time rule '%s' has another action", what, r->name);
 }
 
