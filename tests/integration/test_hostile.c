@@ -186,6 +186,9 @@ static char *numbered_list(const char *head, const char *prefix, size_t n, const
 	size_t cap = strlen(head) + n * (strlen(prefix) + 12) + strlen(tail) + 1;
 	char *s = fl_strf("%*s", (int)cap, ""), *p = s;
 
+	/* fl_strf() never returns NULL; said for GCC's -Wformat-overflow under ASan. */
+	if (!p)
+		abort();
 	p += sprintf(p, "%s", head);
 	for (size_t i = 0; i < n; i++)
 		p += sprintf(p, "%s%s%zu", i ? "," : "", prefix, i);
