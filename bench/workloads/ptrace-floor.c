@@ -8,7 +8,7 @@
  * PTRACE_O_TRACESECCOMP, skips each call at its seccomp stop and sets the
  * result to -EPERM (x86_64: two PTRACE_POKEUSERs; aarch64: NT_ARM_SYSTEM_CALL
  * and NT_PRSTATUS), then PTRACE_CONT. No syscall-info read, no decision, no
- * polling; with "poll", 100 waitpid(WNOHANG) before each blocking wait, as
+ * polling; with "poll", 50 us of waitpid(WNOHANG) before each blocking wait, as
  * faultline's loop does after a call's stop (an idle vCPU that has to be
  * woken costs more than the stop). Exits 0 when the child saw exactly N
  * injected EPERMs.
@@ -30,6 +30,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef NT_ARM_SYSTEM_CALL
@@ -58,6 +59,14 @@ static int child(long n, int go)
 		if (syscall(SYS_getppid) == -1 && errno == EPERM)
 			injected++;
 	return injected == n ? 0 : 1;
+}
+
+static long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
 static int skip_with_eperm(pid_t pid)
@@ -89,7 +98,7 @@ int main(int argc, char **argv)
 	int go[2], status;
 	long n;
 	pid_t pid;
-	int spins;
+	long poll_ns;
 
 	if (argc < 2 || argc > 3 || (n = atol(argv[1])) < 0) {
 		fprintf(stderr, "usage: %s N [poll]\n", argv[0]);
@@ -113,11 +122,11 @@ int main(int argc, char **argv)
 	}
 	if (write(go[1], "g", 1) != 1)
 		return 125;
-	spins = argc == 3 ? 100 : 0;
+	poll_ns = argc == 3 ? 50000 : 0;
 	for (;;) {
 		pid_t w = 0;
 
-		for (int i = 0; i < spins && w == 0; i++)
+		for (long t0 = poll_ns ? now_ns() : 0; poll_ns && w == 0 && now_ns() - t0 < poll_ns;)
 			w = waitpid(pid, &status, __WALL | WNOHANG);
 		if (w == 0)
 			w = waitpid(pid, &status, __WALL);

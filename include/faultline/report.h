@@ -164,10 +164,12 @@ struct fl_run_result {
 	/*
 	 * How the tracer worked: "seccomp" (prefilter, one stop per matched
 	 * call), "ptrace" (--no-seccomp: every call stops) or "attach"; and how
-	 * many ptrace stops it handled. NULL mode: not reported.
+	 * many ptrace stops it handled, and how often it polled in vain for the
+	 * next (struct fl_tracer_result). NULL mode: not reported.
 	 */
 	const char *tracer_mode;
 	uint64_t stops;
+	uint64_t idle_polls;
 	/*
 	 * Attach mode: the processes attached to (-p), with their executables
 	 * as faultline found them (NULL: unknown), instead of a command; and

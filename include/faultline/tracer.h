@@ -205,6 +205,12 @@ struct fl_tracer_result {
 	bool core_dumped;
 	bool crashed;    /* a crash: rule killed the tree (term_signal is SIGKILL) */
 	uint64_t stops;  /* ptrace stops handled: what the prefilter saves shows here */
+	/*
+	 * Times the tracer polled for the next stop after a call's stop, found
+	 * none within its budget and went to sleep: fewer and fewer while the
+	 * stops come far apart (src/tracer/loop.c).
+	 */
+	uint64_t idle_polls;
 };
 
 /*

@@ -594,8 +594,9 @@ static json_t *build_tail(const struct fl_report *r, const struct fl_run_result 
 		rc |= jset(o, "crash", json_incref(r->crash));
 	rc |= jset(o, "dry_run", json_boolean(res->dry_run));
 	if (res->tracer_mode)
-		rc |= jset(o, "tracer", json_pack("{s:s, s:I}", "mode", res->tracer_mode,
-						  "stops", (json_int_t)res->stops));
+		rc |= jset(o, "tracer", json_pack("{s:s, s:I, s:I}", "mode", res->tracer_mode,
+						  "stops", (json_int_t)res->stops, "idle_polls",
+						  (json_int_t)res->idle_polls));
 	rc |= jset(o, "rules", build_rules(res->set, res->stats));
 	if (res->set && res->set->texts) {
 		/* What the rules said: report merge refuses reports of other rule sets. */

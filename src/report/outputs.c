@@ -113,6 +113,7 @@ static struct fl_run_result run_result(const struct fl_output *o, const struct f
 		.dry_run = o->run->dry_run,
 		.tracer_mode = end->mode,
 		.stops = res->stops,
+		.idle_polls = res->idle_polls,
 		.attached = o->run->attached,
 		.n_attached = o->run->n_attached,
 		.detached = res->detached,

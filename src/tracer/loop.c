@@ -45,10 +45,15 @@ enum fl_event {
 };
 
 /*
- * waitpid(WNOHANG) polls before sleeping: about 50 us of a 2-vCPU VM; only
- * after a call's stop, when the next one is likely microseconds away.
+ * How long to poll waitpid(WNOHANG) before sleeping, only after a call's
+ * stop, when the next one is likely microseconds away. A time, not a count:
+ * one poll costs 0.5 us on an idle 2-vCPU VM, 2.5 us on a busy one, and far
+ * more under emulation or another tracer; 100 polls of an emulated arm64
+ * machine outlasted a program's 100 ms naps.
  */
-#define FL_WAIT_SPIN 100
+#define FL_POLL_NS 50000
+/* Below this the polls have faded out: sleep at once. */
+#define FL_POLL_MIN_NS 1000
 /* A stop that came within this of sleeping would have been worth polling for. */
 #define FL_SPIN_PAYS_NS 200000
 
@@ -379,13 +384,18 @@ static pid_t wait_event(struct tracer *tr, int *status)
 			 * us per stop instead of 14). Poll briefly first, after
 			 * a call's stop. After an exec, a fork or a signal the
 			 * next event is a program's start-up or more away: the
-			 * polls were CPU taken from the tree (about 100 polls
-			 * per event of a fork/exec loop).
+			 * polls were CPU taken from the tree (50 us of polls per
+			 * event of a fork/exec loop).
 			 */
-			for (int spin = 0; tr->spin && spin < tr->spin_budget; spin++) {
-				pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
-				if (pid != 0)
-					return pid;
+			if (tr->spin && tr->poll_ns >= FL_POLL_MIN_NS) {
+				uint64_t start = fl_now_ns();
+
+				do {
+					pid_t pid = waitpid(-1, status, __WALL | WNOHANG);
+					if (pid != 0)
+						return pid;
+				} while (fl_now_ns() - start < tr->poll_ns);
+				tr->idle_polls++;
 			}
 			if (!tr->spin)
 				return waitpid(-1, status, __WALL);
@@ -399,8 +409,7 @@ static pid_t wait_event(struct tracer *tr, int *status)
 			 */
 			uint64_t t0 = fl_now_ns();
 			pid_t pid = waitpid(-1, status, __WALL);
-			tr->spin_budget = fl_now_ns() - t0 < FL_SPIN_PAYS_NS ? FL_WAIT_SPIN :
-					  tr->spin_budget / 2;
+			tr->poll_ns = fl_now_ns() - t0 < FL_SPIN_PAYS_NS ? FL_POLL_NS : tr->poll_ns / 2;
 			return pid;
 		}
 
@@ -468,6 +477,7 @@ static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	ret->stops = tr->stops;
+	ret->idle_polls = tr->idle_polls;
 	if (tr->crashed) {
 		/* As a shell would say of a program killed by SIGKILL: 128+9. */
 		ret->crashed = true;
@@ -497,7 +507,7 @@ static int finish(struct tracer *tr, struct fl_tracer_result *ret)
 
 int fl_tracer_run(const struct fl_tracer_config *cfg, struct fl_tracer_result *ret)
 {
-	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0, .spin_budget = FL_WAIT_SPIN };
+	struct tracer tr = { .cfg = cfg, .attach = cfg->n_attach > 0, .poll_ns = FL_POLL_NS };
 	struct fl_saved_signals saved;
 	int r;
 

@@ -36,7 +36,8 @@ struct tracer {
 	uint64_t seq;
 	uint64_t stops;       /* every waitpid() report handled */
 	bool spin;            /* the last event was a call's stop: poll before sleeping */
-	int spin_budget;      /* polls to make then (loop.c: adapts to how soon stops come) */
+	uint64_t poll_ns;     /* how long to poll then (loop.c: adapts to how soon stops come) */
+	uint64_t idle_polls;  /* polls that found no stop before the sleep */
 	int fatal;            /* -errno that ends the run */
 	bool want_stack;      /* some sink wants each injection's stack */
 	bool want_crashes;    /* some sink wants the crashes (crash.c) */

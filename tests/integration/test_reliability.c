@@ -270,30 +270,29 @@ static void no_polling_between_processes(void **state)
 
 /*
  * After a call's stop faultline polls, but only while the stops come soon:
- * a program whose matched calls are 100 ms apart (work in between that no
- * rule names) gets fewer and fewer polls, down to none (before: 100 after
- * each of them, CPU taken from the program). strace counts faultline's
- * wait4() calls (strace slows each poll down, but 100 of them stay far
- * below 100 ms).
+ * a program whose matched calls are 30 ms apart (work in between that no
+ * rule names) gets shorter and shorter polls, down to none (before: a full
+ * poll after each of them, CPU taken from the program). The report counts
+ * the polls that found nothing: each halves the next, so after 50, 25, ...
+ * 1.6 us they stop; 20 polls in vain would mean no fading. A few more may
+ * come from the program's start-up, whose stops come soon and reset it.
  */
 static void polls_fade_when_stops_are_far_apart(void **state)
 {
-	char *trace = fl_path("wait4.txt");
+	enum { OPENS = 20 };
+	char *report = fl_path("r.json");
 	char *file = fl_mkfile("f", "x\n");
-	const char *wrap[] = { "strace", "-qq", "-o", trace, "-e", "trace=wait4", NULL };
-	const char *args[128] = { "run", "-q", "-e", "{syscall: " FL_OPEN_NAME ", error: EIO, "
-				  "probability: 0}", "--", fl_victim() };
+	const char *args[8 + 7 * OPENS] = { "run", "-q", "--report", report, "-e",
+					    "{syscall: " FL_OPEN_NAME ", error: EIO, probability: 0}",
+					    "--", fl_victim() };
 	const char *mode = getenv("FL_MODE");
+	json_int_t stops, idle;
 	struct fl_result r;
-	size_t n = 6;
-	int waits;
+	size_t n = 8;
+	json_t *j;
 
 	(void)state;
-	need_strace();
-#ifdef SANITIZED
-	setenv("ASAN_OPTIONS", "detect_leaks=0", 1);
-#endif
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < OPENS; i++) {
 		if (i)
 			args[n++] = "+";
 		args[n++] = "open";
@@ -301,18 +300,22 @@ static void polls_fade_when_stops_are_far_apart(void **state)
 		args[n++] = "1";
 		args[n++] = "+";
 		args[n++] = "nap";
-		args[n++] = "100";
+		args[n++] = "30";
 	}
 	args[n] = NULL;
-	fl_finish(fl_spawn_wrapped(wrap, args), &r, 60000);
+	fl_run_argv(&r, args);
 	fl_assert_exit(&r, 0);
-	assert_int_equal(fl_count_lines(r.out, ": ok"), 8);
+	assert_int_equal(fl_count_lines(r.out, ": ok"), OPENS);
 	if (mode && !strcmp(mode, "no-seccomp"))
-		return; /* every call stops: the nanosleeps too */
-	waits = fl_count_lines(fl_read_file(trace), "wait4(");
-	/* 8 stops: 100 + 50 + 25 + ... polls at most, and one wait per event. */
-	if (waits > 250)
-		fail_msg("%d wait4() calls for 8 stops 100 ms apart: the polls did not fade", waits);
+		return; /* every call stops: the nanosleeps too, and the start-up's many calls */
+	j = fl_load_json(report);
+	assert_int_equal(json_unpack(j, "{s:{s:I, s:I}}", "tracer", "stops", &stops, "idle_polls",
+				     &idle), 0);
+	json_decref(j);
+	assert_true(stops >= OPENS);
+	if (idle > 12)
+		fail_msg("%lld polls in vain for %d stops 30 ms apart: the polls did not fade",
+			 (long long)idle, OPENS);
 }
 
 static const char *failalloc(void)
