@@ -129,6 +129,27 @@ const uint32_t *fl_arch_list(size_t *ret_n)
 	return list;
 }
 
+const struct fl_syscall_abi *fl_arch_nr_spans(size_t *ret_n)
+{
+	static struct fl_syscall_abi list[FL_ABI_MAX];
+	static size_t n;
+	static const struct fl_arch *of;
+	const struct fl_arch *arch = current();
+
+	if (of != arch) {
+		of = arch;
+		for (n = 0; arch && n < arch->n_abis && n < FL_ABI_MAX; n++)
+			list[n] = (struct fl_syscall_abi){
+				.arch = arch->abis[n].audit_arch,
+				.spans = arch->abis[n].nr_spans,
+				.n_spans = arch->abis[n].n_nr_spans,
+			};
+	}
+	if (ret_n)
+		*ret_n = n;
+	return list;
+}
+
 const char *fl_arch_name(uint32_t audit_arch)
 {
 	const struct fl_abi *abi = fl_abi_of(audit_arch);
