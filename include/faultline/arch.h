@@ -21,6 +21,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "faultline/sys.h"
+
 /* ---- ABIs: pure tables ---- */
 
 /* The fields a stat: rule can fake, and where they sit in a stat-like struct. */
@@ -79,6 +81,13 @@ struct fl_abi {
 	struct {
 		uint32_t directory, nofollow, direct, largefile;
 	} open_flags;
+	/*
+	 * The syscall numbers of the ABI's calls, from the kernel's tables:
+	 * where `list syscalls` and "did you mean" ask libseccomp for names
+	 * (fl_syscall_name() answers any number without them).
+	 */
+	const struct fl_nr_span *nr_spans;
+	size_t n_nr_spans;
 };
 
 /* The ABI of AUDIT_ARCH_* @audit_arch, or NULL: not traced by this build. */
@@ -91,6 +100,12 @@ const struct fl_abi *fl_abi_of(uint32_t audit_arch);
  */
 #define FL_ABI_MAX 4
 const uint32_t *fl_arch_list(size_t *ret_n);
+
+/*
+ * The same ABIs with their syscall number spans, for fl_syscall_foreach()
+ * and fl_syscall_suggest() of faultline/sys.h.
+ */
+const struct fl_syscall_abi *fl_arch_nr_spans(size_t *ret_n);
 
 /* Index of @audit_arch in fl_arch_list(), or -1. */
 int fl_abi_index(uint32_t audit_arch);

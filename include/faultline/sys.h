@@ -19,9 +19,29 @@
  * from their caller.
  */
 
+/* Syscall numbers first..end-1 of one ABI. */
+struct fl_nr_span {
+	uint32_t first, end;
+};
+
+/*
+ * An ABI as the functions that enumerate names take it: which numbers its
+ * calls have is an arch fact too (fl_arch_nr_spans() of faultline/arch.h
+ * fills these); libseccomp says which of them are calls and their names.
+ */
+struct fl_syscall_abi {
+	uint32_t arch;
+	const struct fl_nr_span *spans;
+	size_t n_spans;
+};
+
 /* Syscall number of @name for @arch, or -1 if that ABI has no such call. */
 int fl_syscall_nr(uint32_t arch, const char *name);
-/* Static name of syscall @nr on @arch, or NULL. */
+/*
+ * Static name of syscall @nr on @arch, or NULL. Any number may be asked
+ * (a tracee can pass any): names are resolved when first asked and kept;
+ * numbers without a name are not kept.
+ */
 const char *fl_syscall_name(uint32_t arch, int nr);
 /* True when @name is a syscall on any of the @n_abis ABIs @abis. */
 int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name);
@@ -67,11 +87,12 @@ const char *fl_signal_name(int sig);
  * For "did you mean" on syscall and errno names: closest known name, or NULL.
  * Returned strings are static.
  */
-const char *fl_syscall_suggest(const uint32_t *abis, size_t n_abis, const char *word);
+const char *fl_syscall_suggest(const struct fl_syscall_abi *abis, size_t n_abis,
+			       const char *word);
 const char *fl_errno_suggest(const char *word);
 
 /* Call @fn for every syscall name of @abis (sorted, unique), / every errno. */
-void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
+void fl_syscall_foreach(const struct fl_syscall_abi *abis, size_t n_abis,
 			void (*fn)(const char *name, void *ud), void *ud);
 void fl_errno_foreach(void (*fn)(int err, const char *name, void *ud), void *ud);
 

@@ -60,6 +60,21 @@ static const struct fl_stat_layout stat_aarch64 = {
 	},
 };
 
+/*
+ * Syscall numbers. aarch64's table (include/uapi/asm-generic/unistd.h) and
+ * arm's (arch/arm/tools/syscall.tbl, EABI: __NR_SYSCALL_BASE is 0) count
+ * from 0 and add each new call after the last one (in the 400s today; from
+ * 424 on both give a call the same number); 1024 leaves room for them. arm
+ * also has private calls from __ARM_NR_BASE, 0x0f0000
+ * (arch/arm/include/uapi/asm/unistd.h: breakpoint, cacheflush, usr26,
+ * usr32, set_tls, ...), up to 0x0f07ff: arm_syscall() in
+ * arch/arm/kernel/traps.c answers an unknown one there with -ENOSYS, not
+ * SIGILL. test_arch checks that libseccomp names no call outside these
+ * spans.
+ */
+static const struct fl_nr_span nr_aarch64[] = { { 0, 1024 } };
+static const struct fl_nr_span nr_arm[] = { { 0, 1024 }, { 0x0f0000, 0x0f0800 } };
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_AARCH64,
@@ -75,6 +90,8 @@ static const struct fl_abi abis[] = {
 		.msg_iov_off = 16,
 		.msg_iovlen_off = 24,
 		.stat = &stat_aarch64,
+		.nr_spans = nr_aarch64,
+		.n_nr_spans = sizeof(nr_aarch64) / sizeof(nr_aarch64[0]),
 	},
 	{
 		/* AArch32 EABI, what libseccomp and the audit subsystem call "arm" */
@@ -89,6 +106,8 @@ static const struct fl_abi abis[] = {
 		.msg_namelen_off = 4,
 		.msg_iov_off = 8,
 		.msg_iovlen_off = 12,
+		.nr_spans = nr_arm,
+		.n_nr_spans = sizeof(nr_arm) / sizeof(nr_arm[0]),
 	},
 };
 

@@ -112,21 +112,49 @@ const struct fl_abi *fl_abi_of(uint32_t audit_arch)
 	return i < 0 ? NULL : &current()->abis[i];
 }
 
-const uint32_t *fl_arch_list(size_t *ret_n)
+/*
+ * The selected architecture's ABIs as the two lists callers take, made
+ * again when the selection changes: audit arches, and the same with their
+ * syscall number spans.
+ */
+static struct {
+	const struct fl_arch *of;
+	size_t n;
+	uint32_t arches[FL_ABI_MAX];
+	struct fl_syscall_abi spans[FL_ABI_MAX];
+} lists;
+
+static void lists_update(size_t *ret_n)
 {
-	static uint32_t list[FL_ABI_MAX];
-	static size_t n;
-	static const struct fl_arch *of;
 	const struct fl_arch *arch = current();
 
-	if (of != arch) {
-		of = arch;
-		for (n = 0; arch && n < arch->n_abis && n < FL_ABI_MAX; n++)
-			list[n] = arch->abis[n].audit_arch;
+	if (lists.of != arch) {
+		lists.of = arch;
+		for (lists.n = 0; arch && lists.n < arch->n_abis && lists.n < FL_ABI_MAX; lists.n++) {
+			const struct fl_abi *abi = &arch->abis[lists.n];
+
+			lists.arches[lists.n] = abi->audit_arch;
+			lists.spans[lists.n] = (struct fl_syscall_abi){
+				.arch = abi->audit_arch,
+				.spans = abi->nr_spans,
+				.n_spans = abi->n_nr_spans,
+			};
+		}
 	}
 	if (ret_n)
-		*ret_n = n;
-	return list;
+		*ret_n = lists.n;
+}
+
+const uint32_t *fl_arch_list(size_t *ret_n)
+{
+	lists_update(ret_n);
+	return lists.arches;
+}
+
+const struct fl_syscall_abi *fl_arch_nr_spans(size_t *ret_n)
+{
+	lists_update(ret_n);
+	return lists.spans;
 }
 
 const char *fl_arch_name(uint32_t audit_arch)

@@ -42,6 +42,17 @@ static const struct fl_stat_layout stat_x86_64 = {
 /* O_DIRECTORY, O_NOFOLLOW, O_DIRECT, O_LARGEFILE: asm-generic/fcntl.h's, for both ABIs. */
 #define X86_OPEN_FLAGS { 0200000, 0400000, 040000, 0100000 }
 
+/*
+ * Syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl, syscall_32.tbl):
+ * both tables count from 0 and add each new call after the last one (in
+ * the 400s today; from 424 on both give a call the same number).
+ * 512..547 of the 64-bit table are x32's own numbers, never x86_64 calls;
+ * 548 on are open to new calls again. 1024 leaves room for them;
+ * test_arch checks that libseccomp names no call outside these spans.
+ */
+static const struct fl_nr_span nr_x86_64[] = { { 0, 512 }, { 548, 1024 } };
+static const struct fl_nr_span nr_i386[] = { { 0, 1024 } };
+
 static const struct fl_abi abis[] = {
 	{
 		.audit_arch = AUDIT_ARCH_X86_64,
@@ -57,6 +68,8 @@ static const struct fl_abi abis[] = {
 		.msg_iovlen_off = 24,
 		.stat = &stat_x86_64,
 		.open_flags = X86_OPEN_FLAGS,
+		.nr_spans = nr_x86_64,
+		.n_nr_spans = sizeof(nr_x86_64) / sizeof(nr_x86_64[0]),
 	},
 	{
 		.audit_arch = AUDIT_ARCH_I386,
@@ -71,6 +84,8 @@ static const struct fl_abi abis[] = {
 		.msg_iov_off = 8,
 		.msg_iovlen_off = 12,
 		.open_flags = X86_OPEN_FLAGS,
+		.nr_spans = nr_i386,
+		.n_nr_spans = sizeof(nr_i386) / sizeof(nr_i386[0]),
 	},
 };
 

@@ -95,7 +95,7 @@ int fl_cmd_list(int argc, char **argv)
 	}
 	if (argc == 2 && !strcmp(argv[1], "syscalls")) {
 		size_t n_abis;
-		const uint32_t *abis = fl_arch_list(&n_abis);
+		const struct fl_syscall_abi *abis = fl_arch_nr_spans(&n_abis);
 
 		fl_syscall_foreach(abis, n_abis, print_syscall, NULL);
 		return 0;

@@ -43,6 +43,28 @@ int fl_summary_md_open(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+int fl_summary_md_append(int fd, const char *text, size_t len)
+{
+	_cleanup_close_ int owned = fd;
+	size_t done = 0;
+
+	/* One write: O_APPEND keeps it whole against other appenders. */
+	while (done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		done += (size_t)n;
+	}
+	owned = -1;
+	if (close(fd) < 0 && errno != EINTR)
+		return -errno;
+	return 0;
+}
+
 /*
  * Inline text: characters that Markdown (CommonMark and GFM tables) reads
  * as markup get a backslash, which CommonMark allows before any ASCII
@@ -170,7 +192,7 @@ int fl_summary_md_write(int fd, const struct fl_run_result *res, int status)
 {
 	_cleanup_close_ int owned = fd;
 	_cleanup_free_ char *text = NULL;
-	size_t len = 0, done = 0;
+	size_t len = 0;
 	size_t unmet;
 	FILE *f;
 
@@ -186,19 +208,6 @@ int fl_summary_md_write(int fd, const struct fl_run_result *res, int status)
 	if (fclose(f) != 0)
 		return -ENOMEM;
 
-	/* One write: O_APPEND keeps it whole against other appenders. */
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		done += (size_t)n;
-	}
 	owned = -1;
-	if (close(fd) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
+	return fl_summary_md_append(fd, text, len);
 }

@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <unistd.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -492,7 +491,7 @@ int fl_merge_markdown(const struct fl_merge *m, int fd)
 {
 	_cleanup_close_ int owned = fd;
 	_cleanup_free_ char *text = NULL;
-	size_t len = 0, done = 0, unmet = fl_merge_unmet(m);
+	size_t len = 0, unmet = fl_merge_unmet(m);
 	FILE *f = open_memstream(&text, &len);
 
 	if (!f)
@@ -540,19 +539,6 @@ int fl_merge_markdown(const struct fl_merge *m, int fd)
 	fputc('\n', f);
 	if (fclose(f) != 0)
 		return -ENOMEM;
-	/* One write: O_APPEND keeps it whole against other appenders. */
-	while (done < len) {
-		ssize_t n = write(fd, text + done, len - done);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		done += (size_t)n;
-	}
 	owned = -1;
-	if (close(fd) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
+	return fl_summary_md_append(fd, text, len);
 }

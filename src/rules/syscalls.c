@@ -177,7 +177,9 @@ int fl_parse_syscall(struct load *ld, void *obj, const struct key_def *def,
 	 * and fails a rule none of whose names exists on this one.
 	 */
 	if (!fl_syscall_known(arches, n_arches, v->text) && !known_elsewhere(v->text)) {
-		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(arches, n_arches, v->text);
+		const struct fl_syscall_abi *spans = fl_arch_nr_spans(&n_arches);
+
+		hint = too_many_errors(ld) ? NULL : fl_syscall_suggest(spans, n_arches, v->text);
 		if (hint)
 			report_at(ld, v, "key '%s': unknown syscall %s; did you mean '%s'?",
 				  def->name, show(v).s, hint);

@@ -19,30 +19,32 @@
 #include "faultline/sys.h"
 #include "faultline/base.h"
 
-/*
- * Above every syscall number of any ABI libseccomp knows (the highest are
- * in the 400s). An audit arch is passed to libseccomp as it is: arch's
- * descriptors assert that their AUDIT_ARCH_* values are libseccomp's
- * SCMP_ARCH_* ones.
- */
-#define SYSCALL_NR_LIMIT 1024
-
 /* ---- syscalls ---- */
 
 /*
- * One table per ABI asked about, built on first use: libseccomp hands out
- * malloc'd strings from resolve_num, so they are fetched once and kept, and
- * fl_syscall_name() can return static strings. Which ABIs exist is an arch
- * fact: callers pass their audit arch, or arch's list for the functions
- * that look across ABIs. A run that only ever names x86_64 calls never
- * resolves the i386 table.
+ * One cache per ABI asked about: libseccomp hands out malloc'd strings from
+ * resolve_num, so each name is fetched when first asked and kept, and
+ * fl_syscall_name() can return static strings. The cache is an open
+ * addressing hash of number -> name, so a traced stop finds a name it has
+ * seen in a probe or two whatever the number. Only numbers with a name go
+ * in: libseccomp's tables are finite, so a tracee passing made-up numbers
+ * cannot grow it. Which ABIs exist is an arch fact: callers pass their
+ * audit arch, or arch's list for the functions that look across ABIs; an
+ * ABI never asked about costs nothing.
  */
 #define MAX_TABLES 8
+#define FIRST_SLOTS 64 /* a power of two */
+
+struct slot {
+	int nr;
+	char *name; /* NULL: an empty slot */
+};
 
 static struct syscall_table {
 	uint32_t arch;
-	bool built;
-	char *names[SYSCALL_NR_LIMIT];
+	bool used;
+	size_t n, cap;      /* names kept; slots, 0 or a power of two */
+	struct slot *slots;
 } tables[MAX_TABLES];
 
 static struct syscall_table *table_of(uint32_t arch)
@@ -50,20 +52,73 @@ static struct syscall_table *table_of(uint32_t arch)
 	for (size_t i = 0; i < MAX_TABLES; i++) {
 		struct syscall_table *t = &tables[i];
 
-		if (t->built && t->arch == arch)
+		if (t->used && t->arch == arch)
 			return t;
-		if (!t->built) {
-			/* An audit arch libseccomp does not know has no table. */
+		if (!t->used) {
+			/*
+			 * An audit arch libseccomp does not know has no table. An
+			 * audit arch is passed to libseccomp as it is: arch's
+			 * descriptors assert that their AUDIT_ARCH_* values are
+			 * libseccomp's SCMP_ARCH_* ones.
+			 */
 			if (seccomp_syscall_resolve_name_arch(arch, "read") == __NR_SCMP_ERROR)
 				return NULL;
 			t->arch = arch;
-			t->built = true;
-			for (int nr = 0; nr < SYSCALL_NR_LIMIT; nr++)
-				t->names[nr] = seccomp_syscall_resolve_num_arch(arch, nr);
+			t->used = true;
 			return t;
 		}
 	}
 	return NULL;
+}
+
+static size_t slot_of(int nr, size_t cap)
+{
+	uint32_t h = (uint32_t)nr * 0x9e3779b1u; /* multiplicative, folded: spreads runs of numbers */
+
+	return (h ^ (h >> 16)) & (cap - 1);
+}
+
+static const char *table_find(const struct syscall_table *t, int nr)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = slot_of(nr, t->cap); t->slots[i].name; i = (i + 1) & (t->cap - 1))
+		if (t->slots[i].nr == nr)
+			return t->slots[i].name;
+	return NULL;
+}
+
+static void table_put(struct slot *slots, size_t cap, int nr, char *name)
+{
+	size_t i = slot_of(nr, cap);
+
+	while (slots[i].name)
+		i = (i + 1) & (cap - 1);
+	slots[i] = (struct slot){ .nr = nr, .name = name };
+}
+
+/* Keep @name for @nr (not there yet). False on OOM with no room left: the caller keeps @name. */
+static bool table_add(struct syscall_table *t, int nr, char *name)
+{
+	/* At most half full, so a probe ends soon at an empty slot. */
+	if (2 * (t->n + 1) > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : FIRST_SLOTS;
+		struct slot *slots = calloc(cap, sizeof(*slots));
+
+		if (slots) {
+			for (size_t i = 0; i < t->cap; i++)
+				if (t->slots[i].name)
+					table_put(slots, cap, t->slots[i].nr, t->slots[i].name);
+			free(t->slots);
+			t->slots = slots;
+			t->cap = cap;
+		} else if (t->n + 1 >= t->cap) {
+			return false; /* the last empty slot ends every probe: keep it */
+		}
+	}
+	table_put(t->slots, t->cap, nr, name);
+	t->n++;
+	return true;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -72,22 +127,37 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The sorted, unique names over @abis (malloc'd array of static strings), or NULL on OOM. */
-static const char **names_over(const uint32_t *abis, size_t n_abis, size_t *ret_n)
+static const char **names_over(const struct fl_syscall_abi *abis, size_t n_abis, size_t *ret_n)
 {
-	const char **all;
-	size_t n = 0, u = 0;
+	const char **all = NULL;
+	size_t n = 0, cap = 0, u = 0;
 
 	*ret_n = 0;
-	all = malloc(n_abis * SYSCALL_NR_LIMIT * sizeof(*all) + 1);
-	if (!all)
-		return NULL;
-	for (size_t a = 0; a < n_abis; a++) {
-		struct syscall_table *t = table_of(abis[a]);
+	for (size_t a = 0; a < n_abis; a++)
+		for (size_t s = 0; s < abis[a].n_spans; s++) {
+			const struct fl_nr_span *sp = &abis[a].spans[s];
 
-		for (int nr = 0; t && nr < SYSCALL_NR_LIMIT; nr++)
-			if (t->names[nr])
-				all[n++] = t->names[nr];
-	}
+			for (uint32_t nr = sp->first; nr < sp->end && nr <= INT_MAX; nr++) {
+				const char *name = fl_syscall_name(abis[a].arch, (int)nr);
+
+				if (!name)
+					continue;
+				if (n == cap) {
+					const char **grown;
+
+					cap = cap ? 2 * cap : 512;
+					grown = realloc(all, cap * sizeof(*all));
+					if (!grown) {
+						free(all);
+						return NULL;
+					}
+					all = grown;
+				}
+				all[n++] = name;
+			}
+		}
+	if (!all)
+		return malloc(sizeof(*all)); /* no names: an empty list, not OOM */
 	qsort(all, n, sizeof(*all), cmp_str);
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || strcmp(all[u - 1], all[i]) != 0)
@@ -114,11 +184,23 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 const char *fl_syscall_name(uint32_t arch, int nr)
 {
 	struct syscall_table *t;
+	const char *kept;
+	char *name;
 
-	if (nr < 0 || nr >= SYSCALL_NR_LIMIT)
-		return NULL;
+	if (nr < 0)
+		return NULL; /* libseccomp's pseudo numbers, not calls */
 	t = table_of(arch);
-	return t ? t->names[nr] : NULL;
+	if (!t)
+		return NULL;
+	kept = table_find(t, nr);
+	if (kept)
+		return kept;
+	name = seccomp_syscall_resolve_num_arch(arch, nr);
+	if (name && !table_add(t, nr, name)) {
+		free(name);
+		return NULL; /* out of memory: no name, as libseccomp's own OOM gives */
+	}
+	return name;
 }
 
 int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name)
@@ -129,7 +211,7 @@ int fl_syscall_known(const uint32_t *abis, size_t n_abis, const char *name)
 	return 0;
 }
 
-void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
+void fl_syscall_foreach(const struct fl_syscall_abi *abis, size_t n_abis,
 			void (*fn)(const char *name, void *ud), void *ud)
 {
 	size_t n;
@@ -139,7 +221,8 @@ void fl_syscall_foreach(const uint32_t *abis, size_t n_abis,
 		fn(names[i], ud);
 }
 
-const char *fl_syscall_suggest(const uint32_t *abis, size_t n_abis, const char *word)
+const char *fl_syscall_suggest(const struct fl_syscall_abi *abis, size_t n_abis,
+			       const char *word)
 {
 	size_t n;
 	_cleanup_free_ const char **names = names_over(abis, n_abis, &n);

@@ -413,6 +413,12 @@ static void check_arch(void **state)
 	fl_assert_exit(&r, 0);
 	fl_assert_err_lacks(&r, "not a syscall of");
 	fl_assert_out_has(&r, fl_strf("%s: ok", file));
+	/* "Did you mean" knows arm's private calls, numbered far above its table. */
+	file = fl_mkfile("flush.yaml", "rules:\n  - syscall: cachflush\n    error: ENOENT\n");
+	FL_RUN(&r, "check", "--arch", "aarch64", file);
+	fl_assert_exit(&r, 1);
+	fl_assert_err_has(&r, fl_strf("%s:2:14: error: key 'syscall': unknown syscall 'cachflush'; "
+				      "did you mean 'cacheflush'?", file));
 }
 
 static void check_unknown_arch_125(void **state)

@@ -5,12 +5,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
 
 #include "faultline/arch.h"
 #include "host_abi.h"
@@ -226,6 +228,57 @@ static void test_abi_of(void **state)
 #endif
 }
 
+/*
+ * Every ABI's syscall number spans, as `list syscalls` and "did you mean"
+ * enumerate names: in order, apart, and holding every number below 2^20
+ * (above arm's private calls at 0x0f0000) that libseccomp has a name for,
+ * so a libseccomp that knows newer calls shows whether a span is short.
+ */
+static void test_nr_spans(void **state)
+{
+	size_t n_list, n_spans;
+	const uint32_t *list = fl_arch_list(&n_list);
+	const struct fl_syscall_abi *spans = fl_arch_nr_spans(&n_spans);
+
+	assert_int_equal(n_spans, n_list);
+	for (size_t i = 0; i < n_list; i++)
+		assert_int_equal(spans[i].arch, list[i]);
+	for (const struct fl_arch *const *a = fl_arch_all(); *a; a++)
+		for (size_t i = 0; i < (*a)->n_abis; i++) {
+			const struct fl_abi *abi = &(*a)->abis[i];
+			size_t k = 0;
+
+			assert_true(abi->n_nr_spans >= 1);
+			for (size_t s = 0; s < abi->n_nr_spans; s++) {
+				assert_true(abi->nr_spans[s].first < abi->nr_spans[s].end);
+				assert_true(abi->nr_spans[s].end <= INT32_MAX);
+				if (s)
+					assert_true(abi->nr_spans[s - 1].end < abi->nr_spans[s].first);
+			}
+			for (int nr = 0; nr < 1 << 20; nr++) {
+				char *name = seccomp_syscall_resolve_num_arch(abi->audit_arch, nr);
+
+				if (!name)
+					continue;
+				while (k < abi->n_nr_spans && abi->nr_spans[k].end <= (uint32_t)nr)
+					k++;
+				if (k == abi->n_nr_spans || (uint32_t)nr < abi->nr_spans[k].first)
+					fail_msg("%s: libseccomp names %d (%s), outside its spans",
+						 abi->name, nr, name);
+				free(name);
+			}
+		}
+	/* The selected architecture's, as fl_arch_list() follows it. */
+	fl_arch_select(fl_arch_by_name("aarch64"));
+	spans = fl_arch_nr_spans(&n_spans);
+	assert_int_equal(n_spans, 2);
+	assert_int_equal(spans[1].arch, AUDIT_ARCH_ARM);
+	assert_int_equal(spans[1].n_spans, 2);
+	assert_int_equal(spans[1].spans[1].first, 0x0f0000);
+	fl_arch_select(NULL);
+	assert_int_equal(fl_arch_nr_spans(NULL)[0].arch, fl_arch_list(NULL)[0]);
+}
+
 /* The compat mask: the upper halves of a 32-bit thread's registers are not its own. */
 static void test_abi_arg(void **state)
 {
@@ -259,6 +312,7 @@ int main(void)
 #endif
 		cmocka_unit_test(test_tables_consistent),
 		cmocka_unit_test(test_abi_of),
+		cmocka_unit_test(test_nr_spans),
 		cmocka_unit_test(test_abi_arg),
 		cmocka_unit_test(test_load_long),
 	};

@@ -1,6 +1,7 @@
 /* Unit tests for src/sys/names.c: syscall, errno, signal names, durations. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -8,9 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
 
 #include "faultline/arch.h"
 #include "faultline/sys.h"
@@ -18,6 +21,8 @@
 
 /* The ABIs faultline traces, as the loader and `list syscalls` pass them. */
 #define ABIS fl_arch_list(NULL), abis_n()
+/* The same with their number spans, as fl_syscall_foreach() and fl_syscall_suggest() take them. */
+#define SPANS fl_arch_nr_spans(NULL), abis_n()
 static size_t abis_n(void)
 {
 	size_t n;
@@ -116,6 +121,49 @@ static void test_syscall_nr_and_name(void **state)
 	assert_ptr_equal(fl_syscall_name(AUDIT_ARCH_X86_64, 2), fl_syscall_name(AUDIT_ARCH_X86_64, 2));
 }
 
+/*
+ * Names have no bound on the number: arm's private calls sit at __ARM_NR_BASE
+ * (0x0f0000) and up, far above its table. A number without a name is NULL
+ * however large.
+ */
+static void test_syscall_name_any_number(void **state)
+{
+	assert_string_equal(fl_syscall_name(AUDIT_ARCH_ARM, 983042), "cacheflush");
+	assert_string_equal(fl_syscall_name(AUDIT_ARCH_ARM, 0x0f0001), "breakpoint");
+	assert_string_equal(fl_syscall_name(AUDIT_ARCH_ARM, 0x0f0005), "set_tls");
+	assert_int_equal(fl_syscall_nr(AUDIT_ARCH_ARM, "cacheflush"), 983042);
+	assert_null(fl_syscall_name(AUDIT_ARCH_ARM, 0x0f07ff));
+	assert_null(fl_syscall_name(AUDIT_ARCH_X86_64, 999999));
+	assert_null(fl_syscall_name(AUDIT_ARCH_X86_64, INT_MAX));
+	assert_null(fl_syscall_name(AUDIT_ARCH_ARM, INT_MAX));
+	assert_null(fl_syscall_name(AUDIT_ARCH_X86_64, INT_MIN));
+	/* Asked again (an unknown number is not kept): still NULL. */
+	assert_null(fl_syscall_name(AUDIT_ARCH_X86_64, 999999));
+}
+
+/*
+ * The kept names are libseccomp's, and stay where they are while more are
+ * kept: a pointer handed out early is the one handed out after every
+ * number of a table has been asked, twice.
+ */
+static void test_syscall_name_kept(void **state)
+{
+	const char *first = fl_syscall_name(AUDIT_ARCH_I386, 5);
+
+	assert_string_equal(first, "open");
+	for (int round = 0; round < 2; round++)
+		for (int nr = 0; nr < 2048; nr++) {
+			char *want = seccomp_syscall_resolve_num_arch(AUDIT_ARCH_I386, nr);
+			const char *got = fl_syscall_name(AUDIT_ARCH_I386, nr);
+
+			if (!want != !got || (want && strcmp(want, got) != 0))
+				fail_msg("i386 %d: got %s, want %s", nr, got ? got : "NULL",
+					 want ? want : "NULL");
+			free(want);
+		}
+	assert_ptr_equal(fl_syscall_name(AUDIT_ARCH_I386, 5), first);
+}
+
 static void test_syscall_known(void **state)
 {
 	assert_true(fl_syscall_known(ABIS, "openat"));
@@ -151,12 +199,37 @@ static void test_syscall_foreach(void **state)
 {
 	struct collect c = { .sorted = true };
 
-	fl_syscall_foreach(ABIS, collect_syscall, &c);
+	fl_syscall_foreach(SPANS, collect_syscall, &c);
 	/* Sorted strictly ascending means unique too. */
 	assert_true(c.sorted);
 	assert_true(c.has_openat);
 	assert_true(c.has_compat_only);
 	assert_in_range(c.n, 400, 1000);
+}
+
+static void has_name(const char *name, void *ud)
+{
+	struct { const char *want; bool seen; } *h = ud;
+
+	if (strcmp(name, h->want) == 0)
+		h->seen = true;
+}
+
+/*
+ * `faultline list syscalls` and "did you mean" for an architecture whose
+ * ABI has calls above its table: arm's private calls, under aarch64 (as
+ * `check --arch aarch64` selects it on any host).
+ */
+static void test_syscall_foreach_private_range(void **state)
+{
+	struct { const char *want; bool seen; } h = { "cacheflush", false };
+
+	fl_arch_select(fl_arch_by_name("aarch64"));
+	fl_syscall_foreach(SPANS, has_name, &h);
+	assert_true(h.seen);
+	assert_string_equal(fl_syscall_suggest(SPANS, "cachflush"), "cacheflush");
+	assert_string_equal(fl_syscall_suggest(SPANS, "set_tsl"), "set_tls");
+	fl_arch_select(NULL);
 }
 
 static void test_errno_names(void **state)
@@ -376,11 +449,11 @@ static void test_did_you_mean(void **state)
 	assert_null(fl_did_you_mean("error", keys, 0));
 	assert_null(fl_did_you_mean(NULL, keys, FL_ARRAY_SIZE(keys)));
 
-	assert_string_equal(fl_syscall_suggest(ABIS, "opn"), "open");
-	assert_string_equal(fl_syscall_suggest(ABIS, "opneat"), "openat");
-	assert_string_equal(fl_syscall_suggest(ABIS, "OPENAT"), "openat");
-	assert_null(fl_syscall_suggest(ABIS, "xyzzy"));
-	assert_null(fl_syscall_suggest(ABIS, "a_name_far_longer_than_any_syscall_name_could_ever_be_at_all_really"));
+	assert_string_equal(fl_syscall_suggest(SPANS, "opn"), "open");
+	assert_string_equal(fl_syscall_suggest(SPANS, "opneat"), "openat");
+	assert_string_equal(fl_syscall_suggest(SPANS, "OPENAT"), "openat");
+	assert_null(fl_syscall_suggest(SPANS, "xyzzy"));
+	assert_null(fl_syscall_suggest(SPANS, "a_name_far_longer_than_any_syscall_name_could_ever_be_at_all_really"));
 
 	assert_string_equal(fl_errno_suggest("ENOENTT"), "ENOENT");
 	assert_string_equal(fl_errno_suggest("EACESS"), "EACCES");
@@ -394,8 +467,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arch_list),
 		cmocka_unit_test(test_syscall_nr_and_name),
+		cmocka_unit_test(test_syscall_name_any_number),
+		cmocka_unit_test(test_syscall_name_kept),
 		cmocka_unit_test(test_syscall_known),
 		cmocka_unit_test(test_syscall_foreach),
+		cmocka_unit_test(test_syscall_foreach_private_range),
 		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_errno_foreach),
 		cmocka_unit_test(test_signal_names),
