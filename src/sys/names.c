@@ -56,12 +56,11 @@ static struct syscall_table *table_of(uint32_t arch)
 			return t;
 		if (!t->used) {
 			/*
-			 * An audit arch libseccomp does not know has no table. An
-			 * audit arch is passed to libseccomp as it is: arch's
-			 * descriptors assert that their AUDIT_ARCH_* values are
-			 * libseccomp's SCMP_ARCH_* ones.
+			 * An ABI libseccomp does not know has no table. The ABI
+			 * value is passed to libseccomp as it is: src/arch asserts
+			 * that its values are libseccomp's.
 			 */
-			if (seccomp_syscall_resolve_name_arch(arch, "read") == __NR_SCMP_ERROR)
+			if (seccomp_syscall_resolve_name_arch(arch, "read") < 0)
 				return NULL;
 			t->arch = arch;
 			t->used = true;
@@ -173,9 +172,9 @@ int fl_syscall_nr(uint32_t arch, const char *name)
 	if (!name || !*name)
 		return -1;
 	/*
-	 * Negative results are __NR_SCMP_ERROR or libseccomp's pseudo numbers
-	 * for calls that exist on other ABIs only (socketcall, asked of an ABI
-	 * without it, is -10060): either way, not a syscall of this ABI.
+	 * Negative results are libseccomp's error or its pseudo numbers for
+	 * calls that exist on other ABIs only: either way, not a syscall of
+	 * this ABI.
 	 */
 	nr = seccomp_syscall_resolve_name_arch(arch, name);
 	return nr < 0 ? -1 : nr;
